@@ -1,0 +1,110 @@
+# toolsync: plain Makefile, libraries found with pkg-config.
+#
+#   make            build ./toolsync
+#   make demo       install missing packages, build, run on the example catalogue
+#   make check      install missing packages, build, run every test
+#   make check SANITIZE=1   the same under AddressSanitizer + UBSan
+#   make bench      benchmarks (hyperfine, /usr/bin/time -v)
+#   make fuzz       build the libFuzzer targets (clang)
+#   DEV=1           warnings are errors
+
+VERSION   := 0.1.0
+PKGS      := libpq yaml-0.1 libsodium
+CC        ?= cc
+CFLAGS    ?= -O2 -g
+WARNINGS  := -Wall -Wextra -Wvla -Wstrict-prototypes -Wmissing-prototypes \
+             -Wshadow -Wformat=2 -Wno-format-nonliteral
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+             -DTOOLSYNC_VERSION='"$(VERSION)"' -Iinclude $(WARNINGS) \
+             $(shell pkg-config --cflags $(PKGS)) $(CFLAGS) -MMD -MP
+LDLIBS     = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+
+ifeq ($(DEV),1)
+ALL_CFLAGS += -Werror
+endif
+
+ifeq ($(SANITIZE),1)
+B          := build/san
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS    += -fsanitize=address,undefined
+# The sanitizer build must not clobber ./toolsync: tests find it by $(TOOLSYNC).
+BIN        := $(B)/toolsync
+else
+B          := build/rel
+BIN        := toolsync
+endif
+
+SRCS      := $(sort $(wildcard src/*.c))
+LIB_OBJS  := $(patsubst src/%.c,$(B)/%.o,$(filter-out src/main.c,$(SRCS)))
+UNIT_SRCS := $(sort $(wildcard tests/unit/check_*.c))
+UNIT_OBJS := $(patsubst tests/unit/%.c,$(B)/unit/%.o,$(UNIT_SRCS))
+# Each tests/unit/check_<m>.c exports Suite *<m>_suite(void).
+SUITES    := $(patsubst tests/unit/check_%.c,%,$(UNIT_SRCS))
+
+.PHONY: all demo check unit scripted deps deps-build bench fuzz clean format
+all: $(BIN)
+
+$(BIN): $(B)/main.o $(B)/libtoolsync.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/libtoolsync.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/%.o: src/%.c | $(B)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/unit/%.o: tests/unit/%.c | $(B)/unit
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags check) -Itests/unit -I$(B)/unit -c -o $@ $<
+
+$(B)/unit/suites.h: $(UNIT_SRCS) | $(B)/unit
+	@{ for s in $(SUITES); do echo "SUITE($$s)"; done; } > $@.tmp && \
+	 { cmp -s $@.tmp $@ || mv $@.tmp $@; } && rm -f $@.tmp
+
+$(B)/unit/check_all.o: $(B)/unit/suites.h
+
+$(B)/check_all: $(UNIT_OBJS) $(B)/libtoolsync.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs check) $(LDLIBS)
+
+$(B) $(B)/unit:
+	@mkdir -p $@
+
+deps:
+	@sh scripts/install-deps.sh test
+deps-build:
+	@sh scripts/install-deps.sh build
+
+demo: deps-build
+	@$(MAKE) --no-print-directory all
+	@sh scripts/demo.sh ./$(BIN)
+
+check: deps
+	@$(MAKE) --no-print-directory all $(B)/check_all
+	@$(MAKE) --no-print-directory unit scripted
+
+unit: $(B)/check_all
+	CK_FORK=yes TOOLSYNC_SRCDIR=$(CURDIR) $(B)/check_all
+
+# Every tests/t_*.sh gets TOOLSYNC (the binary) and runs from the top.
+scripted: $(BIN)
+	@TOOLSYNC=$(CURDIR)/$(BIN) sh tests/run-scripts.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/bench/run.sh ./$(BIN)
+
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+fuzz: $(FUZZ_TARGETS)
+build/fuzz/%: tests/fuzz/%.c $(filter-out src/main.c,$(SRCS))
+	@mkdir -p build/fuzz
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_DEFAULT_SOURCE \
+	  -D_POSIX_C_SOURCE=200809L -DTOOLSYNC_VERSION='"$(VERSION)"' -Iinclude \
+	  $(shell pkg-config --cflags $(PKGS)) -o $@ $^ $(LDLIBS)
+
+format:
+	clang-format -i src/*.c include/toolsync/*.h tests/unit/*.c
+
+clean:
+	rm -rf build toolsync
+
+-include $(wildcard $(B)/*.d $(B)/unit/*.d)

@@ -1,0 +1,23 @@
+/*
+ * cmd.h: the subcommands.  Each cmd_<name>(argc, argv) gets argv[0] equal
+ * to its name, parses its own options, prints its usage on -h/--help, and
+ * returns an exit code (enum exit_code).  main() flushes stdout after it.
+ */
+#ifndef TOOLSYNC_CMD_H
+#define TOOLSYNC_CMD_H
+
+#include "toolsync/common.h"
+
+int cmd_build(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_check_config(int argc, char **argv);
+int cmd_ci(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
+
+/* The full usage text of a command (for -h, `help CMD`); NULL if unknown. */
+const char *cmd_usage(const char *name);
+/* Print cmd_usage(name) to stdout and return 0 (for -h in a command). */
+int cmd_help(const char *name);
+
+#endif

@@ -1,0 +1,63 @@
+/*
+ * compile.h: the pipeline from registry rows to manifest files.
+ *
+ *   source -> rows -> template lookup -> render -> strict check
+ *     -> manifest -> serialize -> digest -> emit (callback)
+ *
+ * compile_catalogue() runs it and hands every output file to a callback:
+ * `build` stages them on disk, `diff` and `ci` compare them with the
+ * committed manifests.  Nothing reaches the callback's caller as final
+ * until compile_catalogue() has returned 0: every row compiled.
+ */
+#ifndef TOOLSYNC_COMPILE_H
+#define TOOLSYNC_COMPILE_H
+
+#include "toolsync/registry.h"
+#include "toolsync/index.h"
+
+/* One compiled tool. */
+struct compiled_tool {
+	const struct row *row;
+	const char *template_path;  /* as written in the manifest: "schemas/templates/x.yaml" */
+	/*
+	 * The manifest document (see DESIGN.md, Output).  Nodes under "tool"
+	 * carry the template's locations; "key", "min_role" and "standards"
+	 * carry the registry row's.  Borrowed for the callback only.
+	 */
+	const struct jv *manifest;
+};
+
+/* One output file, relative to the output directory. */
+struct out_file {
+	const char *path;           /* "tools/<key>.json", "roles/<role>.<target>.json" */
+	const struct strbuf *bytes; /* exactly what is written */
+	const char *blake2b;        /* BLAKE2b-256 hex of bytes */
+	const char *jcs_blake2b;    /* BLAKE2b-256 hex of the RFC 8785 form */
+	const struct compiled_tool *tool;  /* tools/ files; NULL for bundles */
+};
+
+/* Return 0 to go on, -1 to stop (the callback reported why). */
+typedef int (*compile_emit_fn)(void *ctx, const struct out_file *f);
+
+struct compile_opts {
+	const char *registry;  /* --registry, overrides the config; NULL: config */
+	int canonical;         /* write RFC 8785 instead of the pretty form */
+};
+
+/*
+ * Compile the whole catalogue.  Each output file goes to emit (tools in
+ * registry order, then bundles); each is added to ix when ix is not NULL.
+ * Every problem is reported to d.  Returns 0 when everything compiled,
+ * -1 otherwise (then the caller must discard what emit received).
+ */
+int compile_catalogue(const struct ts_config *cfg, const struct compile_opts *o,
+		      compile_emit_fn emit, void *ctx, struct index *ix,
+		      struct diag *d);
+
+/* Serialize a document as toolsync writes files (pretty or canonical). */
+void manifest_serialize(struct strbuf *out, const struct jv *doc, int canonical);
+
+/* The function name for a key: '.' becomes '_'. Caller frees. */
+char *tool_function_name(const char *key);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * diag.h: source locations and error reporting for input problems.
+ *
+ * Every stage reports each problem it finds through a struct diag (it does
+ * not stop at the first), and its caller checks d->errors after the stage.
+ * Messages go to d->out (stderr) as
+ *
+ *	toolsync: registry.yaml:12:3: error: unknown role 'boss'
+ *	   12 |   minRole: boss
+ *	      |            ^~~~
+ *
+ * The quoted line and caret appear when the file's text was registered with
+ * diag_add_source().  Wording: lowercase, no final period, names quoted.
+ */
+#ifndef TOOLSYNC_DIAG_H
+#define TOOLSYNC_DIAG_H
+
+#include "toolsync/strbuf.h"
+
+/*
+ * Where something came from.  file is borrowed and must outlive the
+ * location: use path_intern() for names that do not live in a static table.
+ * line and col are 1-based; line 0 means "no line" and then file is a free
+ * description such as "table tool_registry, key 'x'".  len is the width of
+ * the thing pointed at (for the caret), 0 if unknown.
+ */
+struct srcloc {
+	const char *file;
+	unsigned line, col, len;
+};
+
+#define SRCLOC_NONE ((struct srcloc){ NULL, 0, 0, 0 })
+
+/* An interned copy of s, valid until exit; equal strings share one pointer. */
+const char *path_intern(const char *s);
+
+/* Print "file:line:col", "file:line", "file", or nothing. */
+void srcloc_format(struct strbuf *out, const struct srcloc *loc);
+
+struct diag {
+	FILE *out;          /* where messages go; stderr when NULL */
+	unsigned errors;
+	unsigned warnings;
+	unsigned max_errors; /* stop printing after this many (0: 100) */
+	int no_source;       /* do not quote source lines */
+};
+
+#define DIAG_INIT { NULL, 0, 0, 0, 0 }
+
+/* Remember a file's text so that messages can quote its lines (copied). */
+void diag_add_source(const char *file, const char *data, size_t len);
+/* Forget all remembered sources (tests). */
+void diag_clear_sources(void);
+
+TS_PRINTF(3, 4) void diag_error(struct diag *d, const struct srcloc *loc, const char *fmt, ...);
+TS_PRINTF(3, 4) void diag_warning(struct diag *d, const struct srcloc *loc, const char *fmt, ...);
+TS_PRINTF(3, 4) void diag_note(struct diag *d, const struct srcloc *loc, const char *fmt, ...);
+void diag_verror(struct diag *d, const struct srcloc *loc, const char *fmt, va_list ap);
+
+/*
+ * Operational errors with no source location ("cannot open 'x': ..."):
+ * "toolsync: error: message".  Counted as errors.
+ */
+TS_PRINTF(2, 3) void diag_fail(struct diag *d, const char *fmt, ...);
+
+/* Usage error from a command: "toolsync: CMD: message" + a hint; returns 2. */
+TS_PRINTF(2, 3) int usage_error(const char *cmd, const char *fmt, ...);
+
+#endif

@@ -1,0 +1,15 @@
+/* digest.h: BLAKE2b digests (libsodium crypto_generichash) as hex. */
+#ifndef TOOLSYNC_DIGEST_H
+#define TOOLSYNC_DIGEST_H
+
+#include "toolsync/common.h"
+
+#define DIGEST_HEX_SIZE 65  /* 64 hex digits and a NUL */
+
+/* BLAKE2b-256 of data, as lowercase hex: what `b2sum -l 256` prints. */
+void blake2b256_hex(const void *data, size_t len, char out[DIGEST_HEX_SIZE]);
+
+/* Call once before any libsodium use; exits 2 if libsodium cannot start. */
+void crypto_init(void);
+
+#endif

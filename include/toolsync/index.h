@@ -1,0 +1,56 @@
+/*
+ * index.h: manifests/index.json, the list of every output file with its
+ * size and digests.  It is written last and signed: it is the commit point
+ * of a build and what `verify` trusts.
+ *
+ *	{
+ *	  "format": "toolsync.index/1",
+ *	  "files": [
+ *	    {"path": "roles/admin.chat.json", "size": 1234,
+ *	     "blake2b": "<BLAKE2b-256 hex of the bytes>",
+ *	     "jcs_blake2b": "<BLAKE2b-256 hex of the RFC 8785 form>"},
+ *	    ...
+ *	  ]
+ *	}
+ *
+ * Paths are relative to the output directory, with '/', sorted bytewise.
+ */
+#ifndef TOOLSYNC_INDEX_H
+#define TOOLSYNC_INDEX_H
+
+#include "toolsync/digest.h"
+#include "toolsync/diag.h"
+
+#define INDEX_FORMAT "toolsync.index/1"
+#define INDEX_FILE "index.json"
+#define MANIFEST_FORMAT "toolsync.manifest/1"
+
+struct index_entry {
+	char *path;
+	uint64_t size;
+	char blake2b[DIGEST_HEX_SIZE];
+	char jcs_blake2b[DIGEST_HEX_SIZE];
+};
+
+struct index {
+	struct index_entry *v;
+	size_t n, alloc;
+};
+
+void index_add(struct index *ix, const char *path, uint64_t size,
+	       const char *blake2b, const char *jcs_blake2b);
+void index_sort(struct index *ix);
+/* Binary search (after index_sort); NULL if absent. */
+const struct index_entry *index_find(const struct index *ix, const char *path);
+void index_release(struct index *ix);
+
+/* The index as JSON (pretty, final newline). */
+void index_write(struct strbuf *out, const struct index *ix);
+/*
+ * Parse index.json text; problems reported to d with file:line:col
+ * (wrong format, bad digest, a path with "..", duplicates).  0 or -1.
+ */
+int index_parse(struct index *ix, const char *data, size_t len, const char *file,
+		struct diag *d);
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * json.h: toolsync's JSON values, reader and writers.
+ *
+ * One tree type, struct jv, holds what the YAML and JSON readers produce and
+ * what the writers print.  Objects keep their members in insertion order
+ * (templates' key order is the order the model fills arguments in), and every
+ * node remembers where it came from, so later stages can point at the
+ * template line that caused a problem.
+ *
+ * Why toolsync reads JSON itself rather than with cJSON 1.7.15: cJSON gives
+ * no position for a node (errors could not name line:col), keeps duplicate
+ * keys, does not check UTF-8, and prints some doubles wrongly.  See
+ * docs/design-notes.md.
+ */
+#ifndef TOOLSYNC_JSON_H
+#define TOOLSYNC_JSON_H
+
+#include "toolsync/diag.h"
+
+enum jv_kind { JV_NULL, JV_BOOL, JV_NUMBER, JV_STRING, JV_ARRAY, JV_OBJECT };
+
+struct jv;
+
+struct jv_member {
+	char *key;          /* NUL-terminated; keys with NUL bytes are refused */
+	struct jv *val;
+	struct srcloc loc;  /* where the key is */
+};
+
+struct jv {
+	enum jv_kind kind;
+	struct srcloc loc;  /* where the value starts */
+	union {
+		int boolean;
+		double number;  /* always finite */
+		struct {
+			char *ptr;  /* NUL-terminated, valid UTF-8, may hold NUL */
+			size_t len;
+		} str;
+		struct {
+			struct jv **v;
+			size_t n, alloc;
+		} arr;
+		struct {
+			struct jv_member *v;
+			size_t n, alloc;
+		} obj;
+	} u;
+};
+
+/* Constructors: the result is owned by the caller (jv_free). loc may be NULL. */
+struct jv *jv_new(enum jv_kind kind, const struct srcloc *loc);
+struct jv *jv_null(void);
+struct jv *jv_bool(int b);
+struct jv *jv_number(double n);
+struct jv *jv_string(const char *s);
+struct jv *jv_stringn(const char *s, size_t len);
+struct jv *jv_array(void);
+struct jv *jv_object(void);
+
+/* Append to an array; takes ownership of item. */
+void jv_append(struct jv *arr, struct jv *item);
+/* Set obj[key] (replacing, in place, or appending); takes ownership of val. */
+void jv_set(struct jv *obj, const char *key, struct jv *val);
+/* obj[key] or NULL (also when obj is not an object); borrowed. */
+struct jv *jv_get(const struct jv *obj, const char *key);
+/* The member for key, or NULL; borrowed. */
+struct jv_member *jv_member(const struct jv *obj, const char *key);
+/* Remove obj[key] and return it (owned by the caller), or NULL. */
+struct jv *jv_take(struct jv *obj, const char *key);
+
+struct jv *jv_copy(const struct jv *v);  /* deep copy, locations kept */
+void jv_free(struct jv *v);
+/* Same JSON value (object member order ignored, numbers compared as doubles). */
+int jv_equal(const struct jv *a, const struct jv *b);
+const char *jv_kind_name(enum jv_kind kind);  /* "object", "string", ... */
+
+/*
+ * RFC 6901 JSON pointers.  jv_pointer_get() returns the node or NULL;
+ * jv_pointer_add() appends "/" and the escaped token ("~0", "~1") to out.
+ */
+struct jv *jv_pointer_get(const struct jv *root, const char *pointer);
+void jv_pointer_add(struct strbuf *out, const char *token);
+void jv_pointer_add_index(struct strbuf *out, size_t i);
+
+/*
+ * Parse JSON text (RFC 8259, nothing more: no comments, no trailing commas).
+ * Refused, each reported to d with file:line:col: syntax errors, duplicate
+ * object keys, invalid UTF-8, unpaired surrogate escapes, NUL in keys,
+ * numbers that overflow a double.  Returns NULL when anything was reported.
+ * file is interned and used for every node's loc; the text is registered
+ * with diag_add_source().
+ */
+struct jv *json_parse(const char *data, size_t len, const char *file, struct diag *d);
+
+enum json_style {
+	JSON_PRETTY,    /* two-space indent, insertion order, final newline */
+	JSON_CANONICAL, /* RFC 8785 (JCS): sorted keys, no space, no newline */
+	JSON_COMPACT,   /* insertion order, no space, no newline */
+};
+
+/* Append the serialization of v. */
+void json_write(struct strbuf *out, const struct jv *v, enum json_style style);
+/*
+ * A number in ECMAScript Number::toString form, which is the shortest text
+ * that reads back as the same double and is what RFC 8785 requires:
+ * 0.30000000000000004, 1e+21, 1e-7, -0 as 0.
+ */
+void json_write_number(struct strbuf *out, double n);
+/* A JSON string literal with the quotes, escaped as RFC 8785 requires. */
+void json_write_string(struct strbuf *out, const char *s, size_t len);
+
+/*
+ * 0 if s[0..len) is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF);
+ * else -1 and *bad is the offset of the first bad byte.
+ */
+int utf8_check(const char *s, size_t len, size_t *bad);
+
+#endif

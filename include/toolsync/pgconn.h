@@ -1,0 +1,22 @@
+/*
+ * pgconn.h: connecting to PostgreSQL (libpq), shared by the registry source
+ * and check-config --db.
+ */
+#ifndef TOOLSYNC_PGCONN_H
+#define TOOLSYNC_PGCONN_H
+
+#include <libpq-fe.h>
+
+#include "toolsync/strbuf.h"
+
+/*
+ * Connect with a libpq URI or conninfo string ("" uses DATABASE_URL, else
+ * the PG* variables).  Returns the connection, or NULL with a message in err
+ * (the password is never part of it).
+ */
+PGconn *pgconn_open(const char *conninfo, struct strbuf *err);
+
+/* A safe description of the target for messages: "host:port/db", no password. */
+void pgconn_describe(PGconn *conn, struct strbuf *out);
+
+#endif

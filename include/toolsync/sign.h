@@ -1,0 +1,60 @@
+/*
+ * sign.h: minisign-compatible Ed25519 keys and signatures (libsodium).
+ *
+ * Formats are minisign's (see docs/signing.md):
+ *   public key:  "untrusted comment: ...\n" base64("Ed" keyid[8] pk[32]) "\n"
+ *   secret key:  "untrusted comment: ...\n" base64(sig_alg "Ed", kdf_alg
+ *                "Sc" or 0,0, chk_alg "B2", salt[32], opslimit u64le,
+ *                memlimit u64le, keynum_sk{keyid[8] sk[64] chk[32]} xored
+ *                with scrypt(password)) "\n"
+ *   signature:   "untrusted comment: ...\n" base64("ED" keyid[8] sig[64]) "\n"
+ *                "trusted comment: ...\n" base64(global_sig[64]) "\n"
+ * where "ED" signs BLAKE2b-512(file) and global_sig signs sig || comment.
+ */
+#ifndef TOOLSYNC_SIGN_H
+#define TOOLSYNC_SIGN_H
+
+#include "toolsync/strbuf.h"
+
+struct sign_key;   /* secret key, held in sodium_malloc'd memory */
+
+/*
+ * Load the secret key: from path, or when path is NULL from the
+ * environment variable TOOLSYNC_SECRET_KEY (the key file's contents).
+ * Encrypted keys take the password from TOOLSYNC_PASSWORD, else the
+ * terminal.  A key file readable by group or others is refused.
+ * NULL with a message in err (never containing secret material).
+ */
+struct sign_key *sign_key_load(const char *path, struct strbuf *err);
+void sign_key_free(struct sign_key *key);
+
+/*
+ * Append a complete .minisig file for data to out.  trusted_comment is the
+ * comment text (e.g. "file:index.json"); when SOURCE_DATE_EPOCH is set,
+ * " timestamp:<it>" is appended to it by the caller, not here.
+ */
+void sign_detached(const struct sign_key *key, const void *data, size_t len,
+		   const char *trusted_comment, struct strbuf *out);
+
+/* The trusted comment toolsync writes for a file name (see sign.c). */
+void sign_trusted_comment(struct strbuf *out, const char *file_name);
+
+struct sign_pubkey {
+	unsigned char keyid[8];
+	unsigned char pk[32];
+};
+
+/* Parse a minisign public key file's text. 0, or -1 with a message in err. */
+int sign_pubkey_parse(struct sign_pubkey *pub, const char *text, size_t len,
+		      const char *file, struct strbuf *err);
+
+/*
+ * Verify sig_text (a .minisig) over data: "ED" (prehashed) and legacy "Ed".
+ * 0 valid; 1 invalid (reason in err); -1 malformed signature (reason in err).
+ * On success the trusted comment is appended to trusted (may be NULL).
+ */
+int sign_verify(const struct sign_pubkey *pub, const void *data, size_t len,
+		const char *sig_text, size_t sig_len, struct strbuf *trusted,
+		struct strbuf *err);
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * yaml.h: read a YAML document (libyaml) into a struct jv tree.
+ *
+ * Scalars are typed as YAML 1.2's core schema does: null, ~ and empty are
+ * null; true/false (any case of those words) are booleans; decimal, 0x and
+ * 0o integers and decimal floats are numbers; anything quoted, or tagged
+ * !!str, is a string; every other plain scalar is a string.  yes/no/on/off
+ * stay strings (the YAML 1.1 "Norway problem" is not reproduced).
+ *
+ * Refused, each reported with file:line:col: syntax errors, duplicate keys,
+ * keys that are not scalars, .inf/.nan, numbers that overflow, more than one
+ * document, invalid UTF-8, unknown tags, and alias expansion beyond a
+ * limit (billion laughs).  Anchors and aliases otherwise work (deep copy).
+ */
+#ifndef TOOLSYNC_YAML_H
+#define TOOLSYNC_YAML_H
+
+#include "toolsync/json.h"
+
+/*
+ * Returns the document's root (an empty document gives a JV_NULL), or NULL
+ * when anything was reported.  file is interned; the text is registered
+ * with diag_add_source().
+ */
+struct jv *yaml_parse(const char *data, size_t len, const char *file, struct diag *d);
+
+/*
+ * Read path and parse it as YAML, or as JSON when it ends in ".json".
+ * display is the name used in messages and locations (NULL: path).
+ * A file that cannot be read is reported as "cannot read 'x': reason".
+ */
+struct jv *doc_load(const char *path, const char *display, struct diag *d);
+
+#endif

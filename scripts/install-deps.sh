@@ -1,0 +1,25 @@
+#!/bin/sh
+# Install the Debian packages toolsync needs to build and test, only when
+# something is missing.  Usage: scripts/install-deps.sh [build|test]
+set -eu
+what=${1:-test}
+build_pkgs="make gcc pkgconf libpq-dev libyaml-dev libsodium-dev"
+test_pkgs="check libcjson-dev minisign python3 python3-jsonschema postgresql coreutils hyperfine"
+pkgs=$build_pkgs
+[ "$what" = test ] && pkgs="$pkgs $test_pkgs"
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing Debian packages:$missing" >&2
+	echo "install-deps: run as root, or: sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "install-deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq </dev/null >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing </dev/null >/dev/null

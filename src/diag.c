@@ -1,0 +1,244 @@
+/* diag.c: error messages with file:line:col, quoted source and caret. */
+#include <errno.h>
+#include <unistd.h>
+
+#include "toolsync/diag.h"
+
+/*
+ * Interned strings: a small open-addressing set.  Locations borrow these
+ * pointers, so they live until exit (reachable, so leak checkers are quiet).
+ */
+static char **intern_tab;
+static size_t intern_n, intern_cap;
+
+static size_t str_hash(const char *s)
+{
+	size_t h = 1469598103934665603ULL & SIZE_MAX;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+static void intern_resize(void)
+{
+	size_t cap = intern_cap ? intern_cap * 2 : 64, i;
+	char **tab = xcalloc(cap, sizeof(*tab));
+
+	for (i = 0; i < intern_cap; i++) {
+		size_t j;
+
+		if (!intern_tab[i])
+			continue;
+		for (j = str_hash(intern_tab[i]) & (cap - 1); tab[j]; j = (j + 1) & (cap - 1))
+			;
+		tab[j] = intern_tab[i];
+	}
+	free(intern_tab);
+	intern_tab = tab;
+	intern_cap = cap;
+}
+
+const char *path_intern(const char *s)
+{
+	size_t j;
+
+	if (!s)
+		return NULL;
+	if ((intern_n + 1) * 2 > intern_cap)
+		intern_resize();
+	for (j = str_hash(s) & (intern_cap - 1); intern_tab[j]; j = (j + 1) & (intern_cap - 1))
+		if (!strcmp(intern_tab[j], s))
+			return intern_tab[j];
+	intern_n++;
+	return intern_tab[j] = xstrdup(s);
+}
+
+void srcloc_format(struct strbuf *out, const struct srcloc *loc)
+{
+	if (!loc || !loc->file)
+		return;
+	strbuf_addstr(out, loc->file);
+	if (loc->line) {
+		strbuf_addf(out, ":%u", loc->line);
+		if (loc->col)
+			strbuf_addf(out, ":%u", loc->col);
+	}
+}
+
+/* Registered file texts, for quoting the offending line. */
+struct source_text {
+	const char *file;   /* interned */
+	char *data;
+	size_t len;
+};
+static struct source_text *sources;
+static size_t nsources, sources_alloc;
+
+void diag_add_source(const char *file, const char *data, size_t len)
+{
+	const char *f = path_intern(file);
+	size_t i;
+
+	for (i = 0; i < nsources; i++)
+		if (sources[i].file == f) {
+			free(sources[i].data);
+			break;
+		}
+	if (i == nsources) {
+		ALLOC_GROW(sources, nsources, sources_alloc);
+		nsources++;
+	}
+	sources[i].file = f;
+	sources[i].data = xmemdupz(data, len);
+	sources[i].len = len;
+}
+
+void diag_clear_sources(void)
+{
+	size_t i;
+
+	for (i = 0; i < nsources; i++)
+		free(sources[i].data);
+	free(sources);
+	sources = NULL;
+	nsources = sources_alloc = 0;
+}
+
+static const struct source_text *find_source(const char *file)
+{
+	const char *f = path_intern(file);
+	size_t i;
+
+	for (i = 0; i < nsources; i++)
+		if (sources[i].file == f)
+			return &sources[i];
+	return NULL;
+}
+
+/* Quote line loc->line of the registered file, with a caret under col. */
+static void quote_source(struct strbuf *out, const struct srcloc *loc)
+{
+	const struct source_text *src = find_source(loc->file);
+	const char *p, *end, *eol;
+	unsigned line = 1, col, width;
+
+	if (!src || !loc->line)
+		return;
+	p = src->data;
+	end = p + src->len;
+	while (line < loc->line && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (!nl)
+			return;
+		p = nl + 1;
+		line++;
+	}
+	if (line != loc->line || p > end)
+		return;
+	eol = memchr(p, '\n', (size_t)(end - p));
+	if (!eol)
+		eol = end;
+	if (eol > p && eol[-1] == '\r')
+		eol--;
+	if (eol - p > 200)
+		return;         /* a minified line tells nothing */
+	width = (unsigned)snprintf(NULL, 0, "%u", loc->line);
+	strbuf_addf(out, " %*u | ", (int)width, loc->line);
+	for (; p < eol; p++)
+		strbuf_addch(out, *p == '\t' ? ' ' : *p);
+	strbuf_addch(out, '\n');
+	if (!loc->col)
+		return;
+	strbuf_addf(out, " %*s | ", (int)width, "");
+	for (col = 1; col < loc->col; col++)
+		strbuf_addch(out, ' ');
+	strbuf_addch(out, '^');
+	for (col = 1; col < loc->len && col < 80; col++)
+		strbuf_addch(out, '~');
+	strbuf_addch(out, '\n');
+}
+
+static void emit(struct diag *d, const char *kind, const struct srcloc *loc,
+		 const char *fmt, va_list ap)
+{
+	struct strbuf sb = STRBUF_INIT;
+	unsigned max = d->max_errors ? d->max_errors : 100;
+	FILE *out = d->out ? d->out : stderr;
+
+	if (d->errors + d->warnings > max)
+		return;
+	if (d->errors + d->warnings == max) {
+		fprintf(out, "toolsync: too many errors, stopping here\n");
+		return;
+	}
+	strbuf_addstr(&sb, "toolsync: ");
+	if (loc && loc->file) {
+		srcloc_format(&sb, loc);
+		strbuf_addstr(&sb, ": ");
+	}
+	strbuf_addf(&sb, "%s: ", kind);
+	strbuf_vaddf(&sb, fmt, ap);
+	strbuf_addch(&sb, '\n');
+	if (loc && loc->file && !d->no_source)
+		quote_source(&sb, loc);
+	fwrite(sb.buf, 1, sb.len, out);
+	strbuf_release(&sb);
+}
+
+void diag_verror(struct diag *d, const struct srcloc *loc, const char *fmt, va_list ap)
+{
+	emit(d, "error", loc, fmt, ap);
+	d->errors++;
+}
+
+void diag_error(struct diag *d, const struct srcloc *loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_verror(d, loc, fmt, ap);
+	va_end(ap);
+}
+
+void diag_warning(struct diag *d, const struct srcloc *loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(d, "warning", loc, fmt, ap);
+	va_end(ap);
+	d->warnings++;
+}
+
+void diag_note(struct diag *d, const struct srcloc *loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(d, "note", loc, fmt, ap);
+	va_end(ap);
+}
+
+void diag_fail(struct diag *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(d, "error", NULL, fmt, ap);
+	va_end(ap);
+	d->errors++;
+}
+
+int usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "toolsync: %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: see 'toolsync help %s'\n", cmd);
+	return EXIT_ERROR;
+}

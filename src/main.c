@@ -1,0 +1,205 @@
+/* main.c: argv -> the subcommand table. */
+#include <errno.h>
+#include <locale.h>
+
+#include "toolsync/cmd.h"
+#include "toolsync/digest.h"
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+	const char *usage;
+};
+
+static const struct cmd commands[] = {
+	{ "build", cmd_build, "compile the registry into signed manifests",
+	  "usage: toolsync build [-c FILE] [--registry SRC] [--out DIR] [--key FILE]\n"
+	  "                      [--sign-each] [--canonical]\n"
+	  "\n"
+	  "Compile every registry row through its template into manifests/: one\n"
+	  "manifest per tool, one bundle per role and target, and index.json with\n"
+	  "every file's size and BLAKE2b-256.  With a secret key, index.json is\n"
+	  "signed (index.json.minisig).  Nothing is written unless every row\n"
+	  "compiles; unchanged files are not rewritten.\n"
+	  "\n"
+	  "  -c, --config FILE   configuration (default: toolsync.yaml)\n"
+	  "  --registry SRC      registry file or PostgreSQL URI/conninfo (overrides config)\n"
+	  "  --out DIR           output directory (default: config 'out', manifests)\n"
+	  "  --key FILE          minisign secret key (default: $TOOLSYNC_SECRET_KEY, the\n"
+	  "                      key file's contents; no key: index left unsigned)\n"
+	  "  --sign-each         also sign every tools/<key>.json\n"
+	  "  --canonical         write RFC 8785 (JCS) JSON instead of the indented form\n"
+	  "\n"
+	  "Exit: 0 built, 2 bad input or error (nothing written).\n" },
+	{ "verify", cmd_verify, "check the signature and digests of a manifests directory",
+	  "usage: toolsync verify [-c FILE] [-p PUBKEY] [-q] [DIR]\n"
+	  "\n"
+	  "Check DIR/index.json.minisig with the public key, then every file the\n"
+	  "index lists (size and BLAKE2b-256), and that tools/ and roles/ hold no\n"
+	  "file the index does not list.\n"
+	  "\n"
+	  "  -c, --config FILE   configuration (default: toolsync.yaml, if present)\n"
+	  "  -p, --pubkey FILE   minisign public key (default: config signing.public_key)\n"
+	  "  -q, --quiet         print nothing on success\n"
+	  "  DIR                 manifests directory (default: config 'out', manifests)\n"
+	  "\n"
+	  "Exit: 0 verified, 1 verification failed, 2 malformed input or error.\n" },
+	{ "diff", cmd_diff, "report changes against the committed manifests",
+	  "usage: toolsync diff [-c FILE] [--registry SRC] [--against DIR] [--format F]\n"
+	  "                     [--fail-on LIST] [--output FILE] [--accept FILE]\n"
+	  "\n"
+	  "Compile the registry in memory and compare it, tool by tool, with the\n"
+	  "manifests in DIR.  Each change is a finding with a rule id, category,\n"
+	  "severity, JSON pointer, old and new values, and the source that caused it.\n"
+	  "\n"
+	  "  -c, --config FILE   configuration (default: toolsync.yaml)\n"
+	  "  --registry SRC      registry file or PostgreSQL URI/conninfo\n"
+	  "  --against DIR       committed manifests (default: config 'out')\n"
+	  "  --format F          text, markdown, json, sarif or github (default: text)\n"
+	  "  --fail-on LIST      categories (change, breaking, security, compliance,\n"
+	  "                      config) or severities (note, warning, error), any, none\n"
+	  "                      (default: error)\n"
+	  "  --output FILE       write the report to FILE instead of stdout\n"
+	  "  --accept FILE       accepted findings (default: .toolsync-accept.yaml, if present)\n"
+	  "\n"
+	  "Exit: 0 nothing at the threshold, 1 findings at the threshold, 2 error.\n" },
+	{ "check-config", cmd_check_config, "validate the OpenAI debug-logging configuration",
+	  "usage: toolsync check-config [-c FILE] [--env-file FILE]... [--environment NAME]\n"
+	  "                             [--db CONNINFO] [--format F] [--fail-on LIST]\n"
+	  "                             [--output FILE]\n"
+	  "\n"
+	  "Validate OPENAI_DEBUG_LOGGING, OPENAI_DEBUG_FETCH_DETAILS,\n"
+	  "OPENAI_REQUEST_TAGS and OPENAI_REQUEST_QUOTA_TAG from the environment and\n"
+	  "env files, and the debug: section of the configuration.\n"
+	  "\n"
+	  "  -c, --config FILE     configuration (default: toolsync.yaml, if present)\n"
+	  "  --env-file FILE       dotenv file; repeatable; the process environment wins\n"
+	  "  --environment NAME    the env: tag must equal NAME\n"
+	  "  --db CONNINFO         also audit openai_debug_events in this database\n"
+	  "  --format F            text, markdown, json, sarif or github (default: text)\n"
+	  "  --fail-on LIST        as for diff (default: error)\n"
+	  "  --output FILE         write the report to FILE instead of stdout\n"
+	  "\n"
+	  "Exit: 0 nothing at the threshold, 1 findings at the threshold, 2 error.\n" },
+	{ "ci", cmd_ci, "build in memory, verify, diff and check-config: one report",
+	  "usage: toolsync ci [-c FILE] [--format F] [--fail-on LIST] [--output FILE]\n"
+	  "                   [--env-file FILE]... [--environment NAME]\n"
+	  "\n"
+	  "Build the catalogue in memory, verify the committed manifests with the\n"
+	  "configured public key, diff against them, and check the debug-logging\n"
+	  "configuration.  One report, one exit code.\n"
+	  "\n"
+	  "Exit: 0 nothing at the threshold, 1 findings at the threshold or a failed\n"
+	  "verification, 2 error.\n" },
+	{ "keygen", cmd_keygen, "make a minisign-compatible key pair",
+	  "usage: toolsync keygen [-p PUBFILE] [-s SECFILE] [-W] [-f]\n"
+	  "\n"
+	  "Write an Ed25519 key pair in minisign's formats.  The secret key is\n"
+	  "encrypted with scrypt; the password comes from TOOLSYNC_PASSWORD or is\n"
+	  "asked on the terminal.\n"
+	  "\n"
+	  "  -p FILE   public key (default: toolsync.pub)\n"
+	  "  -s FILE   secret key (default: toolsync.key), written with mode 0600\n"
+	  "  -W        do not encrypt the secret key\n"
+	  "  -f        overwrite existing files\n"
+	  "\n"
+	  "Exit: 0 written, 2 error.\n" },
+};
+
+static const struct cmd *find_cmd(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+const char *cmd_usage(const char *name)
+{
+	const struct cmd *c = find_cmd(name);
+
+	return c ? c->usage : NULL;
+}
+
+int cmd_help(const char *name)
+{
+	fputs(cmd_usage(name), stdout);
+	return EXIT_OK;
+}
+
+static void print_main_usage(FILE *out)
+{
+	size_t i;
+
+	fputs("usage: toolsync COMMAND [OPTIONS]\n"
+	      "       toolsync --help | --version | help COMMAND\n"
+	      "\n"
+	      "Compile the tool_registry into signed OpenAI function-tool manifests.\n"
+	      "\n"
+	      "Commands:\n", out);
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(out, "  %-13s %s\n", commands[i].name, commands[i].summary);
+	fputs("\n"
+	      "Exit codes: 0 success; 1 findings at --fail-on or a failed verification;\n"
+	      "2 bad usage, bad input or an operational error (nothing written).\n"
+	      "See 'toolsync help COMMAND' and toolsync(1).\n", out);
+}
+
+static int help(int argc, char **argv)
+{
+	const struct cmd *c;
+
+	if (argc < 2) {
+		print_main_usage(stdout);
+		return EXIT_OK;
+	}
+	c = find_cmd(argv[1]);
+	if (!c) {
+		fprintf(stderr, "toolsync: help: unknown command '%s'\n", argv[1]);
+		return EXIT_ERROR;
+	}
+	fputs(c->usage, stdout);
+	return EXIT_OK;
+}
+
+/* A failure to write stdout (full disk, closed pipe) must not exit 0. */
+static int finish_stdout(int rc)
+{
+	if (fflush(stdout) || ferror(stdout) || fclose(stdout)) {
+		if (errno != EPIPE)
+			fprintf(stderr, "toolsync: error: cannot write standard output: %s\n",
+				strerror(errno));
+		return EXIT_ERROR;
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	const struct cmd *c;
+
+	setlocale(LC_ALL, "C");
+	if (argc < 2) {
+		print_main_usage(stderr);
+		return EXIT_ERROR;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return finish_stdout(help(1, argv));
+	if (!strcmp(argv[1], "help"))
+		return finish_stdout(help(argc - 1, argv + 1));
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("toolsync %s\n", TOOLSYNC_VERSION);
+		return finish_stdout(EXIT_OK);
+	}
+	c = find_cmd(argv[1]);
+	if (!c) {
+		fprintf(stderr, "toolsync: '%s' is not a command; see 'toolsync --help'\n",
+			argv[1]);
+		return EXIT_ERROR;
+	}
+	crypto_init();
+	return finish_stdout(c->fn(argc - 1, argv + 1));
+}

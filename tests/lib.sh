@@ -1,0 +1,69 @@
+# tests/lib.sh: shared helpers for tests/t_*.sh (POSIX sh).
+#   . tests/lib.sh
+# Gives: $TOOLSYNC, $TOP, $T (a scratch dir removed at exit), and the
+# assertions below.  A failing assertion prints why and exits 1.
+set -eu
+: "${TOOLSYNC:?}" "${TOP:?}"
+T=$(mktemp -d "${TMPDIR:-/tmp}/toolsync-test.XXXXXX")
+chmod 755 "$T"
+trap 'rm -rf "$T"' EXIT
+NO_COLOR=1; export NO_COLOR
+unset TOOLSYNC_SECRET_KEY TOOLSYNC_PASSWORD SOURCE_DATE_EPOCH DATABASE_URL || true
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# run CMD...: run it, keep stdout in $T/out, stderr in $T/err, exit code in $rc
+run() {
+	set +e
+	"$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	set -e
+}
+
+expect_rc() {
+	[ "$rc" -eq "$1" ] || {
+		echo "--- stdout"; cat "$T/out"; echo "--- stderr"; cat "$T/err"
+		fail "expected exit $1, got $rc${2:+ ($2)}"
+	}
+}
+
+# expect_in FILE TEXT: FILE contains the fixed string TEXT
+expect_in() {
+	grep -qF -- "$2" "$1" || { echo "--- $1"; cat "$1"; fail "'$2' not in $1"; }
+}
+expect_not_in() {
+	! grep -qF -- "$2" "$1" || { echo "--- $1"; cat "$1"; fail "'$2' unexpectedly in $1"; }
+}
+
+# golden ACTUAL EXPECTED: compare; when EXPECTED is missing (or
+# UPDATE_GOLDEN=1), write it and fail so that it gets reviewed.
+golden() {
+	if [ ! -f "$2" ] || [ -n "${UPDATE_GOLDEN:-}" ]; then
+		mkdir -p "$(dirname "$2")"
+		cp "$1" "$2"
+		[ -n "${UPDATE_GOLDEN:-}" ] && return 0
+		fail "wrote missing golden file $2: review it and commit"
+	fi
+	cmp -s "$1" "$2" || { diff -u "$2" "$1" | head -n 60; fail "output differs from $2"; }
+}
+
+# tree_sum DIR: one line per file with its digest and mode+mtime, for
+# "nothing changed" assertions.
+tree_sum() {
+	(cd "$1" && find . -type f -o -type l | LC_ALL=C sort | while read -r f; do
+		printf '%s %s\n' "$(stat -c '%a %Y' "$f")" "$(b2sum "$f")"
+	done)
+}
+
+# A copy of the example catalogue in $T/cat (config, registry, templates,
+# manifests, public key) to run commands on.
+example_copy() {
+	mkdir -p "$T/cat"
+	cp -R "$TOP/toolsync.yaml" "$TOP/registry.yaml" "$T/cat/"
+	[ -f "$TOP/toolsync.pub" ] && cp "$TOP/toolsync.pub" "$T/cat/"
+	mkdir -p "$T/cat/schemas"
+	cp -R "$TOP/schemas/templates" "$T/cat/schemas/"
+	[ -d "$TOP/manifests" ] && cp -R "$TOP/manifests" "$T/cat/"
+	[ -f "$TOP/.toolsync-accept.yaml" ] && cp "$TOP/.toolsync-accept.yaml" "$T/cat/"
+	return 0
+}
