@@ -1,0 +1,51 @@
+/*
+ * template.h: tool templates (schemas/templates/<key>.yaml or a match: glob).
+ *
+ *	match: "ledger.*"
+ *	description: "Reconcile ${key} entries. Standards: ${standards}."
+ *	parameters: { a JSON Schema object, written in YAML }
+ *	strict: true
+ *
+ * All templates are loaded and checked once, before any row: their $refs to
+ * _defs/ files are inlined, their variables checked, and (when strict) the
+ * schema checked against OpenAI's strict-mode rules.  A row then only
+ * needs its variables substituted.
+ */
+#ifndef TOOLSYNC_TEMPLATE_H
+#define TOOLSYNC_TEMPLATE_H
+
+#include "toolsync/registry.h"
+#include "toolsync/digest.h"
+
+struct template {
+	char *path;             /* as shown and recorded: "schemas/templates/ledger.yaml" */
+	char *file_name;        /* "ledger.yaml" */
+	char *match;            /* glob, or NULL */
+	struct jv *doc;         /* the parsed file */
+	const struct jv *description;  /* a string node inside doc */
+	struct jv *parameters;  /* $refs to files resolved (owned) */
+	int strict;
+	int bad;                /* failed its checks (already reported) */
+	char blake2b[DIGEST_HEX_SIZE];  /* of the file's bytes */
+};
+
+struct template_set {
+	struct template *v;     /* sorted by file name */
+	size_t n, alloc;
+};
+
+/*
+ * Load every template in cfg->templates.  Every problem is reported to d;
+ * returns 0 or -1 (broken templates are marked bad, the rest usable).
+ */
+int templates_load(struct template_set *set, const struct ts_config *cfg, struct diag *d);
+void templates_release(struct template_set *set);
+
+/* <key>.yaml, else the first template in file-name order whose match fits. */
+struct template *templates_find(const struct template_set *set, const char *key);
+
+/* Substitute the row's variables; the results are owned by the caller. */
+struct jv *template_render_description(const struct template *t, const struct row *row);
+struct jv *template_render_parameters(const struct template *t, const struct row *row);
+
+#endif

@@ -1,0 +1,381 @@
+/*
+ * compile.c: rows -> manifests -> files, and the role bundles.
+ *
+ * Rows stream through one at a time: each is checked, rendered through its
+ * template, wrapped in the manifest envelope, serialized, hashed and handed
+ * to the caller.  What stays in memory is per-key bookkeeping (duplicate
+ * and collision checks), the index, and the tools of the role bundles
+ * (never more than BUNDLE_MAX + 1 of them).
+ */
+#include "toolsync/compile.h"
+#include "toolsync/template.h"
+
+/* OpenAI accepts at most 128 tools in one request. */
+#define BUNDLE_MAX 128
+
+char *tool_function_name(const char *key)
+{
+	char *name = xstrdup(key), *p;
+
+	for (p = name; *p; p++)
+		if (*p == '.')
+			*p = '_';
+	return name;
+}
+
+void manifest_serialize(struct strbuf *out, const struct jv *doc, int canonical)
+{
+	json_write(out, doc, canonical ? JSON_CANONICAL : JSON_PRETTY);
+}
+
+/* A set of strings remembering where each was first seen. */
+struct seen {
+	struct seen_entry { char *s; struct srcloc loc; } *tab;
+	size_t n, cap;
+};
+
+static size_t seen_hash(const char *s)
+{
+	size_t h = 5381;
+
+	while (*s)
+		h = h * 33 + (unsigned char)*s++;
+	return h;
+}
+
+static struct seen_entry *seen_slot(const struct seen *set, const char *s)
+{
+	size_t i;
+
+	for (i = seen_hash(s) & (set->cap - 1); set->tab[i].s; i = (i + 1) & (set->cap - 1))
+		if (!strcmp(set->tab[i].s, s))
+			break;
+	return &set->tab[i];
+}
+
+static void seen_grow(struct seen *set)
+{
+	struct seen old = *set;
+	size_t i;
+
+	set->cap = old.cap ? old.cap * 2 : 256;
+	set->tab = xcalloc(set->cap, sizeof(*set->tab));
+	for (i = 0; i < old.cap; i++)
+		if (old.tab[i].s)
+			*seen_slot(set, old.tab[i].s) = old.tab[i];
+	free(old.tab);
+}
+
+/* Add s; if it was there, return its first location (and add nothing). */
+static const struct srcloc *seen_add(struct seen *set, const char *s, const struct srcloc *loc)
+{
+	struct seen_entry *e;
+
+	if ((set->n + 1) * 2 > set->cap)
+		seen_grow(set);
+	e = seen_slot(set, s);
+	if (e->s)
+		return &e->loc;
+	e->s = xstrdup(s);
+	e->loc = *loc;
+	set->n++;
+	return NULL;
+}
+
+static void seen_release(struct seen *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->cap; i++)
+		free(set->tab[i].s);
+	free(set->tab);
+	memset(set, 0, sizeof(*set));
+}
+
+struct bundle_tool {
+	char *key;
+	long rank;
+	struct jv *tool;   /* the manifest's "tool" object */
+};
+
+struct compiler {
+	const struct ts_config *cfg;
+	const struct compile_opts *o;
+	compile_emit_fn emit;
+	void *ctx;
+	struct index *ix;
+	struct diag *d;
+	struct template_set templates;
+	struct seen keys, names;
+	struct bundle_tool *bt;       /* at most BUNDLE_MAX + 1 kept */
+	size_t nbt, bt_alloc;
+	size_t ntools;
+	int failed;                   /* something was reported: stop emitting */
+	int stopped;                  /* the callback failed: stop altogether */
+};
+
+/* Serialize, hash, hand to the caller, record in the index. */
+static int emit_file(struct compiler *c, const char *path, const struct jv *doc,
+		     const struct compiled_tool *tool)
+{
+	struct strbuf bytes = STRBUF_INIT, jcs = STRBUF_INIT;
+	char digest[DIGEST_HEX_SIZE], jcs_digest[DIGEST_HEX_SIZE];
+	struct out_file f = { path, &bytes, digest, jcs_digest, tool };
+	int ret = 0;
+
+	manifest_serialize(&bytes, doc, c->o->canonical);
+	blake2b256_hex(bytes.buf, bytes.len, digest);
+	if (c->o->canonical) {
+		memcpy(jcs_digest, digest, sizeof(digest));
+	} else {
+		json_write(&jcs, doc, JSON_CANONICAL);
+		blake2b256_hex(jcs.buf, jcs.len, jcs_digest);
+	}
+	if (!c->failed && c->emit && (ret = c->emit(c->ctx, &f)))
+		c->failed = c->stopped = 1;
+	if (c->ix)
+		index_add(c->ix, path, bytes.len, digest, jcs_digest);
+	strbuf_release(&bytes);
+	strbuf_release(&jcs);
+	return ret;
+}
+
+static struct jv *string_at(const char *s, const struct srcloc *loc)
+{
+	struct jv *v = jv_string(s);
+
+	v->loc = *loc;
+	return v;
+}
+
+/* The manifest envelope, in DESIGN.md's key order. */
+static struct jv *build_manifest(const struct row *row, const struct template *t,
+				 const char *name)
+{
+	struct jv *m = jv_new(JV_OBJECT, &row->loc), *tool, *std, *src;
+	size_t i;
+
+	jv_set(m, "format", jv_string(MANIFEST_FORMAT));
+	jv_set(m, "key", string_at(row->key, &row->key_loc));
+	jv_set(m, "min_role", string_at(row->min_role, &row->role_loc));
+	std = jv_new(JV_ARRAY, &row->standards_loc);
+	for (i = 0; i < row->standards.n; i++)
+		jv_append(std, string_at(row->standards.v[i], &row->standards_loc));
+	jv_set(m, "standards", std);
+	tool = jv_new(JV_OBJECT, &t->doc->loc);
+	jv_set(tool, "type", jv_string("function"));
+	jv_set(tool, "name", string_at(name, &row->key_loc));
+	jv_set(tool, "description", template_render_description(t, row));
+	jv_set(tool, "parameters", template_render_parameters(t, row));
+	jv_set(tool, "strict", jv_bool(t->strict));
+	jv_set(m, "tool", tool);
+	src = jv_object();
+	jv_set(src, "template", jv_string(t->path));
+	jv_set(src, "blake2b", jv_string(t->blake2b));
+	jv_set(m, "source", src);
+	return m;
+}
+
+/* Keep the tool for the role bundles (only as many as could be valid). */
+static void bundle_keep(struct compiler *c, const struct row *row, const struct jv *tool)
+{
+	struct bundle_tool *b;
+
+	if (!c->cfg->targets || c->nbt > BUNDLE_MAX)
+		return;
+	ALLOC_GROW(c->bt, c->nbt, c->bt_alloc);
+	b = &c->bt[c->nbt++];
+	b->key = xstrdup(row->key);
+	b->rank = config_role_rank(c->cfg, row->min_role);
+	b->tool = jv_copy(tool);
+}
+
+/* Duplicate keys and function-name collisions, against every earlier row. */
+static int check_unique(struct compiler *c, const struct row *row, const char *name)
+{
+	const struct srcloc *first;
+	struct strbuf where = STRBUF_INIT;
+	int bad = 0;
+
+	if ((first = seen_add(&c->keys, row->key, &row->key_loc))) {
+		srcloc_format(&where, first);
+		diag_error(c->d, &row->key_loc, "duplicate key '%s' (first at %s)", row->key, where.buf);
+		bad = -1;
+	} else if ((first = seen_add(&c->names, name, &row->key_loc))) {
+		srcloc_format(&where, first);
+		diag_error(c->d, &row->key_loc, "key '%s' gives function name '%s', which the key at %s "
+			   "already gives", row->key, name, where.buf);
+		bad = -1;
+	}
+	strbuf_release(&where);
+	return bad;
+}
+
+static int compile_row(struct compiler *c, const struct row *row)
+{
+	struct compiled_tool ct = { row, NULL, NULL };
+	const struct template *t;
+	char *name = tool_function_name(row->key), *path = NULL;
+	struct jv *m = NULL;
+	int ret = -1;
+
+	if (check_unique(c, row, name))
+		goto out;
+	if (!(t = templates_find(&c->templates, row->key))) {
+		diag_error(c->d, &row->key_loc, "no template for key '%s' (no %s/%s.yaml, and no "
+			   "'match:' glob fits)", row->key, c->cfg->templates, row->key);
+		goto out;
+	}
+	if (t->bad)
+		goto out;   /* reported when the template was loaded */
+	m = build_manifest(row, t, name);
+	ct.template_path = t->path;
+	ct.manifest = m;
+	path = xstrfmt("tools/%s.json", row->key);
+	if (emit_file(c, path, m, &ct))
+		goto out;
+	bundle_keep(c, row, jv_get(m, "tool"));
+	c->ntools++;
+	ret = 0;
+out:
+	jv_free(m);
+	free(path);
+	free(name);
+	return ret;
+}
+
+/* The tool object as a target wants it (DESIGN.md, Output). */
+static struct jv *tool_for_target(const struct jv *tool, enum target t)
+{
+	struct jv *r, *fn;
+
+	switch (t) {
+	case TARGET_RESPONSES:
+		return jv_copy(tool);
+	case TARGET_CHAT:
+		r = jv_object();
+		jv_set(r, "type", jv_string("function"));
+		fn = jv_object();
+		jv_set(fn, "name", jv_copy(jv_get(tool, "name")));
+		jv_set(fn, "description", jv_copy(jv_get(tool, "description")));
+		jv_set(fn, "parameters", jv_copy(jv_get(tool, "parameters")));
+		jv_set(fn, "strict", jv_copy(jv_get(tool, "strict")));
+		jv_set(r, "function", fn);
+		return r;
+	case TARGET_MCP:
+		r = jv_object();
+		jv_set(r, "name", jv_copy(jv_get(tool, "name")));
+		jv_set(r, "description", jv_copy(jv_get(tool, "description")));
+		jv_set(r, "inputSchema", jv_copy(jv_get(tool, "parameters")));
+		return r;
+	}
+	BUG("unknown target %d", (int)t);
+}
+
+static int cmp_bundle_tool(const void *a, const void *b)
+{
+	return strcmp(((const struct bundle_tool *)a)->key, ((const struct bundle_tool *)b)->key);
+}
+
+/* A role may use every tool whose min_role is its own or lower. */
+static size_t bundle_size(const struct compiler *c, long rank)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < c->nbt; i++)
+		n += c->bt[i].rank <= rank;
+	return n;
+}
+
+static int emit_bundle(struct compiler *c, long rank, enum target t)
+{
+	struct jv *arr = jv_array();
+	char *path = xstrfmt("roles/%s.%s.json", c->cfg->roles.v[rank], target_name(t));
+	size_t i;
+	int ret;
+
+	for (i = 0; i < c->nbt; i++)
+		if (c->bt[i].rank <= rank)
+			jv_append(arr, tool_for_target(c->bt[i].tool, t));
+	ret = emit_file(c, path, arr, NULL);
+	jv_free(arr);
+	free(path);
+	return ret;
+}
+
+static int emit_bundles(struct compiler *c)
+{
+	static const enum target order[] = { TARGET_RESPONSES, TARGET_CHAT, TARGET_MCP };
+	const struct srcloc *at = c->cfg->path ? &c->cfg->registry_loc : NULL;
+	size_t r, t;
+	int bad = 0;
+
+	if (!c->cfg->targets)
+		return 0;
+	for (r = 0; r < c->cfg->roles.n; r++)
+		if (c->nbt > BUNDLE_MAX && bundle_size(c, (long)r) > BUNDLE_MAX) {
+			diag_error(c->d, at, "role '%s' may use more than %d tools, the most OpenAI "
+				   "accepts in one request; raise min_role of some tools, or set "
+				   "'targets: []' to write no role bundles", c->cfg->roles.v[r], BUNDLE_MAX);
+			bad = -1;
+		}
+	if (bad || c->failed)
+		return bad;
+	qsort(c->bt, c->nbt, sizeof(*c->bt), cmp_bundle_tool);
+	for (r = 0; r < c->cfg->roles.n; r++)
+		for (t = 0; t < ARRAY_SIZE(order); t++)
+			if ((c->cfg->targets & order[t]) && emit_bundle(c, (long)r, order[t]))
+				return -1;
+	return 0;
+}
+
+static void compiler_release(struct compiler *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nbt; i++) {
+		free(c->bt[i].key);
+		jv_free(c->bt[i].tool);
+	}
+	free(c->bt);
+	seen_release(&c->keys);
+	seen_release(&c->names);
+	templates_release(&c->templates);
+}
+
+/* Stream every row through the pipeline; 0 when all compiled. */
+static int compile_rows(struct compiler *c, struct source *src)
+{
+	unsigned before = c->d->errors;
+	struct row row;
+	int r;
+
+	while (!c->stopped && (r = source_next(src, &row, c->d)) != 0) {
+		if (r > 0) {
+			if (!row_check(&row, c->cfg, c->d))
+				compile_row(c, &row);
+			row_release(&row);
+		}
+		c->failed |= r < 0 || c->d->errors > before;
+	}
+	return c->failed ? -1 : 0;
+}
+
+int compile_catalogue(const struct ts_config *cfg, const struct compile_opts *o,
+		      compile_emit_fn emit, void *ctx, struct index *ix, struct diag *d)
+{
+	struct compiler c = { cfg, o, emit, ctx, ix, d, { 0 }, { 0 }, { 0 }, NULL, 0, 0, 0, 0, 0 };
+	struct source *src;
+	int ret = -1;
+
+	templates_load(&c.templates, cfg, d);
+	c.failed = d->errors > 0;
+	if (!(src = source_open(cfg, o->registry, d)))
+		goto out;
+	if (compile_rows(&c, src) == 0 && emit_bundles(&c) == 0 && !d->errors)
+		ret = 0;
+	source_close(src);
+out:
+	compiler_release(&c);
+	return ret;
+}

@@ -1,0 +1,407 @@
+/* config.c: toolsync.yaml. */
+#include <ctype.h>
+
+#include "toolsync/config.h"
+#include "toolsync/fsutil.h"
+#include "toolsync/yaml.h"
+
+static const char *const default_roles[] = { "viewer", "analyst", "reviewer", "approver", "admin" };
+static const char *const default_tags[] = { "service", "env", "workload" };
+
+static const struct { const char *name; enum target t; } targets[] = {
+	{ "responses", TARGET_RESPONSES },
+	{ "chat", TARGET_CHAT },
+	{ "mcp", TARGET_MCP },
+};
+
+const char *target_name(enum target t)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(targets); i++)
+		if (targets[i].t == t)
+			return targets[i].name;
+	BUG("unknown target %d", (int)t);
+}
+
+void strlist_add(struct strlist *l, const char *s)
+{
+	ALLOC_GROW(l->v, l->n, l->alloc);
+	l->v[l->n++] = xstrdup(s);
+}
+
+void strlist_release(struct strlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+long strlist_find(const struct strlist *l, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i], s))
+			return (long)i;
+	return -1;
+}
+
+void config_init(struct ts_config *cfg)
+{
+	size_t i;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->base_dir = xstrdup(".");
+	cfg->registry = xstrdup("registry.yaml");
+	cfg->pg_table = xstrdup("tool_registry");
+	cfg->col_key = xstrdup("key");
+	cfg->col_min_role = xstrdup("min_role");
+	cfg->col_standards = xstrdup("standards");
+	cfg->templates = xstrdup("schemas/templates");
+	cfg->out = xstrdup("manifests");
+	for (i = 0; i < ARRAY_SIZE(default_roles); i++)
+		strlist_add(&cfg->roles, default_roles[i]);
+	cfg->targets = TARGET_RESPONSES | TARGET_CHAT | TARGET_MCP;
+	for (i = 0; i < ARRAY_SIZE(default_tags); i++)
+		strlist_add(&cfg->required_tags, default_tags[i]);
+	cfg->retention_days = -1;
+}
+
+void config_release(struct ts_config *cfg)
+{
+	free(cfg->base_dir);
+	free(cfg->registry);
+	free(cfg->pg_table);
+	free(cfg->col_key);
+	free(cfg->col_min_role);
+	free(cfg->col_standards);
+	free(cfg->templates);
+	free(cfg->out);
+	free(cfg->public_key);
+	strlist_release(&cfg->roles);
+	strlist_release(&cfg->standards);
+	strlist_release(&cfg->required_tags);
+	jv_free(cfg->doc);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+long config_role_rank(const struct ts_config *cfg, const char *role)
+{
+	return strlist_find(&cfg->roles, role);
+}
+
+char *config_path(const struct ts_config *cfg, const char *rel)
+{
+	return path_join(cfg->base_dir, rel);
+}
+
+int is_conninfo(const char *s)
+{
+	const char *p = s;
+
+	if (!strncmp(s, "postgres://", 11) || !strncmp(s, "postgresql://", 13))
+		return 1;
+	/* keyword=value form: "host=/tmp dbname=x" */
+	while (*p == '_' || isalpha((unsigned char)*p))
+		p++;
+	while (*p == ' ')
+		p++;
+	return p != s && *p == '=';
+}
+
+int expand_env(struct strbuf *out, const char *s, struct strbuf *err)
+{
+	while (*s) {
+		const char *end, *val;
+		char *name;
+
+		if (s[0] == '$' && s[1] == '$' && s[2] == '{') {
+			strbuf_addstr(out, "${");   /* "$${" is a literal "${" */
+			s += 3;
+			continue;
+		}
+		if (s[0] != '$' || s[1] != '{') {
+			strbuf_addch(out, *s++);
+			continue;
+		}
+		end = strchr(s + 2, '}');
+		if (!end) {
+			strbuf_addstr(err, "unterminated '${' (write '$${' for a literal)");
+			return -1;
+		}
+		name = xstrndup(s + 2, (size_t)(end - s - 2));
+		val = getenv(name);
+		if (!val) {
+			strbuf_addf(err, "environment variable '%s' is not set", name);
+			free(name);
+			return -1;
+		}
+		free(name);
+		strbuf_addstr(out, val);
+		s = end + 1;
+	}
+	return 0;
+}
+
+/* Loading: each top-level key has a handler. */
+struct loader {
+	struct ts_config *cfg;
+	struct diag *d;
+	const char *file;
+};
+
+/* A string value with ${VAR} expanded; NULL (reported) if v is not a string. */
+static char *get_string(struct loader *l, const struct jv *v, const char *what)
+{
+	struct strbuf sb = STRBUF_INIT, err = STRBUF_INIT;
+
+	if (v->kind != JV_STRING) {
+		diag_error(l->d, &v->loc, "'%s' must be a string, not %s", what,
+			   jv_kind_name(v->kind));
+		return NULL;
+	}
+	if (expand_env(&sb, v->u.str.ptr, &err)) {
+		diag_error(l->d, &v->loc, "'%s': %s", what, err.buf);
+		strbuf_release(&sb);
+		strbuf_release(&err);
+		return NULL;
+	}
+	strbuf_release(&err);
+	return strbuf_detach(&sb, NULL);
+}
+
+static void set_string(struct loader *l, const struct jv *v, const char *what, char **dst)
+{
+	char *s = get_string(l, v, what);
+
+	if (!s)
+		return;
+	if (!*s) {
+		diag_error(l->d, &v->loc, "'%s' must not be empty", what);
+		free(s);
+		return;
+	}
+	free(*dst);
+	*dst = s;
+}
+
+/* A list of unique, non-empty strings. */
+static void set_list(struct loader *l, const struct jv *v, const char *what,
+		     struct strlist *dst)
+{
+	size_t i;
+
+	if (v->kind != JV_ARRAY) {
+		diag_error(l->d, &v->loc, "'%s' must be a list, not %s", what, jv_kind_name(v->kind));
+		return;
+	}
+	strlist_release(dst);
+	for (i = 0; i < v->u.arr.n; i++) {
+		char *s = get_string(l, v->u.arr.v[i], what);
+
+		if (!s)
+			continue;
+		if (!*s)
+			diag_error(l->d, &v->u.arr.v[i]->loc, "'%s': empty entry", what);
+		else if (strlist_find(dst, s) >= 0)
+			diag_error(l->d, &v->u.arr.v[i]->loc, "'%s': '%s' is listed twice", what, s);
+		else
+			strlist_add(dst, s);
+		free(s);
+	}
+}
+
+static int check_keys(struct loader *l, const struct jv *obj, const char *what,
+		      const char *const *allowed)
+{
+	size_t i, j;
+	int bad = 0;
+
+	if (obj->kind != JV_OBJECT) {
+		diag_error(l->d, &obj->loc, "'%s' must be a mapping, not %s", what,
+			   jv_kind_name(obj->kind));
+		return -1;
+	}
+	for (i = 0; i < obj->u.obj.n; i++) {
+		for (j = 0; allowed[j]; j++)
+			if (!strcmp(obj->u.obj.v[i].key, allowed[j]))
+				break;
+		if (!allowed[j]) {
+			diag_error(l->d, &obj->u.obj.v[i].loc, "unknown key '%s' in '%s'",
+				   obj->u.obj.v[i].key, what);
+			bad = -1;
+		}
+	}
+	return bad;
+}
+
+static void load_registry(struct loader *l, const struct jv *v)
+{
+	static const char *const keys[] = { "postgres", "file", "table", "columns", NULL };
+	static const char *const cols[] = { "key", "min_role", "standards", NULL };
+	struct ts_config *cfg = l->cfg;
+	const struct jv *p, *c;
+
+	cfg->registry_loc = v->loc;
+	if (v->kind == JV_STRING) {
+		set_string(l, v, "registry", &cfg->registry);
+		cfg->registry_is_pg = is_conninfo(cfg->registry);
+		return;
+	}
+	if (check_keys(l, v, "registry", keys))
+		return;
+	if ((p = jv_get(v, "postgres"))) {
+		set_string(l, p, "registry.postgres", &cfg->registry);
+		cfg->registry_is_pg = 1;
+	} else if ((p = jv_get(v, "file"))) {
+		set_string(l, p, "registry.file", &cfg->registry);
+	} else {
+		diag_error(l->d, &v->loc, "'registry' needs 'postgres' or 'file'");
+	}
+	if ((p = jv_get(v, "table")))
+		set_string(l, p, "registry.table", &cfg->pg_table);
+	if (!(c = jv_get(v, "columns")) || check_keys(l, c, "registry.columns", cols))
+		return;
+	if ((p = jv_get(c, "key")))
+		set_string(l, p, "registry.columns.key", &cfg->col_key);
+	if ((p = jv_get(c, "min_role")))
+		set_string(l, p, "registry.columns.min_role", &cfg->col_min_role);
+	if ((p = jv_get(c, "standards")))
+		set_string(l, p, "registry.columns.standards", &cfg->col_standards);
+}
+
+static void load_targets(struct loader *l, const struct jv *v)
+{
+	struct strlist names = { 0 };
+	size_t i, j;
+
+	set_list(l, v, "targets", &names);
+	l->cfg->targets = 0;
+	for (i = 0; i < names.n; i++) {
+		for (j = 0; j < ARRAY_SIZE(targets); j++)
+			if (!strcmp(names.v[i], targets[j].name))
+				break;
+		if (j == ARRAY_SIZE(targets))
+			diag_error(l->d, &v->u.arr.v[i]->loc,
+				   "unknown target '%s' (responses, chat, mcp)", names.v[i]);
+		else
+			l->cfg->targets |= targets[j].t;
+	}
+	strlist_release(&names);
+}
+
+static void load_signing(struct loader *l, const struct jv *v)
+{
+	static const char *const keys[] = { "public_key", NULL };
+	const struct jv *p;
+
+	if (check_keys(l, v, "signing", keys))
+		return;
+	if ((p = jv_get(v, "public_key")))
+		set_string(l, p, "signing.public_key", &l->cfg->public_key);
+}
+
+static void load_debug(struct loader *l, const struct jv *v)
+{
+	static const char *const keys[] = { "required_tags", "retention_days", NULL };
+	const struct jv *p;
+
+	l->cfg->debug_loc = v->loc;
+	if (check_keys(l, v, "debug", keys))
+		return;
+	if ((p = jv_get(v, "required_tags")))
+		set_list(l, p, "debug.required_tags", &l->cfg->required_tags);
+	if (!(p = jv_get(v, "retention_days")) || p->kind == JV_NULL)
+		return;
+	if (p->kind != JV_NUMBER || p->u.number != (double)(long)p->u.number ||
+	    p->u.number < 1 || p->u.number > 36500)
+		diag_error(l->d, &p->loc, "'debug.retention_days' must be a whole number of days from 1 to 36500");
+	else
+		l->cfg->retention_days = (long)p->u.number;
+}
+
+static void load_roles(struct loader *l, const struct jv *v)
+{
+	set_list(l, v, "roles", &l->cfg->roles);
+	if (!l->cfg->roles.n)
+		diag_error(l->d, &v->loc, "'roles' must name at least one role");
+}
+
+static void load_standards(struct loader *l, const struct jv *v)
+{
+	set_list(l, v, "standards", &l->cfg->standards);
+	l->cfg->has_standards = 1;
+}
+
+static void load_templates(struct loader *l, const struct jv *v)
+{
+	set_string(l, v, "templates", &l->cfg->templates);
+}
+
+static void load_out(struct loader *l, const struct jv *v)
+{
+	set_string(l, v, "out", &l->cfg->out);
+}
+
+static const struct {
+	const char *key;
+	void (*load)(struct loader *l, const struct jv *v);
+} handlers[] = {
+	{ "registry", load_registry },
+	{ "templates", load_templates },
+	{ "out", load_out },
+	{ "roles", load_roles },
+	{ "standards", load_standards },
+	{ "targets", load_targets },
+	{ "signing", load_signing },
+	{ "debug", load_debug },
+};
+
+static void load_member(struct loader *l, const struct jv_member *m)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(handlers); i++)
+		if (!strcmp(m->key, handlers[i].key)) {
+			handlers[i].load(l, m->val);
+			return;
+		}
+	diag_error(l->d, &m->loc, "unknown key '%s' (known: registry, templates, out, "
+		   "roles, standards, targets, signing, debug)", m->key);
+}
+
+int config_load(struct ts_config *cfg, const char *path, int required, struct diag *d)
+{
+	struct loader l = { cfg, d, NULL };
+	unsigned errors = d->errors;
+	size_t i;
+
+	config_init(cfg);
+	if (!path_exists(path)) {
+		if (!required)
+			return 0;
+		diag_fail(d, "cannot read configuration '%s': no such file (use -c FILE)", path);
+		return -1;
+	}
+	cfg->path = path_intern(path);
+	free(cfg->base_dir);
+	cfg->base_dir = path_dirname(path);
+	cfg->debug_loc = (struct srcloc){ cfg->path, 0, 0, 0 };
+	cfg->doc = doc_load(path, NULL, d);
+	if (!cfg->doc)
+		return -1;
+	l.file = cfg->path;
+	if (cfg->doc->kind == JV_NULL)
+		return 0;
+	if (cfg->doc->kind != JV_OBJECT) {
+		diag_error(d, &cfg->doc->loc, "the configuration must be a mapping");
+		return -1;
+	}
+	for (i = 0; i < cfg->doc->u.obj.n; i++)
+		load_member(&l, &cfg->doc->u.obj.v[i]);
+	return d->errors > errors ? -1 : 0;
+}

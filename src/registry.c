@@ -1,0 +1,124 @@
+/* registry.c: registry rows, their rules, and choosing a source. */
+#include "toolsync/registry.h"
+#include "toolsync/fsutil.h"
+
+void row_init(struct row *row)
+{
+	memset(row, 0, sizeof(*row));
+}
+
+void row_release(struct row *row)
+{
+	free(row->key);
+	free(row->min_role);
+	strlist_release(&row->standards);
+	row_init(row);
+}
+
+/*
+ * A key becomes a file name (tools/<key>.json) and, with '.' as '_', a
+ * function name: it must never reach outside out/, never be hidden, and
+ * never clash with another on a case-insensitive file system.
+ */
+int key_is_valid(const char *key)
+{
+	size_t i, n = strlen(key);
+
+	if (!n || n > KEY_MAX || strstr(key, ".."))
+		return 0;
+	for (i = 0; i < n; i++) {
+		char c = key[i];
+		int alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+
+		if (!alnum && (i == 0 || !strchr("._-", c)))
+			return 0;
+	}
+	return 1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void list_roles(struct strbuf *sb, const struct ts_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->roles.n; i++)
+		strbuf_addf(sb, "%s%s", i ? ", " : "", cfg->roles.v[i]);
+}
+
+static int check_standards(struct row *row, const struct ts_config *cfg, struct diag *d)
+{
+	struct strlist *s = &row->standards;
+	int bad = 0;
+	size_t i;
+
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof(*s->v), cmp_str);
+	for (i = 0; i < s->n; i++) {
+		if (!s->v[i][0]) {
+			diag_error(d, &row->standards_loc, "key '%s': empty standard", row->key);
+			bad = -1;
+		} else if (i && !strcmp(s->v[i], s->v[i - 1])) {
+			diag_error(d, &row->standards_loc, "key '%s': standard '%s' is listed twice",
+				   row->key, s->v[i]);
+			bad = -1;
+		} else if (cfg->has_standards && strlist_find(&cfg->standards, s->v[i]) < 0) {
+			diag_error(d, &row->standards_loc,
+				   "key '%s': standard '%s' is not in the allow-list (config 'standards')",
+				   row->key, s->v[i]);
+			bad = -1;
+		}
+	}
+	return bad;
+}
+
+int row_check(struct row *row, const struct ts_config *cfg, struct diag *d)
+{
+	int bad = 0;
+
+	if (!key_is_valid(row->key)) {
+		diag_error(d, &row->key_loc,
+			   "invalid key '%s': a key is a file name: [a-z0-9][a-z0-9._-]*, "
+			   "at most %d characters, no '..'", row->key, KEY_MAX);
+		bad = -1;
+	}
+	if (config_role_rank(cfg, row->min_role) < 0) {
+		struct strbuf sb = STRBUF_INIT;
+
+		list_roles(&sb, cfg);
+		diag_error(d, &row->role_loc, "key '%s': unknown role '%s' (roles: %s)",
+			   row->key, row->min_role, sb.buf);
+		strbuf_release(&sb);
+		bad = -1;
+	}
+	if (check_standards(row, cfg, d))
+		bad = -1;
+	return bad;
+}
+
+struct source *source_open(const struct ts_config *cfg, const char *override, struct diag *d)
+{
+	struct source *src;
+	char *path;
+
+	if (override) {
+		if (is_conninfo(override))
+			return source_pg_open(cfg, override, d);
+		return source_file_open(cfg, override, d);
+	}
+	if (cfg->registry_is_pg)
+		return source_pg_open(cfg, cfg->registry, d);
+	path = config_path(cfg, cfg->registry);
+	src = source_file_open(cfg, path, d);
+	free(path);
+	return src;
+}
+
+void source_close(struct source *src)
+{
+	if (src)
+		src->ops->close(src);
+}
