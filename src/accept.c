@@ -177,7 +177,8 @@ static int entry_matches(const struct accept_entry *x, const struct finding *f)
 	       (!x->pointer || (f->pointer && !strcmp(x->pointer, f->pointer)));
 }
 
-void accept_apply(struct accept_list *al, struct findings *f)
+void accept_apply(struct accept_list *al, struct findings *f,
+		  const struct rule *const *const *scope)
 {
 	size_t i, j, n = f->n;
 
@@ -195,7 +196,7 @@ void accept_apply(struct accept_list *al, struct findings *f)
 		}
 	}
 	for (j = 0; j < al->n; j++)
-		if (!al->v[j].used)
+		if (!al->v[j].used && rule_known(scope, al->v[j].rule))
 			findings_add(f, &accept_stale_rule, &al->v[j].loc, al->v[j].tool,
 				     al->v[j].pointer, NULL, NULL,
 				     "accept entry for '%s' matches no finding; remove it",

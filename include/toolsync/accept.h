@@ -46,9 +46,12 @@ int accept_load(struct accept_list *al, const char *path, const char *display,
 
 /*
  * Mark the findings that an entry matches (accepted, accept_reason), then
- * add an accept-stale finding for every entry that matched none.
+ * add an accept-stale finding for every entry that matched none.  scope
+ * (as rules above; NULL: all) is what the command could report: entries
+ * for other rules (check-config's, during diff) are left alone, not stale.
  */
-void accept_apply(struct accept_list *al, struct findings *f);
+void accept_apply(struct accept_list *al, struct findings *f,
+		  const struct rule *const *const *scope);
 
 void accept_release(struct accept_list *al);
 
