@@ -1,9 +1,175 @@
-/* cmd_ci.c: placeholder until the command lands. */
+/*
+ * cmd_ci.c: toolsync ci.
+ *
+ * One run for a pipeline: build in memory (nothing is written but the
+ * report), verify the committed manifests with the configured public key,
+ * diff against them (also catching committed bytes that a build would not
+ * produce), check the debug-logging configuration; then one report and
+ * one exit code.  Every step runs even when an earlier one found
+ * something, so the report is complete; only an operational or input
+ * error (exit 2) stops it.
+ */
+#include <getopt.h>
+
 #include "toolsync/cmd.h"
+#include "toolsync/accept.h"
+#include "toolsync/diff.h"
+#include "toolsync/fsutil.h"
+
+struct ci_cmd {
+	const char *config_path, *format, *fail_on, *output, *accept, *environment;
+	struct strlist env_files;
+	struct compile_opts copts;
+};
+
+static int parse_options(struct ci_cmd *o, int argc, char **argv)
+{
+	enum { O_REGISTRY = 256, O_FORMAT, O_FAIL_ON, O_OUTPUT, O_ACCEPT, O_ENV_FILE,
+	       O_ENVIRONMENT };
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "registry", required_argument, NULL, O_REGISTRY },
+		{ "format", required_argument, NULL, O_FORMAT },
+		{ "fail-on", required_argument, NULL, O_FAIL_ON },
+		{ "output", required_argument, NULL, O_OUTPUT },
+		{ "accept", required_argument, NULL, O_ACCEPT },
+		{ "env-file", required_argument, NULL, O_ENV_FILE },
+		{ "environment", required_argument, NULL, O_ENVIRONMENT },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': o->config_path = optarg; break;
+		case O_REGISTRY: o->copts.registry = optarg; break;
+		case O_FORMAT: o->format = optarg; break;
+		case O_FAIL_ON: o->fail_on = optarg; break;
+		case O_OUTPUT: o->output = optarg; break;
+		case O_ACCEPT: o->accept = optarg; break;
+		case O_ENV_FILE: strlist_add(&o->env_files, optarg); break;
+		case O_ENVIRONMENT: o->environment = optarg; break;
+		case 'h': return 1;
+		case ':': return -usage_error("ci", "option '%s' needs a value", argv[optind - 1]);
+		default: return -usage_error("ci", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return -usage_error("ci", "unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+static const struct rule *const stale_rules[] = { &accept_stale_rule, NULL };
+static const struct rule *const *const ci_scope[] = { diff_rules, stale_rules, NULL };
+
+/* Every rule ci may report, flat, for SARIF. */
+static const struct rule **all_rules(void)
+{
+	size_t n = 0, i, j, k = 0;
+	const struct rule **v;
+
+	for (i = 0; ci_scope[i]; i++)
+		for (j = 0; ci_scope[i][j]; j++)
+			n++;
+	v = xcalloc(n + 1, sizeof(*v));
+	for (i = 0; ci_scope[i]; i++)
+		for (j = 0; ci_scope[i][j]; j++)
+			v[k++] = ci_scope[i][j];
+	return v;
+}
+
+static int load_accept(const struct ci_cmd *o, const struct ts_config *cfg,
+		       struct accept_list *al, struct diag *d)
+{
+	char *path;
+	int ret;
+
+	if (o->accept)
+		return accept_load(al, o->accept, NULL, 1, ci_scope, d);
+	path = path_join(cfg->base_dir, ACCEPT_FILE);
+	ret = accept_load(al, path, NULL, 0, ci_scope, d);
+	free(path);
+	return ret;
+}
+
+static int print_report(const struct ci_cmd *o, struct findings *f,
+			enum report_format fmt, const struct fail_on *fo,
+			struct diag *d)
+{
+	const struct rule **rules = all_rules();
+	struct report_meta meta = { "ci", TOOLSYNC_VERSION, 0, fo, rules };
+	struct strbuf out = STRBUF_INIT;
+	int ret;
+
+	meta.color = fmt == FMT_TEXT && (!o->output || !strcmp(o->output, "-")) &&
+		     report_want_color();
+	report_write(&out, f, fmt, &meta);
+	ret = report_emit(&out, o->output, d);
+	strbuf_release(&out);
+	free(rules);
+	return ret;
+}
+
+/* The steps; each adds findings and returns -1 only for an error (exit 2). */
+static int steps(const struct ci_cmd *o, const struct ts_config *cfg,
+		 struct findings *f, struct diag *d)
+{
+	char *dir = config_path(cfg, cfg->out);
+	int ret;
+
+	ret = diff_against(cfg, &o->copts, dir, cfg->out, DIFF_CHECK_BYTES, f, d);
+	free(dir);
+	return ret;
+}
+
+static int run(const struct ci_cmd *o, enum report_format fmt,
+	       const struct fail_on *fo, struct diag *d)
+{
+	struct ts_config cfg;
+	struct findings f = { NULL, 0, 0 };
+	struct accept_list al = { NULL, 0, 0 };
+	int rc = EXIT_ERROR;
+
+	if (config_load(&cfg, o->config_path ? o->config_path : "toolsync.yaml",
+			o->config_path != NULL, d))
+		goto cleanup;
+	if (load_accept(o, &cfg, &al, d) || steps(o, &cfg, &f, d))
+		goto cleanup;
+	accept_apply(&al, &f, ci_scope);
+	findings_sort(&f);
+	if (print_report(o, &f, fmt, fo, d))
+		goto cleanup;
+	rc = findings_fail(&f, fo) ? EXIT_FINDINGS : EXIT_OK;
+cleanup:
+	accept_release(&al);
+	findings_release(&f);
+	config_release(&cfg);
+	return rc;
+}
 
 int cmd_ci(int argc, char **argv)
 {
-	(void)argc;
-	fprintf(stderr, "toolsync: %s: not implemented yet\n", argv[0]);
-	return EXIT_ERROR;
+	struct ci_cmd o;
+	struct diag d = DIAG_INIT;
+	struct strbuf err = STRBUF_INIT;
+	enum report_format fmt = FMT_TEXT;
+	struct fail_on fo;
+	int r;
+
+	memset(&o, 0, sizeof(o));
+	if ((r = parse_options(&o, argc, argv)))
+		r = r > 0 ? cmd_help("ci") : -r;
+	else if (o.format && report_format_parse(o.format, &fmt))
+		r = usage_error("ci", "unknown format '%s' (expected text, markdown, "
+				"json, sarif or github)", o.format);
+	else if (fail_on_parse(o.fail_on ? o.fail_on : "error", &fo, &err))
+		r = usage_error("ci", "%s", err.buf);
+	else
+		r = run(&o, fmt, &fo, &d);
+	strbuf_release(&err);
+	strlist_release(&o.env_files);
+	return r;
 }
