@@ -124,6 +124,7 @@ struct walk {
 	const char *tool;
 	const struct jv *old_root, *new_root;  /* "#" of $ref on each side */
 	struct findings *out;
+	struct srcloc fallback;  /* for nodes the compiler made without a location */
 	struct strbuf ptr;    /* JSON pointer of the node being compared */
 	struct strbuf label;  /* its parameter name for messages: "period.start" */
 	/* $ref pairs being compared, to stop on recursive schemas */
@@ -161,6 +162,8 @@ static void emit(struct walk *w, const struct rule *rule, const struct srcloc *l
 	strbuf_addbuf(&ptr, &w->ptr);
 	if (suffix)
 		jv_pointer_add(&ptr, suffix);
+	if (!loc || !loc->file)
+		loc = &w->fallback;
 	findings_add(w->out, rule, loc, w->tool, ptr.buf, o, n, "%s", msg.buf);
 	strbuf_release(&msg);
 	strbuf_release(&ptr);
@@ -332,14 +335,13 @@ static int types_within(const struct jv *a, const struct jv *b)
 static int compare_type(struct walk *w, const struct view *o, const struct view *n)
 {
 	const struct jv *ot = jv_get(o->core, "type"), *nt = jv_get(n->core, "type");
-	int widened;
 
 	if (!ot && !nt)
 		return 0;
 	if (ot && nt && types_within(ot, nt) && types_within(nt, ot))
 		return 0;
-	widened = !ot || (nt && types_within(ot, nt) && !types_within(nt, ot));
-	if (!nt || widened) {
+	/* no type accepts anything: losing it widens, gaining it narrows */
+	if (!nt || (ot && types_within(ot, nt))) {
 		emit(w, &r_loosened, vloc(n), "type", ot, nt,
 		     "type of '%s' widened", label(w));
 		return 0;
@@ -457,6 +459,12 @@ static const struct {
 	{ "format", B_OPAQUE },        { "uniqueItems", B_FLAG },
 };
 
+/* Steps like 0.01 are not exact in binary: 0.05 / 0.01 is 5.000000000000001. */
+static int is_whole(double r)
+{
+	return r >= 1 && fabs(r - nearbyint(r)) < 1e-9 * r;
+}
+
 /*
  * 1 tightened, 0 loosened.  A changed pattern or format cannot be
  * compared, so it counts as tightened: a reviewer must look at it.
@@ -476,8 +484,8 @@ static int is_tighter(enum bound kind, const struct jv *o, const struct jv *n)
 		return b > a;
 	if (kind == B_UPPER)
 		return b < a;
-	/* multipleOf: a multiple of the old step accepts a subset */
-	return !(a != 0 && b != 0 && fmod(a, b) == 0);
+	/* multipleOf: only a divisor of the old step accepts a superset */
+	return !(a != 0 && b != 0 && is_whole(a / b));
 }
 
 static void compare_constraints(struct walk *w, const struct view *o, const struct view *n)
@@ -807,8 +815,6 @@ static void compare_schema(struct walk *w, const struct jv *old, const struct jv
 {
 	struct view o, n;
 
-	if (jv_equal(old, new) && !jv_get(old, "$ref") && !any_of(old))
-		return;
 	make_view(&o, w->old_root, old);
 	make_view(&n, w->new_root, new);
 	if (on_stack(w, o.core, n.core))
@@ -866,7 +872,7 @@ static void standards_missing(struct walk *w, const struct jv *a, const struct j
 			emit(w, &r_standard_removed, loc_of(new_std), NULL, x, NULL,
 			     "standard %s removed", str_of(x) ? str_of(x) : "?");
 		else
-			emit(w, &r_standard_added, &x->loc, NULL, NULL, x,
+			emit(w, &r_standard_added, loc_of(new_std), NULL, NULL, x,
 			     "standard %s added", str_of(x) ? str_of(x) : "?");
 		ascend(w, m);
 		strbuf_release(&tok);
@@ -896,7 +902,8 @@ static void compare_tool(struct walk *w, const struct jv *ot, const struct jv *n
 		emit(w, &r_description, nd ? &nd->loc : loc_of(nt), "description", od, nd,
 		     "tool description changed");
 	compare_strict(w, ot, nt);
-	if (op && np) {
+	/* equal parameters (with their $defs) cannot differ anywhere below */
+	if (op && np && !jv_equal(op, np)) {
 		struct mark pm = descend(w, "parameters", NULL, NULL);
 
 		w->old_root = op;
@@ -911,9 +918,14 @@ void diff_tool(const struct jv *old, const struct jv *new,
 	       const struct ts_config *cfg, const char *tool_key,
 	       struct findings *out)
 {
-	struct walk w = { NULL, NULL, NULL, out, STRBUF_INIT, STRBUF_INIT, NULL, 0, 0 };
-	const struct jv *ns = jv_get(new, "standards");
+	struct walk w = { NULL, NULL, NULL, out, SRCLOC_NONE, STRBUF_INIT, STRBUF_INIT,
+			  NULL, 0, 0 };
+	const struct jv *ns = jv_get(new, "standards"), *fb = jv_get(new, "tool");
 
+	if (!fb || !fb->loc.file)
+		fb = jv_get(new, "key");
+	if (fb)
+		w.fallback = fb->loc;
 	w.tool = tool_key ? tool_key : str_of(jv_get(new, "key"));
 	compare_role(&w, old, new, cfg);
 	standards_missing(&w, jv_get(old, "standards"), ns, ns, 1);
