@@ -1,0 +1,33 @@
+# t_build_errors.sh: every bad input of `toolsync build` is reported with
+# file:line:col, exits 2, and leaves the output directory exactly as it was.
+#
+# Each tests/golden/build-errors/<case>/ holds:
+#   overlay/         files copied over a copy of the example catalogue
+#   args             extra arguments for toolsync build (optional)
+#   expected.stderr  what build prints (golden)
+. tests/lib.sh
+
+n=0
+for case in "$TOP"/tests/golden/build-errors/*/; do
+	name=$(basename "$case")
+	rm -rf "$T/cat"
+	example_copy
+	cd "$T/cat"
+	"$TOOLSYNC" build --out out >/dev/null 2>&1 || fail "$name: the good catalogue does not build"
+	before=$(tree_sum out)
+	[ -d "$case/overlay" ] && cp -R "$case/overlay/." .
+	args=
+	[ -f "$case/args" ] && args=$(cat "$case/args")
+	# shellcheck disable=SC2086
+	run "$TOOLSYNC" build --out out $args
+	[ "$rc" -eq 2 ] || { cat "$T/err"; fail "$name: expected exit 2, got $rc"; }
+	golden "$T/err" "$case/expected.stderr"
+	[ "$before" = "$(tree_sum out)" ] || fail "$name: the output directory changed"
+	ls -a . | grep -q toolsync-stage && fail "$name: a staging directory was left behind"
+	[ -s "$T/out" ] && fail "$name: printed on stdout"
+	grep -q '^toolsync: .*error' "$T/err" || fail "$name: no error line"
+	n=$((n + 1))
+	cd "$TOP"
+done
+[ "$n" -ge 15 ] || fail "only $n error cases"
+echo "$n error cases"

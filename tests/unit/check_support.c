@@ -1,0 +1,129 @@
+/* check_support.c: strbuf, fsutil, digest, diag. */
+#include <check.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "toolsync/diag.h"
+#include "toolsync/digest.h"
+#include "toolsync/fsutil.h"
+
+START_TEST(test_strbuf)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *s;
+	size_t len;
+
+	ck_assert_str_eq(sb.buf, "");
+	strbuf_addf(&sb, "%s-%d", "a", 42);
+	strbuf_addch(&sb, '\0');
+	strbuf_addstr(&sb, "z  \n");
+	ck_assert_uint_eq(sb.len, 9);
+	strbuf_rtrim(&sb);
+	ck_assert_uint_eq(sb.len, 6);
+	ck_assert_int_eq(memcmp(sb.buf, "a-42\0z", 6), 0);
+	strbuf_reset(&sb);
+	strbuf_addchars(&sb, 'x', 5000);
+	ck_assert_uint_eq(strlen(sb.buf), 5000);
+	s = strbuf_detach(&sb, &len);
+	ck_assert_uint_eq(len, 5000);
+	ck_assert_str_eq(sb.buf, "");
+	free(s);
+}
+END_TEST
+
+START_TEST(test_paths)
+{
+	char *p;
+
+	ck_assert_str_eq(p = path_join(".", "a"), "a"); free(p);
+	ck_assert_str_eq(p = path_join("x/", "a"), "x/a"); free(p);
+	ck_assert_str_eq(p = path_join("x", "/abs"), "/abs"); free(p);
+	ck_assert_str_eq(p = path_dirname("a/b/c.yaml"), "a/b"); free(p);
+	ck_assert_str_eq(p = path_dirname("c.yaml"), "."); free(p);
+	ck_assert_str_eq(p = path_dirname("/c"), "/"); free(p);
+}
+END_TEST
+
+START_TEST(test_atomic_write)
+{
+	char dir[] = "/tmp/ts-unit-XXXXXX";
+	struct strbuf err = STRBUF_INIT, sb = STRBUF_INIT;
+	char *path, *sub, **names;
+	size_t n;
+	struct stat st;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	sub = path_join(dir, "a/b");
+	ck_assert_int_eq(fs_mkdirs(sub, 0755, &err), 0);
+	path = path_join(sub, "f.json");
+	ck_assert_int_eq(fs_write_atomic(path, "{}\n", 3, 0644, &err), 0);
+	ck_assert(fs_same_content(path, "{}\n", 3));
+	ck_assert(!fs_same_content(path, "{}", 2));
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0644);
+	ck_assert_int_eq(strbuf_read_file(&sb, path), 0);
+	ck_assert_str_eq(sb.buf, "{}\n");
+	ck_assert_int_eq(fs_list_dir(sub, &names, &n), 0);
+	ck_assert_uint_eq(n, 1);   /* no temporary left behind */
+	fs_free_list(names, n);
+	ck_assert_int_eq(fs_remove_tree(dir, &err), 0);
+	ck_assert(!path_exists(dir));
+	ck_assert_int_eq(fs_write_atomic("/nonexistent-dir/x", "a", 1, 0644, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.buf, "/nonexistent-dir/x"));
+	strbuf_release(&err);
+	strbuf_release(&sb);
+	free(path);
+	free(sub);
+}
+END_TEST
+
+START_TEST(test_blake2b)
+{
+	char hex[DIGEST_HEX_SIZE];
+
+	crypto_init();
+	/* printf '' | b2sum -l 256 */
+	blake2b256_hex("", 0, hex);
+	ck_assert_str_eq(hex, "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8");
+	/* printf 'abc' | b2sum -l 256 */
+	blake2b256_hex("abc", 3, hex);
+	ck_assert_str_eq(hex, "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
+}
+END_TEST
+
+START_TEST(test_diag_quote)
+{
+	struct diag d = DIAG_INIT;
+	char *buf = NULL;
+	size_t len = 0;
+	struct srcloc loc = { "f.yaml", 2, 5, 4 };
+
+	diag_add_source("f.yaml", "a: 1\nkey: boss\n", 15);
+	d.out = open_memstream(&buf, &len);
+	diag_error(&d, &loc, "unknown role '%s'", "boss");
+	diag_error(&d, &(struct srcloc){ "table t, key 'x'", 0, 0, 0 }, "null");
+	fclose(d.out);
+	ck_assert_str_eq(buf, "toolsync: f.yaml:2:5: error: unknown role 'boss'\n"
+			      " 2 | key: boss\n"
+			      "   |     ^~~~\n"
+			      "toolsync: table t, key 'x': error: null\n");
+	ck_assert_uint_eq(d.errors, 2);
+	ck_assert_ptr_eq(path_intern("f.yaml"), path_intern("f.yaml"));
+	free(buf);
+	diag_clear_sources();
+}
+END_TEST
+
+Suite *support_suite(void)
+{
+	Suite *s = suite_create("support");
+	TCase *tc = tcase_create("support");
+
+	tcase_add_test(tc, test_strbuf);
+	tcase_add_test(tc, test_paths);
+	tcase_add_test(tc, test_atomic_write);
+	tcase_add_test(tc, test_blake2b);
+	tcase_add_test(tc, test_diag_quote);
+	suite_add_tcase(s, tc);
+	return s;
+}
