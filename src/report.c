@@ -444,9 +444,13 @@ static void md_row(struct strbuf *out, const struct finding *x)
 		strbuf_addstr(out, "<br>");
 		if (x->old_value)
 			md_code(out, x->old_value, 1);
+		else
+			strbuf_addstr(out, "*none*");
 		strbuf_addstr(out, " &rarr; ");
 		if (x->new_value)
 			md_code(out, x->new_value, 1);
+		else
+			strbuf_addstr(out, "*none*");
 	}
 	if (x->accepted) {
 		strbuf_addstr(out, "<br>accepted: ");
