@@ -1,0 +1,1078 @@
+/* json.c: the jv tree, a strict JSON reader with locations, and writers. */
+#include <errno.h>
+#include <math.h>
+
+#include "toolsync/json.h"
+
+/* Nesting deeper than this is refused rather than risking the stack. */
+#define JSON_DEPTH_MAX 512
+
+/* ---- the tree ---------------------------------------------------------- */
+
+struct jv *jv_new(enum jv_kind kind, const struct srcloc *loc)
+{
+	struct jv *v = xcalloc(1, sizeof(*v));
+
+	v->kind = kind;
+	if (loc)
+		v->loc = *loc;
+	if (kind == JV_STRING)
+		v->u.str.ptr = xstrdup("");
+	return v;
+}
+
+struct jv *jv_null(void) { return jv_new(JV_NULL, NULL); }
+struct jv *jv_array(void) { return jv_new(JV_ARRAY, NULL); }
+struct jv *jv_object(void) { return jv_new(JV_OBJECT, NULL); }
+
+struct jv *jv_bool(int b)
+{
+	struct jv *v = jv_new(JV_BOOL, NULL);
+
+	v->u.boolean = !!b;
+	return v;
+}
+
+struct jv *jv_number(double n)
+{
+	struct jv *v = jv_new(JV_NUMBER, NULL);
+
+	v->u.number = n;
+	return v;
+}
+
+struct jv *jv_stringn(const char *s, size_t len)
+{
+	struct jv *v = jv_new(JV_NULL, NULL);
+
+	v->kind = JV_STRING;
+	v->u.str.ptr = xmemdupz(s, len);
+	v->u.str.len = len;
+	return v;
+}
+
+struct jv *jv_string(const char *s)
+{
+	return jv_stringn(s, strlen(s));
+}
+
+void jv_append(struct jv *arr, struct jv *item)
+{
+	if (arr->kind != JV_ARRAY)
+		BUG("jv_append on %s", jv_kind_name(arr->kind));
+	ALLOC_GROW(arr->u.arr.v, arr->u.arr.n, arr->u.arr.alloc);
+	arr->u.arr.v[arr->u.arr.n++] = item;
+}
+
+struct jv_member *jv_member(const struct jv *obj, const char *key)
+{
+	size_t i;
+
+	if (!obj || obj->kind != JV_OBJECT)
+		return NULL;
+	for (i = 0; i < obj->u.obj.n; i++)
+		if (!strcmp(obj->u.obj.v[i].key, key))
+			return &obj->u.obj.v[i];
+	return NULL;
+}
+
+struct jv *jv_get(const struct jv *obj, const char *key)
+{
+	struct jv_member *m = jv_member(obj, key);
+
+	return m ? m->val : NULL;
+}
+
+void jv_set(struct jv *obj, const char *key, struct jv *val)
+{
+	struct jv_member *m;
+
+	if (obj->kind != JV_OBJECT)
+		BUG("jv_set on %s", jv_kind_name(obj->kind));
+	if ((m = jv_member(obj, key))) {
+		jv_free(m->val);
+		m->val = val;
+		return;
+	}
+	ALLOC_GROW(obj->u.obj.v, obj->u.obj.n, obj->u.obj.alloc);
+	m = &obj->u.obj.v[obj->u.obj.n++];
+	m->key = xstrdup(key);
+	m->val = val;
+	m->loc = val ? val->loc : SRCLOC_NONE;
+}
+
+struct jv *jv_take(struct jv *obj, const char *key)
+{
+	struct jv_member *m = jv_member(obj, key);
+	struct jv *val;
+	size_t i;
+
+	if (!m)
+		return NULL;
+	val = m->val;
+	free(m->key);
+	i = (size_t)(m - obj->u.obj.v);
+	memmove(m, m + 1, (obj->u.obj.n - i - 1) * sizeof(*m));
+	obj->u.obj.n--;
+	return val;
+}
+
+struct jv *jv_copy(const struct jv *v)
+{
+	struct jv *c;
+	size_t i;
+
+	if (!v)
+		return NULL;
+	switch (v->kind) {
+	case JV_STRING:
+		c = jv_stringn(v->u.str.ptr, v->u.str.len);
+		break;
+	case JV_ARRAY:
+		c = jv_new(JV_ARRAY, NULL);
+		for (i = 0; i < v->u.arr.n; i++)
+			jv_append(c, jv_copy(v->u.arr.v[i]));
+		break;
+	case JV_OBJECT:
+		c = jv_new(JV_OBJECT, NULL);
+		for (i = 0; i < v->u.obj.n; i++) {
+			jv_set(c, v->u.obj.v[i].key, jv_copy(v->u.obj.v[i].val));
+			c->u.obj.v[i].loc = v->u.obj.v[i].loc;
+		}
+		break;
+	default:
+		c = jv_new(v->kind, NULL);
+		c->u = v->u;
+		break;
+	}
+	c->loc = v->loc;
+	return c;
+}
+
+void jv_free(struct jv *v)
+{
+	size_t i;
+
+	if (!v)
+		return;
+	switch (v->kind) {
+	case JV_STRING:
+		free(v->u.str.ptr);
+		break;
+	case JV_ARRAY:
+		for (i = 0; i < v->u.arr.n; i++)
+			jv_free(v->u.arr.v[i]);
+		free(v->u.arr.v);
+		break;
+	case JV_OBJECT:
+		for (i = 0; i < v->u.obj.n; i++) {
+			free(v->u.obj.v[i].key);
+			jv_free(v->u.obj.v[i].val);
+		}
+		free(v->u.obj.v);
+		break;
+	default:
+		break;
+	}
+	free(v);
+}
+
+int jv_equal(const struct jv *a, const struct jv *b)
+{
+	size_t i;
+
+	if (a->kind != b->kind)
+		return 0;
+	switch (a->kind) {
+	case JV_NULL:
+		return 1;
+	case JV_BOOL:
+		return a->u.boolean == b->u.boolean;
+	case JV_NUMBER:
+		return a->u.number == b->u.number;
+	case JV_STRING:
+		return a->u.str.len == b->u.str.len &&
+		       !memcmp(a->u.str.ptr, b->u.str.ptr, a->u.str.len);
+	case JV_ARRAY:
+		if (a->u.arr.n != b->u.arr.n)
+			return 0;
+		for (i = 0; i < a->u.arr.n; i++)
+			if (!jv_equal(a->u.arr.v[i], b->u.arr.v[i]))
+				return 0;
+		return 1;
+	case JV_OBJECT:
+		if (a->u.obj.n != b->u.obj.n)
+			return 0;
+		for (i = 0; i < a->u.obj.n; i++) {
+			const struct jv *o = jv_get(b, a->u.obj.v[i].key);
+
+			if (!o || !jv_equal(a->u.obj.v[i].val, o))
+				return 0;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+const char *jv_kind_name(enum jv_kind kind)
+{
+	static const char *const names[] = { "null", "a boolean", "a number", "a string",
+					     "a list", "a mapping" };
+
+	return (size_t)kind < ARRAY_SIZE(names) ? names[kind] : "?";
+}
+
+/* ---- JSON pointers (RFC 6901) ------------------------------------------ */
+
+void jv_pointer_add(struct strbuf *out, const char *token)
+{
+	strbuf_addch(out, '/');
+	for (; *token; token++) {
+		if (*token == '~')
+			strbuf_addstr(out, "~0");
+		else if (*token == '/')
+			strbuf_addstr(out, "~1");
+		else
+			strbuf_addch(out, *token);
+	}
+}
+
+void jv_pointer_add_index(struct strbuf *out, size_t i)
+{
+	strbuf_addf(out, "/%zu", i);
+}
+
+/* The next unescaped token of p into tok; returns the rest, or NULL at the end. */
+static const char *pointer_token(const char *p, struct strbuf *tok)
+{
+	strbuf_reset(tok);
+	if (*p != '/')
+		return NULL;
+	for (p++; *p && *p != '/'; p++) {
+		if (p[0] == '~' && p[1] == '0')
+			strbuf_addch(tok, '~'), p++;
+		else if (p[0] == '~' && p[1] == '1')
+			strbuf_addch(tok, '/'), p++;
+		else
+			strbuf_addch(tok, *p);
+	}
+	return p;
+}
+
+static int parse_index(const char *s, size_t *i)
+{
+	char *end;
+	unsigned long long n;
+
+	if (!*s || (s[0] == '0' && s[1]) || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (*end || errno)
+		return -1;
+	*i = (size_t)n;
+	return 0;
+}
+
+struct jv *jv_pointer_get(const struct jv *root, const char *pointer)
+{
+	struct strbuf tok = STRBUF_INIT;
+	const struct jv *v = root;
+	const char *p = pointer;
+
+	while (v && *p) {
+		size_t i;
+
+		p = pointer_token(p, &tok);
+		if (!p) {
+			v = NULL;
+			break;
+		}
+		if (v->kind == JV_OBJECT)
+			v = jv_get(v, tok.buf);
+		else if (v->kind == JV_ARRAY && !parse_index(tok.buf, &i) && i < v->u.arr.n)
+			v = v->u.arr.v[i];
+		else
+			v = NULL;
+	}
+	strbuf_release(&tok);
+	return (struct jv *)v;
+}
+
+/* ---- UTF-8 ------------------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	size_t len, i;
+	uint32_t cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, cp = c & 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+int utf8_check(const char *s, size_t len, size_t *bad)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		size_t n = utf8_seq((const unsigned char *)s + i, len - i);
+
+		if (!n) {
+			if (bad)
+				*bad = i;
+			return -1;
+		}
+		i += n;
+	}
+	return 0;
+}
+
+/* ---- the reader -------------------------------------------------------- */
+
+struct reader {
+	const char *p, *start, *end;
+	const char *file;
+	const char *line_start;
+	unsigned line;
+	unsigned depth;
+	struct diag *d;
+	int failed;
+};
+
+static struct srcloc here(const struct reader *r, const char *at, size_t len)
+{
+	struct srcloc loc = { r->file, r->line, 0, (unsigned)len };
+	const char *p;
+
+	/* Columns count characters, not bytes: skip UTF-8 continuation bytes. */
+	for (p = r->line_start; p < at; p++)
+		if (((unsigned char)*p & 0xc0) != 0x80)
+			loc.col++;
+	loc.col++;
+	return loc;
+}
+
+TS_PRINTF(3, 4) static void fail_at(struct reader *r, const char *at, const char *fmt, ...)
+{
+	struct srcloc loc = here(r, at, 1);
+	va_list ap;
+
+	if (r->failed)
+		return;   /* after a syntax error, the rest is noise */
+	r->failed = 1;
+	va_start(ap, fmt);
+	diag_verror(r->d, &loc, fmt, ap);
+	va_end(ap);
+}
+
+static void skip_ws(struct reader *r)
+{
+	while (r->p < r->end) {
+		char c = *r->p;
+
+		if (c == '\n') {
+			r->line++;
+			r->line_start = r->p + 1;
+		} else if (c != ' ' && c != '\t' && c != '\r') {
+			break;
+		}
+		r->p++;
+	}
+}
+
+static const char *describe(const struct reader *r)
+{
+	if (r->p >= r->end)
+		return "end of file";
+	return "this character";
+}
+
+static struct jv *parse_value(struct reader *r);
+
+static int hex4(const char *p, unsigned *out)
+{
+	unsigned v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		char c = p[i];
+
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static void add_utf8(struct strbuf *sb, uint32_t cp)
+{
+	if (cp < 0x80) {
+		strbuf_addch(sb, (int)cp);
+	} else if (cp < 0x800) {
+		strbuf_addch(sb, (int)(0xc0 | (cp >> 6)));
+		strbuf_addch(sb, (int)(0x80 | (cp & 0x3f)));
+	} else if (cp < 0x10000) {
+		strbuf_addch(sb, (int)(0xe0 | (cp >> 12)));
+		strbuf_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3f)));
+		strbuf_addch(sb, (int)(0x80 | (cp & 0x3f)));
+	} else {
+		strbuf_addch(sb, (int)(0xf0 | (cp >> 18)));
+		strbuf_addch(sb, (int)(0x80 | ((cp >> 12) & 0x3f)));
+		strbuf_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3f)));
+		strbuf_addch(sb, (int)(0x80 | (cp & 0x3f)));
+	}
+}
+
+/* A \u escape at r->p (just after the backslash-u), surrogate pairs joined. */
+static int parse_unicode(struct reader *r, struct strbuf *sb)
+{
+	const char *at = r->p - 2;
+	unsigned hi, lo;
+
+	if (r->end - r->p < 4 || hex4(r->p, &hi)) {
+		fail_at(r, at, "bad \\u escape: four hex digits expected");
+		return -1;
+	}
+	r->p += 4;
+	if (hi >= 0xdc00 && hi <= 0xdfff) {
+		fail_at(r, at, "unpaired surrogate \\u%04x", hi);
+		return -1;
+	}
+	if (hi >= 0xd800 && hi <= 0xdbff) {
+		if (r->end - r->p < 6 || r->p[0] != '\\' || r->p[1] != 'u' ||
+		    hex4(r->p + 2, &lo) || lo < 0xdc00 || lo > 0xdfff) {
+			fail_at(r, at, "unpaired surrogate \\u%04x", hi);
+			return -1;
+		}
+		r->p += 6;
+		add_utf8(sb, 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00));
+		return 0;
+	}
+	add_utf8(sb, hi);
+	return 0;
+}
+
+static int parse_escape(struct reader *r, struct strbuf *sb)
+{
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	const char *e;
+
+	if (r->p + 1 >= r->end) {
+		fail_at(r, r->p, "unterminated string");
+		return -1;
+	}
+	r->p += 2;
+	if (r->p[-1] == 'u')
+		return parse_unicode(r, sb);
+	e = r->p[-1] ? strchr(from, r->p[-1]) : NULL;
+	if (!e) {
+		fail_at(r, r->p - 2, "bad escape '\\%c'", r->p[-1]);
+		return -1;
+	}
+	strbuf_addch(sb, to[e - from]);
+	return 0;
+}
+
+/* A string at r->p (the opening quote) into sb. */
+static int parse_string_into(struct reader *r, struct strbuf *sb)
+{
+	const char *open = r->p++;
+
+	while (r->p < r->end && *r->p != '"') {
+		unsigned char c = (unsigned char)*r->p;
+		size_t n;
+
+		if (c == '\\') {
+			if (parse_escape(r, sb))
+				return -1;
+			continue;
+		}
+		if (c < 0x20) {
+			fail_at(r, r->p, c == '\n' ? "unterminated string" :
+				"control character in a string (write it as \\u%04x)", c);
+			return -1;
+		}
+		n = utf8_seq((const unsigned char *)r->p, (size_t)(r->end - r->p));
+		if (!n) {
+			fail_at(r, r->p, "invalid UTF-8 in a string");
+			return -1;
+		}
+		strbuf_add(sb, r->p, n);
+		r->p += n;
+	}
+	if (r->p >= r->end) {
+		fail_at(r, open, "unterminated string");
+		return -1;
+	}
+	r->p++;
+	return 0;
+}
+
+static struct jv *parse_string(struct reader *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct srcloc loc = here(r, r->p, 1);
+	const char *start = r->p;
+	struct jv *v;
+
+	if (parse_string_into(r, &sb)) {
+		strbuf_release(&sb);
+		return NULL;
+	}
+	loc.len = (unsigned)(r->p - start);
+	v = jv_new(JV_STRING, &loc);
+	free(v->u.str.ptr);
+	v->u.str.len = sb.len;
+	v->u.str.ptr = strbuf_detach(&sb, NULL);
+	return v;
+}
+
+/* RFC 8259 number grammar; the value must fit a double exactly enough. */
+static struct jv *parse_number(struct reader *r)
+{
+	const char *s = r->p, *q = s;
+	struct srcloc loc = here(r, s, 1);
+	char *text, *end;
+	double n;
+	int is_int = 1;
+	struct jv *v;
+
+	if (*q == '-')
+		q++;
+	if (q < r->end && *q == '0')
+		q++;
+	else if (q < r->end && *q >= '1' && *q <= '9')
+		while (q < r->end && *q >= '0' && *q <= '9')
+			q++;
+	else
+		return fail_at(r, s, "bad number"), NULL;
+	if (q < r->end && *q == '.') {
+		is_int = 0;
+		if (++q >= r->end || *q < '0' || *q > '9')
+			return fail_at(r, s, "bad number: digits expected after '.'"), NULL;
+		while (q < r->end && *q >= '0' && *q <= '9')
+			q++;
+	}
+	if (q < r->end && (*q == 'e' || *q == 'E')) {
+		is_int = 0;
+		q++;
+		if (q < r->end && (*q == '+' || *q == '-'))
+			q++;
+		if (q >= r->end || *q < '0' || *q > '9')
+			return fail_at(r, s, "bad number: digits expected in the exponent"), NULL;
+		while (q < r->end && *q >= '0' && *q <= '9')
+			q++;
+	}
+	if (q < r->end && *q >= '0' && *q <= '9')
+		return fail_at(r, s, "bad number: leading zeros are not allowed"), NULL;
+	text = xmemdupz(s, (size_t)(q - s));
+	errno = 0;
+	n = strtod(text, &end);
+	free(text);
+	if (!isfinite(n) || (errno == ERANGE && fabs(n) > 1))
+		return fail_at(r, s, "number %.*s is too large for a double", (int)(q - s), s), NULL;
+	if (is_int && fabs(n) > 9007199254740992.0)
+		return fail_at(r, s, "integer %.*s is not exactly representable (beyond 2^53)",
+			       (int)(q - s), s), NULL;
+	loc.len = (unsigned)(q - s);
+	r->p = q;
+	v = jv_new(JV_NUMBER, &loc);
+	v->u.number = n;
+	return v;
+}
+
+static struct jv *parse_literal(struct reader *r)
+{
+	static const struct { const char *word; enum jv_kind kind; int b; } lits[] = {
+		{ "true", JV_BOOL, 1 }, { "false", JV_BOOL, 0 }, { "null", JV_NULL, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(lits); i++) {
+		size_t n = strlen(lits[i].word);
+
+		if ((size_t)(r->end - r->p) >= n && !memcmp(r->p, lits[i].word, n)) {
+			struct srcloc loc = here(r, r->p, n);
+			struct jv *v = jv_new(lits[i].kind, &loc);
+
+			v->u.boolean = lits[i].b;
+			r->p += n;
+			return v;
+		}
+	}
+	if ((size_t)(r->end - r->p) >= 3 && (!memcmp(r->p, "NaN", 3) || !memcmp(r->p, "Inf", 3)))
+		fail_at(r, r->p, "NaN and Infinity are not JSON");
+	else
+		fail_at(r, r->p, "unexpected %s: a value was expected", describe(r));
+	return NULL;
+}
+
+static struct jv *parse_array(struct reader *r)
+{
+	struct srcloc loc = here(r, r->p, 1);
+	struct jv *arr = jv_new(JV_ARRAY, &loc), *item;
+
+	r->p++;
+	skip_ws(r);
+	if (r->p < r->end && *r->p == ']') {
+		r->p++;
+		return arr;
+	}
+	for (;;) {
+		if (!(item = parse_value(r)))
+			break;
+		jv_append(arr, item);
+		skip_ws(r);
+		if (r->p < r->end && *r->p == ',') {
+			r->p++;
+			skip_ws(r);
+			if (r->p < r->end && *r->p == ']') {
+				fail_at(r, r->p, "trailing comma before ']'");
+				break;
+			}
+			continue;
+		}
+		if (r->p < r->end && *r->p == ']') {
+			r->p++;
+			return arr;
+		}
+		fail_at(r, r->p, "unexpected %s: ',' or ']' expected", describe(r));
+		break;
+	}
+	jv_free(arr);
+	return NULL;
+}
+
+/*
+ * Duplicate keys: a linear scan for small objects; a hash set once an
+ * object grows, so a 100,000-row object stays linear.
+ */
+struct keyset {
+	const char **tab;
+	size_t cap, n;
+};
+
+static size_t key_hash(const char *s)
+{
+	size_t h = 14695981039346656037ULL & SIZE_MAX;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+static int keyset_add(struct keyset *ks, const char *key)
+{
+	size_t i;
+
+	if ((ks->n + 1) * 2 > ks->cap) {
+		struct keyset old = *ks;
+
+		ks->cap = old.cap ? old.cap * 2 : 64;
+		ks->tab = xcalloc(ks->cap, sizeof(*ks->tab));
+		ks->n = 0;
+		for (i = 0; i < old.cap; i++)
+			if (old.tab[i])
+				keyset_add(ks, old.tab[i]);
+		free(old.tab);
+	}
+	for (i = key_hash(key) & (ks->cap - 1); ks->tab[i]; i = (i + 1) & (ks->cap - 1))
+		if (!strcmp(ks->tab[i], key))
+			return -1;
+	ks->tab[i] = key;
+	ks->n++;
+	return 0;
+}
+
+static const struct jv_member *find_dup(struct jv *obj, struct keyset *ks, const char *key)
+{
+	size_t i;
+
+	if (obj->u.obj.n < 16) {
+		for (i = 0; i < obj->u.obj.n; i++)
+			if (!strcmp(obj->u.obj.v[i].key, key))
+				return &obj->u.obj.v[i];
+		return NULL;
+	}
+	if (!ks->tab)
+		for (i = 0; i < obj->u.obj.n; i++)
+			keyset_add(ks, obj->u.obj.v[i].key);
+	if (!keyset_add(ks, key))
+		return NULL;
+	for (i = 0; i < obj->u.obj.n; i++)
+		if (!strcmp(obj->u.obj.v[i].key, key))
+			return &obj->u.obj.v[i];
+	return NULL;
+}
+
+/* One "key": value member; 0, or -1 when parsing must stop. */
+static int parse_member(struct reader *r, struct jv *obj, struct keyset *ks)
+{
+	struct strbuf key = STRBUF_INIT;
+	struct srcloc kloc = here(r, r->p, 1);
+	const struct jv_member *dup;
+	struct jv_member *m;
+	struct jv *val;
+	const char *kstart = r->p;
+
+	if (r->p >= r->end || *r->p != '"') {
+		fail_at(r, r->p, "unexpected %s: a \"key\" was expected", describe(r));
+		return -1;
+	}
+	if (parse_string_into(r, &key))
+		goto fail;
+	kloc.len = (unsigned)(r->p - kstart);
+	if (memchr(key.buf, '\0', key.len)) {
+		fail_at(r, kstart, "object key holds a NUL character");
+		goto fail;
+	}
+	if ((dup = find_dup(obj, ks, key.buf))) {
+		diag_error(r->d, &kloc, "duplicate key '%s' (first at line %u)", key.buf, dup->loc.line);
+		r->failed = 1;
+		goto fail;
+	}
+	skip_ws(r);
+	if (r->p >= r->end || *r->p != ':') {
+		fail_at(r, r->p, "unexpected %s: ':' expected", describe(r));
+		goto fail;
+	}
+	r->p++;
+	if (!(val = parse_value(r)))
+		goto fail;
+	jv_set(obj, key.buf, val);
+	m = &obj->u.obj.v[obj->u.obj.n - 1];
+	m->loc = kloc;
+	strbuf_release(&key);
+	return 0;
+fail:
+	strbuf_release(&key);
+	return -1;
+}
+
+static struct jv *parse_object(struct reader *r)
+{
+	struct srcloc loc = here(r, r->p, 1);
+	struct jv *obj = jv_new(JV_OBJECT, &loc);
+	struct keyset ks = { NULL, 0, 0 };
+
+	r->p++;
+	skip_ws(r);
+	if (r->p < r->end && *r->p == '}') {
+		r->p++;
+		return obj;
+	}
+	for (;;) {
+		if (parse_member(r, obj, &ks))
+			break;
+		skip_ws(r);
+		if (r->p < r->end && *r->p == ',') {
+			r->p++;
+			skip_ws(r);
+			if (r->p < r->end && *r->p == '}') {
+				fail_at(r, r->p, "trailing comma before '}'");
+				break;
+			}
+			continue;
+		}
+		if (r->p < r->end && *r->p == '}') {
+			r->p++;
+			free(ks.tab);
+			return obj;
+		}
+		fail_at(r, r->p, "unexpected %s: ',' or '}' expected", describe(r));
+		break;
+	}
+	free(ks.tab);
+	jv_free(obj);
+	return NULL;
+}
+
+static struct jv *parse_value(struct reader *r)
+{
+	struct jv *v;
+
+	skip_ws(r);
+	if (r->p >= r->end) {
+		fail_at(r, r->p, "unexpected end of file: a value was expected");
+		return NULL;
+	}
+	if (++r->depth > JSON_DEPTH_MAX) {
+		fail_at(r, r->p, "nesting deeper than %d levels", JSON_DEPTH_MAX);
+		return NULL;
+	}
+	switch (*r->p) {
+	case '{': v = parse_object(r); break;
+	case '[': v = parse_array(r); break;
+	case '"': v = parse_string(r); break;
+	case '-': case '0': case '1': case '2': case '3': case '4':
+	case '5': case '6': case '7': case '8': case '9':
+		v = parse_number(r);
+		break;
+	default:
+		v = parse_literal(r);
+		break;
+	}
+	r->depth--;
+	return v;
+}
+
+struct jv *json_parse(const char *data, size_t len, const char *file, struct diag *d)
+{
+	struct reader r = { data, data, data + len, path_intern(file), data, 1, 0, d, 0 };
+	struct jv *v;
+
+	diag_add_source(r.file, data, len);
+	if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3))
+		r.p = r.line_start = data + 3;   /* a UTF-8 byte-order mark */
+	v = parse_value(&r);
+	if (v) {
+		skip_ws(&r);
+		if (r.p < r.end) {
+			fail_at(&r, r.p, "unexpected text after the JSON value");
+			jv_free(v);
+			v = NULL;
+		}
+	}
+	return v;
+}
+
+/* ---- writers ----------------------------------------------------------- */
+
+void json_write_string(struct strbuf *out, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	strbuf_addch(out, '"');
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		switch (c) {
+		case '"': strbuf_addstr(out, "\\\""); break;
+		case '\\': strbuf_addstr(out, "\\\\"); break;
+		case '\b': strbuf_addstr(out, "\\b"); break;
+		case '\f': strbuf_addstr(out, "\\f"); break;
+		case '\n': strbuf_addstr(out, "\\n"); break;
+		case '\r': strbuf_addstr(out, "\\r"); break;
+		case '\t': strbuf_addstr(out, "\\t"); break;
+		default:
+			if (c < 0x20) {
+				strbuf_addstr(out, "\\u00");
+				strbuf_addch(out, hex[c >> 4]);
+				strbuf_addch(out, hex[c & 15]);
+			} else {
+				strbuf_addch(out, c);
+			}
+		}
+	}
+	strbuf_addch(out, '"');
+}
+
+/*
+ * The shortest decimal digits that read back as n: digits (no dot) and the
+ * decimal exponent e such that n = 0.d1d2... * 10^e.
+ */
+static void shortest_digits(double n, char *digits, int *e)
+{
+	char buf[40], *p, *q;
+	int prec;
+
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(buf, sizeof(buf), "%.*e", prec - 1, n);
+		if (strtod(buf, NULL) == n)
+			break;
+	}
+	/* buf is "d.ddde[+-]xx" */
+	q = digits;
+	for (p = buf; *p && *p != 'e'; p++)
+		if (*p != '.')
+			*q++ = *p;
+	*q = '\0';
+	while (q > digits + 1 && q[-1] == '0')
+		*--q = '\0';
+	*e = atoi(p + 1) + 1;
+}
+
+/* ECMAScript Number::toString(10): what RFC 8785 section 3.2.2.3 requires. */
+void json_write_number(struct strbuf *out, double n)
+{
+	char digits[40];
+	int e, k;
+
+	if (!isfinite(n))
+		BUG("non-finite number reached the JSON writer");
+	if (n == 0) {
+		strbuf_addch(out, '0');   /* also -0 */
+		return;
+	}
+	if (n < 0) {
+		strbuf_addch(out, '-');
+		n = -n;
+	}
+	shortest_digits(n, digits, &e);
+	k = (int)strlen(digits);
+	if (k <= e && e <= 21) {
+		strbuf_addstr(out, digits);
+		strbuf_addchars(out, '0', (size_t)(e - k));
+	} else if (0 < e && e <= 21) {
+		strbuf_add(out, digits, (size_t)e);
+		strbuf_addch(out, '.');
+		strbuf_addstr(out, digits + e);
+	} else if (-6 < e && e <= 0) {
+		strbuf_addstr(out, "0.");
+		strbuf_addchars(out, '0', (size_t)-e);
+		strbuf_addstr(out, digits);
+	} else {
+		strbuf_addch(out, digits[0]);
+		if (k > 1) {
+			strbuf_addch(out, '.');
+			strbuf_addstr(out, digits + 1);
+		}
+		strbuf_addf(out, "e%c%d", e - 1 >= 0 ? '+' : '-', abs(e - 1));
+	}
+}
+
+/* Compare two UTF-8 strings by their UTF-16 code units (RFC 8785 3.2.3). */
+static uint32_t next_cp(const unsigned char **p)
+{
+	const unsigned char *s = *p;
+	uint32_t cp;
+	size_t n = utf8_seq(s, 4), i;
+
+	if (n <= 1) {
+		*p = s + 1;
+		return s[0];
+	}
+	cp = s[0] & (0xff >> (n + 1));
+	for (i = 1; i < n; i++)
+		cp = (cp << 6) | (s[i] & 0x3f);
+	*p = s + n;
+	return cp;
+}
+
+static int cmp_utf16(const char *a, const char *b)
+{
+	const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+
+	while (*p && *q) {
+		uint32_t x = next_cp(&p), y = next_cp(&q);
+		/* Above the BMP, compare the high surrogate, which sorts below U+E000. */
+		uint32_t ux = x >= 0x10000 ? 0xd800 + ((x - 0x10000) >> 10) : x;
+		uint32_t uy = y >= 0x10000 ? 0xd800 + ((y - 0x10000) >> 10) : y;
+
+		if (ux != uy)
+			return ux < uy ? -1 : 1;
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	return *p ? 1 : *q ? -1 : 0;
+}
+
+static int cmp_member_ptr(const void *a, const void *b)
+{
+	const struct jv_member *x = *(const struct jv_member *const *)a;
+	const struct jv_member *y = *(const struct jv_member *const *)b;
+
+	return cmp_utf16(x->key, y->key);
+}
+
+static void write_value(struct strbuf *out, const struct jv *v, enum json_style style,
+			unsigned indent);
+
+static void newline(struct strbuf *out, enum json_style style, unsigned indent)
+{
+	if (style != JSON_PRETTY)
+		return;
+	strbuf_addch(out, '\n');
+	strbuf_addchars(out, ' ', 2 * (size_t)indent);
+}
+
+static void write_array(struct strbuf *out, const struct jv *v, enum json_style style,
+			unsigned indent)
+{
+	size_t i;
+
+	strbuf_addch(out, '[');
+	for (i = 0; i < v->u.arr.n; i++) {
+		if (i)
+			strbuf_addch(out, ',');
+		newline(out, style, indent + 1);
+		write_value(out, v->u.arr.v[i], style, indent + 1);
+	}
+	if (v->u.arr.n)
+		newline(out, style, indent);
+	strbuf_addch(out, ']');
+}
+
+static void write_object(struct strbuf *out, const struct jv *v, enum json_style style,
+			 unsigned indent)
+{
+	const struct jv_member **m = xmalloc(st_mult(v->u.obj.n, sizeof(*m)));
+	size_t i;
+
+	for (i = 0; i < v->u.obj.n; i++)
+		m[i] = &v->u.obj.v[i];
+	if (style == JSON_CANONICAL && v->u.obj.n > 1)
+		qsort(m, v->u.obj.n, sizeof(*m), cmp_member_ptr);
+	strbuf_addch(out, '{');
+	for (i = 0; i < v->u.obj.n; i++) {
+		if (i)
+			strbuf_addch(out, ',');
+		newline(out, style, indent + 1);
+		json_write_string(out, m[i]->key, strlen(m[i]->key));
+		strbuf_addstr(out, style == JSON_PRETTY ? ": " : ":");
+		write_value(out, m[i]->val, style, indent + 1);
+	}
+	if (v->u.obj.n)
+		newline(out, style, indent);
+	strbuf_addch(out, '}');
+	free(m);
+}
+
+static void write_value(struct strbuf *out, const struct jv *v, enum json_style style,
+			unsigned indent)
+{
+	switch (v->kind) {
+	case JV_NULL: strbuf_addstr(out, "null"); break;
+	case JV_BOOL: strbuf_addstr(out, v->u.boolean ? "true" : "false"); break;
+	case JV_NUMBER: json_write_number(out, v->u.number); break;
+	case JV_STRING: json_write_string(out, v->u.str.ptr, v->u.str.len); break;
+	case JV_ARRAY: write_array(out, v, style, indent); break;
+	case JV_OBJECT: write_object(out, v, style, indent); break;
+	}
+}
+
+void json_write(struct strbuf *out, const struct jv *v, enum json_style style)
+{
+	write_value(out, v, style, 0);
+	if (style == JSON_PRETTY)
+		strbuf_addch(out, '\n');
+}

@@ -1,0 +1,500 @@
+/* yaml.c: a YAML document (libyaml events) into a struct jv tree. */
+#include <errno.h>
+#include <math.h>
+#include <yaml.h>
+
+#include "toolsync/yaml.h"
+
+#define YAML_DEPTH_MAX 512
+/* Nodes that aliases may add, in all: a "billion laughs" stops here. */
+#define ALIAS_BUDGET 1000000
+
+struct anchor {
+	char *name;
+	struct jv *v;
+};
+
+struct yreader {
+	yaml_parser_t parser;
+	const char *file;
+	struct diag *d;
+	int failed;
+	unsigned depth;
+	struct anchor *anchors;
+	size_t nanchors, anchors_alloc;
+	size_t budget;
+};
+
+static struct srcloc mark_loc(const struct yreader *r, const yaml_mark_t *m, size_t len)
+{
+	struct srcloc loc = { r->file, (unsigned)m->line + 1, (unsigned)m->column + 1, (unsigned)len };
+
+	return loc;
+}
+
+TS_PRINTF(3, 4) static void yfail(struct yreader *r, const struct srcloc *loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->failed = 1;
+	va_start(ap, fmt);
+	diag_verror(r->d, loc, fmt, ap);
+	va_end(ap);
+}
+
+/* The next event; on a libyaml error, report it and return -1. */
+static int next_event(struct yreader *r, yaml_event_t *ev)
+{
+	if (yaml_parser_parse(&r->parser, ev))
+		return 0;
+	{
+		const yaml_mark_t *m = r->parser.problem_mark.line || r->parser.problem_mark.column ||
+				       !r->parser.context_mark.line ? &r->parser.problem_mark :
+				       &r->parser.context_mark;
+		struct srcloc loc = mark_loc(r, m, 1);
+
+		if (r->parser.error == YAML_READER_ERROR)
+			loc = (struct srcloc){ r->file, 0, 0, 0 };
+		yfail(r, &loc, "%s%s%s", r->parser.problem ? r->parser.problem : "invalid YAML",
+		      r->parser.context ? " " : "", r->parser.context ? r->parser.context : "");
+	}
+	return -1;
+}
+
+static size_t count_nodes(const struct jv *v)
+{
+	size_t n = 1, i;
+
+	if (v->kind == JV_ARRAY)
+		for (i = 0; i < v->u.arr.n; i++)
+			n += count_nodes(v->u.arr.v[i]);
+	else if (v->kind == JV_OBJECT)
+		for (i = 0; i < v->u.obj.n; i++)
+			n += count_nodes(v->u.obj.v[i].val);
+	return n;
+}
+
+static void remember_anchor(struct yreader *r, const yaml_char_t *name, const struct jv *v)
+{
+	struct anchor *a;
+
+	if (!name)
+		return;
+	ALLOC_GROW(r->anchors, r->nanchors, r->anchors_alloc);
+	a = &r->anchors[r->nanchors++];
+	a->name = xstrdup((const char *)name);
+	a->v = jv_copy(v);
+}
+
+static struct jv *resolve_alias(struct yreader *r, const yaml_event_t *ev)
+{
+	struct srcloc loc = mark_loc(r, &ev->start_mark, 1);
+	size_t i = r->nanchors, n;
+
+	while (i-- > 0)
+		if (!strcmp(r->anchors[i].name, (const char *)ev->data.alias.anchor))
+			break;
+	if (i == (size_t)-1) {
+		yfail(r, &loc, "unknown alias '*%s'", ev->data.alias.anchor);
+		return NULL;
+	}
+	n = count_nodes(r->anchors[i].v);
+	if (n > r->budget) {
+		yfail(r, &loc, "aliases expand to more than %d nodes", ALIAS_BUDGET);
+		return NULL;
+	}
+	r->budget -= n;
+	return jv_copy(r->anchors[i].v);
+}
+
+static int is_int_text(const char *s)
+{
+	size_t i = (*s == '-' || *s == '+');
+
+	if (!s[i])
+		return 0;
+	for (; s[i]; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+static int is_float_text(const char *s)
+{
+	int digits = 0;
+
+	if (*s == '-' || *s == '+')
+		s++;
+	while (*s >= '0' && *s <= '9')
+		s++, digits++;
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++)
+			digits++;
+	if (!digits)
+		return 0;
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '-' || *s == '+')
+			s++;
+		if (*s < '0' || *s > '9')
+			return 0;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	return !*s;
+}
+
+static int word_in(const char *s, const char *const *words)
+{
+	for (; *words; words++)
+		if (!strcmp(s, *words))
+			return 1;
+	return 0;
+}
+
+/* Integers: decimal, 0o octal, 0x hex; within +-2^53 so a double holds them. */
+static struct jv *make_number(struct yreader *r, const char *s, const struct srcloc *loc)
+{
+	double n;
+	char *end;
+	int is_int = 1;
+
+	errno = 0;
+	if (!strncmp(s, "0x", 2) && s[2])
+		n = (double)strtoull(s + 2, &end, 16);
+	else if (!strncmp(s, "0o", 2) && s[2])
+		n = (double)strtoull(s + 2, &end, 8);
+	else
+		is_int = is_int_text(s), n = strtod(s, &end);
+	if (*end || errno == ERANGE || !isfinite(n)) {
+		yfail(r, loc, "number '%s' is out of range", s);
+		return NULL;
+	}
+	if (is_int && fabs(n) > 9007199254740992.0) {
+		yfail(r, loc, "integer '%s' is not exactly representable (beyond 2^53)", s);
+		return NULL;
+	}
+	{
+		struct jv *v = jv_new(JV_NUMBER, loc);
+
+		v->u.number = n;
+		return v;
+	}
+}
+
+static int is_hex_or_octal(const char *s)
+{
+	const char *digits = !strncmp(s, "0x", 2) ? "0123456789abcdefABCDEF" :
+			     !strncmp(s, "0o", 2) ? "01234567" : NULL;
+
+	return digits && s[2] && strspn(s + 2, digits) == strlen(s + 2);
+}
+
+/* A plain scalar typed by the YAML 1.2 core schema. */
+static struct jv *plain_scalar(struct yreader *r, const char *s, size_t len,
+			       const struct srcloc *loc)
+{
+	static const char *const nulls[] = { "", "~", "null", "Null", "NULL", NULL };
+	static const char *const trues[] = { "true", "True", "TRUE", NULL };
+	static const char *const falses[] = { "false", "False", "FALSE", NULL };
+	static const char *const specials[] = { ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
+						"-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN", NULL };
+	struct jv *v;
+
+	if (word_in(s, nulls))
+		return jv_new(JV_NULL, loc);
+	if (word_in(s, trues) || word_in(s, falses)) {
+		v = jv_new(JV_BOOL, loc);
+		v->u.boolean = word_in(s, trues);
+		return v;
+	}
+	if (word_in(s, specials)) {
+		yfail(r, loc, "'%s': infinity and NaN cannot be written in JSON", s);
+		return NULL;
+	}
+	if (is_float_text(s) || is_hex_or_octal(s))
+		return make_number(r, s, loc);
+	v = jv_stringn(s, len);
+	v->loc = *loc;
+	return v;
+}
+
+static const char *short_tag(const yaml_char_t *tag)
+{
+	static const char prefix[] = "tag:yaml.org,2002:";
+
+	if (!tag)
+		return NULL;
+	if (!strncmp((const char *)tag, prefix, sizeof(prefix) - 1))
+		return (const char *)tag + sizeof(prefix) - 1;
+	return (const char *)tag;
+}
+
+static struct jv *scalar(struct yreader *r, const yaml_event_t *ev)
+{
+	const char *s = (const char *)ev->data.scalar.value, *tag = short_tag(ev->data.scalar.tag);
+	size_t len = ev->data.scalar.length;
+	struct srcloc loc = mark_loc(r, &ev->start_mark,
+				     ev->end_mark.line == ev->start_mark.line ?
+				     ev->end_mark.column - ev->start_mark.column : 1);
+	struct jv *v;
+
+	if (memchr(s, '\0', len)) {
+		yfail(r, &loc, "a NUL character in a scalar");
+		return NULL;
+	}
+	if (tag && strcmp(tag, "str") && strcmp(tag, "int") && strcmp(tag, "float") &&
+	    strcmp(tag, "bool") && strcmp(tag, "null") && strcmp(tag, "!")) {
+		yfail(r, &loc, "unsupported tag '%s'", ev->data.scalar.tag);
+		return NULL;
+	}
+	if ((tag && !strcmp(tag, "str")) || (!tag && !ev->data.scalar.plain_implicit) ||
+	    ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) {
+		v = jv_stringn(s, len);
+		v->loc = loc;
+		return v;
+	}
+	return plain_scalar(r, s, len, &loc);
+}
+
+static struct jv *parse_node(struct yreader *r, yaml_event_t *ev);
+
+static int check_collection_tag(struct yreader *r, const yaml_char_t *tag, const char *want,
+				const struct srcloc *loc)
+{
+	const char *t = short_tag(tag);
+
+	if (t && strcmp(t, want) && strcmp(t, "!")) {
+		yfail(r, loc, "unsupported tag '%s'", tag);
+		return -1;
+	}
+	return 0;
+}
+
+static struct jv *parse_sequence(struct yreader *r, const yaml_event_t *start)
+{
+	struct srcloc loc = mark_loc(r, &start->start_mark, 1);
+	struct jv *arr;
+	yaml_event_t ev;
+
+	if (check_collection_tag(r, start->data.sequence_start.tag, "seq", &loc))
+		return NULL;
+	arr = jv_new(JV_ARRAY, &loc);
+	for (;;) {
+		struct jv *item;
+
+		if (next_event(r, &ev))
+			break;
+		if (ev.type == YAML_SEQUENCE_END_EVENT) {
+			yaml_event_delete(&ev);
+			return arr;
+		}
+		item = parse_node(r, &ev);
+		yaml_event_delete(&ev);
+		if (!item)
+			break;
+		jv_append(arr, item);
+	}
+	jv_free(arr);
+	return NULL;
+}
+
+/* One key: value pair of a mapping; 1 end of mapping, 0 added, -1 error. */
+static int parse_pair(struct yreader *r, struct jv *obj)
+{
+	yaml_event_t ev;
+	struct srcloc kloc;
+	struct jv_member *dup;
+	struct jv *val;
+	char *key;
+
+	if (next_event(r, &ev))
+		return -1;
+	if (ev.type == YAML_MAPPING_END_EVENT) {
+		yaml_event_delete(&ev);
+		return 1;
+	}
+	kloc = mark_loc(r, &ev.start_mark, 1);
+	if (ev.type != YAML_SCALAR_EVENT) {
+		yfail(r, &kloc, "a mapping key must be a plain string, not a list or mapping");
+		yaml_event_delete(&ev);
+		return -1;
+	}
+	kloc.len = (unsigned)ev.data.scalar.length;
+	key = xmemdupz(ev.data.scalar.value, ev.data.scalar.length);
+	yaml_event_delete(&ev);
+	if (strlen(key) != kloc.len) {
+		yfail(r, &kloc, "a mapping key holds a NUL character");
+		free(key);
+		return -1;
+	}
+	if ((dup = jv_member(obj, key))) {
+		yfail(r, &kloc, "duplicate key '%s' (first at line %u)", key, dup->loc.line);
+		free(key);
+		return -1;
+	}
+	if (next_event(r, &ev)) {
+		free(key);
+		return -1;
+	}
+	val = parse_node(r, &ev);
+	yaml_event_delete(&ev);
+	if (val) {
+		jv_set(obj, key, val);
+		obj->u.obj.v[obj->u.obj.n - 1].loc = kloc;
+	}
+	free(key);
+	return val ? 0 : -1;
+}
+
+static struct jv *parse_mapping(struct yreader *r, const yaml_event_t *start)
+{
+	struct srcloc loc = mark_loc(r, &start->start_mark, 1);
+	struct jv *obj;
+	int rc;
+
+	if (check_collection_tag(r, start->data.mapping_start.tag, "map", &loc))
+		return NULL;
+	obj = jv_new(JV_OBJECT, &loc);
+	while ((rc = parse_pair(r, obj)) == 0)
+		;
+	if (rc > 0)
+		return obj;
+	jv_free(obj);
+	return NULL;
+}
+
+static struct jv *parse_node(struct yreader *r, yaml_event_t *ev)
+{
+	struct srcloc loc = mark_loc(r, &ev->start_mark, 1);
+	const yaml_char_t *anchor = NULL;
+	struct jv *v = NULL;
+
+	if (++r->depth > YAML_DEPTH_MAX) {
+		yfail(r, &loc, "nesting deeper than %d levels", YAML_DEPTH_MAX);
+		r->depth--;
+		return NULL;
+	}
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		v = scalar(r, ev);
+		anchor = ev->data.scalar.anchor;
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		v = parse_sequence(r, ev);
+		anchor = ev->data.sequence_start.anchor;
+		break;
+	case YAML_MAPPING_START_EVENT:
+		v = parse_mapping(r, ev);
+		anchor = ev->data.mapping_start.anchor;
+		break;
+	case YAML_ALIAS_EVENT:
+		v = resolve_alias(r, ev);
+		break;
+	default:
+		yfail(r, &loc, "unexpected YAML event");
+		break;
+	}
+	if (v && anchor)
+		remember_anchor(r, anchor, v);
+	r->depth--;
+	return v;
+}
+
+/* STREAM_START, DOCUMENT_START, the root node, DOCUMENT_END, STREAM_END. */
+static struct jv *parse_stream(struct yreader *r)
+{
+	yaml_event_t ev;
+	struct jv *root = NULL;
+
+	if (next_event(r, &ev))
+		return NULL;
+	yaml_event_delete(&ev);   /* STREAM_START */
+	if (next_event(r, &ev))
+		return NULL;
+	if (ev.type == YAML_STREAM_END_EVENT) {
+		yaml_event_delete(&ev);
+		return jv_new(JV_NULL, &(struct srcloc){ r->file, 1, 1, 0 });
+	}
+	yaml_event_delete(&ev);   /* DOCUMENT_START */
+	if (next_event(r, &ev))
+		return NULL;
+	root = parse_node(r, &ev);
+	yaml_event_delete(&ev);
+	if (!root || next_event(r, &ev))
+		goto fail;
+	yaml_event_delete(&ev);   /* DOCUMENT_END */
+	if (next_event(r, &ev))
+		goto fail;
+	if (ev.type != YAML_STREAM_END_EVENT) {
+		struct srcloc loc = mark_loc(r, &ev.start_mark, 1);
+
+		yfail(r, &loc, "more than one YAML document in the file");
+		yaml_event_delete(&ev);
+		goto fail;
+	}
+	yaml_event_delete(&ev);
+	return root;
+fail:
+	jv_free(root);
+	return NULL;
+}
+
+struct jv *yaml_parse(const char *data, size_t len, const char *file, struct diag *d)
+{
+	struct yreader r;
+	struct jv *root;
+	size_t bad, i;
+
+	memset(&r, 0, sizeof(r));
+	r.file = path_intern(file);
+	r.d = d;
+	r.budget = ALIAS_BUDGET;
+	diag_add_source(r.file, data, len);
+	if (utf8_check(data, len, &bad)) {
+		const char *ls = data;
+		unsigned line = 1;
+
+		for (i = 0; i < bad; i++)
+			if (data[i] == '\n')
+				line++, ls = data + i + 1;
+		diag_error(d, &(struct srcloc){ r.file, line, (unsigned)(data + bad - ls) + 1, 1 },
+			   "invalid UTF-8 (byte 0x%02x)", (unsigned char)data[bad]);
+		return NULL;
+	}
+	yaml_parser_initialize(&r.parser);
+	yaml_parser_set_input_string(&r.parser, (const unsigned char *)data, len);
+	yaml_parser_set_encoding(&r.parser, YAML_UTF8_ENCODING);
+	root = parse_stream(&r);
+	yaml_parser_delete(&r.parser);
+	for (i = 0; i < r.nanchors; i++) {
+		free(r.anchors[i].name);
+		jv_free(r.anchors[i].v);
+	}
+	free(r.anchors);
+	if (r.failed) {
+		jv_free(root);
+		return NULL;
+	}
+	return root;
+}
+
+struct jv *doc_load(const char *path, const char *display, struct diag *d)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *name = display ? display : path;
+	size_t n = strlen(path);
+	struct jv *v;
+
+	if (strbuf_read_file(&sb, path)) {
+		diag_error(d, &(struct srcloc){ path_intern(name), 0, 0, 0 }, "cannot read: %s",
+			   strerror(errno));
+		return NULL;
+	}
+	if (n > 5 && !strcmp(path + n - 5, ".json"))
+		v = json_parse(sb.buf, sb.len, name, d);
+	else
+		v = yaml_parse(sb.buf, sb.len, name, d);
+	strbuf_release(&sb);
+	return v;
+}
