@@ -1,9 +1,351 @@
-/* cmd_build.c: placeholder until the command lands. */
+/*
+ * cmd_build.c: toolsync build.
+ *
+ * Changed files are staged in a directory beside the output (same file
+ * system, so renames are atomic) while the catalogue compiles.  Only when
+ * every row has compiled are they renamed into place, stale files removed,
+ * and index.json written last: it is the commit point.  On any error the
+ * staging directory is removed and the output is exactly as it was.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <unistd.h>
+
 #include "toolsync/cmd.h"
+#include "toolsync/compile.h"
+#include "toolsync/fsutil.h"
+#include "toolsync/sign.h"
+
+struct build {
+	struct ts_config cfg;
+	struct compile_opts copts;
+	const char *config_path;
+	const char *out_opt;
+	const char *key_path;
+	int sign_each;
+	char *out;               /* output directory */
+	char *stage;             /* staging directory, NULL until made */
+	struct sign_key *key;
+	struct strlist staged;   /* paths (relative) waiting in stage */
+	struct index ix;
+	size_t written, unchanged, removed;
+	struct diag d;
+};
+
+static int parse_options(struct build *b, int argc, char **argv)
+{
+	enum { O_REGISTRY = 256, O_OUT, O_KEY, O_SIGN_EACH, O_CANONICAL };
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "registry", required_argument, NULL, O_REGISTRY },
+		{ "out", required_argument, NULL, O_OUT },
+		{ "key", required_argument, NULL, O_KEY },
+		{ "sign-each", no_argument, NULL, O_SIGN_EACH },
+		{ "canonical", no_argument, NULL, O_CANONICAL },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': b->config_path = optarg; break;
+		case O_REGISTRY: b->copts.registry = optarg; break;
+		case O_OUT: b->out_opt = optarg; break;
+		case O_KEY: b->key_path = optarg; break;
+		case O_SIGN_EACH: b->sign_each = 1; break;
+		case O_CANONICAL: b->copts.canonical = 1; break;
+		case 'h': return 1;
+		case ':': return -usage_error("build", "option '%s' needs a value", argv[optind - 1]);
+		default: return -usage_error("build", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return -usage_error("build", "unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+/* Stage bytes as path unless the output already holds exactly them. */
+static int stage_bytes(struct build *b, const char *path, const struct strbuf *bytes)
+{
+	struct strbuf err = STRBUF_INIT;
+	char *dst = path_join(b->out, path), *staged, *dir;
+	int ret = 0;
+
+	if (fs_same_content(dst, bytes->buf, bytes->len)) {
+		b->unchanged++;
+		free(dst);
+		return 0;
+	}
+	staged = path_join(b->stage, path);
+	dir = path_dirname(staged);
+	if (fs_mkdirs(dir, 0755, &err) ||
+	    fs_write_atomic(staged, bytes->buf, bytes->len, 0644, &err)) {
+		diag_fail(&b->d, "%s", err.buf);
+		ret = -1;
+	} else {
+		strlist_add(&b->staged, path);
+	}
+	strbuf_release(&err);
+	free(dir);
+	free(staged);
+	free(dst);
+	return ret;
+}
+
+static void signature_of(struct build *b, const char *name, const struct strbuf *bytes,
+			 struct strbuf *sig)
+{
+	struct strbuf tc = STRBUF_INIT;
+
+	sign_trusted_comment(&tc, name);
+	sign_detached(b->key, bytes->buf, bytes->len, tc.buf, sig);
+	strbuf_release(&tc);
+}
+
+/* compile_catalogue's callback: stage the file (and its signature). */
+static int stage_file(void *ctx, const struct out_file *f)
+{
+	struct build *b = ctx;
+	struct strbuf sig = STRBUF_INIT;
+	char digest[DIGEST_HEX_SIZE], *sig_path;
+	int ret;
+
+	if (stage_bytes(b, f->path, f->bytes))
+		return -1;
+	if (!b->sign_each || !f->tool)
+		return 0;
+	sig_path = xstrfmt("%s.minisig", f->path);
+	signature_of(b, strrchr(f->path, '/') + 1, f->bytes, &sig);
+	blake2b256_hex(sig.buf, sig.len, digest);
+	index_add(&b->ix, sig_path, sig.len, digest, NULL);
+	ret = stage_bytes(b, sig_path, &sig);
+	strbuf_release(&sig);
+	free(sig_path);
+	return ret;
+}
+
+/* Move every staged file into the output directory. */
+static int move_staged(struct build *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->staged.n; i++) {
+		char *from = path_join(b->stage, b->staged.v[i]);
+		char *to = path_join(b->out, b->staged.v[i]);
+		int bad = rename(from, to);
+
+		b->written += !bad;
+		if (bad)
+			diag_fail(&b->d, "cannot move '%s' into place: %s", to, strerror(errno));
+		free(from);
+		free(to);
+		if (bad)
+			return -1;
+	}
+	return 0;
+}
+
+/* A file toolsync writes in tools/ or roles/. */
+static int is_output_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return (n > 5 && !strcmp(name + n - 5, ".json")) ||
+	       (n > 13 && !strcmp(name + n - 13, ".json.minisig"));
+}
+
+/* Remove outputs of earlier builds that this one did not produce. */
+static int remove_stale(struct build *b, const char *sub)
+{
+	char *dir = path_join(b->out, sub), **names;
+	size_t n, i;
+	int ret = 0;
+
+	if (fs_list_dir(dir, &names, &n)) {
+		free(dir);
+		return 0;
+	}
+	for (i = 0; i < n && !ret; i++) {
+		char *rel = xstrfmt("%s/%s", sub, names[i]), *path = path_join(dir, names[i]);
+
+		if (is_output_name(names[i]) && !index_find(&b->ix, rel)) {
+			if (unlink(path)) {
+				diag_fail(&b->d, "cannot remove stale '%s': %s", path, strerror(errno));
+				ret = -1;
+			}
+			b->removed++;
+		}
+		free(rel);
+		free(path);
+	}
+	fs_free_list(names, n);
+	free(dir);
+	return ret;
+}
+
+/* Write name (in out/) unless it holds these bytes; 1 written, 0 same, -1 error. */
+static int write_if_changed(struct build *b, const char *name, const struct strbuf *bytes)
+{
+	struct strbuf err = STRBUF_INIT;
+	char *path = path_join(b->out, name);
+	int ret = 1;
+
+	if (fs_same_content(path, bytes->buf, bytes->len)) {
+		b->unchanged++;
+		ret = 0;
+	} else if (fs_write_atomic(path, bytes->buf, bytes->len, 0644, &err)) {
+		diag_fail(&b->d, "%s", err.buf);
+		ret = -1;
+	} else {
+		b->written++;
+	}
+	strbuf_release(&err);
+	free(path);
+	return ret;
+}
+
+/*
+ * index.json last, then its signature.  Without a key, a signature left
+ * from an earlier build no longer matches a changed index: remove it and
+ * say so, rather than leave a file that fails verification.
+ */
+static int write_index(struct build *b)
+{
+	struct strbuf index = STRBUF_INIT, sig = STRBUF_INIT;
+	char *sig_path = path_join(b->out, INDEX_FILE ".minisig");
+	int ret;
+
+	index_write(&index, &b->ix);
+	ret = write_if_changed(b, INDEX_FILE, &index);
+	if (ret >= 0 && b->key) {
+		signature_of(b, INDEX_FILE, &index, &sig);
+		ret = write_if_changed(b, INDEX_FILE ".minisig", &sig);
+	} else if (ret == 1 && path_exists(sig_path)) {
+		if (unlink(sig_path)) {
+			diag_fail(&b->d, "cannot remove '%s': %s", sig_path, strerror(errno));
+			ret = -1;
+		} else {
+			fprintf(stderr, "toolsync: warning: index.json changed and no secret key "
+				"was given: removed the stale '%s' (sign with --key or "
+				"TOOLSYNC_SECRET_KEY)\n", sig_path);
+		}
+	}
+	strbuf_release(&index);
+	strbuf_release(&sig);
+	free(sig_path);
+	return ret < 0 ? -1 : 0;
+}
+
+static int mkdir_out(struct build *b, const char *sub)
+{
+	struct strbuf err = STRBUF_INIT;
+	char *dir = sub ? path_join(b->out, sub) : xstrdup(b->out);
+	int ret = fs_mkdirs(dir, 0755, &err);
+
+	if (ret)
+		diag_fail(&b->d, "%s", err.buf);
+	strbuf_release(&err);
+	free(dir);
+	return ret;
+}
+
+static int commit(struct build *b)
+{
+	index_sort(&b->ix);
+	if (mkdir_out(b, NULL) || mkdir_out(b, "tools") ||
+	    (b->cfg.targets && mkdir_out(b, "roles")))
+		return -1;
+	if (move_staged(b) || remove_stale(b, "tools") || remove_stale(b, "roles"))
+		return -1;
+	return write_index(b);
+}
+
+/* The staging directory: beside out/, so that rename() moves files into it. */
+static int make_stage(struct build *b)
+{
+	struct strbuf err = STRBUF_INIT;
+	char *parent = path_dirname(b->out), *tmpl;
+
+	if (fs_mkdirs(parent, 0755, &err)) {
+		diag_fail(&b->d, "%s", err.buf);
+		strbuf_release(&err);
+		free(parent);
+		return -1;
+	}
+	tmpl = path_join(parent, ".toolsync-stage-XXXXXX");
+	free(parent);
+	if (!mkdtemp(tmpl)) {
+		diag_fail(&b->d, "cannot create a staging directory beside '%s': %s", b->out,
+			  strerror(errno));
+		free(tmpl);
+		return -1;
+	}
+	b->stage = tmpl;
+	return 0;
+}
+
+static int load_key(struct build *b)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	if (!b->key_path && !getenv("TOOLSYNC_SECRET_KEY"))
+		return 0;
+	b->key = sign_key_load(b->key_path, &err);
+	if (!b->key)
+		diag_fail(&b->d, "%s", err.buf);
+	strbuf_release(&err);
+	return b->key ? 0 : -1;
+}
+
+static void print_summary(const struct build *b)
+{
+	size_t files = b->ix.n + 1 + (b->key != NULL);
+
+	printf("built %zu files in %s: %zu written, %zu unchanged, %zu removed; index.json %s\n",
+	       files, b->out, b->written, files - b->written, b->removed,
+	       b->key ? "signed" : "not signed (no secret key)");
+}
+
+static int run(struct build *b)
+{
+	if (config_load(&b->cfg, b->config_path ? b->config_path : "toolsync.yaml", 1, &b->d))
+		return -1;
+	b->out = b->out_opt ? xstrdup(b->out_opt) : config_path(&b->cfg, b->cfg.out);
+	if (load_key(b) || make_stage(b))
+		return -1;
+	if (compile_catalogue(&b->cfg, &b->copts, stage_file, b, &b->ix, &b->d))
+		return -1;
+	if (commit(b))
+		return -1;
+	print_summary(b);
+	return 0;
+}
 
 int cmd_build(int argc, char **argv)
 {
-	(void)argc;
-	fprintf(stderr, "toolsync: %s: not implemented yet\n", argv[0]);
-	return EXIT_ERROR;
+	struct build b;
+	struct strbuf err = STRBUF_INIT;
+	int rc;
+
+	memset(&b, 0, sizeof(b));
+	if ((rc = parse_options(&b, argc, argv)))
+		return rc > 0 ? cmd_help("build") : EXIT_ERROR;
+	rc = run(&b) ? EXIT_ERROR : EXIT_OK;
+	if (b.stage && fs_remove_tree(b.stage, &err))
+		fprintf(stderr, "toolsync: warning: %s\n", err.buf);
+	if (rc && b.d.errors)
+		fprintf(stderr, "toolsync: build failed with %u error%s; nothing was written\n",
+			b.d.errors, b.d.errors == 1 ? "" : "s");
+	strbuf_release(&err);
+	free(b.stage);
+	free(b.out);
+	if (b.key)
+		sign_key_free(b.key);
+	strlist_release(&b.staged);
+	index_release(&b.ix);
+	config_release(&b.cfg);
+	return rc;
 }
