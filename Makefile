@@ -39,7 +39,7 @@ LIB_OBJS  := $(patsubst src/%.c,$(B)/%.o,$(filter-out src/main.c,$(SRCS)))
 UNIT_SRCS := $(sort $(wildcard tests/unit/check_*.c))
 UNIT_OBJS := $(patsubst tests/unit/%.c,$(B)/unit/%.o,$(UNIT_SRCS))
 # Each tests/unit/check_<m>.c exports Suite *<m>_suite(void).
-SUITES    := $(patsubst tests/unit/check_%.c,%,$(UNIT_SRCS))
+SUITES    := $(filter-out all,$(patsubst tests/unit/check_%.c,%,$(UNIT_SRCS)))
 
 .PHONY: all demo check unit scripted deps deps-build bench fuzz clean format
 all: $(BIN)
@@ -55,9 +55,9 @@ $(B)/%.o: src/%.c | $(B)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/unit/%.o: tests/unit/%.c | $(B)/unit
-	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags check) -Itests/unit -I$(B)/unit -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(shell pkg-config --cflags check) -Itests/unit -I$(B)/unit -c -o $@ $<
 
-$(B)/unit/suites.h: $(UNIT_SRCS) | $(B)/unit
+$(B)/unit/suites.h: $(UNIT_SRCS) Makefile | $(B)/unit
 	@{ for s in $(SUITES); do echo "SUITE($$s)"; done; } > $@.tmp && \
 	 { cmp -s $@.tmp $@ || mv $@.tmp $@; } && rm -f $@.tmp
 
