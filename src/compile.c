@@ -306,7 +306,7 @@ static int emit_bundle(struct compiler *c, long rank, enum target t)
 static int emit_bundles(struct compiler *c)
 {
 	static const enum target order[] = { TARGET_RESPONSES, TARGET_CHAT, TARGET_MCP };
-	const struct srcloc *at = c->cfg->path ? &c->cfg->registry_loc : NULL;
+	const struct srcloc *at = c->cfg->path ? &c->cfg->targets_loc : NULL;
 	size_t r, t;
 	int bad = 0;
 

@@ -279,6 +279,7 @@ static void load_targets(struct loader *l, const struct jv *v)
 	struct strlist names = { 0 };
 	size_t i, j;
 
+	l->cfg->targets_loc = v->loc;
 	set_list(l, v, "targets", &names);
 	l->cfg->targets = 0;
 	for (i = 0; i < names.n; i++) {
@@ -391,6 +392,7 @@ int config_load(struct ts_config *cfg, const char *path, int required, struct di
 	free(cfg->base_dir);
 	cfg->base_dir = path_dirname(path);
 	cfg->debug_loc = (struct srcloc){ cfg->path, 0, 0, 0 };
+	cfg->targets_loc = cfg->debug_loc;
 	cfg->doc = doc_load(path, NULL, d);
 	if (!cfg->doc)
 		return -1;

@@ -401,11 +401,19 @@ static void skip_ws(struct reader *r)
 	}
 }
 
-static const char *describe(const struct reader *r)
+/* What stands at r->p, for "unexpected X" messages. */
+static const char *describe(const struct reader *r, char buf[8])
 {
+	unsigned char c;
+
 	if (r->p >= r->end)
 		return "end of file";
-	return "this character";
+	c = (unsigned char)*r->p;
+	if (c < 0x20 || c >= 0x7f)
+		snprintf(buf, 8, "0x%02x", c);
+	else
+		snprintf(buf, 8, "'%c'", c);
+	return buf;
 }
 
 static struct jv *parse_value(struct reader *r);
@@ -611,6 +619,7 @@ static struct jv *parse_number(struct reader *r)
 
 static struct jv *parse_literal(struct reader *r)
 {
+	char dbuf[8];
 	static const struct { const char *word; enum jv_kind kind; int b; } lits[] = {
 		{ "true", JV_BOOL, 1 }, { "false", JV_BOOL, 0 }, { "null", JV_NULL, 0 },
 	};
@@ -631,12 +640,13 @@ static struct jv *parse_literal(struct reader *r)
 	if ((size_t)(r->end - r->p) >= 3 && (!memcmp(r->p, "NaN", 3) || !memcmp(r->p, "Inf", 3)))
 		fail_at(r, r->p, "NaN and Infinity are not JSON");
 	else
-		fail_at(r, r->p, "unexpected %s: a value was expected", describe(r));
+		fail_at(r, r->p, "unexpected %s: a value was expected", describe(r, dbuf));
 	return NULL;
 }
 
 static struct jv *parse_array(struct reader *r)
 {
+	char dbuf[8];
 	struct srcloc loc = here(r, r->p, 1);
 	struct jv *arr = jv_new(JV_ARRAY, &loc), *item;
 
@@ -664,7 +674,7 @@ static struct jv *parse_array(struct reader *r)
 			r->p++;
 			return arr;
 		}
-		fail_at(r, r->p, "unexpected %s: ',' or ']' expected", describe(r));
+		fail_at(r, r->p, "unexpected %s: ',' or ']' expected", describe(r, dbuf));
 		break;
 	}
 	jv_free(arr);
@@ -736,6 +746,7 @@ static const struct jv_member *find_dup(struct jv *obj, struct keyset *ks, const
 /* One "key": value member; 0, or -1 when parsing must stop. */
 static int parse_member(struct reader *r, struct jv *obj, struct keyset *ks)
 {
+	char dbuf[8];
 	struct strbuf key = STRBUF_INIT;
 	struct srcloc kloc = here(r, r->p, 1);
 	const struct jv_member *dup;
@@ -744,7 +755,7 @@ static int parse_member(struct reader *r, struct jv *obj, struct keyset *ks)
 	const char *kstart = r->p;
 
 	if (r->p >= r->end || *r->p != '"') {
-		fail_at(r, r->p, "unexpected %s: a \"key\" was expected", describe(r));
+		fail_at(r, r->p, "unexpected %s: a \"key\" was expected", describe(r, dbuf));
 		return -1;
 	}
 	if (parse_string_into(r, &key))
@@ -761,7 +772,7 @@ static int parse_member(struct reader *r, struct jv *obj, struct keyset *ks)
 	}
 	skip_ws(r);
 	if (r->p >= r->end || *r->p != ':') {
-		fail_at(r, r->p, "unexpected %s: ':' expected", describe(r));
+		fail_at(r, r->p, "unexpected %s: ':' expected", describe(r, dbuf));
 		goto fail;
 	}
 	r->p++;
@@ -779,6 +790,7 @@ fail:
 
 static struct jv *parse_object(struct reader *r)
 {
+	char dbuf[8];
 	struct srcloc loc = here(r, r->p, 1);
 	struct jv *obj = jv_new(JV_OBJECT, &loc);
 	struct keyset ks = { NULL, 0, 0 };
@@ -807,7 +819,7 @@ static struct jv *parse_object(struct reader *r)
 			free(ks.tab);
 			return obj;
 		}
-		fail_at(r, r->p, "unexpected %s: ',' or '}' expected", describe(r));
+		fail_at(r, r->p, "unexpected %s: ',' or '}' expected", describe(r, dbuf));
 		break;
 	}
 	free(ks.tab);

@@ -19,15 +19,15 @@ struct file_source {
 static char *field_string(const struct jv *v, const char *key, const char *field,
 			  struct diag *d)
 {
-	if (v->kind != JV_STRING) {
-		diag_error(d, &v->loc, "row '%s': '%s' must be a string, not %s",
-			   key ? key : "?", field, jv_kind_name(v->kind));
+	const char *what = v->kind != JV_STRING ? "must be a string" :
+			   memchr(v->u.str.ptr, '\0', v->u.str.len) ? "holds a NUL character" : NULL;
+
+	if (what && key)
+		diag_error(d, &v->loc, "row '%s': '%s' %s, not %s", key, field, what, jv_kind_name(v->kind));
+	else if (what)
+		diag_error(d, &v->loc, "'%s' %s, not %s", field, what, jv_kind_name(v->kind));
+	if (what)
 		return NULL;
-	}
-	if (memchr(v->u.str.ptr, '\0', v->u.str.len)) {
-		diag_error(d, &v->loc, "row '%s': '%s' holds a NUL character", key ? key : "?", field);
-		return NULL;
-	}
 	return xstrdup(v->u.str.ptr);
 }
 

@@ -45,19 +45,20 @@ TS_PRINTF(3, 4) static void yfail(struct yreader *r, const struct srcloc *loc, c
 /* The next event; on a libyaml error, report it and return -1. */
 static int next_event(struct yreader *r, yaml_event_t *ev)
 {
+	const yaml_parser_t *p = &r->parser;
+	struct srcloc loc;
+
 	if (yaml_parser_parse(&r->parser, ev))
 		return 0;
-	{
-		const yaml_mark_t *m = r->parser.problem_mark.line || r->parser.problem_mark.column ||
-				       !r->parser.context_mark.line ? &r->parser.problem_mark :
-				       &r->parser.context_mark;
-		struct srcloc loc = mark_loc(r, m, 1);
-
-		if (r->parser.error == YAML_READER_ERROR)
-			loc = (struct srcloc){ r->file, 0, 0, 0 };
-		yfail(r, &loc, "%s%s%s", r->parser.problem ? r->parser.problem : "invalid YAML",
-		      r->parser.context ? " " : "", r->parser.context ? r->parser.context : "");
-	}
+	loc = mark_loc(r, &p->problem_mark, 1);
+	if (p->error == YAML_READER_ERROR)
+		loc = (struct srcloc){ r->file, 0, 0, 0 };
+	if (p->context && p->context_mark.line != p->problem_mark.line)
+		yfail(r, &loc, "%s %s started at line %u", p->problem ? p->problem : "invalid YAML",
+		      p->context, (unsigned)p->context_mark.line + 1);
+	else
+		yfail(r, &loc, "%s%s%s", p->problem ? p->problem : "invalid YAML",
+		      p->context ? " " : "", p->context ? p->context : "");
 	return -1;
 }
 

@@ -6,29 +6,29 @@ cd "$T/cat"
 rm -rf manifests/index.json.minisig
 
 # 1. The example catalogue builds to exactly the committed manifests.
-run "$TOOLSYNC" build --out "$T/out"
+run "$TOOLSYNC" build --out "$T/m1"
 expect_rc 0
 expect_in "$T/out" "written"
 for f in $(cd "$TOP/manifests" && find . -type f ! -name '*.minisig' | LC_ALL=C sort); do
-	cmp -s "$TOP/manifests/$f" "$T/out/$f" || { diff -u "$TOP/manifests/$f" "$T/out/$f" | head -40; fail "built $f differs from the committed one"; }
+	cmp -s "$TOP/manifests/$f" "$T/m1/$f" || { diff -u "$TOP/manifests/$f" "$T/m1/$f" | head -40; fail "built $f differs from the committed one"; }
 done
-[ "$(cd "$T/out" && find . -type f | wc -l)" -eq "$(cd "$TOP/manifests" && find . -type f ! -name '*.minisig' | wc -l)" ] ||
+[ "$(cd "$T/m1" && find . -type f | wc -l)" -eq "$(cd "$TOP/manifests" && find . -type f ! -name '*.minisig' | wc -l)" ] ||
 	fail "the build wrote a different set of files than manifests/ holds"
 
 # 2. Deterministic: a second build elsewhere is byte-identical; a rebuild in
 #    place rewrites nothing (mtimes kept).
-run "$TOOLSYNC" build --out "$T/out2"
+run "$TOOLSYNC" build --out "$T/m2"
 expect_rc 0
-diff -r "$T/out" "$T/out2" >/dev/null || fail "two builds differ"
-before=$(tree_sum "$T/out")
+diff -r "$T/m1" "$T/m2" >/dev/null || fail "two builds differ"
+before=$(tree_sum "$T/m1")
 sleep 1
-run "$TOOLSYNC" build --out "$T/out"
+run "$TOOLSYNC" build --out "$T/m1"
 expect_rc 0
 expect_in "$T/out" ": 0 written"
-[ "$before" = "$(tree_sum "$T/out")" ] || fail "a rebuild that changes nothing rewrote files"
+[ "$before" = "$(tree_sum "$T/m1")" ] || fail "a rebuild that changes nothing rewrote files"
 
 # 3. Outside witness: b2sum -l 256 agrees with every digest in the index.
-/usr/bin/python3 - "$T/out" <<'PY'
+/usr/bin/python3 - "$T/m1" <<'PY'
 import json, subprocess, sys, os
 d = sys.argv[1]
 idx = json.load(open(os.path.join(d, "index.json")))
@@ -45,7 +45,7 @@ PY
 #    jcs_blake2b the indented build recorded, so formatting is told apart.
 run "$TOOLSYNC" build --canonical --out "$T/canon"
 expect_rc 0
-/usr/bin/python3 - "$T/out" "$T/canon" <<'PY'
+/usr/bin/python3 - "$T/m1" "$T/canon" <<'PY'
 import json, sys, os
 pretty = {f["path"]: f for f in json.load(open(os.path.join(sys.argv[1], "index.json")))["files"]}
 canon = {f["path"]: f for f in json.load(open(os.path.join(sys.argv[2], "index.json")))["files"]}
@@ -66,11 +66,11 @@ s = open("registry.yaml").read()
 s = re.sub(r"  - key: fx\.rate-lookup\n    minRole: viewer\n    standards: \[\]\n", "", s)
 open("reg2.yaml", "w").write(s)
 PY
-run "$TOOLSYNC" build --registry reg2.yaml --out "$T/out"
+run "$TOOLSYNC" build --registry reg2.yaml --out "$T/m1"
 expect_rc 0
-[ ! -e "$T/out/tools/fx.rate-lookup.json" ] || fail "stale manifest was not removed"
+[ ! -e "$T/m1/tools/fx.rate-lookup.json" ] || fail "stale manifest was not removed"
 expect_in "$T/out" "1 removed"
-cmp -s "$T/out/tools/rag.search.json" "$T/out2/tools/rag.search.json" || fail "unrelated manifest changed"
+cmp -s "$T/m1/tools/rag.search.json" "$T/m2/tools/rag.search.json" || fail "unrelated manifest changed"
 
 # 6. Usage errors exit 2.
 run "$TOOLSYNC" build --bogus

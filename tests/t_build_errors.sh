@@ -7,7 +7,7 @@
 #   expected.stderr  what build prints (golden)
 . tests/lib.sh
 
-n=0
+n=0 bad=
 for case in "$TOP"/tests/golden/build-errors/*/; do
 	name=$(basename "$case")
 	rm -rf "$T/cat"
@@ -20,7 +20,9 @@ for case in "$TOP"/tests/golden/build-errors/*/; do
 	[ -f "$case/args" ] && args=$(cat "$case/args")
 	# shellcheck disable=SC2086
 	run "$TOOLSYNC" build --out out $args
-	[ "$rc" -eq 2 ] || { cat "$T/err"; fail "$name: expected exit 2, got $rc"; }
+	if [ "$rc" -ne 2 ]; then
+		cat "$T/err"; echo "FAIL: $name: expected exit 2, got $rc"; bad="$bad $name"; cd "$TOP"; continue
+	fi
 	golden "$T/err" "$case/expected.stderr"
 	[ "$before" = "$(tree_sum out)" ] || fail "$name: the output directory changed"
 	ls -a . | grep -q toolsync-stage && fail "$name: a staging directory was left behind"
@@ -29,5 +31,6 @@ for case in "$TOP"/tests/golden/build-errors/*/; do
 	n=$((n + 1))
 	cd "$TOP"
 done
+[ -z "$bad" ] || fail "failed:$bad"
 [ "$n" -ge 15 ] || fail "only $n error cases"
 echo "$n error cases"

@@ -45,6 +45,7 @@ struct ts_config {
 	struct strlist standards;/* allow-list; empty with has_standards 0: any */
 	int has_standards;
 	unsigned targets;        /* enum target bits; default all three */
+	struct srcloc targets_loc; /* where targets: is (or the file) */
 	char *public_key;        /* signing.public_key, NULL if unset */
 
 	struct strlist required_tags;  /* debug.required_tags; default service,env,workload */
