@@ -1,0 +1,246 @@
+/* check_jsonio.c: the JSON reader and writers, and the YAML reader. */
+#include <check.h>
+
+#include "toolsync/yaml.h"
+
+/* Parse text (JSON or YAML); diagnostics into *msgs (caller frees). */
+static struct jv *parse(int yaml, const char *text, char **msgs)
+{
+	struct diag d = DIAG_INIT;
+	size_t len = 0;
+	struct jv *v;
+
+	*msgs = NULL;
+	d.out = open_memstream(msgs, &len);
+	d.no_source = 1;
+	v = yaml ? yaml_parse(text, strlen(text), "t.yaml", &d)
+		 : json_parse(text, strlen(text), "t.json", &d);
+	fclose(d.out);
+	return v;
+}
+
+static char *write_str(const struct jv *v, enum json_style style)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	json_write(&sb, v, style);
+	return strbuf_detach(&sb, NULL);
+}
+
+static const struct { double n; const char *text; } numbers[] = {
+	{ 0, "0" }, { -0.0, "0" }, { 1, "1" }, { -1.5, "-1.5" }, { 100, "100" },
+	{ 0.1 + 0.2, "0.30000000000000004" }, { 1e21, "1e+21" }, { 1e20, "100000000000000000000" },
+	{ 1e-7, "1e-7" }, { 0.000001, "0.000001" }, { 123e-20, "1.23e-18" },
+	{ 5e-324, "5e-324" }, { 1.7976931348623157e308, "1.7976931348623157e+308" },
+	{ 333333333.3333333, "333333333.3333333" }, { 9007199254740992.0, "9007199254740992" },
+	{ 4.5, "4.5" }, { 0.01, "0.01" }, { 2e-3, "0.002" }, { 1.5e300, "1.5e+300" },
+};
+
+START_TEST(test_numbers)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	json_write_number(&sb, numbers[_i].n);
+	ck_assert_str_eq(sb.buf, numbers[_i].text);
+	strbuf_release(&sb);
+}
+END_TEST
+
+START_TEST(test_round_trip_pretty)
+{
+	const char *text = "{\n  \"b\": [\n    1,\n    \"x\\n\\u0001\\\"\",\n    null,\n    true\n  ],\n"
+			   "  \"a\": {},\n  \"c\": [],\n  \"\xc3\xa9\": 0.5\n}\n";
+	char *msgs, *out;
+	struct jv *v = parse(0, text, &msgs);
+
+	ck_assert_ptr_nonnull(v);
+	out = write_str(v, JSON_PRETTY);
+	ck_assert_str_eq(out, text);
+	free(out);
+	out = write_str(v, JSON_COMPACT);
+	ck_assert_str_eq(out, "{\"b\":[1,\"x\\n\\u0001\\\"\",null,true],\"a\":{},\"c\":[],\"\xc3\xa9\":0.5}");
+	free(out);
+	jv_free(v);
+	free(msgs);
+}
+END_TEST
+
+/* RFC 8785 section 3.2.3: keys sorted by UTF-16 code units. */
+START_TEST(test_canonical_order)
+{
+	const char *text = "{\"\\u20ac\":1,\"\\r\":2,\"\\ud83d\\ude00\":3,\"1\":4,\"\\u00f6\":5,"
+			   "\"\\ufb33\":6,\"a\":{\"z\":1,\"b\":[{\"y\":1,\"x\":2}]}}";
+	char *msgs, *out;
+	struct jv *v = parse(0, text, &msgs);
+
+	ck_assert_ptr_nonnull(v);
+	out = write_str(v, JSON_CANONICAL);
+	ck_assert_str_eq(out, "{\"\\r\":2,\"1\":4,\"a\":{\"b\":[{\"x\":2,\"y\":1}],\"z\":1},"
+			      "\"\xc3\xb6\":5,\"\xe2\x82\xac\":1,\"\xf0\x9f\x98\x80\":3,\"\xef\xac\xb3\":6}");
+	free(out);
+	jv_free(v);
+	free(msgs);
+}
+END_TEST
+
+static const struct { const char *text; const char *msg; } bad_json[] = {
+	{ "{\"a\":1,\"a\":2}", "t.json:1:8: error: duplicate key 'a' (first at line 1)" },
+	{ "[1,]", "t.json:1:4: error: trailing comma before ']'" },
+	{ "{\"a\":1,}", "t.json:1:8: error: trailing comma before '}'" },
+	{ "[01]", "t.json:1:2: error: bad number: leading zeros are not allowed" },
+	{ "[1e400]", "t.json:1:2: error: number 1e400 is too large for a double" },
+	{ "[NaN]", "t.json:1:2: error: NaN and Infinity are not JSON" },
+	{ "[\"\\ud800\"]", "t.json:1:3: error: unpaired surrogate \\ud800" },
+	{ "[\"\xff\"]", "t.json:1:3: error: invalid UTF-8 in a string" },
+	{ "[\"\xc0\xaf\"]", "t.json:1:3: error: invalid UTF-8 in a string" },
+	{ "{\"a\\u0000\":1}", "t.json:1:2: error: object key holds a NUL character" },
+	{ "[1] x", "t.json:1:5: error: unexpected text after the JSON value" },
+	{ "\n\n  [1 2]", "t.json:3:6: error: unexpected '2': ',' or ']' expected" },
+	{ "", "t.json:1:1: error: unexpected end of file: a value was expected" },
+	{ "[\"a\nb\"]", "t.json:1:4: error: unterminated string" },
+	{ "// c\n{}", "t.json:1:1: error: unexpected '/': a value was expected" },
+	{ "[12345678901234567890]", "t.json:1:2: error: integer 12345678901234567890 is not exactly representable (beyond 2^53)" },
+};
+
+START_TEST(test_bad_json)
+{
+	char *msgs;
+	struct jv *v = parse(0, bad_json[_i].text, &msgs);
+
+	ck_assert_ptr_null(v);
+	ck_assert_msg(strstr(msgs, bad_json[_i].msg), "for %s: got '%s'", bad_json[_i].text, msgs);
+	free(msgs);
+}
+END_TEST
+
+START_TEST(test_depth_limit)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *msgs;
+	struct jv *v;
+
+	strbuf_addchars(&sb, '[', 100000);
+	v = parse(0, sb.buf, &msgs);
+	ck_assert_ptr_null(v);
+	ck_assert_ptr_nonnull(strstr(msgs, "nesting deeper than 512 levels"));
+	free(msgs);
+	strbuf_release(&sb);
+}
+END_TEST
+
+START_TEST(test_yaml_typing)
+{
+	const char *text = "a: yes\nb: 0x1F\nc: 1e3\nd: \"1\"\ne: ~\nf: True\ng: 0o17\nh: -2.5\n"
+			   "i: 1.2.3\nj: !!str 12\nk: |\n  two\n  lines\nl: ''\nm: null\n";
+	char *msgs, *out;
+	struct jv *v = parse(1, text, &msgs);
+
+	ck_assert_ptr_nonnull(v);
+	out = write_str(v, JSON_COMPACT);
+	ck_assert_str_eq(out, "{\"a\":\"yes\",\"b\":31,\"c\":1000,\"d\":\"1\",\"e\":null,\"f\":true,"
+			      "\"g\":15,\"h\":-2.5,\"i\":\"1.2.3\",\"j\":\"12\",\"k\":\"two\\nlines\\n\","
+			      "\"l\":\"\",\"m\":null}");
+	ck_assert_uint_eq(jv_get(v, "c")->loc.line, 3);
+	ck_assert_uint_eq(jv_get(v, "c")->loc.col, 4);
+	ck_assert_uint_eq(jv_member(v, "k")->loc.line, 11);
+	free(out);
+	jv_free(v);
+	free(msgs);
+}
+END_TEST
+
+static const struct { const char *text; const char *msg; } bad_yaml[] = {
+	{ "a: 1\na: 2\n", "t.yaml:2:1: error: duplicate key 'a' (first at line 1)" },
+	{ "a: .inf\n", "t.yaml:1:4: error: '.inf': infinity and NaN cannot be written in JSON" },
+	{ "? [a]\n: 1\n", "t.yaml:1:3: error: a mapping key must be a plain string" },
+	{ "a: 1\n---\nb: 2\n", "t.yaml:2:1: error: more than one YAML document in the file" },
+	{ "a: !foo x\n", "t.yaml:1:4: error: unsupported tag '!foo'" },
+	{ "a: [1, 2\n", "t.yaml:2:1: error: did not find expected ',' or ']'" },
+	{ "a: *nope\n", "t.yaml:1:4: error: unknown alias '*nope'" },
+	{ "a: 99999999999999999999\n", "not exactly representable" },
+	{ "a: \xff\n", "t.yaml:1:4: error: invalid UTF-8 (byte 0xff)" },
+};
+
+START_TEST(test_bad_yaml)
+{
+	char *msgs;
+	struct jv *v = parse(1, bad_yaml[_i].text, &msgs);
+
+	ck_assert_ptr_null(v);
+	ck_assert_msg(strstr(msgs, bad_yaml[_i].msg), "for %s: got '%s'", bad_yaml[_i].text, msgs);
+	free(msgs);
+}
+END_TEST
+
+START_TEST(test_billion_laughs)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *msgs;
+	struct jv *v;
+	int i;
+
+	strbuf_addstr(&sb, "l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n");
+	for (i = 1; i < 10; i++)
+		strbuf_addf(&sb, "l%d: &l%d [*l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d]\n",
+			    i, i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+	v = parse(1, sb.buf, &msgs);
+	ck_assert_ptr_null(v);
+	ck_assert_ptr_nonnull(strstr(msgs, "aliases expand to more than 1000000 nodes"));
+	free(msgs);
+	strbuf_release(&sb);
+}
+END_TEST
+
+START_TEST(test_aliases_and_pointers)
+{
+	char *msgs;
+	struct jv *v = parse(1, "d: &d {x: [1, {\"a/b\": 2, \"m~n\": 3}]}\ne: *d\n", &msgs);
+	struct strbuf p = STRBUF_INIT;
+
+	ck_assert_ptr_nonnull(v);
+	ck_assert(jv_equal(jv_get(v, "d"), jv_get(v, "e")));
+	ck_assert_double_eq(jv_pointer_get(v, "/e/x/1/a~1b")->u.number, 2);
+	ck_assert_double_eq(jv_pointer_get(v, "/d/x/1/m~0n")->u.number, 3);
+	ck_assert_ptr_null(jv_pointer_get(v, "/d/x/01"));
+	ck_assert_ptr_null(jv_pointer_get(v, "/d/x/9"));
+	ck_assert_ptr_eq(jv_pointer_get(v, ""), v);
+	jv_pointer_add(&p, "a/b~c");
+	jv_pointer_add_index(&p, 3);
+	ck_assert_str_eq(p.buf, "/a~1b~0c/3");
+	strbuf_release(&p);
+	jv_free(v);
+	free(msgs);
+}
+END_TEST
+
+START_TEST(test_utf8_check)
+{
+	size_t bad;
+
+	ck_assert_int_eq(utf8_check("a\xc3\xa9\xf0\x9f\x98\x80", 7, &bad), 0);
+	ck_assert_int_eq(utf8_check("ab\xed\xa0\x80", 5, &bad), -1);   /* a surrogate */
+	ck_assert_uint_eq(bad, 2);
+	ck_assert_int_eq(utf8_check("\xe0\x80\x80", 3, &bad), -1);     /* overlong */
+	ck_assert_int_eq(utf8_check("\xf4\x90\x80\x80", 4, &bad), -1); /* > U+10FFFF */
+	ck_assert_int_eq(utf8_check("\xc3", 1, &bad), -1);             /* truncated */
+}
+END_TEST
+
+Suite *jsonio_suite(void)
+{
+	Suite *s = suite_create("jsonio");
+	TCase *tc = tcase_create("jsonio");
+
+	tcase_add_loop_test(tc, test_numbers, 0, (int)ARRAY_SIZE(numbers));
+	tcase_add_test(tc, test_round_trip_pretty);
+	tcase_add_test(tc, test_canonical_order);
+	tcase_add_loop_test(tc, test_bad_json, 0, (int)ARRAY_SIZE(bad_json));
+	tcase_add_test(tc, test_depth_limit);
+	tcase_add_test(tc, test_yaml_typing);
+	tcase_add_loop_test(tc, test_bad_yaml, 0, (int)ARRAY_SIZE(bad_yaml));
+	tcase_add_test(tc, test_billion_laughs);
+	tcase_add_test(tc, test_aliases_and_pointers);
+	tcase_add_test(tc, test_utf8_check);
+	suite_add_tcase(s, tc);
+	return s;
+}
