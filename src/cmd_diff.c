@@ -55,6 +55,8 @@ static int parse_options(struct diff_cmd *o, int argc, char **argv)
 
 static const struct rule *const stale_rules[] = { &accept_stale_rule, NULL };
 static const struct rule *const *const diff_scope[] = { diff_rules, stale_rules, NULL };
+/* An accept file is shared with ci: entries may name any rule ci reports. */
+static const struct rule *const *const known_rules[] = { diff_rules, stale_rules, NULL };
 
 /* Every rule diff may report, flat, for SARIF. */
 static const struct rule **all_rules(void)
@@ -79,9 +81,9 @@ static int load_accept(const struct diff_cmd *o, const struct ts_config *cfg,
 	int ret;
 
 	if (o->accept)
-		return accept_load(al, o->accept, NULL, 1, NULL, d);
+		return accept_load(al, o->accept, NULL, 1, known_rules, d);
 	path = path_join(cfg->base_dir, ACCEPT_FILE);
-	ret = accept_load(al, path, NULL, 0, NULL, d);
+	ret = accept_load(al, path, NULL, 0, known_rules, d);
 	free(path);
 	return ret;
 }
