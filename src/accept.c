@@ -167,7 +167,10 @@ int accept_load(struct accept_list *al, const char *path, const char *display,
 		for (i = 0; i < list->u.arr.n; i++)
 			add_entry(al, list->u.arr.v[i], rules, d);
 	jv_free(doc);
-	return d->errors > errors ? -1 : 0;
+	if (d->errors == errors)
+		return 0;
+	accept_release(al);
+	return -1;
 }
 
 static int entry_matches(const struct accept_entry *x, const struct finding *f)

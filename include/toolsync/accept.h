@@ -38,7 +38,8 @@ extern const struct rule accept_stale_rule;
  * Load an accept file.  rules (NULL-terminated lists, the list itself
  * NULL-terminated; may be NULL) are the known rule ids: an entry naming
  * another id is an error, since it could never match.  Every problem is
- * reported to d at its file:line:col; 0, or -1 if anything was reported.
+ * reported to d at its file:line:col; 0, or -1 if anything was reported
+ * (then al is left empty).
  * A missing file is an error only when required is set.
  */
 int accept_load(struct accept_list *al, const char *path, const char *display,
