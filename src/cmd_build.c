@@ -81,8 +81,8 @@ static int stage_bytes(struct build *b, const char *path, const struct strbuf *b
 	}
 	staged = path_join(b->stage, path);
 	dir = path_dirname(staged);
-	if (fs_mkdirs(dir, 0755, &err) ||
-	    fs_write_atomic(staged, bytes->buf, bytes->len, 0644, &err)) {
+	if ((!path_is_dir(dir) && fs_mkdirs(dir, 0755, &err)) ||
+	    fs_write_new(staged, bytes->buf, bytes->len, 0644, &err)) {
 		diag_fail(&b->d, "%s", err.buf);
 		ret = -1;
 	} else {
@@ -252,12 +252,24 @@ static int mkdir_out(struct build *b, const char *sub)
 	return ret;
 }
 
+/*
+ * Staged files are written without an fsync each; one syncfs makes them
+ * all durable before the renames, so a crash never leaves a listed file
+ * empty.
+ */
 static int commit(struct build *b)
 {
+	struct strbuf err = STRBUF_INIT;
+
 	index_sort(&b->ix);
 	if (mkdir_out(b, NULL) || mkdir_out(b, "tools") ||
 	    (b->cfg.targets && mkdir_out(b, "roles")))
 		return -1;
+	if (b->staged.n && fs_sync(b->stage, &err)) {
+		diag_fail(&b->d, "%s", err.buf);
+		strbuf_release(&err);
+		return -1;
+	}
 	if (move_staged(b) || remove_stale(b, "tools") || remove_stale(b, "roles"))
 		return -1;
 	return write_index(b);

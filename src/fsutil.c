@@ -1,4 +1,5 @@
 /* fsutil.c: paths, atomic writes, directory listings. */
+#define _GNU_SOURCE   /* syncfs */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -121,6 +122,43 @@ fail:
 	unlink(tmp);
 	free(tmp);
 	return -1;
+}
+
+int fs_write_new(const char *path, const void *data, size_t len, int mode,
+		 struct strbuf *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)mode), e;
+
+	if (fd < 0) {
+		strbuf_addf(err, "cannot create '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (write_all(fd, data, len)) {
+		e = errno;
+		close(fd);
+		unlink(path);
+		strbuf_addf(err, "cannot write '%s': %s", path, strerror(e));
+		return -1;
+	}
+	if (close(fd)) {
+		strbuf_addf(err, "cannot write '%s': %s", path, strerror(errno));
+		unlink(path);
+		return -1;
+	}
+	return 0;
+}
+
+int fs_sync(const char *path, struct strbuf *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0 || syncfs(fd)) {
+		strbuf_addf(err, "cannot flush '%s' to disk: %s", path, strerror(errno));
+		ret = -1;
+	}
+	if (fd >= 0)
+		close(fd);
+	return ret;
 }
 
 int fs_same_content(const char *path, const void *data, size_t len)

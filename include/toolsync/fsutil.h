@@ -29,6 +29,17 @@ int fs_mkdirs(const char *path, int mode, struct strbuf *err);
 int fs_write_atomic(const char *path, const void *data, size_t len, int mode,
 		    struct strbuf *err);
 
+/*
+ * Create path (which must not exist) holding data, with no fsync: for
+ * files in a private staging directory, made durable together by
+ * fs_sync() before they are renamed into place.  0 or -1 with err.
+ */
+int fs_write_new(const char *path, const void *data, size_t len, int mode,
+		 struct strbuf *err);
+
+/* Flush the file system holding path to disk (syncfs). 0 or -1 with err. */
+int fs_sync(const char *path, struct strbuf *err);
+
 /* 1 if path is a regular file holding exactly these bytes, else 0. */
 int fs_same_content(const char *path, const void *data, size_t len);
 
