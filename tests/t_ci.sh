@@ -1,0 +1,92 @@
+# t_ci.sh: toolsync ci: one report of verify + diff + check-config, one exit
+# code; committed bytes that a build would not produce (manifest-stale).
+. tests/lib.sh
+
+G=$TOP/tests/golden/ci
+S=$TOP/tests/golden/diff/scenario
+VALIDATE="/usr/bin/python3 $TOP/tests/schemas/validate.py"
+VERSION=$("$TOOLSYNC" --version | sed 's/^toolsync //')
+normalize() {
+	awk -v v="$VERSION" '{ while ((i = index($0, v)) > 0)
+		$0 = substr($0, 1, i - 1) "@VERSION@" substr($0, i + length(v)); print }' "$1"
+}
+# check-config reads the process environment: make it known.
+for v in $(env | sed -n 's/^\(OPENAI_[A-Z_]*\)=.*/\1/p'); do unset "$v"; done
+export OPENAI_DEBUG_LOGGING=true OPENAI_REQUEST_TAGS=service:toolsync,env:ci,workload:test
+
+mkdir -p "$T/cat"
+cp -R "$S/base/." "$T/cat/"
+cd "$T/cat"
+run "$TOOLSYNC" build
+expect_rc 0 "build of the scenario's base"
+
+# A catalogue whose committed output is what build produces: ci passes.
+run "$TOOLSYNC" ci
+expect_rc 0 "clean ci"
+run "$TOOLSYNC" ci --format json
+expect_rc 0
+$VALIDATE "$TOP/schemas/report.schema.json" "$T/out" || fail "ci json report invalid"
+expect_in "$T/out" '"command": "ci"'
+before=$(tree_sum .)
+
+# Same JSON, other bytes (a hand edit or another formatter): manifest-stale.
+/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); open(sys.argv[1],"w").write(json.dumps(d))' \
+	manifests/tools/audit.sample.json
+run "$TOOLSYNC" ci
+expect_rc 1 "formatting-only change"
+expect_in "$T/out" "manifests/tools/audit.sample.json:1:1: error[change] manifest-stale: "
+run "$TOOLSYNC" diff
+expect_rc 0 "diff ignores formatting"
+expect_in "$T/out" "no findings"
+run "$TOOLSYNC" build
+expect_rc 0
+
+# A bundle nobody builds any more is stale too.
+cp manifests/roles/admin.chat.json manifests/roles/root.chat.json
+run "$TOOLSYNC" ci
+expect_rc 1 "extra bundle"
+expect_in "$T/out" "manifests/roles/root.chat.json:1:1: error[change] manifest-stale: "
+rm manifests/roles/root.chat.json
+before=$(tree_sum manifests)
+
+# The diff scenario through ci: every format has a golden.
+cp -R "$S/change/." "$T/cat/"
+rm templates/gdpr.export.yaml
+for fmt in text markdown json sarif github; do
+	run "$TOOLSYNC" ci --format "$fmt" --fail-on none
+	expect_rc 0 "ci --format $fmt --fail-on none"
+	normalize "$T/out" >"$T/ci.$fmt"
+	golden "$T/ci.$fmt" "$G/expected.$fmt"
+done
+$VALIDATE "$TOP/tests/schemas/sarif-schema-2.1.0.json" "$T/ci.sarif" draft4 ||
+	fail "ci SARIF does not validate"
+$VALIDATE "$TOP/schemas/report.schema.json" "$T/ci.json" || fail "ci JSON does not validate"
+# Bundles changed with their tools: not reported as stale on top.
+expect_not_in "$T/ci.text" "manifest-stale"
+run "$TOOLSYNC" ci
+expect_rc 1 "findings at the default threshold"
+run "$TOOLSYNC" ci --fail-on compliance
+expect_rc 1
+run "$TOOLSYNC" ci --fail-on config
+expect_rc 0
+[ "$(tree_sum manifests)" = "$before" ] || fail "ci wrote to the manifests"
+
+# --output, usage errors.
+run "$TOOLSYNC" ci --format github --output "$T/ci.out"
+expect_rc 1
+[ ! -s "$T/out" ] || fail "--output still wrote to stdout"
+expect_in "$T/ci.out" "::error file=templates/ledger.reconcile.yaml,"
+run "$TOOLSYNC" ci --format yaml
+expect_rc 2
+run "$TOOLSYNC" ci --fail-on nothing
+expect_rc 2
+run "$TOOLSYNC" ci -h
+expect_rc 0
+expect_in "$T/out" "usage: toolsync ci"
+
+# A catalogue that does not compile: exit 2 and no report.
+printf 'tool_registry:\n  - {key: "../x", minRole: viewer, standards: []}\n' >registry.yaml
+run "$TOOLSYNC" ci
+expect_rc 2
+[ ! -s "$T/out" ] || fail "a report was printed for a catalogue that does not compile"
+exit 0
