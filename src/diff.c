@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "toolsync/diff.h"
+#include "toolsync/digest.h"
 #include "toolsync/fsutil.h"
 #include "toolsync/yaml.h"
 
@@ -946,15 +947,85 @@ static char *json_str(const char *s)
 	return strbuf_detach(&sb, NULL);
 }
 
-/* A rename keeps the template and the parameters; only the key changes. */
+/*
+ * A rename keeps the template and the parameters; only the key changes.
+ * Candidates are found by a digest of template and RFC 8785 parameters
+ * (member order ignored, as jv_equal does), so a mass rename of n tools
+ * costs n log n, not n * n; equal digests are confirmed with jv_equal.
+ */
+struct rename_key {
+	char digest[DIGEST_HEX_SIZE];
+	size_t index;
+};
+
+static int rename_digest(const struct jv *m, char out[DIGEST_HEX_SIZE])
+{
+	const struct jv *t = jv_pointer_get(m, "/source/template");
+	const struct jv *p = jv_pointer_get(m, "/tool/parameters");
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!str_of(t) || !p)
+		return -1;
+	strbuf_addstr(&sb, str_of(t));
+	strbuf_addch(&sb, '\0');
+	json_write(&sb, p, JSON_CANONICAL);
+	blake2b256_hex(sb.buf, sb.len, out);
+	strbuf_release(&sb);
+	return 0;
+}
+
+static int cmp_rename_key(const void *pa, const void *pb)
+{
+	const struct rename_key *a = pa, *b = pb;
+	int c = strcmp(a->digest, b->digest);
+
+	return c ? c : (a->index > b->index) - (a->index < b->index);
+}
+
 static int is_rename(const struct jv *old, const struct jv *new)
 {
-	const struct jv *ot = jv_pointer_get(old, "/source/template");
-	const struct jv *nt = jv_pointer_get(new, "/source/template");
-	const struct jv *op = jv_pointer_get(old, "/tool/parameters");
-	const struct jv *np = jv_pointer_get(new, "/tool/parameters");
+	return jv_equal(jv_pointer_get(old, "/source/template"),
+			jv_pointer_get(new, "/source/template")) &&
+	       jv_equal(jv_pointer_get(old, "/tool/parameters"),
+			jv_pointer_get(new, "/tool/parameters"));
+}
 
-	return ot && nt && op && np && jv_equal(ot, nt) && jv_equal(op, np);
+/*
+ * The first unpaired added tool (in added order) that r was renamed to, or
+ * -1.  skip[i] counts paired entries from keys[i] on, so that many tools
+ * sharing one template and schema do not make the search quadratic.
+ */
+static long find_rename(const struct diff_side *r, const struct diff_side *added,
+			const struct rename_key *keys, size_t n, const char *paired,
+			size_t *skip)
+{
+	size_t first;
+
+	struct rename_key k;
+	size_t lo = 0, hi = n;
+
+	if (rename_digest(r->manifest, k.digest))
+		return -1;
+	k.index = 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_rename_key(&keys[mid], &k) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	for (lo += skip[first]; lo < n && !strcmp(keys[lo].digest, k.digest); lo++) {
+		if (paired[keys[lo].index])
+			continue;
+		if (is_rename(r->manifest, added[keys[lo].index].manifest)) {
+			if (lo == first + skip[first])
+				skip[first]++;
+			return (long)keys[lo].index;
+		}
+	}
+	return -1;
 }
 
 static void report_rename(const struct diff_side *r, const struct diff_side *a,
@@ -975,15 +1046,20 @@ void diff_unpaired(const struct diff_side *removed, size_t nremoved,
 		   const struct ts_config *cfg, struct findings *out)
 {
 	char *paired = xcalloc(nadded + 1, 1);
-	size_t i, j;
+	struct rename_key *keys = xcalloc(nadded + 1, sizeof(*keys));
+	size_t *skip = xcalloc(nadded + 1, sizeof(*skip));
+	size_t i, j, nkeys = 0;
+	long hit;
 
+	for (j = 0; nremoved && j < nadded; j++)
+		if (!rename_digest(added[j].manifest, keys[nkeys].digest))
+			keys[nkeys++].index = j;
+	qsort(keys, nkeys, sizeof(*keys), cmp_rename_key);
 	for (i = 0; i < nremoved; i++) {
-		for (j = 0; j < nadded; j++)
-			if (!paired[j] && is_rename(removed[i].manifest, added[j].manifest))
-				break;
-		if (j < nadded) {
-			paired[j] = 1;
-			report_rename(&removed[i], &added[j], cfg, out);
+		hit = find_rename(&removed[i], added, keys, nkeys, paired, skip);
+		if (hit >= 0) {
+			paired[hit] = 1;
+			report_rename(&removed[i], &added[hit], cfg, out);
 		} else {
 			char *o = json_str(removed[i].key);
 
@@ -1003,6 +1079,8 @@ void diff_unpaired(const struct diff_side *removed, size_t nremoved,
 			     "tool '%s' added (min_role '%s')", added[j].key, role ? role : "?");
 		free(n);
 	}
+	free(skip);
+	free(keys);
 	free(paired);
 }
 
