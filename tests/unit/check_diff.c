@@ -331,6 +331,36 @@ START_TEST(test_unpaired_rename)
 }
 END_TEST
 
+START_TEST(test_rename_order)
+{
+	/* equal schemas everywhere: each removed tool takes the first free added one */
+	struct jv *r1 = mk("a.one", "viewer", "[]", "d", "true", OBJ("", ""));
+	struct jv *r2 = mk("a.two", "viewer", "[]", "d", "true", OBJ("", ""));
+	struct jv *a1 = mk("b.one", "viewer", "[]", "d", "true", OBJ("", ""));
+	struct jv *a2 = mk("b.two", "admin", "[]", "d", "true", OBJ("", ""));
+	struct jv *a3 = mk("b.three", "viewer", "[]", "d", "true", OBJ("", ""));
+	struct diff_side rem[2] = { { "a.one", r1, SRCLOC_NONE }, { "a.two", r2, SRCLOC_NONE } };
+	struct diff_side add[3] = { { "b.one", a1, SRCLOC_NONE }, { "b.two", a2, SRCLOC_NONE },
+				    { "b.three", a3, SRCLOC_NONE } };
+	size_t i;
+
+	findings_release(&f);
+	diff_unpaired(rem, 2, add, 3, &cfg, &f);
+	findings_sort(&f);
+	ck_assert_int_eq(count("tool-renamed", NULL), 2);
+	ck_assert_int_eq(count("tool-added", NULL), 1);
+	ck_assert_int_eq(count("role-raised", NULL), 1);   /* a.two -> b.two */
+	for (i = 0; i < f.n; i++)
+		if (!strcmp(f.v[i].rule->id, "tool-added"))
+			ck_assert_str_eq(f.v[i].tool, "b.three");
+	jv_free(r1);
+	jv_free(r2);
+	jv_free(a1);
+	jv_free(a2);
+	jv_free(a3);
+}
+END_TEST
+
 START_TEST(test_rule_table)
 {
 	size_t i;
@@ -369,6 +399,7 @@ Suite *diff_suite(void)
 	tcase_add_test(tc, test_tool_level);
 	tcase_add_test(tc, test_locations_from_new_side);
 	tcase_add_test(tc, test_unpaired_rename);
+	tcase_add_test(tc, test_rename_order);
 	tcase_add_test(tc, test_rule_table);
 	suite_add_tcase(s, tc);
 	return s;
