@@ -134,6 +134,22 @@ START_TEST(test_text)
 }
 END_TEST
 
+START_TEST(test_text_color)
+{
+	static const char want[] = "\033[1ma.yaml:1:2:\033[0m \033[1;31merror\033[0m"
+				   "[breaking] param-removed: gone\n";
+	struct strbuf out = STRBUF_INIT;
+	struct report_meta m = meta;
+	struct srcloc loc = { "a.yaml", 1, 2, 0 };
+
+	m.color = 1;
+	findings_add(&f, &r_err, &loc, NULL, NULL, NULL, NULL, "gone");
+	report_write(&out, &f, FMT_TEXT, &m);
+	ck_assert(!strncmp(out.buf, want, strlen(want)));
+	strbuf_release(&out);
+}
+END_TEST
+
 START_TEST(test_github_escaping)
 {
 	struct strbuf out = STRBUF_INIT;
@@ -329,6 +345,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_fail_on);
 	tcase_add_test(tc, test_format_parse);
 	tcase_add_test(tc, test_text);
+	tcase_add_test(tc, test_text_color);
 	tcase_add_test(tc, test_github_escaping);
 	tcase_add_test(tc, test_markdown_escaping);
 	tcase_add_test(tc, test_json);
