@@ -1088,3 +1088,118 @@ void json_write(struct strbuf *out, const struct jv *v, enum json_style style)
 	if (style == JSON_PRETTY)
 		strbuf_addch(out, '\n');
 }
+
+/* ---- a list read one item at a time ------------------------------------ */
+
+struct json_stream {
+	struct reader r;
+	const char *key;
+	int in_mapping;   /* the list is the value of the root mapping's one key */
+	size_t items;
+	int done;
+};
+
+static int expect_char(struct reader *r, char c, const char *what)
+{
+	char dbuf[8];
+
+	skip_ws(r);
+	if (r->p < r->end && *r->p == c) {
+		r->p++;
+		return 0;
+	}
+	fail_at(r, r->p, "unexpected %s: %s expected", describe(r, dbuf), what);
+	return -1;
+}
+
+/* After "{": "key": must follow, then the list. */
+static int open_keyed(struct json_stream *s, const char *key)
+{
+	struct strbuf k = STRBUF_INIT;
+	int ret = 0;
+
+	skip_ws(&s->r);
+	if (s->r.p >= s->r.end || *s->r.p != '"' || parse_string_into(&s->r, &k) ||
+	    strcmp(k.buf, key) || expect_char(&s->r, ':', "':'")) {
+		fail_at(&s->r, s->r.p, "expected a list, or a mapping holding only '%s'", key);
+		ret = -1;
+	}
+	strbuf_release(&k);
+	return ret;
+}
+
+struct json_stream *json_stream_open(const char *data, size_t len, const char *file,
+				     const char *key, struct diag *d)
+{
+	struct json_stream *s = xcalloc(1, sizeof(*s));
+	struct reader init = { data, data, data + len, path_intern(file), data, 1, 0, d, 0 };
+
+	s->r = init;
+	s->key = key;
+	diag_add_source(s->r.file, data, len);
+	skip_ws(&s->r);
+	if (s->r.p < s->r.end && *s->r.p == '{') {
+		s->r.p++;
+		s->in_mapping = 1;
+		if (open_keyed(s, key))
+			goto fail;
+	}
+	if (expect_char(&s->r, '[', "a list ('[')"))
+		goto fail;
+	return s;
+fail:
+	free(s);
+	return NULL;
+}
+
+/* After the list's "]": the mapping's "}" if any, then nothing. */
+static int close_stream(struct json_stream *s)
+{
+	char dbuf[8];
+
+	s->done = 1;
+	skip_ws(&s->r);
+	if (s->in_mapping && (s->r.p >= s->r.end || *s->r.p != '}')) {
+		fail_at(&s->r, s->r.p, "the mapping may hold only '%s'", s->key);
+		return -1;
+	}
+	s->r.p += s->in_mapping;
+	skip_ws(&s->r);
+	if (s->r.p < s->r.end) {
+		fail_at(&s->r, s->r.p, "unexpected %s after the list", describe(&s->r, dbuf));
+		return -1;
+	}
+	return 0;
+}
+
+int json_stream_next(struct json_stream *s, struct jv **out)
+{
+	*out = NULL;
+	if (s->done || s->r.failed)
+		return 0;   /* the end, or an error already reported */
+	skip_ws(&s->r);
+	if (s->r.p < s->r.end && *s->r.p == ']') {
+		s->r.p++;
+		return close_stream(s);
+	}
+	if (s->items && expect_char(&s->r, ',', "',' or ']'"))
+		return -1;
+	if (!(*out = parse_value(&s->r)))
+		return -1;
+	s->items++;
+	skip_ws(&s->r);
+	if (s->r.p < s->r.end && *s->r.p == ']') {
+		s->r.p++;
+		if (close_stream(s)) {
+			jv_free(*out);
+			*out = NULL;
+			return -1;
+		}
+	}
+	return 1;
+}
+
+void json_stream_close(struct json_stream *s)
+{
+	free(s);
+}

@@ -6,14 +6,20 @@
  *	    minRole: analyst        # or min_role
  *	    standards: [IFRS-15, SOX-404]
  */
+#include <errno.h>
+
 #include "toolsync/registry.h"
 #include "toolsync/yaml.h"
 
+/*
+ * The file is read whole, but parsed one row at a time: only the current
+ * row's tree is in memory, whatever the number of rows.
+ */
 struct file_source {
 	struct source base;
-	struct jv *doc;
-	const struct jv *rows;   /* the array of rows inside doc */
-	size_t next;
+	struct strbuf text;
+	struct json_stream *js;   /* one of these two */
+	struct yaml_stream *ys;
 };
 
 static char *field_string(const struct jv *v, const char *key, const char *field,
@@ -96,59 +102,65 @@ static int read_row(struct row *row, const struct jv *obj, struct diag *d)
 static int file_next(struct source *base, struct row *row, struct diag *d)
 {
 	struct file_source *fs = (struct file_source *)base;
-	const struct jv *obj;
+	struct jv *obj;
+	int r;
 
 	row_init(row);
-	if (fs->next >= fs->rows->u.arr.n)
-		return 0;
-	obj = fs->rows->u.arr.v[fs->next++];
+	r = fs->js ? json_stream_next(fs->js, &obj) : yaml_stream_next(fs->ys, &obj);
+	if (r <= 0)
+		return r;
 	if (obj->kind != JV_OBJECT) {
 		diag_error(d, &obj->loc, "a registry row must be a mapping, not %s",
 			   jv_kind_name(obj->kind));
-		return -1;
-	}
-	if (read_row(row, obj, d)) {
+		r = -2;
+	} else if (read_row(row, obj, d)) {
 		row_release(row);
-		return -1;
+		r = -2;
 	}
-	return 1;
+	jv_free(obj);
+	/* a bad row is reported; the rows after it are still read */
+	return r == -2 ? -1 : 1;
 }
 
 static void file_close(struct source *base)
 {
 	struct file_source *fs = (struct file_source *)base;
 
-	jv_free(fs->doc);
+	if (fs->js)
+		json_stream_close(fs->js);
+	if (fs->ys)
+		yaml_stream_close(fs->ys);
+	strbuf_release(&fs->text);
 	free(fs);
 }
 
 static const struct source_ops file_ops = { file_next, file_close };
 
+static int has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
 struct source *source_file_open(const struct ts_config *cfg, const char *path, struct diag *d)
 {
-	struct file_source *fs;
-	struct jv *doc = doc_load(path, NULL, d);
-	const struct jv *rows;
+	struct file_source *fs = xcalloc(1, sizeof(*fs));
+	const char *name = path_intern(path);
 
 	(void)cfg;
-	if (!doc)
-		return NULL;
-	rows = doc->kind == JV_OBJECT ? jv_get(doc, "tool_registry") : doc;
-	if (!rows || rows->kind != JV_ARRAY) {
-		diag_error(d, &doc->loc, "the registry must be a list of rows, or a mapping "
-			   "with a 'tool_registry' list");
-		jv_free(doc);
-		return NULL;
-	}
-	if (doc->kind == JV_OBJECT && doc->u.obj.n != 1) {
-		diag_error(d, &doc->loc, "the registry mapping may only hold 'tool_registry'");
-		jv_free(doc);
-		return NULL;
-	}
-	fs = xcalloc(1, sizeof(*fs));
 	fs->base.ops = &file_ops;
-	fs->base.name = path_intern(path);
-	fs->doc = doc;
-	fs->rows = rows;
-	return &fs->base;
+	fs->base.name = name;
+	if (strbuf_read_file(&fs->text, path)) {
+		diag_error(d, &(struct srcloc){ name, 0, 0, 0 }, "cannot read the registry: %s",
+			   strerror(errno));
+	} else if (has_suffix(path, ".json")) {
+		fs->js = json_stream_open(fs->text.buf, fs->text.len, name, "tool_registry", d);
+	} else {
+		fs->ys = yaml_stream_open(fs->text.buf, fs->text.len, name, "tool_registry", d);
+	}
+	if (fs->js || fs->ys)
+		return &fs->base;
+	file_close(&fs->base);
+	return NULL;
 }

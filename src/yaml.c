@@ -441,6 +441,20 @@ fail:
 	return NULL;
 }
 
+/* libyaml's own message for bad UTF-8 has no line: find it ourselves. */
+static void report_bad_utf8(struct yreader *r, const char *data, size_t bad)
+{
+	const char *ls = data;
+	unsigned line = 1;
+	size_t i;
+
+	for (i = 0; i < bad; i++)
+		if (data[i] == '\n')
+			line++, ls = data + i + 1;
+	yfail(r, &(struct srcloc){ r->file, line, (unsigned)(data + bad - ls) + 1, 1 },
+	      "invalid UTF-8 (byte 0x%02x)", (unsigned char)data[bad]);
+}
+
 struct jv *yaml_parse(const char *data, size_t len, const char *file, struct diag *d)
 {
 	struct yreader r;
@@ -453,14 +467,7 @@ struct jv *yaml_parse(const char *data, size_t len, const char *file, struct dia
 	r.budget = ALIAS_BUDGET;
 	diag_add_source(r.file, data, len);
 	if (utf8_check(data, len, &bad)) {
-		const char *ls = data;
-		unsigned line = 1;
-
-		for (i = 0; i < bad; i++)
-			if (data[i] == '\n')
-				line++, ls = data + i + 1;
-		diag_error(d, &(struct srcloc){ r.file, line, (unsigned)(data + bad - ls) + 1, 1 },
-			   "invalid UTF-8 (byte 0x%02x)", (unsigned char)data[bad]);
+		report_bad_utf8(&r, data, bad);
 		return NULL;
 	}
 	yaml_parser_initialize(&r.parser);
@@ -498,4 +505,137 @@ struct jv *doc_load(const char *path, const char *display, struct diag *d)
 		v = yaml_parse(sb.buf, sb.len, name, d);
 	strbuf_release(&sb);
 	return v;
+}
+
+/* ---- a list read one item at a time ------------------------------------ */
+
+struct yaml_stream {
+	struct yreader r;
+	const char *key;
+	int in_mapping;
+	int done;
+};
+
+/* Read events up to the start of the list; 0, or -1 (reported). */
+static int stream_open_list(struct yaml_stream *s, const char *key)
+{
+	struct yreader *r = &s->r;
+	yaml_event_t ev;
+	int i, ok;
+
+	for (i = 0; i < 2; i++) {   /* STREAM_START, DOCUMENT_START */
+		if (next_event(r, &ev))
+			return -1;
+		ok = ev.type == (i ? YAML_DOCUMENT_START_EVENT : YAML_STREAM_START_EVENT);
+		yaml_event_delete(&ev);
+		if (!ok)
+			goto shape;
+	}
+	if (next_event(r, &ev))
+		return -1;
+	if (ev.type == YAML_MAPPING_START_EVENT) {
+		s->in_mapping = 1;
+		yaml_event_delete(&ev);
+		if (next_event(r, &ev))
+			return -1;
+		ok = ev.type == YAML_SCALAR_EVENT && !strcmp((const char *)ev.data.scalar.value, key);
+		yaml_event_delete(&ev);
+		if (!ok || next_event(r, &ev))
+			goto shape;
+	}
+	ok = ev.type == YAML_SEQUENCE_START_EVENT;
+	yaml_event_delete(&ev);
+	if (ok)
+		return 0;
+shape:
+	if (!r->failed)
+		yfail(r, &(struct srcloc){ r->file, 1, 1, 0 },
+		      "expected a list, or a mapping holding only '%s'", key);
+	return -1;
+}
+
+struct yaml_stream *yaml_stream_open(const char *data, size_t len, const char *file,
+				     const char *key, struct diag *d)
+{
+	struct yaml_stream *s = xcalloc(1, sizeof(*s));
+	size_t bad;
+
+	s->r.file = path_intern(file);
+	s->r.d = d;
+	s->r.budget = ALIAS_BUDGET;
+	s->key = key;
+	diag_add_source(s->r.file, data, len);
+	yaml_parser_initialize(&s->r.parser);
+	if (utf8_check(data, len, &bad)) {
+		report_bad_utf8(&s->r, data, bad);
+	} else {
+		yaml_parser_set_input_string(&s->r.parser, (const unsigned char *)data, len);
+		yaml_parser_set_encoding(&s->r.parser, YAML_UTF8_ENCODING);
+		if (!stream_open_list(s, key))
+			return s;
+	}
+	yaml_stream_close(s);
+	return NULL;
+}
+
+/* After the list: the mapping's end (no other key), the document's, the stream's. */
+static int stream_close_list(struct yaml_stream *s)
+{
+	static const yaml_event_type_t want[] = { YAML_MAPPING_END_EVENT, YAML_DOCUMENT_END_EVENT,
+						  YAML_STREAM_END_EVENT };
+	yaml_event_t ev;
+	size_t i;
+
+	s->done = 1;
+	for (i = s->in_mapping ? 0 : 1; i < ARRAY_SIZE(want); i++) {
+		struct srcloc loc;
+		int ok;
+
+		if (next_event(&s->r, &ev))
+			return -1;
+		ok = ev.type == want[i];
+		loc = mark_loc(&s->r, &ev.start_mark, 1);
+		yaml_event_delete(&ev);
+		if (!ok) {
+			if (i == 0)
+				yfail(&s->r, &loc, "the mapping may hold only '%s'", s->key);
+			else
+				yfail(&s->r, &loc, "more than one YAML document in the file");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int yaml_stream_next(struct yaml_stream *s, struct jv **out)
+{
+	yaml_event_t ev;
+
+	*out = NULL;
+	if (s->done || s->r.failed)
+		return 0;   /* the end, or an error already reported */
+	if (next_event(&s->r, &ev))
+		return -1;
+	if (ev.type == YAML_SEQUENCE_END_EVENT) {
+		yaml_event_delete(&ev);
+		return stream_close_list(s);
+	}
+	*out = parse_node(&s->r, &ev);
+	yaml_event_delete(&ev);
+	return *out ? 1 : -1;
+}
+
+void yaml_stream_close(struct yaml_stream *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	yaml_parser_delete(&s->r.parser);
+	for (i = 0; i < s->r.nanchors; i++) {
+		free(s->r.anchors[i].name);
+		jv_free(s->r.anchors[i].v);
+	}
+	free(s->r.anchors);
+	free(s);
 }

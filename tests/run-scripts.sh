@@ -17,7 +17,7 @@ for t in $scripts; do
 	name=$(basename "$t" .sh)
 	log=$(mktemp)
 	start=$(date +%s)
-	if (cd "$top" && sh "$t") >"$log" 2>&1; then
+	if (cd "$top" && timeout "${TEST_TIMEOUT:-900}" sh "$t") >"$log" 2>&1; then
 		pass=$((pass + 1))
 		echo "PASS $name ($(( $(date +%s) - start ))s)"
 		[ -n "${VERBOSE:-}" ] && cat "$log"

@@ -93,6 +93,19 @@ void jv_pointer_add_index(struct strbuf *out, size_t i);
  */
 struct jv *json_parse(const char *data, size_t len, const char *file, struct diag *d);
 
+/*
+ * The items of a list one at a time, for inputs too large to hold as a
+ * tree: the text's root is the list, or a mapping whose only key is key
+ * and holds the list.  data must outlive the stream.  json_stream_next()
+ * gives 1 and an item (owned by the caller), 0 at the end, -1 on an error
+ * (reported to d; later calls give 0).  NULL from open: reported.
+ */
+struct json_stream;
+struct json_stream *json_stream_open(const char *data, size_t len, const char *file,
+				     const char *key, struct diag *d);
+int json_stream_next(struct json_stream *s, struct jv **out);
+void json_stream_close(struct json_stream *s);
+
 enum json_style {
 	JSON_PRETTY,    /* two-space indent, insertion order, final newline */
 	JSON_CANONICAL, /* RFC 8785 (JCS): sorted keys, no space, no newline */

@@ -37,7 +37,11 @@ struct source;
 
 /* What every source implements. */
 struct source_ops {
-	/* 1: *row filled (caller releases it); 0: no more rows; -1: error (reported) */
+	/*
+	 * 1: *row filled (caller releases it); 0: no more rows; -1: error
+	 * (reported).  After an error the caller calls again: a source that
+	 * cannot go on must then return 0, or the caller loops forever.
+	 */
 	int (*next)(struct source *src, struct row *row, struct diag *d);
 	void (*close)(struct source *src);
 };

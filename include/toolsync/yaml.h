@@ -24,6 +24,13 @@
  */
 struct jv *yaml_parse(const char *data, size_t len, const char *file, struct diag *d);
 
+/* The YAML counterpart of json_stream (see json.h). */
+struct yaml_stream;
+struct yaml_stream *yaml_stream_open(const char *data, size_t len, const char *file,
+				     const char *key, struct diag *d);
+int yaml_stream_next(struct yaml_stream *s, struct jv **out);
+void yaml_stream_close(struct yaml_stream *s);
+
 /*
  * Read path and parse it as YAML, or as JSON when it ends in ".json".
  * display is the name used in messages and locations (NULL: path).
