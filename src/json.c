@@ -878,16 +878,29 @@ struct jv *json_parse(const char *data, size_t len, const char *file, struct dia
 
 /* ---- writers ----------------------------------------------------------- */
 
+/* Bytes a JSON string can hold as they are: not '"', '\\' or a control. */
+static int plain_byte(unsigned char c)
+{
+	return c >= 0x20 && c != '"' && c != '\\';
+}
+
 void json_write_string(struct strbuf *out, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i;
+	size_t i = 0;
 
+	strbuf_grow(out, len + 2);
 	strbuf_addch(out, '"');
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
+	while (i < len) {
+		size_t run = i;
+		unsigned char c;
 
-		switch (c) {
+		while (run < len && plain_byte((unsigned char)s[run]))
+			run++;
+		strbuf_add(out, s + i, run - i);   /* the common case: copied as a block */
+		if ((i = run) == len)
+			break;
+		switch ((c = (unsigned char)s[i++])) {
 		case '"': strbuf_addstr(out, "\\\""); break;
 		case '\\': strbuf_addstr(out, "\\\\"); break;
 		case '\b': strbuf_addstr(out, "\\b"); break;
@@ -896,13 +909,9 @@ void json_write_string(struct strbuf *out, const char *s, size_t len)
 		case '\r': strbuf_addstr(out, "\\r"); break;
 		case '\t': strbuf_addstr(out, "\\t"); break;
 		default:
-			if (c < 0x20) {
-				strbuf_addstr(out, "\\u00");
-				strbuf_addch(out, hex[c >> 4]);
-				strbuf_addch(out, hex[c & 15]);
-			} else {
-				strbuf_addch(out, c);
-			}
+			strbuf_addstr(out, "\\u00");
+			strbuf_addch(out, hex[c >> 4]);
+			strbuf_addch(out, hex[c & 15]);
 		}
 	}
 	strbuf_addch(out, '"');

@@ -34,7 +34,14 @@ static inline void strbuf_reset(struct strbuf *sb) { strbuf_setlen(sb, 0); }
 
 void strbuf_add(struct strbuf *sb, const void *data, size_t len);
 void strbuf_addstr(struct strbuf *sb, const char *s);
-void strbuf_addch(struct strbuf *sb, int c);
+/* Inline: the JSON writer calls this for every punctuation byte. */
+static inline void strbuf_addch(struct strbuf *sb, int c)
+{
+	if (sb->len + 1 >= sb->alloc)
+		strbuf_grow(sb, 1);
+	sb->buf[sb->len++] = (char)c;
+	sb->buf[sb->len] = '\0';
+}
 void strbuf_addbuf(struct strbuf *sb, const struct strbuf *other);
 void strbuf_addchars(struct strbuf *sb, int c, size_t n);
 TS_PRINTF(2, 3) void strbuf_addf(struct strbuf *sb, const char *fmt, ...);
