@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include "toolsync/cmd.h"
@@ -30,6 +31,8 @@ struct build {
 	struct index ix;
 	size_t written, unchanged, removed;
 	struct diag d;
+	/* stage_file runs on several threads: this guards everything above */
+	pthread_mutex_t lock;
 };
 
 static int parse_options(struct build *b, int argc, char **argv)
@@ -72,26 +75,29 @@ static int stage_bytes(struct build *b, const char *path, const struct strbuf *b
 {
 	struct strbuf err = STRBUF_INIT;
 	char *dst = path_join(b->out, path), *staged, *dir;
-	int ret = 0;
+	int same = fs_same_content(dst, bytes->buf, bytes->len), ret = 0;
 
-	if (fs_same_content(dst, bytes->buf, bytes->len)) {
+	free(dst);
+	if (same) {
+		pthread_mutex_lock(&b->lock);
 		b->unchanged++;
-		free(dst);
+		pthread_mutex_unlock(&b->lock);
 		return 0;
 	}
 	staged = path_join(b->stage, path);
 	dir = path_dirname(staged);
 	if ((!path_is_dir(dir) && fs_mkdirs(dir, 0755, &err)) ||
-	    fs_write_new(staged, bytes->buf, bytes->len, 0644, &err)) {
-		diag_fail(&b->d, "%s", err.buf);
+	    fs_write_new(staged, bytes->buf, bytes->len, 0644, &err))
 		ret = -1;
-	} else {
+	pthread_mutex_lock(&b->lock);
+	if (ret)
+		diag_fail(&b->d, "%s", err.buf);
+	else
 		strlist_add(&b->staged, path);
-	}
+	pthread_mutex_unlock(&b->lock);
 	strbuf_release(&err);
 	free(dir);
 	free(staged);
-	free(dst);
 	return ret;
 }
 
@@ -120,7 +126,9 @@ static int stage_file(void *ctx, const struct out_file *f)
 	sig_path = xstrfmt("%s.minisig", f->path);
 	signature_of(b, strrchr(f->path, '/') + 1, f->bytes, &sig);
 	blake2b256_hex(sig.buf, sig.len, digest);
+	pthread_mutex_lock(&b->lock);
 	index_add(&b->ix, sig_path, sig.len, digest, NULL);
+	pthread_mutex_unlock(&b->lock);
 	ret = stage_bytes(b, sig_path, &sig);
 	strbuf_release(&sig);
 	free(sig_path);
@@ -343,6 +351,8 @@ int cmd_build(int argc, char **argv)
 	int rc;
 
 	memset(&b, 0, sizeof(b));
+	pthread_mutex_init(&b.lock, NULL);
+	b.copts.parallel_emit = 1;
 	if ((rc = parse_options(&b, argc, argv)))
 		return rc > 0 ? cmd_help("build") : EXIT_ERROR;
 	rc = run(&b) ? EXIT_ERROR : EXIT_OK;
@@ -359,5 +369,6 @@ int cmd_build(int argc, char **argv)
 	strlist_release(&b.staged);
 	index_release(&b.ix);
 	config_release(&b.cfg);
+	pthread_mutex_destroy(&b.lock);
 	return rc;
 }

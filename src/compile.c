@@ -7,11 +7,16 @@
  * and collision checks), the index, and the tools of the role bundles
  * (never more than BUNDLE_MAX + 1 of them).
  */
+#include <pthread.h>
+#include <unistd.h>
+
 #include "toolsync/compile.h"
 #include "toolsync/template.h"
 
 /* OpenAI accepts at most 128 tools in one request. */
 #define BUNDLE_MAX 128
+/* Worker threads at most, whatever the machine says. */
+#define JOBS_MAX 64
 
 char *tool_function_name(const char *key)
 {
@@ -92,6 +97,8 @@ static void seen_release(struct seen *set)
 	memset(set, 0, sizeof(*set));
 }
 
+struct job;
+
 struct bundle_tool {
 	char *key;
 	long rank;
@@ -112,32 +119,143 @@ struct compiler {
 	size_t ntools;
 	int failed;                   /* something was reported: stop emitting */
 	int stopped;                  /* the callback failed: stop altogether */
+	struct job *batch;            /* BATCH_SIZE files on their way out */
+	size_t nbatch;
+	unsigned nthreads;
 };
 
-/* Serialize, hash, hand to the caller, record in the index. */
-static int emit_file(struct compiler *c, const char *path, const struct jv *doc,
-		     const struct compiled_tool *tool)
-{
-	struct strbuf bytes = STRBUF_INIT, jcs = STRBUF_INIT;
+/*
+ * Output files are handled in batches: the rows of a batch are rendered
+ * one after another, then serialized and hashed on every core, then handed
+ * to the callback (on every core too when it says it is thread-safe), in
+ * registry order otherwise.  A batch bounds the memory held at once.
+ */
+#define BATCH_SIZE 256
+
+struct job {
+	char *path;
+	struct jv *doc;
+	struct row row;               /* a tool's row, moved in */
+	struct compiled_tool ct;      /* ct.row is NULL for bundles */
+	struct strbuf bytes;
 	char digest[DIGEST_HEX_SIZE], jcs_digest[DIGEST_HEX_SIZE];
-	struct out_file f = { path, &bytes, digest, jcs_digest, tool };
+	int rc;
+};
+
+static void job_hash(const struct compiler *c, struct job *j)
+{
+	struct strbuf jcs = STRBUF_INIT;
+
+	manifest_serialize(&j->bytes, j->doc, c->o->canonical);
+	blake2b256_hex(j->bytes.buf, j->bytes.len, j->digest);
+	if (c->o->canonical) {
+		memcpy(j->jcs_digest, j->digest, sizeof(j->digest));
+	} else {
+		json_write(&jcs, j->doc, JSON_CANONICAL);
+		blake2b256_hex(jcs.buf, jcs.len, j->jcs_digest);
+	}
+	strbuf_release(&jcs);
+}
+
+static void job_emit(const struct compiler *c, struct job *j)
+{
+	struct out_file f = { j->path, &j->bytes, j->digest, j->jcs_digest,
+			      j->ct.row ? &j->ct : NULL };
+
+	if (!c->failed && c->emit)
+		j->rc = c->emit(c->ctx, &f);
+}
+
+struct worker {
+	struct compiler *c;
+	unsigned id;
+	pthread_t thread;
+};
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	struct compiler *c = w->c;
+	size_t i;
+
+	for (i = w->id; i < c->nbatch; i += c->nthreads) {
+		job_hash(c, &c->batch[i]);
+		if (c->o->parallel_emit)
+			job_emit(c, &c->batch[i]);
+	}
+	return NULL;
+}
+
+static void run_workers(struct compiler *c)
+{
+	struct worker w[JOBS_MAX];
+	unsigned i, n = c->nthreads;
+
+	if (n > 1 && c->nbatch < 2 * (size_t)n)
+		n = 1;   /* not worth a thread */
+	for (i = 0; i < n; i++) {
+		w[i] = (struct worker){ c, i, 0 };
+		if (i && pthread_create(&w[i].thread, NULL, work, &w[i]))
+			BUG("cannot start a worker thread");
+	}
+	if (n == 1) {
+		unsigned saved = c->nthreads;
+
+		c->nthreads = 1;
+		work(&w[0]);
+		c->nthreads = saved;
+		return;
+	}
+	work(&w[0]);
+	for (i = 1; i < n; i++)
+		pthread_join(w[i].thread, NULL);
+}
+
+static void bundle_keep(struct compiler *c, const struct row *row, const struct jv *tool);
+
+/* Serialize, hash and emit the batch; record it in the index. */
+static int flush_batch(struct compiler *c)
+{
+	size_t i;
 	int ret = 0;
 
-	manifest_serialize(&bytes, doc, c->o->canonical);
-	blake2b256_hex(bytes.buf, bytes.len, digest);
-	if (c->o->canonical) {
-		memcpy(jcs_digest, digest, sizeof(digest));
-	} else {
-		json_write(&jcs, doc, JSON_CANONICAL);
-		blake2b256_hex(jcs.buf, jcs.len, jcs_digest);
+	run_workers(c);
+	for (i = 0; i < c->nbatch; i++) {
+		struct job *j = &c->batch[i];
+
+		if (!c->o->parallel_emit)
+			job_emit(c, j);
+		if (j->rc && !ret)
+			c->failed = c->stopped = 1, ret = -1;
+		if (c->ix)
+			index_add(c->ix, j->path, j->bytes.len, j->digest, j->jcs_digest);
+		if (j->ct.row)
+			bundle_keep(c, j->ct.row, jv_get(j->doc, "tool"));
+		free(j->path);
+		jv_free(j->doc);
+		row_release(&j->row);
+		strbuf_release(&j->bytes);
 	}
-	if (!c->failed && c->emit && (ret = c->emit(c->ctx, &f)))
-		c->failed = c->stopped = 1;
-	if (c->ix)
-		index_add(c->ix, path, bytes.len, digest, jcs_digest);
-	strbuf_release(&bytes);
-	strbuf_release(&jcs);
+	c->nbatch = 0;
 	return ret;
+}
+
+/* Queue a file; doc and path become the batch's; a tool's row is moved in. */
+static int queue_file(struct compiler *c, char *path, struct jv *doc, struct row *row,
+		      const char *template_path)
+{
+	struct job *j = &c->batch[c->nbatch++];
+
+	memset(j, 0, sizeof(*j));
+	j->path = path;
+	j->doc = doc;
+	strbuf_init(&j->bytes, 8192);
+	if (row) {
+		j->row = *row;
+		row_init(row);
+		j->ct = (struct compiled_tool){ &j->row, template_path, doc };
+	}
+	return c->nbatch == BATCH_SIZE ? flush_batch(c) : 0;
 }
 
 static struct jv *string_at(const char *s, const struct srcloc *loc)
@@ -211,12 +329,11 @@ static int check_unique(struct compiler *c, const struct row *row, const char *n
 	return bad;
 }
 
-static int compile_row(struct compiler *c, const struct row *row)
+/* Render one checked row into its manifest and queue it; the row is moved. */
+static int compile_row(struct compiler *c, struct row *row)
 {
-	struct compiled_tool ct = { row, NULL, NULL };
 	const struct template *t;
-	char *name = tool_function_name(row->key), *path = NULL;
-	struct jv *m = NULL;
+	char *name = tool_function_name(row->key);
 	int ret = -1;
 
 	if (check_unique(c, row, name))
@@ -228,18 +345,10 @@ static int compile_row(struct compiler *c, const struct row *row)
 	}
 	if (t->bad)
 		goto out;   /* reported when the template was loaded */
-	m = build_manifest(row, t, name);
-	ct.template_path = t->path;
-	ct.manifest = m;
-	path = xstrfmt("tools/%s.json", row->key);
-	if (emit_file(c, path, m, &ct))
-		goto out;
-	bundle_keep(c, row, jv_get(m, "tool"));
 	c->ntools++;
-	ret = 0;
+	ret = queue_file(c, xstrfmt("tools/%s.json", row->key), build_manifest(row, t, name),
+			 row, t->path);
 out:
-	jv_free(m);
-	free(path);
 	free(name);
 	return ret;
 }
@@ -292,15 +401,11 @@ static int emit_bundle(struct compiler *c, long rank, enum target t)
 	struct jv *arr = jv_array();
 	char *path = xstrfmt("roles/%s.%s.json", c->cfg->roles.v[rank], target_name(t));
 	size_t i;
-	int ret;
 
 	for (i = 0; i < c->nbt; i++)
 		if (c->bt[i].rank <= rank)
 			jv_append(arr, tool_for_target(c->bt[i].tool, t));
-	ret = emit_file(c, path, arr, NULL);
-	jv_free(arr);
-	free(path);
-	return ret;
+	return queue_file(c, path, arr, NULL, NULL);
 }
 
 static int emit_bundles(struct compiler *c)
@@ -326,7 +431,7 @@ static int emit_bundles(struct compiler *c)
 		for (t = 0; t < ARRAY_SIZE(order); t++)
 			if ((c->cfg->targets & order[t]) && emit_bundle(c, (long)r, order[t]))
 				return -1;
-	return 0;
+	return flush_batch(c);
 }
 
 static void compiler_release(struct compiler *c)
@@ -338,9 +443,25 @@ static void compiler_release(struct compiler *c)
 		jv_free(c->bt[i].tool);
 	}
 	free(c->bt);
+	for (i = 0; i < c->nbatch; i++) {   /* left by an error: dropped */
+		free(c->batch[i].path);
+		jv_free(c->batch[i].doc);
+		row_release(&c->batch[i].row);
+		strbuf_release(&c->batch[i].bytes);
+	}
+	free(c->batch);
 	seen_release(&c->keys);
 	seen_release(&c->names);
 	templates_release(&c->templates);
+}
+
+/* Threads to use: TOOLSYNC_JOBS, else one per online processor. */
+static unsigned compile_jobs(void)
+{
+	const char *env = getenv("TOOLSYNC_JOBS");
+	long n = env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > JOBS_MAX ? JOBS_MAX : (unsigned)n;
 }
 
 /* Stream every row through the pipeline; 0 when all compiled. */
@@ -358,16 +479,19 @@ static int compile_rows(struct compiler *c, struct source *src)
 		}
 		c->failed |= r < 0 || c->d->errors > before;
 	}
+	flush_batch(c);
 	return c->failed ? -1 : 0;
 }
 
 int compile_catalogue(const struct ts_config *cfg, const struct compile_opts *o,
 		      compile_emit_fn emit, void *ctx, struct index *ix, struct diag *d)
 {
-	struct compiler c = { cfg, o, emit, ctx, ix, d, { 0 }, { 0 }, { 0 }, NULL, 0, 0, 0, 0, 0 };
+	struct compiler c = { cfg, o, emit, ctx, ix, d, { 0 }, { 0 }, { 0 }, NULL, 0, 0, 0, 0, 0, NULL, 0, 0 };
 	struct source *src;
 	int ret = -1;
 
+	c.batch = xcalloc(BATCH_SIZE, sizeof(*c.batch));
+	c.nthreads = compile_jobs();
 	templates_load(&c.templates, cfg, d);
 	c.failed = d->errors > 0;
 	if (!(src = source_open(cfg, o->registry, d)))

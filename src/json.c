@@ -1053,26 +1053,34 @@ static void write_array(struct strbuf *out, const struct jv *v, enum json_style 
 	strbuf_addch(out, ']');
 }
 
+static void write_member(struct strbuf *out, const struct jv_member *m, int first,
+			 enum json_style style, unsigned indent)
+{
+	if (!first)
+		strbuf_addch(out, ',');
+	newline(out, style, indent + 1);
+	json_write_string(out, m->key, strlen(m->key));
+	strbuf_addstr(out, style == JSON_PRETTY ? ": " : ":");
+	write_value(out, m->val, style, indent + 1);
+}
+
 static void write_object(struct strbuf *out, const struct jv *v, enum json_style style,
 			 unsigned indent)
 {
-	const struct jv_member **m = xmalloc(st_mult(v->u.obj.n, sizeof(*m)));
-	size_t i;
+	const struct jv_member **m = NULL;
+	size_t i, n = v->u.obj.n;
 
-	for (i = 0; i < v->u.obj.n; i++)
-		m[i] = &v->u.obj.v[i];
-	if (style == JSON_CANONICAL && v->u.obj.n > 1)
-		qsort(m, v->u.obj.n, sizeof(*m), cmp_member_ptr);
 	strbuf_addch(out, '{');
-	for (i = 0; i < v->u.obj.n; i++) {
-		if (i)
-			strbuf_addch(out, ',');
-		newline(out, style, indent + 1);
-		json_write_string(out, m[i]->key, strlen(m[i]->key));
-		strbuf_addstr(out, style == JSON_PRETTY ? ": " : ":");
-		write_value(out, m[i]->val, style, indent + 1);
+	if (style == JSON_CANONICAL && n > 1) {
+		/* RFC 8785 order, without disturbing the tree */
+		m = xmalloc(st_mult(n, sizeof(*m)));
+		for (i = 0; i < n; i++)
+			m[i] = &v->u.obj.v[i];
+		qsort(m, n, sizeof(*m), cmp_member_ptr);
 	}
-	if (v->u.obj.n)
+	for (i = 0; i < n; i++)
+		write_member(out, m ? m[i] : &v->u.obj.v[i], i == 0, style, indent);
+	if (n)
 		newline(out, style, indent);
 	strbuf_addch(out, '}');
 	free(m);

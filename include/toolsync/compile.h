@@ -42,11 +42,18 @@ typedef int (*compile_emit_fn)(void *ctx, const struct out_file *f);
 struct compile_opts {
 	const char *registry;  /* --registry, overrides the config; NULL: config */
 	int canonical;         /* write RFC 8785 instead of the pretty form */
+	/*
+	 * emit may be called from several threads at once (it guards its own
+	 * state); otherwise it is called from one thread, in registry order.
+	 */
+	int parallel_emit;
 };
 
 /*
  * Compile the whole catalogue.  Each output file goes to emit (tools in
- * registry order, then bundles); each is added to ix when ix is not NULL.
+ * registry order, then bundles; see parallel_emit); each is added to ix
+ * when ix is not NULL.  Serializing and hashing use TOOLSYNC_JOBS threads
+ * (default: one per processor).
  * Every problem is reported to d.  Returns 0 when everything compiled,
  * -1 otherwise (then the caller must discard what emit received).
  */
