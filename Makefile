@@ -95,7 +95,7 @@ bench: deps
 
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 fuzz: $(FUZZ_TARGETS)
-build/fuzz/%: tests/fuzz/%.c $(filter-out src/main.c,$(SRCS))
+build/fuzz/%: tests/fuzz/%.c $(filter-out src/main.c src/cmd_%.c,$(SRCS))
 	@mkdir -p build/fuzz
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_DEFAULT_SOURCE \
 	  -D_POSIX_C_SOURCE=200809L -DTOOLSYNC_VERSION='"$(VERSION)"' -Iinclude \

@@ -607,7 +607,7 @@ static struct jv *parse_number(struct reader *r)
 	free(text);
 	if (!isfinite(n) || (errno == ERANGE && fabs(n) > 1))
 		return fail_at(r, s, "number %.*s is too large for a double", (int)(q - s), s), NULL;
-	if (is_int && fabs(n) > 9007199254740992.0)
+	if (is_int && !json_integer_exact(s, (size_t)(q - s), n))
 		return fail_at(r, s, "integer %.*s is not exactly representable (beyond 2^53)",
 			       (int)(q - s), s), NULL;
 	loc.len = (unsigned)(q - s);
@@ -940,6 +940,21 @@ static void shortest_digits(double n, char *digits, int *e)
 	while (q > digits + 1 && q[-1] == '0')
 		*--q = '\0';
 	*e = atoi(p + 1) + 1;
+}
+
+int json_integer_exact(const char *text, size_t len, double n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int exact;
+
+	if (fabs(n) <= 9007199254740992.0)
+		return 1;
+	if (len && *text == '+')
+		text++, len--;
+	json_write_number(&sb, n);
+	exact = sb.len == len && !memcmp(sb.buf, text, len);
+	strbuf_release(&sb);
+	return exact;
 }
 
 /* ECMAScript Number::toString(10): what RFC 8785 section 3.2.2.3 requires. */

@@ -171,7 +171,7 @@ static struct jv *make_number(struct yreader *r, const char *s, const struct src
 		yfail(r, loc, "number '%s' is out of range", s);
 		return NULL;
 	}
-	if (is_int && fabs(n) > 9007199254740992.0) {
+	if (is_int && !json_integer_exact(s, strlen(s), n)) {
 		yfail(r, loc, "integer '%s' is not exactly representable (beyond 2^53)", s);
 		return NULL;
 	}

@@ -120,6 +120,12 @@ void json_write(struct strbuf *out, const struct jv *v, enum json_style style);
  * 0.30000000000000004, 1e+21, 1e-7, -0 as 0.
  */
 void json_write_number(struct strbuf *out, double n);
+/*
+ * 1 if the integer literal text (of value n) survives as a double: within
+ * +-2^53, or written exactly as json_write_number() writes n.  Larger
+ * integers that would silently change are refused by both readers.
+ */
+int json_integer_exact(const char *text, size_t len, double n);
 /* A JSON string literal with the quotes, escaped as RFC 8785 requires. */
 void json_write_string(struct strbuf *out, const char *s, size_t len);
 

@@ -113,6 +113,26 @@ START_TEST(test_bad_json)
 }
 END_TEST
 
+/* Found by fuzz_json: a large integral double written by us must read back. */
+START_TEST(test_large_integral_round_trip)
+{
+	char *msgs, *out;
+	struct jv *v = parse(0, "[-55555555555555555e0, 1e300]", &msgs), *back;
+
+	ck_assert_ptr_nonnull(v);
+	out = write_str(v, JSON_COMPACT);
+	ck_assert_str_eq(out, "[-55555555555555550,1e+300]");
+	free(msgs);
+	back = parse(0, out, &msgs);
+	ck_assert_ptr_nonnull(back);
+	ck_assert(jv_equal(v, back));
+	jv_free(back);
+	jv_free(v);
+	free(out);
+	free(msgs);
+}
+END_TEST
+
 START_TEST(test_depth_limit)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -235,6 +255,7 @@ Suite *jsonio_suite(void)
 	tcase_add_test(tc, test_round_trip_pretty);
 	tcase_add_test(tc, test_canonical_order);
 	tcase_add_loop_test(tc, test_bad_json, 0, (int)ARRAY_SIZE(bad_json));
+	tcase_add_test(tc, test_large_integral_round_trip);
 	tcase_add_test(tc, test_depth_limit);
 	tcase_add_test(tc, test_yaml_typing);
 	tcase_add_loop_test(tc, test_bad_yaml, 0, (int)ARRAY_SIZE(bad_yaml));
