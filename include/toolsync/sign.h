@@ -57,4 +57,22 @@ int sign_verify(const struct sign_pubkey *pub, const void *data, size_t len,
 		const char *sig_text, size_t sig_len, struct strbuf *trusted,
 		struct strbuf *err);
 
+/* A key id as minisign prints it (the key number read little-endian, hex). */
+void sign_keyid_format(struct strbuf *out, const unsigned char keynum[8]);
+
+/*
+ * The password into buf (1024 bytes, sodium_malloc'd by the caller):
+ * TOOLSYNC_PASSWORD, else asked on /dev/tty with echo off.  0 or -1 + err.
+ */
+int sign_read_password(char *buf, const char *prompt, struct strbuf *err);
+
+/*
+ * A new key pair, as the texts of the two files.  With password NULL the
+ * secret key is not encrypted (minisign -W); else scrypt with opslimit and
+ * memlimit (minisign's defaults: 33554432 and 1073741824).  *sec_text is
+ * sodium_malloc'd (free it with sodium_free).  0, or -1 with err.
+ */
+int sign_keygen(struct strbuf *pub_text, char **sec_text, size_t *sec_len,
+		const char *password, uint64_t opslimit, uint64_t memlimit, struct strbuf *err);
+
 #endif
