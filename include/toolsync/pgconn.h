@@ -14,6 +14,7 @@
  * the PG* variables).  Returns the connection, or NULL with a message in err
  * (the password is never part of it).
  */
+/* also sets the client encoding to UTF8 */
 PGconn *pgconn_open(const char *conninfo, struct strbuf *err);
 
 /* A safe description of the target for messages: "host:port/db", no password. */
