@@ -10,6 +10,7 @@
 #include "toolsync/accept.h"
 #include "toolsync/diff.h"
 #include "toolsync/fsutil.h"
+#include "toolsync/verify.h"
 
 struct diff_cmd {
 	const char *config_path, *against, *format, *fail_on, *output, *accept;
@@ -56,23 +57,9 @@ static int parse_options(struct diff_cmd *o, int argc, char **argv)
 static const struct rule *const stale_rules[] = { &accept_stale_rule, NULL };
 static const struct rule *const *const diff_scope[] = { diff_rules, stale_rules, NULL };
 /* An accept file is shared with ci: entries may name any rule ci reports. */
-static const struct rule *const *const known_rules[] = { diff_rules, stale_rules, NULL };
-
-/* Every rule diff may report, flat, for SARIF. */
-static const struct rule **all_rules(void)
-{
-	size_t n = 0, i, j, k = 0;
-	const struct rule **v;
-
-	for (i = 0; diff_scope[i]; i++)
-		for (j = 0; diff_scope[i][j]; j++)
-			n++;
-	v = xcalloc(n + 1, sizeof(*v));
-	for (i = 0; diff_scope[i]; i++)
-		for (j = 0; diff_scope[i][j]; j++)
-			v[k++] = diff_scope[i][j];
-	return v;
-}
+static const struct rule *const *const known_rules[] = {
+	diff_rules, verify_rules, stale_rules, NULL,
+};
 
 static int load_accept(const struct diff_cmd *o, const struct ts_config *cfg,
 		       struct accept_list *al, struct diag *d)
@@ -92,7 +79,7 @@ static int print_report(const struct diff_cmd *o, struct findings *f,
 			enum report_format fmt, const struct fail_on *fo,
 			struct diag *d)
 {
-	const struct rule **rules = all_rules();
+	const struct rule **rules = rules_flatten(diff_scope);
 	struct report_meta meta = { "diff", TOOLSYNC_VERSION, 0, fo, rules };
 	struct strbuf out = STRBUF_INIT;
 	int ret;

@@ -966,3 +966,18 @@ int report_want_color(void)
 		return 0;
 	return isatty(STDOUT_FILENO);
 }
+
+const struct rule **rules_flatten(const struct rule *const *const *scope)
+{
+	size_t n = 0, i, j, k = 0;
+	const struct rule **v;
+
+	for (i = 0; scope[i]; i++)
+		for (j = 0; scope[i][j]; j++)
+			n++;
+	v = xcalloc(n + 1, sizeof(*v));
+	for (i = 0; scope[i]; i++)
+		for (j = 0; scope[i][j]; j++)
+			v[k++] = scope[i][j];
+	return v;
+}

@@ -84,6 +84,13 @@ int fail_on_parse(const char *s, struct fail_on *fo, struct strbuf *err);
 int finding_fails(const struct finding *f, const struct fail_on *fo);
 int findings_fail(const struct findings *f, const struct fail_on *fo);
 
+/*
+ * The rules of several tables (each NULL-terminated; scope ends in NULL)
+ * as one NULL-terminated array, for report_meta.rules.  Caller frees the
+ * array (not the rules).
+ */
+const struct rule **rules_flatten(const struct rule *const *const *scope);
+
 struct report_meta {
 	const char *command;      /* "diff", "check-config", "ci" */
 	const char *tool_version; /* TOOLSYNC_VERSION */
