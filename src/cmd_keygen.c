@@ -1,9 +1,160 @@
-/* cmd_keygen.c: placeholder until the command lands. */
+/*
+ * cmd_keygen.c: toolsync keygen.
+ *
+ * The same files as `minisign -G`: the public key to commit, the secret
+ * key (scrypt-encrypted unless -W) to keep out of the repository.
+ * Existing files are kept unless -f, as minisign does.
+ */
+#include <getopt.h>
+#include <sodium.h>
+
 #include "toolsync/cmd.h"
+#include "toolsync/diag.h"
+#include "toolsync/fsutil.h"
+#include "toolsync/sign.h"
+
+/* minisign's defaults (OPSLIMIT, MEMLIMIT in minisign.h): keys as strong as its own. */
+#define SCRYPT_OPSLIMIT 33554432ULL
+#define SCRYPT_MEMLIMIT 1073741824ULL
+#define PASSWORD_MAX 1024
+
+struct keygen_cmd {
+	const char *pub_path, *sec_path;
+	int unencrypted, force;
+};
+
+static int parse_options(struct keygen_cmd *o, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "pubkey", required_argument, NULL, 'p' },
+		{ "seckey", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":p:s:Wfh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': o->pub_path = optarg; break;
+		case 's': o->sec_path = optarg; break;
+		case 'W': o->unencrypted = 1; break;
+		case 'f': o->force = 1; break;
+		case 'h': return 1;
+		case ':': return -usage_error("keygen", "option '%s' needs a value", argv[optind - 1]);
+		default: return -usage_error("keygen", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return -usage_error("keygen", "unexpected argument '%s'", argv[optind]);
+	if (!strcmp(o->pub_path, o->sec_path))
+		return -usage_error("keygen", "the public and the secret key need two files");
+	return 0;
+}
+
+/*
+ * The new key's password, into pw (PASSWORD_MAX bytes of secure memory):
+ * TOOLSYNC_PASSWORD, or asked twice on the terminal.  0 or -1 + err.
+ */
+static int new_password(char *pw, struct strbuf *err)
+{
+	char *again;
+	int ret = -1;
+
+	if (getenv("TOOLSYNC_PASSWORD"))
+		ret = sign_read_password(pw, "", err);
+	else if (!(again = sodium_malloc(PASSWORD_MAX)))
+		strbuf_addstr(err, "cannot allocate secure memory");
+	else {
+		if (!sign_read_password(pw, "Password for the new secret key: ", err) &&
+		    !sign_read_password(again, "Password (again): ", err)) {
+			if (strcmp(pw, again))
+				strbuf_addstr(err, "the passwords do not match");
+			else
+				ret = 0;
+		}
+		sodium_free(again);
+	}
+	if (!ret && !*pw) {
+		strbuf_addstr(err, "empty password: use -W for a secret key without one");
+		ret = -1;
+	}
+	if (ret && !getenv("TOOLSYNC_PASSWORD"))
+		strbuf_addstr(err, ", or use -W for a key without a password");
+	return ret;
+}
+
+static int refuse_existing(const struct keygen_cmd *o)
+{
+	const char *paths[2] = { o->pub_path, o->sec_path };
+	int i;
+
+	for (i = 0; i < 2 && !o->force; i++)
+		if (path_exists(paths[i])) {
+			fprintf(stderr, "toolsync: error: '%s' already exists; "
+				"use -f to overwrite it\n", paths[i]);
+			return -1;
+		}
+	return 0;
+}
+
+static int write_keys(const struct keygen_cmd *o, const char *password)
+{
+	struct strbuf pub = STRBUF_INIT, err = STRBUF_INIT;
+	char *sec = NULL;
+	size_t sec_len = 0;
+	int ret = -1;
+
+	if (sign_keygen(&pub, &sec, &sec_len, password, SCRYPT_OPSLIMIT, SCRYPT_MEMLIMIT, &err))
+		goto out;
+	/* the secret key first: a public key alone is of no use */
+	if (fs_write_atomic(o->sec_path, sec, sec_len, 0600, &err) ||
+	    fs_write_atomic(o->pub_path, pub.buf, pub.len, 0644, &err))
+		goto out;
+	printf("wrote the public key to %s and the %s secret key to %s\n", o->pub_path,
+	       password ? "encrypted" : "unencrypted", o->sec_path);
+	printf("%s", pub.buf);
+	printf("Commit %s; never commit %s. In CI, pass the secret key's contents in\n"
+	       "TOOLSYNC_SECRET_KEY (and its password in TOOLSYNC_PASSWORD).\n",
+	       o->pub_path, o->sec_path);
+	ret = 0;
+out:
+	if (ret)
+		fprintf(stderr, "toolsync: error: %s\n", err.buf);
+	if (sec) {
+		sodium_memzero(sec, sec_len);
+		sodium_free(sec);
+	}
+	strbuf_release(&pub);
+	strbuf_release(&err);
+	return ret;
+}
 
 int cmd_keygen(int argc, char **argv)
 {
-	(void)argc;
-	fprintf(stderr, "toolsync: %s: not implemented yet\n", argv[0]);
-	return EXIT_ERROR;
+	struct keygen_cmd o = { "toolsync.pub", "toolsync.key", 0, 0 };
+	struct strbuf err = STRBUF_INIT;
+	char *pw = NULL;
+	int r;
+
+	if ((r = parse_options(&o, argc, argv)))
+		return r > 0 ? cmd_help("keygen") : -r;
+	if (refuse_existing(&o))
+		return EXIT_ERROR;
+	if (!o.unencrypted) {
+		if (!(pw = sodium_malloc(PASSWORD_MAX)) || new_password(pw, &err)) {
+			fprintf(stderr, "toolsync: error: %s\n",
+				err.len ? err.buf : "cannot allocate secure memory");
+			strbuf_release(&err);
+			if (pw)
+				sodium_free(pw);
+			return EXIT_ERROR;
+		}
+	}
+	r = write_keys(&o, pw) ? EXIT_ERROR : EXIT_OK;
+	if (pw)
+		sodium_free(pw);
+	strbuf_release(&err);
+	return r;
 }

@@ -170,7 +170,7 @@ static int read_password(char *buf, const char *prompt, struct strbuf *err)
 		return 0;
 	}
 	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) < 0) {
-		strbuf_addstr(err, "the secret key is encrypted: set TOOLSYNC_PASSWORD, or run on a terminal");
+		strbuf_addstr(err, "no terminal to ask for the password on: set TOOLSYNC_PASSWORD");
 		return -1;
 	}
 	echo_off = !tcgetattr(fd, &old);
@@ -230,6 +230,16 @@ static int secret_text(const char *path, struct strbuf *text, struct strbuf *err
 	return 0;
 }
 
+/* Turn the message from mark on into "<name> is encrypted: <message>". */
+static void prefix_error(struct strbuf *err, size_t mark, const char *name)
+{
+	char *why = xmemdupz(err->buf + mark, err->len - mark);
+
+	strbuf_setlen(err, mark);
+	strbuf_addf(err, "%s is encrypted: %s", name, why);
+	free(why);
+}
+
 /* Decrypt (if needed) and check the key; 0, or -1 with err. */
 static int open_seckey(struct seckey_file *s, const char *name, struct strbuf *err)
 {
@@ -237,6 +247,7 @@ static int open_seckey(struct seckey_file *s, const char *name, struct strbuf *e
 	unsigned char chk[crypto_generichash_BYTES];
 	char *password = NULL;
 	int encrypted = !memcmp(s->kdf_alg, KDFALG, 2), ret = 0;
+	size_t mark = err->len;
 
 	if (memcmp(s->sig_alg, SIGALG, 2) || memcmp(s->chk_alg, CHKALG, 2) ||
 	    (!encrypted && (s->kdf_alg[0] || s->kdf_alg[1]))) {
@@ -244,15 +255,18 @@ static int open_seckey(struct seckey_file *s, const char *name, struct strbuf *e
 		return -1;
 	}
 	if (encrypted) {
-		password = sodium_malloc(PASSWORD_MAX);
-		if (!password || read_password(password, "Password: ", err) ||
-		    kdf_xor(s, password, strlen(password))) {
-			if (password && !err->len)
-				strbuf_addstr(err, "cannot derive the key from the password (out of memory?)");
+		if (!(password = sodium_malloc(PASSWORD_MAX))) {
+			strbuf_addstr(err, "cannot allocate secure memory");
+			return -1;
+		}
+		if (read_password(password, "Password: ", err)) {
+			ret = -1;
+			prefix_error(err, mark, name);
+		} else if (kdf_xor(s, password, strlen(password))) {
+			strbuf_addstr(err, "cannot derive the key from the password (scrypt: out of memory?)");
 			ret = -1;
 		}
-		if (password)
-			sodium_free(password);
+		sodium_free(password);
 		if (ret)
 			return -1;
 	}
