@@ -1,9 +1,132 @@
-/* cmd_verify.c: placeholder until the command lands. */
+/*
+ * cmd_verify.c: toolsync verify.
+ *
+ * Like `minisign -V`, but for a whole directory: the index's signature,
+ * then every file against the index.  Problems are printed as errors, one
+ * a line, each naming the file; the exit code says whether it verified.
+ */
+#include <getopt.h>
+
 #include "toolsync/cmd.h"
+#include "toolsync/config.h"
+#include "toolsync/fsutil.h"
+#include "toolsync/verify.h"
+
+struct verify_cmd {
+	const char *config_path, *pubkey, *dir;
+	int quiet;
+};
+
+static int parse_options(struct verify_cmd *o, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "pubkey", required_argument, NULL, 'p' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":c:p:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': o->config_path = optarg; break;
+		case 'p': o->pubkey = optarg; break;
+		case 'q': o->quiet = 1; break;
+		case 'h': return 1;
+		case ':': return -usage_error("verify", "option '%s' needs a value", argv[optind - 1]);
+		default: return -usage_error("verify", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		o->dir = argv[optind++];
+	if (optind < argc)
+		return -usage_error("verify", "unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+static void print_findings(const struct findings *f)
+{
+	struct strbuf loc = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		strbuf_reset(&loc);
+		srcloc_format(&loc, &f->v[i].loc);
+		fprintf(stderr, "toolsync: %s: error: %s [%s]\n", loc.buf, f->v[i].message,
+			f->v[i].rule->id);
+	}
+	strbuf_release(&loc);
+}
+
+static void print_success(const char *dir, const struct verify_result *res)
+{
+	printf("verified %s: index.json signed by key %s, %zu file%s match%s it, "
+	       "no unlisted files\n", dir, res->keyid, res->files,
+	       res->files == 1 ? "" : "s", res->files == 1 ? "es" : "");
+	printf("trusted comment: %s\n", res->trusted.buf);
+}
+
+/* The key and directory: options first, then toolsync.yaml. */
+static int resolve(const struct verify_cmd *o, struct ts_config *cfg, char **pubkey,
+		   char **dir, struct diag *d)
+{
+	if (config_load(cfg, o->config_path ? o->config_path : "toolsync.yaml",
+			o->config_path != NULL, d))
+		return -1;
+	if (o->pubkey)
+		*pubkey = xstrdup(o->pubkey);
+	else if (cfg->public_key)
+		*pubkey = config_path(cfg, cfg->public_key);
+	else
+		return usage_error("verify", "no public key: give -p PUBKEY, or set "
+				   "signing.public_key in toolsync.yaml"), -1;
+	*dir = o->dir ? xstrdup(o->dir) : config_path(cfg, cfg->out);
+	return 0;
+}
+
+static int run(const struct verify_cmd *o)
+{
+	struct ts_config cfg;
+	struct diag d = DIAG_INIT;
+	struct sign_pubkey pub;
+	struct findings f = { NULL, 0, 0 };
+	struct verify_result res = { 0, "", STRBUF_INIT };
+	char *pubkey = NULL, *dir = NULL;
+	int rc = EXIT_ERROR;
+
+	if (resolve(o, &cfg, &pubkey, &dir, &d) || verify_load_pubkey(pubkey, &pub, &d) ||
+	    verify_dir(dir, NULL, &pub, &f, &res, &d))
+		goto cleanup;
+	findings_sort(&f);
+	if (f.n) {
+		print_findings(&f);
+		fprintf(stderr, "toolsync: verification of '%s' failed: %zu problem%s\n", dir,
+			f.n, f.n == 1 ? "" : "s");
+		rc = EXIT_FINDINGS;
+	} else {
+		if (!o->quiet)
+			print_success(dir, &res);
+		rc = EXIT_OK;
+	}
+cleanup:
+	strbuf_release(&res.trusted);
+	findings_release(&f);
+	free(pubkey);
+	free(dir);
+	config_release(&cfg);
+	return rc;
+}
 
 int cmd_verify(int argc, char **argv)
 {
-	(void)argc;
-	fprintf(stderr, "toolsync: %s: not implemented yet\n", argv[0]);
-	return EXIT_ERROR;
+	struct verify_cmd o;
+	int r;
+
+	memset(&o, 0, sizeof(o));
+	if ((r = parse_options(&o, argc, argv)))
+		return r > 0 ? cmd_help("verify") : -r;
+	return run(&o);
 }

@@ -1,0 +1,273 @@
+/*
+ * verify.c: a manifests directory against its signed index.
+ *
+ * The signature is checked over the index's bytes before the index is
+ * parsed: a tampered index is a failed verification (exit 1), never
+ * "malformed input".  Files are checked even when the signature fails, so
+ * the report says everything that is wrong at once.
+ */
+#include <errno.h>
+#include <sys/stat.h>
+
+#include "toolsync/verify.h"
+#include "toolsync/digest.h"
+#include "toolsync/fsutil.h"
+#include "toolsync/index.h"
+
+#define R(name, id, cat, sev, secsev, summary, help) \
+	static const struct rule name = { id, cat, sev, summary, help, secsev };
+
+R(r_sig_missing, "signature-missing", CAT_SECURITY, SEV_ERROR, "8.0",
+  "index.json has no signature",
+  "Build with the team's secret key (toolsync build --key FILE, or "
+  "TOOLSYNC_SECRET_KEY in CI) and commit index.json.minisig.")
+R(r_sig_invalid, "signature-invalid", CAT_SECURITY, SEV_ERROR, "9.0",
+  "the signature of index.json does not verify with the public key",
+  "index.json or its signature changed after signing, or another key signed "
+  "it. Rebuild and sign with the key whose public half is configured "
+  "(signing.public_key), and find out who changed the files.")
+R(r_file_modified, "file-modified", CAT_SECURITY, SEV_ERROR, "9.0",
+  "a file differs from the size or BLAKE2b-256 the signed index lists",
+  "The file changed after the index was signed. Rebuild and re-sign, or "
+  "restore the file.")
+R(r_file_missing, "file-missing", CAT_SECURITY, SEV_ERROR, "7.0",
+  "a file the signed index lists is missing",
+  "Restore the file, or rebuild and re-sign.")
+R(r_file_unlisted, "file-unlisted", CAT_SECURITY, SEV_ERROR, "8.0",
+  "tools/ or roles/ holds a file the signed index does not list",
+  "A file was added after signing: remove it, or rebuild and re-sign.")
+#undef R
+
+const struct rule verify_skipped_rule = {
+	"signature-unchecked", CAT_SECURITY, SEV_WARNING,
+	"no public key is configured, so the manifests' signature was not checked",
+	"Set signing.public_key in toolsync.yaml to the team's public key (made "
+	"with toolsync keygen or minisign -G) so that ci verifies the committed "
+	"manifests.",
+	"5.0",
+};
+
+const struct rule *const verify_rules[] = {
+	&r_sig_missing, &r_sig_invalid, &r_file_modified, &r_file_missing,
+	&r_file_unlisted, &verify_skipped_rule, NULL,
+};
+
+struct verifier {
+	const char *dir, *display;
+	const struct sign_pubkey *pub;
+	struct findings *out;
+	struct verify_result *res;
+	struct diag *d;
+};
+
+/* The location of a file of the directory, as findings name it. */
+static struct srcloc file_loc(const struct verifier *v, const char *rel)
+{
+	char *p = path_join(v->display, rel);
+	struct srcloc loc = { path_intern(p), 0, 0, 0 };
+
+	free(p);
+	return loc;
+}
+
+static void add(struct verifier *v, const struct rule *r, const char *rel, const char *fmt,
+		const char *arg)
+{
+	struct srcloc loc = file_loc(v, rel);
+
+	findings_add(v->out, r, &loc, NULL, NULL, NULL, NULL, fmt, arg);
+}
+
+/*
+ * Read dir/rel whole.  0; 1 when it does not exist (nothing reported);
+ * -1 when it cannot be read (reported to d).
+ */
+static int read_rel(struct verifier *v, const char *rel, struct strbuf *buf)
+{
+	char *p = path_join(v->dir, rel);
+	int ret = 0;
+
+	if (strbuf_read_file(buf, p)) {
+		if (errno == ENOENT) {
+			ret = 1;
+		} else {
+			diag_fail(v->d, "cannot read '%s': %s", p, strerror(errno));
+			ret = -1;
+		}
+	}
+	free(p);
+	return ret;
+}
+
+/* The signature of the index; findings for a missing or bad one.  0 or -1. */
+static int check_signature(struct verifier *v, const struct strbuf *index, int *valid)
+{
+	struct strbuf sig = STRBUF_INIT, err = STRBUF_INIT, id = STRBUF_INIT;
+	int r;
+
+	*valid = 0;
+	r = read_rel(v, INDEX_FILE ".minisig", &sig);
+	if (r == 1)
+		add(v, &r_sig_missing, INDEX_FILE ".minisig", "%s",
+		    "index.json is not signed: index.json.minisig is missing");
+	if (r)
+		goto out;
+	r = sign_verify(v->pub, index->buf, index->len, sig.buf, sig.len,
+			v->res ? &v->res->trusted : NULL, &err);
+	if (r)
+		add(v, &r_sig_invalid, INDEX_FILE ".minisig", "%s", err.buf);
+	*valid = !r;
+	r = 0;
+	if (*valid && v->res) {
+		sign_keyid_format(&id, v->pub->keyid);
+		snprintf(v->res->keyid, sizeof(v->res->keyid), "%s", id.buf);
+	}
+out:
+	strbuf_release(&sig);
+	strbuf_release(&err);
+	strbuf_release(&id);
+	return r < 0 ? -1 : 0;
+}
+
+/* One listed file: present, regular, the listed size and digest. */
+static int check_file(struct verifier *v, const struct index_entry *e)
+{
+	struct strbuf buf = STRBUF_INIT;
+	char *p = path_join(v->dir, e->path), hex[DIGEST_HEX_SIZE];
+	struct stat st;
+	int ret = 0;
+
+	if (lstat(p, &st)) {
+		if (errno == ENOENT)
+			add(v, &r_file_missing, e->path, "%s", "listed in index.json but missing");
+		else
+			ret = (diag_fail(v->d, "cannot stat '%s': %s", p, strerror(errno)), -1);
+	} else if (!S_ISREG(st.st_mode)) {
+		add(v, &r_file_modified, e->path, "%s",
+		    "not a regular file (index.json lists a file)");
+	} else if ((uint64_t)st.st_size != e->size) {
+		struct strbuf msg = STRBUF_INIT;
+
+		strbuf_addf(&msg, "%llu bytes, index.json lists %llu: changed after signing",
+			    (unsigned long long)st.st_size, (unsigned long long)e->size);
+		add(v, &r_file_modified, e->path, "%s", msg.buf);
+		strbuf_release(&msg);
+	} else if (strbuf_read_file(&buf, p)) {
+		ret = (diag_fail(v->d, "cannot read '%s': %s", p, strerror(errno)), -1);
+	} else {
+		blake2b256_hex(buf.buf, buf.len, hex);
+		if (strcmp(hex, e->blake2b))
+			add(v, &r_file_modified, e->path, "%s",
+			    "BLAKE2b-256 differs from index.json: changed after signing");
+	}
+	strbuf_release(&buf);
+	free(p);
+	return ret;
+}
+
+/* Every name in dir/sub must be listed (sub/name) in the index. */
+static int check_unlisted(struct verifier *v, const struct index *ix, const char *sub)
+{
+	char *p = path_join(v->dir, sub), **names = NULL;
+	size_t n = 0, i;
+	int ret = 0;
+
+	if (fs_list_dir(p, &names, &n)) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			ret = (diag_fail(v->d, "cannot list '%s': %s", p, strerror(errno)), -1);
+		free(p);
+		return ret;
+	}
+	for (i = 0; i < n; i++) {
+		char *rel = path_join(sub, names[i]);
+
+		if (!index_find(ix, rel))
+			add(v, &r_file_unlisted, rel, "%s",
+			    "not listed in index.json: added after signing");
+		free(rel);
+	}
+	fs_free_list(names, n);
+	free(p);
+	return ret;
+}
+
+/*
+ * Parse the index.  When its signature did not verify, the bytes may be
+ * anything: a parse failure is then one more finding, not an input error.
+ */
+static int parse_index(struct verifier *v, const struct strbuf *text, int sig_valid,
+		       struct index *ix)
+{
+	struct diag quiet = DIAG_INIT;
+	char *name = path_join(v->display, INDEX_FILE);
+	int ret;
+
+	if (sig_valid) {
+		ret = index_parse(ix, text->buf, text->len, path_intern(name), v->d);
+		free(name);
+		return ret;
+	}
+	quiet.out = fopen("/dev/null", "w");
+	ret = index_parse(ix, text->buf, text->len, path_intern(name), &quiet);
+	if (quiet.out)
+		fclose(quiet.out);
+	if (ret)
+		add(v, &r_file_modified, INDEX_FILE, "%s", "not a valid toolsync index");
+	free(name);
+	return ret ? 1 : 0;
+}
+
+static int check_files(struct verifier *v, const struct index *ix)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < ix->n; i++)
+		if (check_file(v, &ix->v[i]))
+			ret = -1;
+	if (check_unlisted(v, ix, "tools") || check_unlisted(v, ix, "roles"))
+		ret = -1;
+	if (v->res)
+		v->res->files = ix->n;
+	return ret;
+}
+
+int verify_dir(const char *dir, const char *display, const struct sign_pubkey *pub,
+	       struct findings *out, struct verify_result *res, struct diag *d)
+{
+	struct verifier v = { dir, display ? display : dir, pub, out, res, d };
+	struct strbuf text = STRBUF_INIT;
+	struct index ix = { NULL, 0, 0 };
+	int valid, r;
+
+	if (!path_is_dir(dir)) {
+		diag_fail(d, "'%s' is not a manifests directory (no such directory)", v.display);
+		return -1;
+	}
+	r = read_rel(&v, INDEX_FILE, &text);
+	if (r == 1)
+		add(&v, &r_file_missing, INDEX_FILE, "%s",
+		    "index.json is missing: this directory was never built, or was emptied");
+	if (!r && !(r = check_signature(&v, &text, &valid)) &&
+	    !(r = parse_index(&v, &text, valid, &ix)))
+		r = check_files(&v, &ix);
+	index_release(&ix);
+	strbuf_release(&text);
+	return r < 0 ? -1 : 0;
+}
+
+int verify_load_pubkey(const char *path, struct sign_pubkey *pub, struct diag *d)
+{
+	struct strbuf text = STRBUF_INIT, err = STRBUF_INIT;
+	int ret = -1;
+
+	if (strbuf_read_file(&text, path))
+		diag_fail(d, "cannot read public key '%s': %s", path, strerror(errno));
+	else if (sign_pubkey_parse(pub, text.buf, text.len, path, &err))
+		diag_fail(d, "%s", err.buf);
+	else
+		ret = 0;
+	strbuf_release(&text);
+	strbuf_release(&err);
+	return ret;
+}
