@@ -15,6 +15,7 @@
 #include "toolsync/accept.h"
 #include "toolsync/diff.h"
 #include "toolsync/fsutil.h"
+#include "toolsync/verify.h"
 
 struct ci_cmd {
 	const char *config_path, *format, *fail_on, *output, *accept, *environment;
@@ -63,23 +64,9 @@ static int parse_options(struct ci_cmd *o, int argc, char **argv)
 }
 
 static const struct rule *const stale_rules[] = { &accept_stale_rule, NULL };
-static const struct rule *const *const ci_scope[] = { diff_rules, stale_rules, NULL };
-
-/* Every rule ci may report, flat, for SARIF. */
-static const struct rule **all_rules(void)
-{
-	size_t n = 0, i, j, k = 0;
-	const struct rule **v;
-
-	for (i = 0; ci_scope[i]; i++)
-		for (j = 0; ci_scope[i][j]; j++)
-			n++;
-	v = xcalloc(n + 1, sizeof(*v));
-	for (i = 0; ci_scope[i]; i++)
-		for (j = 0; ci_scope[i][j]; j++)
-			v[k++] = ci_scope[i][j];
-	return v;
-}
+static const struct rule *const *const ci_scope[] = {
+	diff_rules, verify_rules, stale_rules, NULL,
+};
 
 static int load_accept(const struct ci_cmd *o, const struct ts_config *cfg,
 		       struct accept_list *al, struct diag *d)
@@ -99,7 +86,7 @@ static int print_report(const struct ci_cmd *o, struct findings *f,
 			enum report_format fmt, const struct fail_on *fo,
 			struct diag *d)
 {
-	const struct rule **rules = all_rules();
+	const struct rule **rules = rules_flatten(ci_scope);
 	struct report_meta meta = { "ci", TOOLSYNC_VERSION, 0, fo, rules };
 	struct strbuf out = STRBUF_INIT;
 	int ret;
@@ -113,6 +100,32 @@ static int print_report(const struct ci_cmd *o, struct findings *f,
 	return ret;
 }
 
+/*
+ * The committed manifests against the configured public key.  Without
+ * one, a warning says that nothing was checked: a pipeline must not pass
+ * silently believing the manifests are signed.
+ */
+static int verify_step(const struct ts_config *cfg, const char *dir, struct findings *f,
+		       struct diag *d)
+{
+	struct sign_pubkey pub;
+	char *key;
+	int ret;
+
+	if (!cfg->public_key) {
+		struct srcloc loc = { cfg->path, 0, 0, 0 };
+
+		findings_add(f, &verify_skipped_rule, cfg->path ? &loc : NULL, NULL, NULL, NULL,
+			     NULL, "signing.public_key is not set: the signature of '%s' "
+			     "was not checked", cfg->out);
+		return 0;
+	}
+	key = config_path(cfg, cfg->public_key);
+	ret = verify_load_pubkey(key, &pub, d);
+	free(key);
+	return ret ? -1 : verify_dir(dir, cfg->out, &pub, f, NULL, d);
+}
+
 /* The steps; each adds findings and returns -1 only for an error (exit 2). */
 static int steps(const struct ci_cmd *o, const struct ts_config *cfg,
 		 struct findings *f, struct diag *d)
@@ -120,7 +133,9 @@ static int steps(const struct ci_cmd *o, const struct ts_config *cfg,
 	char *dir = config_path(cfg, cfg->out);
 	int ret;
 
-	ret = diff_against(cfg, &o->copts, dir, cfg->out, DIFF_CHECK_BYTES, f, d);
+	ret = verify_step(cfg, dir, f, d);
+	if (diff_against(cfg, &o->copts, dir, cfg->out, DIFF_CHECK_BYTES, f, d))
+		ret = -1;
 	free(dir);
 	return ret;
 }

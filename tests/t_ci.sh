@@ -17,8 +17,11 @@ export OPENAI_DEBUG_LOGGING=true OPENAI_REQUEST_TAGS=service:toolsync,env:ci,wor
 mkdir -p "$T/cat"
 cp -R "$S/base/." "$T/cat/"
 cd "$T/cat"
-run "$TOOLSYNC" build
+# The committed manifests are signed; the public key is the configured one.
+"$TOOLSYNC" keygen -W -p toolsync.pub -s "$T/ci.key" >/dev/null
+run "$TOOLSYNC" build --key "$T/ci.key"
 expect_rc 0 "build of the scenario's base"
+expect_in "$T/out" "index.json signed"
 
 # A catalogue whose committed output is what build produces: ci passes.
 run "$TOOLSYNC" ci
@@ -35,6 +38,7 @@ before=$(tree_sum .)
 run "$TOOLSYNC" ci
 expect_rc 1 "formatting-only change"
 expect_in "$T/out" "manifests/tools/audit.sample.json:1:1: error[change] manifest-stale: "
+expect_in "$T/out" "manifests/tools/audit.sample.json: error[security] file-modified: "
 run "$TOOLSYNC" diff
 expect_rc 0 "diff ignores formatting"
 expect_in "$T/out" "no findings"
@@ -46,8 +50,26 @@ cp manifests/roles/admin.chat.json manifests/roles/root.chat.json
 run "$TOOLSYNC" ci
 expect_rc 1 "extra bundle"
 expect_in "$T/out" "manifests/roles/root.chat.json:1:1: error[change] manifest-stale: "
+expect_in "$T/out" "manifests/roles/root.chat.json: error[security] file-unlisted: "
 rm manifests/roles/root.chat.json
 before=$(tree_sum manifests)
+
+# Verification is part of ci: a signature by another key fails it; without
+# signing.public_key ci says that nothing was checked.
+cp toolsync.pub "$T/ci.pub"
+"$TOOLSYNC" keygen -W -f -p toolsync.pub -s "$T/other.key" >/dev/null
+run "$TOOLSYNC" ci
+expect_rc 1 "signed by another key"
+expect_in "$T/out" "manifests/index.json.minisig: error[security] signature-invalid: signed by key "
+cp "$T/ci.pub" toolsync.pub
+cp toolsync.yaml "$T/toolsync.yaml"
+sed 's/^signing:.*$//' "$T/toolsync.yaml" >toolsync.yaml
+run "$TOOLSYNC" ci
+expect_rc 0 "no public key: a warning only"
+expect_in "$T/out" "warning[security] signature-unchecked: signing.public_key is not set"
+run "$TOOLSYNC" ci --fail-on warning
+expect_rc 1
+cp "$T/toolsync.yaml" toolsync.yaml
 
 # The diff scenario through ci: every format has a golden.
 cp -R "$S/change/." "$T/cat/"
