@@ -470,6 +470,9 @@ int sign_keygen(struct strbuf *pub_text, char **sec_text, size_t *sec_len,
 	randombytes_buf(s->keynum_sk.keynum, sizeof(s->keynum_sk.keynum));
 	crypto_sign_keypair(pk.pk, s->keynum_sk.sk);
 	seckey_chk(s, s->keynum_sk.chk);
+	/* the public key before encryption scrambles the key number */
+	memcpy(pk.sig_alg, SIGALG, 2);
+	memcpy(pk.keynum, s->keynum_sk.keynum, sizeof(pk.keynum));
 	if (password) {
 		memcpy(s->kdf_alg, KDFALG, 2);
 		randombytes_buf(s->kdf_salt, sizeof(s->kdf_salt));
@@ -488,8 +491,6 @@ int sign_keygen(struct strbuf *pub_text, char **sec_text, size_t *sec_len,
 	*sec_len = strlen(*sec_text);
 	(*sec_text)[(*sec_len)++] = '\n';
 	(*sec_text)[*sec_len] = '\0';
-	memcpy(pk.sig_alg, SIGALG, 2);
-	memcpy(pk.keynum, s->keynum_sk.keynum, sizeof(pk.keynum));
 	strbuf_addstr(pub_text, "untrusted comment: minisign public key ");
 	sign_keyid_format(pub_text, pk.keynum);
 	strbuf_addch(pub_text, '\n');
