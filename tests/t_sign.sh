@@ -1,0 +1,202 @@
+# t_sign.sh: keygen, signed builds, verify; minisign and b2sum as outside
+# witnesses in both directions; key hygiene; tampering of every file.
+. tests/lib.sh
+
+example_copy
+cd "$T/cat"
+rm -f manifests/index.json.minisig toolsync.pub
+PW=correct-horse-battery
+
+# 1. keygen: minisign's formats, the secret key private, nothing overwritten.
+run "$TOOLSYNC" keygen -W -p ts.pub -s ts.key
+expect_rc 0
+[ "$(stat -c %a ts.key)" = 600 ] || fail "secret key mode is $(stat -c %a ts.key)"
+[ "$(wc -l <ts.pub)" -eq 2 ] || fail "public key is not two lines"
+expect_in ts.pub "untrusted comment: minisign public key "
+[ "$(sed -n 2p ts.pub | base64 -d | head -c 2)" = Ed ] || fail "public key does not start with Ed"
+[ "$(sed -n 2p ts.pub | base64 -d | wc -c)" -eq 42 ] || fail "public key is not 42 bytes"
+[ "$(sed -n 2p ts.key | base64 -d | wc -c)" -eq 158 ] || fail "secret key is not 158 bytes"
+secret_line=$(sed -n 2p ts.key)
+expect_not_in "$T/out" "$secret_line"
+run "$TOOLSYNC" keygen -W -p ts.pub -s ts.key
+expect_rc 2 "keygen over existing files"
+expect_in "$T/err" "'ts.pub' already exists; use -f"
+run "$TOOLSYNC" keygen -W -p same -s same
+expect_rc 2
+
+# 2. A signed build; minisign verifies the index and each tool's signature.
+run "$TOOLSYNC" build --key ts.key --sign-each
+expect_rc 0
+expect_in "$T/out" "index.json signed"
+minisign -Vm manifests/index.json -p ts.pub >"$T/mv" || fail "minisign -V rejects index.json.minisig"
+expect_in "$T/mv" "Trusted comment: file:index.json"
+for f in manifests/tools/*.json; do
+	minisign -Vqm "$f" -p ts.pub || fail "minisign -V rejects $f.minisig"
+done
+# the ED (prehashed) algorithm, as minisign -H requires
+minisign -VHqm manifests/index.json -p ts.pub || fail "not a prehashed (ED) signature"
+expect_not_in "$T/out" "$secret_line"
+expect_not_in "$T/err" "$secret_line"
+run "$TOOLSYNC" verify -p ts.pub manifests
+expect_rc 0
+expect_in "$T/out" "verified manifests: index.json signed by key "
+expect_in "$T/out" "trusted comment: file:index.json"
+# b2sum agrees with the index, per-tool signatures included
+/usr/bin/python3 - manifests <<'PY'
+import json, os, subprocess, sys
+d = sys.argv[1]
+files = json.load(open(os.path.join(d, "index.json")))["files"]
+assert any(f["path"].endswith(".minisig") for f in files), "signatures not listed"
+for f in files:
+    out = subprocess.run(["b2sum", "-l", "256", os.path.join(d, f["path"])],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.split()[0] == f["blake2b"], f["path"]
+PY
+
+# 3. Byte-identical signed builds; a timestamp only with SOURCE_DATE_EPOCH.
+run "$TOOLSYNC" build --key ts.key --sign-each --out "$T/again"
+expect_rc 0
+diff -r manifests "$T/again" >/dev/null || fail "two signed builds differ"
+SOURCE_DATE_EPOCH=1767225600 run "$TOOLSYNC" build --key ts.key --out "$T/dated"
+expect_rc 0
+expect_in "$T/dated/index.json.minisig" "trusted comment: timestamp:1767225600	file:index.json"
+minisign -Vqm "$T/dated/index.json" -p ts.pub || fail "minisign rejects the dated signature"
+
+# 4. The key from TOOLSYNC_SECRET_KEY (CI never writes it to disk).
+TOOLSYNC_SECRET_KEY=$(cat ts.key) run "$TOOLSYNC" build --sign-each --out "$T/envkey"
+expect_rc 0
+cmp -s manifests/index.json.minisig "$T/envkey/index.json.minisig" ||
+	fail "signing with TOOLSYNC_SECRET_KEY differs from --key"
+TOOLSYNC_SECRET_KEY="not a key" run "$TOOLSYNC" build --out "$T/badenv"
+expect_rc 2
+expect_in "$T/err" "TOOLSYNC_SECRET_KEY is not a minisign secret key"
+[ ! -e "$T/badenv" ] || fail "a failed build wrote its output"
+
+# 5. Key hygiene: a readable key file, a wrong password, no terminal.
+cp ts.key open.key && chmod 644 open.key
+before=$(tree_sum manifests)
+run "$TOOLSYNC" build --key open.key
+expect_rc 2 "group-readable key"
+expect_in "$T/err" "secret key 'open.key' is readable by group or others (mode 644)"
+TOOLSYNC_PASSWORD=$PW run "$TOOLSYNC" keygen -p enc.pub -s enc.key
+expect_rc 0
+expect_in "$T/out" "encrypted secret key"
+[ "$(sed -n 2p enc.key | base64 -d | head -c 4)" = EdSc ] || fail "key is not scrypt-encrypted"
+TOOLSYNC_PASSWORD=wrong run "$TOOLSYNC" build --key enc.key
+expect_rc 2 "wrong password"
+expect_in "$T/err" "wrong password for enc.key"
+expect_in "$T/err" "nothing was written"
+setsid -w "$TOOLSYNC" build --key enc.key </dev/null >"$T/out" 2>"$T/err" && rc=0 || rc=$?
+expect_rc 2 "encrypted key, no password, no terminal"
+expect_in "$T/err" "enc.key is encrypted: no terminal to ask for the password on: set TOOLSYNC_PASSWORD"
+[ "$before" = "$(tree_sum manifests)" ] || fail "a refused key changed the output"
+TOOLSYNC_PASSWORD=$PW run "$TOOLSYNC" build --key enc.key --out "$T/enc"
+expect_rc 0
+minisign -Vqm "$T/enc/index.json" -p enc.pub || fail "minisign rejects the encrypted key's signature"
+
+# 6. Keys made by minisign sign with toolsync; minisign's signatures verify
+#    with toolsync (ED, and the legacy Ed of minisign -l).
+minisign -G -W -p mini.pub -s mini.key </dev/null >/dev/null
+run "$TOOLSYNC" build --key mini.key --out "$T/mini"
+expect_rc 0 "signing with minisign -G -W's key (all-zero checksum)"
+run "$TOOLSYNC" verify -p mini.pub "$T/mini"
+expect_rc 0
+minisign -Vqm "$T/mini/index.json" -p mini.pub || fail "minisign rejects its own key's signature by toolsync"
+printf '%s\n%s\n' "$PW" "$PW" | minisign -G -p minienc.pub -s minienc.key >/dev/null 2>&1 ||
+	fail "minisign -G (encrypted) failed"
+TOOLSYNC_PASSWORD=$PW run "$TOOLSYNC" build --key minienc.key --out "$T/minienc"
+expect_rc 0 "signing with minisign's scrypt-encrypted key"
+run "$TOOLSYNC" verify -p minienc.pub "$T/minienc"
+expect_rc 0
+cp -R "$T/mini" "$T/bymini"
+minisign -S -s mini.key -m "$T/bymini/index.json" -t "file:index.json" >/dev/null </dev/null ||
+	fail "minisign -S failed"
+run "$TOOLSYNC" verify -p mini.pub "$T/bymini"
+expect_rc 0 "minisign's own (ED) signature"
+minisign -S -l -s mini.key -m "$T/bymini/index.json" -t "file:index.json" >/dev/null </dev/null ||
+	fail "minisign -S -l failed"
+[ "$(sed -n 2p "$T/bymini/index.json.minisig" | base64 -d | head -c 2)" = Ed ] ||
+	fail "minisign -l did not write a legacy signature"
+run "$TOOLSYNC" verify -p mini.pub "$T/bymini"
+expect_rc 0 "minisign's legacy (Ed) signature"
+
+# 7. Tampering: one changed byte in any file, an added or a removed file.
+run "$TOOLSYNC" build --key ts.key --sign-each --out "$T/good"
+expect_rc 0
+flip() { # flip FILE: change the byte in the middle of FILE
+	/usr/bin/python3 - "$1" <<'PY'
+import sys
+p = sys.argv[1]
+b = bytearray(open(p, "rb").read())
+i = len(b) // 2
+b[i] = ord("A") if b[i] != ord("A") else ord("B")
+open(p, "wb").write(bytes(b))
+PY
+}
+n=0
+for f in $(cd "$T/good" && find . -type f | sed 's|^\./||' | LC_ALL=C sort); do
+	rm -rf "$T/bad" && cp -R "$T/good" "$T/bad"
+	flip "$T/bad/$f"
+	run "$TOOLSYNC" verify -p ts.pub "$T/bad"
+	expect_rc 1 "one byte changed in $f"
+	expect_in "$T/err" "$T/bad/$f"
+	expect_in "$T/err" "verification of '$T/bad' failed"
+	n=$((n + 1))
+done
+[ "$n" -ge 40 ] || fail "only $n files were tampered with"
+rm -rf "$T/bad" && cp -R "$T/good" "$T/bad"
+cp "$T/bad/tools/fx.rate-lookup.json" "$T/bad/tools/fx.rate-evil.json"
+run "$TOOLSYNC" verify -p ts.pub "$T/bad"
+expect_rc 1 "an added file"
+expect_in "$T/err" "$T/bad/tools/fx.rate-evil.json: error: not listed in index.json: added after signing [file-unlisted]"
+rm -rf "$T/bad" && cp -R "$T/good" "$T/bad"
+rm "$T/bad/roles/viewer.chat.json"
+run "$TOOLSYNC" verify -p ts.pub "$T/bad"
+expect_rc 1 "a removed file"
+expect_in "$T/err" "$T/bad/roles/viewer.chat.json: error: listed in index.json but missing [file-missing]"
+rm "$T/bad/index.json.minisig"
+run "$TOOLSYNC" verify -p ts.pub "$T/bad"
+expect_rc 1 "no signature"
+expect_in "$T/err" "index.json.minisig: error: index.json is not signed"
+run "$TOOLSYNC" verify -p enc.pub "$T/good"
+expect_rc 1 "another key"
+expect_in "$T/err" "signed by key "
+expect_in "$T/err" ", not by the given public key "
+# the trusted comment is signed too
+rm -rf "$T/bad" && cp -R "$T/good" "$T/bad"
+sed -i 's/^trusted comment: file:index.json$/trusted comment: file:other.json/' "$T/bad/index.json.minisig"
+run "$TOOLSYNC" verify -p ts.pub "$T/bad"
+expect_rc 1 "altered trusted comment"
+expect_in "$T/err" "the trusted comment was altered"
+
+# 8. Malformed input and usage: exit 2.
+printf 'untrusted comment: x\nnot base64!\n' >bad.pub
+run "$TOOLSYNC" verify -p bad.pub "$T/good"
+expect_rc 2 "malformed public key"
+expect_in "$T/err" "bad.pub is not a minisign public key"
+run "$TOOLSYNC" verify -p missing.pub "$T/good"
+expect_rc 2
+expect_in "$T/err" "cannot read public key 'missing.pub'"
+run "$TOOLSYNC" verify -p ts.pub "$T/nowhere"
+expect_rc 2
+run "$TOOLSYNC" verify "$T/good"
+expect_rc 2 "the configured public key is missing"
+expect_in "$T/err" "cannot read public key 'toolsync.pub'"
+printf 'out: manifests\n' >"$T/nosign.yaml"
+run "$TOOLSYNC" verify -c "$T/nosign.yaml" "$T/good"
+expect_rc 2 "no public key configured"
+expect_in "$T/err" "no public key: give -p PUBKEY, or set signing.public_key"
+cp ts.pub toolsync.pub
+run "$TOOLSYNC" verify "$T/good"
+expect_rc 0 "the configured public key"
+run "$TOOLSYNC" verify -q -p ts.pub "$T/good"
+expect_rc 0
+[ ! -s "$T/out" ] || fail "verify -q printed something"
+
+# 9. An unsigned rebuild that changes the index drops the stale signature.
+sed -i 's/^  - key: fx.rate-lookup$/  - key: fx.rate-lookups/' registry.yaml
+run "$TOOLSYNC" build --out "$T/good"
+expect_rc 0
+expect_in "$T/err" "removed the stale"
+[ ! -e "$T/good/index.json.minisig" ] || fail "a stale signature was kept"
+exit 0
