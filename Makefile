@@ -54,8 +54,11 @@ $(B)/libtoolsync.a: $(LIB_OBJS)
 $(B)/%.o: src/%.c | $(B)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# Unit tests also link cJSON: an outside witness of toolsync's own JSON.
+TEST_PKGS := check libcjson
+
 $(B)/unit/%.o: tests/unit/%.c | $(B)/unit
-	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(shell pkg-config --cflags check) -Itests/unit -I$(B)/unit -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(shell pkg-config --cflags $(TEST_PKGS)) -Itests/unit -I$(B)/unit -c -o $@ $<
 
 $(B)/unit/suites.h: $(UNIT_SRCS) Makefile | $(B)/unit
 	@{ for s in $(SUITES); do echo "SUITE($$s)"; done; } > $@.tmp && \
@@ -64,7 +67,7 @@ $(B)/unit/suites.h: $(UNIT_SRCS) Makefile | $(B)/unit
 $(B)/unit/check_all.o: $(B)/unit/suites.h
 
 $(B)/check_all: $(UNIT_OBJS) $(B)/libtoolsync.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs check) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs $(TEST_PKGS)) $(LDLIBS)
 
 $(B) $(B)/unit:
 	@mkdir -p $@
