@@ -12,15 +12,20 @@
 #include <getopt.h>
 
 #include "toolsync/cmd.h"
-#include "toolsync/accept.h"
 #include "toolsync/diff.h"
-#include "toolsync/fsutil.h"
+#include "toolsync/reportcmd.h"
 #include "toolsync/verify.h"
 
+static const struct rule *const stale_rules[] = { &accept_stale_rule, NULL };
+static const struct rule *const *const ci_scope[] = {
+	diff_rules, verify_rules, stale_rules, NULL,
+};
+
 struct ci_cmd {
-	const char *config_path, *format, *fail_on, *output, *accept, *environment;
+	const char *config_path, *environment;
 	struct strlist env_files;
 	struct compile_opts copts;
+	struct report_cmd rc;
 };
 
 static int parse_options(struct ci_cmd *o, int argc, char **argv)
@@ -47,10 +52,10 @@ static int parse_options(struct ci_cmd *o, int argc, char **argv)
 		switch (c) {
 		case 'c': o->config_path = optarg; break;
 		case O_REGISTRY: o->copts.registry = optarg; break;
-		case O_FORMAT: o->format = optarg; break;
-		case O_FAIL_ON: o->fail_on = optarg; break;
-		case O_OUTPUT: o->output = optarg; break;
-		case O_ACCEPT: o->accept = optarg; break;
+		case O_FORMAT: o->rc.format = optarg; break;
+		case O_FAIL_ON: o->rc.fail_on = optarg; break;
+		case O_OUTPUT: o->rc.output = optarg; break;
+		case O_ACCEPT: o->rc.accept = optarg; break;
 		case O_ENV_FILE: strlist_add(&o->env_files, optarg); break;
 		case O_ENVIRONMENT: o->environment = optarg; break;
 		case 'h': return 1;
@@ -61,43 +66,6 @@ static int parse_options(struct ci_cmd *o, int argc, char **argv)
 	if (optind < argc)
 		return -usage_error("ci", "unexpected argument '%s'", argv[optind]);
 	return 0;
-}
-
-static const struct rule *const stale_rules[] = { &accept_stale_rule, NULL };
-static const struct rule *const *const ci_scope[] = {
-	diff_rules, verify_rules, stale_rules, NULL,
-};
-
-static int load_accept(const struct ci_cmd *o, const struct ts_config *cfg,
-		       struct accept_list *al, struct diag *d)
-{
-	char *path;
-	int ret;
-
-	if (o->accept)
-		return accept_load(al, o->accept, NULL, 1, ci_scope, d);
-	path = path_join(cfg->base_dir, ACCEPT_FILE);
-	ret = accept_load(al, path, NULL, 0, ci_scope, d);
-	free(path);
-	return ret;
-}
-
-static int print_report(const struct ci_cmd *o, struct findings *f,
-			enum report_format fmt, const struct fail_on *fo,
-			struct diag *d)
-{
-	const struct rule **rules = rules_flatten(ci_scope);
-	struct report_meta meta = { "ci", TOOLSYNC_VERSION, 0, fo, rules };
-	struct strbuf out = STRBUF_INIT;
-	int ret;
-
-	meta.color = fmt == FMT_TEXT && (!o->output || !strcmp(o->output, "-")) &&
-		     report_want_color();
-	report_write(&out, f, fmt, &meta);
-	ret = report_emit(&out, o->output, d);
-	strbuf_release(&out);
-	free(rules);
-	return ret;
 }
 
 /*
@@ -140,32 +108,19 @@ static int steps(const struct ci_cmd *o, const struct ts_config *cfg,
 	return ret;
 }
 
-static int run(const struct ci_cmd *o, enum report_format fmt,
-	       const struct fail_on *fo, struct diag *d)
+static int run(struct ci_cmd *o, struct diag *d)
 {
 	struct ts_config cfg;
 	struct findings f = { NULL, 0, 0 };
-	struct accept_list al = { NULL, 0, 0 };
 	int rc = EXIT_ERROR;
 
 	if (config_load(&cfg, o->config_path ? o->config_path : "toolsync.yaml",
 			o->config_path != NULL, d))
 		goto cleanup;
-	if (load_accept(o, &cfg, &al, d) || steps(o, &cfg, &f, d))
+	if (report_cmd_load_accept(&o->rc, &cfg, d) || steps(o, &cfg, &f, d))
 		goto cleanup;
-	/*
-	 * Every input has been read and checked: drop the quoted sources (one
-	 * per committed manifest, 100,000 in a large catalogue) before the
-	 * report is built.
-	 */
-	diag_clear_sources();
-	accept_apply(&al, &f, ci_scope);
-	findings_sort(&f);
-	if (print_report(o, &f, fmt, fo, d))
-		goto cleanup;
-	rc = findings_fail(&f, fo) ? EXIT_FINDINGS : EXIT_OK;
+	rc = report_cmd_finish(&o->rc, &f, d);
 cleanup:
-	accept_release(&al);
 	findings_release(&f);
 	config_release(&cfg);
 	return rc;
@@ -175,22 +130,15 @@ int cmd_ci(int argc, char **argv)
 {
 	struct ci_cmd o;
 	struct diag d = DIAG_INIT;
-	struct strbuf err = STRBUF_INIT;
-	enum report_format fmt = FMT_TEXT;
-	struct fail_on fo;
 	int r;
 
 	memset(&o, 0, sizeof(o));
+	o.rc = (struct report_cmd)REPORT_CMD_INIT("ci", ci_scope);
 	if ((r = parse_options(&o, argc, argv)))
 		r = r > 0 ? cmd_help("ci") : -r;
-	else if (o.format && report_format_parse(o.format, &fmt))
-		r = usage_error("ci", "unknown format '%s' (expected text, markdown, "
-				"json, sarif or github)", o.format);
-	else if (fail_on_parse(o.fail_on ? o.fail_on : "error", &fo, &err))
-		r = usage_error("ci", "%s", err.buf);
-	else
-		r = run(&o, fmt, &fo, &d);
-	strbuf_release(&err);
+	else if (!(r = report_cmd_check(&o.rc)))
+		r = run(&o, &d);
+	report_cmd_release(&o.rc);
 	strlist_release(&o.env_files);
 	return r;
 }

@@ -1,0 +1,58 @@
+/*
+ * reportcmd.h: what the commands that report findings share (diff,
+ * check-config, ci): --format, --fail-on, --output and the accept file,
+ * then one report and one exit code.
+ *
+ *	struct report_cmd rc = REPORT_CMD_INIT("diff", diff_scope);
+ *	rc.format = ...; rc.fail_on = ...;          (from the options)
+ *	if ((r = report_cmd_check(&rc))) return r;  (a usage error)
+ *	... load the config; report_cmd_load_accept(); collect findings ...
+ *	r = report_cmd_finish(&rc, &findings, &d);
+ *	report_cmd_release(&rc);
+ */
+#ifndef TOOLSYNC_REPORTCMD_H
+#define TOOLSYNC_REPORTCMD_H
+
+#include "toolsync/accept.h"
+#include "toolsync/config.h"
+
+/*
+ * Every rule any command reports, NULL-terminated lists in a
+ * NULL-terminated list: an accept file is shared by diff, check-config and
+ * ci, so its entries may name any of them.
+ */
+extern const struct rule *const *const report_known_rules[];
+
+struct report_cmd {
+	const char *command;     /* "diff", "check-config", "ci" */
+	const struct rule *const *const *scope;  /* the rules this command reports */
+	/* the options; NULL means the default */
+	const char *format, *fail_on, *output, *accept;
+	/* set by report_cmd_check() */
+	enum report_format fmt;
+	struct fail_on fo;
+	struct accept_list al;
+};
+
+#define REPORT_CMD_INIT(command, scope) \
+	{ command, scope, NULL, NULL, NULL, NULL, FMT_TEXT, { 0, -1, 0 }, { NULL, 0, 0 } }
+
+/* Check --format and --fail-on: 0, or the exit code of a usage error (printed). */
+int report_cmd_check(struct report_cmd *rc);
+
+/*
+ * The accept file: --accept (required to exist), else .toolsync-accept.yaml
+ * beside the configuration when there is one.  0, or -1 (reported to d).
+ */
+int report_cmd_load_accept(struct report_cmd *rc, const struct ts_config *cfg, struct diag *d);
+
+/*
+ * Apply the accept file, sort, print the report where --output says, and
+ * return the exit code: EXIT_FINDINGS when an unaccepted finding meets
+ * --fail-on, EXIT_OK, or EXIT_ERROR when the report cannot be written.
+ */
+int report_cmd_finish(struct report_cmd *rc, struct findings *f, struct diag *d);
+
+void report_cmd_release(struct report_cmd *rc);
+
+#endif

@@ -1,0 +1,74 @@
+/* reportcmd.c: --format, --fail-on, --output, the accept file, the report. */
+#include "toolsync/reportcmd.h"
+#include "toolsync/diff.h"
+#include "toolsync/fsutil.h"
+#include "toolsync/verify.h"
+
+static const struct rule *const stale_rules[] = { &accept_stale_rule, NULL };
+
+const struct rule *const *const report_known_rules[] = {
+	diff_rules, verify_rules, stale_rules, NULL,
+};
+
+int report_cmd_check(struct report_cmd *rc)
+{
+	struct strbuf err = STRBUF_INIT;
+	int r = 0;
+
+	if (rc->format && report_format_parse(rc->format, &rc->fmt))
+		r = usage_error(rc->command, "unknown format '%s' (expected text, markdown, "
+				"json, sarif or github)", rc->format);
+	else if (fail_on_parse(rc->fail_on ? rc->fail_on : "error", &rc->fo, &err))
+		r = usage_error(rc->command, "%s", err.buf);
+	strbuf_release(&err);
+	return r;
+}
+
+int report_cmd_load_accept(struct report_cmd *rc, const struct ts_config *cfg, struct diag *d)
+{
+	char *path;
+	int ret;
+
+	if (rc->accept)
+		return accept_load(&rc->al, rc->accept, NULL, 1, report_known_rules, d);
+	path = path_join(cfg->base_dir, ACCEPT_FILE);
+	ret = accept_load(&rc->al, path, NULL, 0, report_known_rules, d);
+	free(path);
+	return ret;
+}
+
+static int print_report(const struct report_cmd *rc, const struct findings *f, struct diag *d)
+{
+	const struct rule **rules = rules_flatten(rc->scope);
+	struct report_meta meta = { rc->command, TOOLSYNC_VERSION, 0, &rc->fo, rules };
+	struct strbuf out = STRBUF_INIT;
+	int ret;
+
+	meta.color = rc->fmt == FMT_TEXT && (!rc->output || !strcmp(rc->output, "-")) &&
+		     report_want_color();
+	report_write(&out, f, rc->fmt, &meta);
+	ret = report_emit(&out, rc->output, d);
+	strbuf_release(&out);
+	free(rules);
+	return ret;
+}
+
+int report_cmd_finish(struct report_cmd *rc, struct findings *f, struct diag *d)
+{
+	/*
+	 * Every input has been read and checked: drop the quoted sources (one
+	 * per committed manifest, 100,000 in a large catalogue) before the
+	 * report is built.
+	 */
+	diag_clear_sources();
+	accept_apply(&rc->al, f, rc->scope);
+	findings_sort(f);
+	if (print_report(rc, f, d))
+		return EXIT_ERROR;
+	return findings_fail(f, &rc->fo) ? EXIT_FINDINGS : EXIT_OK;
+}
+
+void report_cmd_release(struct report_cmd *rc)
+{
+	accept_release(&rc->al);
+}
