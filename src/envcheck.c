@@ -107,13 +107,19 @@ R(r_db_tags, "db-rows-missing-tags", CAT_CONFIG, SEV_WARNING, NULL,
   "Those events were logged without the required OPENAI_REQUEST_TAGS keys "
   "and escape every filter by them. Fix the tags of the services that "
   "logged them.")
+R(r_db_rls, "db-rls-hides-rows", CAT_CONFIG, SEV_WARNING, NULL,
+  "row level security may hide rows of openai_debug_events from this role",
+  "The table has row level security on and the connecting role neither owns "
+  "it nor bypasses RLS, so the counts of old and untagged rows may be too "
+  "low. Audit as the table's owner or a role with BYPASSRLS (on Supabase: "
+  "the postgres role or the service role's connection string).")
 
 const struct rule *const envcheck_rules[] = {
 	&r_bool, &r_details, &r_tags_syntax, &r_tags_dup, &r_tags_missing,
 	&r_tags_placeholder, &r_tags_env, &r_tags_limit, &r_quota_placeholder,
 	&r_quota_charset, &r_unknown, &r_api_key, &r_shadowed, &r_retention,
 	&r_db_table, &r_db_column, &r_db_type, &r_db_index, &r_db_retention,
-	&r_db_tags, NULL,
+	&r_db_tags, &r_db_rls, NULL,
 };
 
 #define V_LOGGING "OPENAI_DEBUG_LOGGING"
@@ -848,6 +854,12 @@ cleanup:
 	"  JOIN pg_catalog.pg_attribute a" \
 	"    ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]" \
 	" WHERE i.indrelid = to_regclass($1) AND a.attname = $2"
+#define Q_RLS \
+	"SELECT c.relrowsecurity" \
+	"   AND (c.relforcerowsecurity OR NOT pg_catalog.pg_has_role(c.relowner, 'USAGE'))" \
+	"   AND NOT r.rolbypassrls AND NOT r.rolsuper" \
+	"  FROM pg_catalog.pg_class c, pg_catalog.pg_roles r" \
+	" WHERE c.oid = to_regclass($1) AND r.rolname = current_user"
 #define Q_OLD \
 	"SELECT count(*) FROM " ENVCHECK_TABLE \
 	" WHERE created_at < now() - make_interval(days => $1::integer)"
@@ -903,7 +915,10 @@ static PGresult *db_query(struct dbcheck *db, const char *sql, int n,
 
 	if (res && PQresultStatus(res) == PGRES_TUPLES_OK)
 		return res;
-	strbuf_addstr(&msg, res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn));
+	if (res && PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY))
+		strbuf_addstr(&msg, PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+	else
+		strbuf_addstr(&msg, res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn));
 	strbuf_rtrim(&msg);
 	diag_fail(db->d, "cannot audit '%s': %s", ENVCHECK_TABLE, msg.buf);
 	strbuf_release(&msg);
@@ -990,6 +1005,22 @@ static int check_index(struct dbcheck *db)
 	return 0;
 }
 
+/* Rows RLS hides are missing from every count below: say so. */
+static int check_rls(struct dbcheck *db)
+{
+	const char *params[] = { ENVCHECK_TABLE };
+	char *hidden = db_value(db, Q_RLS, 1, params);
+
+	if (!hidden)
+		return -1;
+	if (!strcmp(hidden, "t"))
+		findings_add(db->f, &r_db_rls, &table_loc, NULL, NULL, NULL, NULL,
+			     "row level security is on and this role does not bypass it: "
+			     "the row counts may miss rows");
+	free(hidden);
+	return 0;
+}
+
 static int check_old_rows(struct dbcheck *db, long days)
 {
 	char arg[32];
@@ -1069,7 +1100,7 @@ static int audit_table(struct dbcheck *db, const struct ts_config *cfg)
 		return 0;
 	}
 	free(exists);
-	ret = check_columns(db) || check_index(db) ||
+	ret = check_columns(db) || check_index(db) || check_rls(db) ||
 	      check_old_rows(db, cfg->retention_days) ||
 	      check_untagged(db, &cfg->required_tags);
 	return ret ? -1 : 0;
