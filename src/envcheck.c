@@ -777,11 +777,15 @@ static void check_quota(const struct varset *vs, struct findings *f)
 
 /* ---- toolsync.yaml ------------------------------------------------- */
 
+/* At the debug: key when there is one (debug_loc is where its value starts). */
 static void check_retention(const struct ts_config *cfg, struct findings *f)
 {
+	const struct jv_member *m = cfg->doc && cfg->doc->kind == JV_OBJECT ?
+				    jv_member(cfg->doc, "debug") : NULL;
+
 	if (cfg->retention_days >= 0)
 		return;
-	findings_add(f, &r_retention, &cfg->debug_loc, NULL, "/debug/retention_days",
+	findings_add(f, &r_retention, m ? &m->loc : &cfg->debug_loc, NULL, "/debug/retention_days",
 		     NULL, NULL, "debug.retention_days is not set: openai_debug_events "
 		     "rows are kept forever (infinite retention)");
 }
