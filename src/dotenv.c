@@ -182,10 +182,10 @@ static int scan_quoted(struct scanner *s, struct dotenv_entry *e)
 	while (s->p < s->end && *s->p != quote) {
 		if (*s->p == '\n') {
 			e->verbatim = 0;
-			if (val.len && val.buf[val.len - 1] == '\r')
-				strbuf_setlen(&val, val.len - 1);
 			strbuf_addch(&val, '\n');
 			newline_in_value(s);
+		} else if (*s->p == '\r' && s->p + 1 < s->end && s->p[1] == '\n') {
+			s->p++;         /* CRLF inside the value: one '\n' */
 		} else if (*s->p == '\\' && quote == '"') {
 			e->verbatim = 0;
 			scan_escape(s, &val);
