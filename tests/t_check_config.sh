@@ -249,6 +249,12 @@ cc -c noret.yaml --db "$PGTEST_DB" --fail-on any
 expect_in "$T/out" "retention-unset"
 expect_not_in "$T/out" "db-"
 
+# --db "": DATABASE_URL
+cc DATABASE_URL="postgresql:///toolsync?host=$PGTEST_SOCK&port=$PGTEST_PORT&user=toolsync" \
+	-c db.yaml --db "" --fail-on none
+expect_rc 0 "--db '' with DATABASE_URL"
+expect_in "$T/out" "db-retention-exceeded"
+
 # A role that RLS restricts sees no rows: the counts would lie.
 pg_sql -c "GRANT SELECT ON openai_debug_events TO secret"
 dbrun "$PGTEST_TCP" --fail-on none

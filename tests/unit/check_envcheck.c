@@ -108,6 +108,9 @@ START_TEST(test_multiline)
 	ck_assert_str_eq(value("S"), "one\ntwo");
 	ck_assert_str_eq(value("W"), "crlf");
 	ck_assert_uint_eq(dotenv_find(&env, "W")->loc.line, 7);
+	/* an escaped \r before a CRLF line end stays (the fuzzer's round trip) */
+	ck_assert_int_eq(parse("R=\"x\\r\r\nb\"\n"), 0);
+	ck_assert_str_eq(value("R"), "x\r\nb");
 }
 END_TEST
 
