@@ -2,7 +2,7 @@
  * dotenv.c: env files with locations (see dotenv.h for the syntax).
  *
  * A hand-written scanner over the whole text rather than line by line,
- * because quoted values may span lines.  Columns count bytes from 1.
+ * because quoted values may span lines.  Columns count characters from 1.
  */
 #include <errno.h>
 
@@ -46,10 +46,15 @@ static int at_eol(const struct scanner *s)
 	return *s->p == '\r' && (s->p + 1 >= s->end || s->p[1] == '\n');
 }
 
+/* Columns count characters, not bytes, as everywhere else (and SARIF's columnKind). */
 static struct srcloc here(const struct scanner *s, const char *at, size_t len)
 {
-	struct srcloc loc = { s->file, s->line, (unsigned)(at - s->line_start) + 1,
-			      (unsigned)len };
+	struct srcloc loc = { s->file, s->line, 1, (unsigned)len };
+	const char *p;
+
+	for (p = s->line_start; p < at; p++)
+		if (((unsigned char)*p & 0xC0) != 0x80)
+			loc.col++;
 	return loc;
 }
 
@@ -268,7 +273,7 @@ static int check_nul(struct scanner *s, const char *data, size_t len)
 			loc.line++;
 			s->line_start = q + 1;
 		}
-	loc.col = (unsigned)(nul - s->line_start) + 1;
+	loc.col = here(s, nul, 1).col;
 	diag_error(s->d, &loc, "NUL byte in env file");
 	return -1;
 }

@@ -270,13 +270,23 @@ static void add_process_vars(struct varset *vs, char *const *envp, struct findin
 
 /* ---- helpers for findings ------------------------------------------ */
 
+/* Number of UTF-8 characters (bytes that do not continue a sequence). */
+static size_t utf8_chars(const char *s, size_t len)
+{
+	size_t n = 0, i;
+
+	for (i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return n;
+}
+
 /* The location of value[off, off+len): exact when the value is verbatim. */
 static struct srcloc value_at(const struct var *v, size_t off, size_t len)
 {
 	struct srcloc loc = v->value_loc;
 
 	if (v->verbatim && loc.line) {
-		loc.col += (unsigned)off;
+		loc.col += (unsigned)utf8_chars(v->value, off);
 		loc.len = (unsigned)len;
 	}
 	return loc;
@@ -311,16 +321,6 @@ static void var_finding(struct findings *f, const struct rule *r, const struct v
 	findings_add(f, r, loc ? loc : &v->loc, NULL, ptr, NULL, NULL, "%s", msg.buf);
 	strbuf_release(&msg);
 	free(ptr);
-}
-
-/* Number of UTF-8 characters (bytes that do not continue a sequence). */
-static size_t utf8_chars(const char *s, size_t len)
-{
-	size_t n = 0, i;
-
-	for (i = 0; i < len; i++)
-		n += ((unsigned char)s[i] & 0xC0) != 0x80;
-	return n;
 }
 
 /* ---- names --------------------------------------------------------- */

@@ -167,6 +167,15 @@ START_TEST(test_malformed_all_reported)
 }
 END_TEST
 
+/* Columns count characters: "é" is two bytes, one column. */
+START_TEST(test_utf8_columns)
+{
+	ck_assert_int_eq(parse("A=\"\xc3\xa9\" junk\n"), -1);
+	ck_assert_ptr_nonnull(strstr(errbuf, "t.env:1:7: error: unexpected text after the closing quote"));
+	ck_assert_ptr_nonnull(strstr(errbuf, "   |       ^\n"));
+}
+END_TEST
+
 START_TEST(test_nul)
 {
 	struct diag d = DIAG_INIT;
@@ -551,6 +560,7 @@ Suite *envcheck_suite(void)
 	tcase_add_test(tc, test_last_wins);
 	tcase_add_loop_test(tc, test_malformed, 0, (int)ARRAY_SIZE(bad_lines));
 	tcase_add_test(tc, test_malformed_all_reported);
+	tcase_add_test(tc, test_utf8_columns);
 	tcase_add_test(tc, test_nul);
 	tcase_add_test(tc, test_valid_name);
 	suite_add_tcase(s, tc);
