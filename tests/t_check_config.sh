@@ -17,15 +17,23 @@ KEY_PART=TESTKEYabcdefghijklmnop   # part of the API key in staging.env
 # cc [VAR=value]... ARGS...: toolsync check-config ARGS with only PATH,
 # NO_COLOR and the given variables in its environment.
 cc() {
-	vars=
-	while [ $# -gt 0 ]; do
-		case $1 in
-		*=*) vars="$vars $1"; shift ;;
+	n=0
+	for a; do
+		case $a in
+		*=*) n=$((n + 1)) ;;
 		*) break ;;
 		esac
 	done
-	# shellcheck disable=SC2086 # word splitting of vars is intended; no spaces in them
-	run env -i PATH="$PATH" NO_COLOR=1 $vars "$TOOLSYNC" check-config "$@"
+	# the same arguments with "$TOOLSYNC check-config" after the variables
+	i=0
+	for a; do
+		shift
+		[ "$i" -ne "$n" ] || set -- "$@" "$TOOLSYNC" check-config
+		set -- "$@" "$a"
+		i=$((i + 1))
+	done
+	[ "$i" -ne "$n" ] || set -- "$@" "$TOOLSYNC" check-config
+	run env -i PATH="$PATH" NO_COLOR=1 "$@"
 }
 
 normalize() {
