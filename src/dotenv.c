@@ -287,6 +287,9 @@ int dotenv_parse(struct dotenv *env, const char *file, const char *data, size_t 
 	diag_add_source(s.file, data, len);
 	if (check_nul(&s, data, len))
 		return -1;
+	/* a UTF-8 byte order mark, as some Windows editors write */
+	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
+		s.p = s.line_start = data + 3;   /* editors do not show it: not a column */
 	while (s.p < s.end)
 		scan_line(&s);
 	return d->errors > errors ? -1 : 0;

@@ -114,6 +114,14 @@ START_TEST(test_multiline)
 }
 END_TEST
 
+START_TEST(test_bom)
+{
+	ck_assert_int_eq(parse("\xEF\xBB\xBF" "A=1\n"), 0);
+	ck_assert_str_eq(value("A"), "1");
+	ck_assert_uint_eq(dotenv_find(&env, "A")->loc.col, 1);
+}
+END_TEST
+
 START_TEST(test_last_wins)
 {
 	ck_assert_int_eq(parse("A=1\nA=2\n"), 0);
@@ -557,6 +565,7 @@ Suite *envcheck_suite(void)
 	tcase_add_test(tc, test_locations);
 	tcase_add_test(tc, test_quotes);
 	tcase_add_test(tc, test_multiline);
+	tcase_add_test(tc, test_bom);
 	tcase_add_test(tc, test_last_wins);
 	tcase_add_loop_test(tc, test_malformed, 0, (int)ARRAY_SIZE(bad_lines));
 	tcase_add_test(tc, test_malformed_all_reported);
