@@ -1,0 +1,1129 @@
+/*
+ * envcheck.c: the OpenAI debug-logging configuration -> findings.
+ *
+ * The variables come from env files (a later file overrides an earlier
+ * one, as `set -a; . a.env; . b.env` would) and the process environment,
+ * which wins over every file (python-dotenv and node's dotenv do not
+ * override a variable that is already set).  docs/check-config.md states
+ * every rule; the comments here say why.
+ */
+#include <ctype.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "toolsync/envcheck.h"
+#include "toolsync/dotenv.h"
+#include "toolsync/json.h"
+#include "toolsync/pgconn.h"
+
+extern char **environ;
+
+#define R(name, id, cat, sev, secsev, summary, help) \
+	static const struct rule name = { id, cat, sev, summary, help, secsev };
+
+R(r_bool, "debug-bool-invalid", CAT_CONFIG, SEV_ERROR, NULL,
+  "OPENAI_DEBUG_LOGGING or OPENAI_DEBUG_FETCH_DETAILS is not a boolean",
+  "Use true/false, 1/0, yes/no or on/off (any case). Anything else is read "
+  "differently by different clients, so the setting is ambiguous.")
+R(r_details, "debug-details-without-logging", CAT_CONFIG, SEV_ERROR, NULL,
+  "OPENAI_DEBUG_FETCH_DETAILS is on but OPENAI_DEBUG_LOGGING is not",
+  "Fetched request details are stored with the logged event; without "
+  "logging they go nowhere. Turn OPENAI_DEBUG_LOGGING on, or the details off.")
+R(r_tags_syntax, "tags-syntax", CAT_CONFIG, SEV_ERROR, NULL,
+  "OPENAI_REQUEST_TAGS is not a comma-separated list of key:value pairs",
+  "Write key:value pairs joined by commas, e.g. service:rag,env:prod,"
+  "workload:finance: no empty pair, key or value, no spaces around them. A "
+  "pair is split at its first ':'.")
+R(r_tags_dup, "tags-duplicate-key", CAT_CONFIG, SEV_ERROR, NULL,
+  "a key appears twice in OPENAI_REQUEST_TAGS",
+  "Metadata is a map: one of the values would be lost. Keep one pair per key.")
+R(r_tags_missing, "tags-missing-required", CAT_CONFIG, SEV_ERROR, NULL,
+  "OPENAI_REQUEST_TAGS lacks a required key",
+  "Every key in debug.required_tags (default: service, env, workload) must "
+  "be present, so that debug events, log routing and usage dashboards can "
+  "be filtered by it.")
+R(r_tags_placeholder, "tags-placeholder", CAT_CONFIG, SEV_ERROR, NULL,
+  "OPENAI_REQUEST_TAGS holds an unresolved placeholder (<env>, ${...})",
+  "A template value was deployed as it is. Replace the placeholder with the "
+  "real value in the environment or env file of this deployment.")
+R(r_tags_env, "tags-env-mismatch", CAT_CONFIG, SEV_ERROR, NULL,
+  "the env: tag differs from --environment",
+  "The configuration of another environment was deployed here, or the tag "
+  "is stale. Set env: to the environment being checked.")
+R(r_tags_limit, "tags-limit", CAT_CONFIG, SEV_ERROR, NULL,
+  "OPENAI_REQUEST_TAGS exceeds OpenAI's metadata limits",
+  "OpenAI request metadata holds at most 16 pairs, keys of at most 64 "
+  "characters and values of at most 512 characters; larger metadata is "
+  "refused. Shorten or drop tags.")
+R(r_quota_placeholder, "quota-tag-placeholder", CAT_CONFIG, SEV_ERROR, NULL,
+  "OPENAI_REQUEST_QUOTA_TAG holds an unresolved placeholder",
+  "Replace the placeholder (e.g. <billing-tag>) with the billing tag of this "
+  "deployment, or unset the variable.")
+R(r_quota_charset, "quota-tag-charset", CAT_CONFIG, SEV_ERROR, NULL,
+  "OPENAI_REQUEST_QUOTA_TAG is empty, too long or has unsafe characters",
+  "Use 1 to 64 characters from letters, digits, '.', '_', ':' and '-', so "
+  "that the tag survives every header, log pipeline and dashboard filter.")
+R(r_unknown, "env-unknown-name", CAT_CONFIG, SEV_WARNING, NULL,
+  "an OPENAI_DEBUG_* or OPENAI_REQUEST_* variable that nothing reads",
+  "The name is probably a typo of a known variable, so the setting has no "
+  "effect. Known: OPENAI_DEBUG_LOGGING, OPENAI_DEBUG_FETCH_DETAILS, "
+  "OPENAI_REQUEST_TAGS, OPENAI_REQUEST_QUOTA_TAG.")
+R(r_api_key, "env-api-key", CAT_SECURITY, SEV_WARNING, "7.0",
+  "an API key is written into an env file",
+  "Env files are copied, committed and attached to tickets. Keep the key in "
+  "a secret store or the CI's secrets, pass it through the process "
+  "environment, and rotate a key that was committed.")
+R(r_shadowed, "env-shadowed", CAT_CONFIG, SEV_NOTE, NULL,
+  "an env file sets a variable that the process environment overrides",
+  "The process environment wins over env files, so this line has no effect. "
+  "Unset the variable in the environment or remove the line.")
+R(r_retention, "retention-unset", CAT_COMPLIANCE, SEV_WARNING, NULL,
+  "debug.retention_days is not set: debug events are kept forever",
+  "Set debug.retention_days in toolsync.yaml and schedule "
+  "SELECT public.openai_debug_events_purge(N) (pg_cron, Supabase Cron).")
+R(r_db_table, "db-table-missing", CAT_CONFIG, SEV_ERROR, NULL,
+  "the table openai_debug_events does not exist",
+  "Run schemas/sql/002_openai_debug_events.sql on the database (Supabase: "
+  "SQL editor or supabase db push).")
+R(r_db_column, "db-column-missing", CAT_CONFIG, SEV_ERROR, NULL,
+  "openai_debug_events lacks a column the logger writes",
+  "Compare the table with schemas/sql/002_openai_debug_events.sql and add "
+  "the column (ALTER TABLE ... ADD COLUMN).")
+R(r_db_type, "db-column-type", CAT_CONFIG, SEV_ERROR, NULL,
+  "a column of openai_debug_events has an unexpected type",
+  "Compare the table with schemas/sql/002_openai_debug_events.sql and "
+  "change the column's type (ALTER TABLE ... ALTER COLUMN ... TYPE).")
+R(r_db_index, "db-index-missing", CAT_CONFIG, SEV_WARNING, NULL,
+  "openai_debug_events has no index on created_at",
+  "Retention deletes and dashboards select by age; without an index each "
+  "scans the whole table. CREATE INDEX ON public.openai_debug_events "
+  "(created_at).")
+R(r_db_retention, "db-retention-exceeded", CAT_COMPLIANCE, SEV_ERROR, NULL,
+  "openai_debug_events holds rows older than debug.retention_days",
+  "The retention is not enforced. Run SELECT "
+  "public.openai_debug_events_purge(N) now and schedule it.")
+R(r_db_tags, "db-rows-missing-tags", CAT_CONFIG, SEV_WARNING, NULL,
+  "rows of openai_debug_events lack a required tag",
+  "Those events were logged without the required OPENAI_REQUEST_TAGS keys "
+  "and escape every filter by them. Fix the tags of the services that "
+  "logged them.")
+R(r_db_rls, "db-rls-hides-rows", CAT_CONFIG, SEV_WARNING, NULL,
+  "row level security may hide rows of openai_debug_events from this role",
+  "The table has row level security on and the connecting role neither owns "
+  "it nor bypasses RLS, so the counts of old and untagged rows may be too "
+  "low. Audit as the table's owner or a role with BYPASSRLS (on Supabase: "
+  "the postgres role or the service role's connection string).")
+
+const struct rule *const envcheck_rules[] = {
+	&r_bool, &r_details, &r_tags_syntax, &r_tags_dup, &r_tags_missing,
+	&r_tags_placeholder, &r_tags_env, &r_tags_limit, &r_quota_placeholder,
+	&r_quota_charset, &r_unknown, &r_api_key, &r_shadowed, &r_retention,
+	&r_db_table, &r_db_column, &r_db_type, &r_db_index, &r_db_retention,
+	&r_db_tags, &r_db_rls, NULL,
+};
+
+#define V_LOGGING "OPENAI_DEBUG_LOGGING"
+#define V_DETAILS "OPENAI_DEBUG_FETCH_DETAILS"
+#define V_TAGS "OPENAI_REQUEST_TAGS"
+#define V_QUOTA "OPENAI_REQUEST_QUOTA_TAG"
+
+static const char *const known_names[] = { V_LOGGING, V_DETAILS, V_TAGS, V_QUOTA };
+
+/* OpenAI's request metadata limits. */
+#define TAGS_MAX_PAIRS 16
+#define TAG_KEY_MAX 64
+#define TAG_VALUE_MAX 512
+#define QUOTA_TAG_MAX 64
+/* Old keys are "sk-" and 48 characters; project and service keys are longer. */
+#define KEY_MIN_BODY 32
+
+static const struct srcloc env_loc = { "environment", 0, 0, 0 };
+
+/* ---- the variables ------------------------------------------------- */
+
+struct var {
+	char *name;
+	const char *value;       /* borrowed: an env file entry or environ */
+	struct srcloc loc;       /* the name, or "environment" */
+	struct srcloc value_loc;
+	int verbatim;            /* offsets in value are column offsets */
+	int secret;              /* value holds something like an API key */
+};
+
+struct varset {
+	struct var *v;
+	size_t n, alloc;
+};
+
+static struct var *var_find(const struct varset *vs, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < vs->n; i++)
+		if (!strcmp(vs->v[i].name, name))
+			return &vs->v[i];
+	return NULL;
+}
+
+static struct var *var_set(struct varset *vs, const char *name, size_t len)
+{
+	struct var *v;
+	char *n = xmemdupz(name, len);
+
+	if ((v = var_find(vs, n))) {
+		free(n);
+		return v;
+	}
+	ALLOC_GROW(vs->v, vs->n, vs->alloc);
+	v = &vs->v[vs->n++];
+	memset(v, 0, sizeof(*v));
+	v->name = n;
+	return v;
+}
+
+static void varset_release(struct varset *vs)
+{
+	size_t i;
+
+	for (i = 0; i < vs->n; i++)
+		free(vs->v[i].name);
+	free(vs->v);
+}
+
+static int starts_with_ci(const char *s, const char *prefix)
+{
+	return !strncasecmp(s, prefix, strlen(prefix));
+}
+
+/* Only OPENAI_* names take part in the rules (any case: typos count). */
+static int relevant(const char *name)
+{
+	return starts_with_ci(name, "OPENAI_");
+}
+
+static int is_key_char(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+int envcheck_looks_like_key(const char *s)
+{
+	const char *p;
+	size_t n;
+
+	for (p = strstr(s, "sk-"); p; p = strstr(p + 1, "sk-")) {
+		if (p > s && is_key_char((unsigned char)p[-1]))
+			continue;
+		for (n = 0; is_key_char((unsigned char)p[3 + n]); n++)
+			;
+		if (n >= KEY_MIN_BODY)
+			return 1;
+	}
+	return 0;
+}
+
+/* Env file entries in order: the last definition of a name wins. */
+static void add_file_vars(struct varset *vs, const struct dotenv *env)
+{
+	size_t i;
+
+	for (i = 0; i < env->n; i++) {
+		const struct dotenv_entry *e = &env->v[i];
+		struct var *v;
+
+		if (!relevant(e->name))
+			continue;
+		v = var_set(vs, e->name, strlen(e->name));
+		v->value = e->value;
+		v->loc = e->loc;
+		v->value_loc = e->value_loc;
+		v->verbatim = e->verbatim;
+	}
+}
+
+static void add_process_vars(struct varset *vs, char *const *envp, struct findings *f)
+{
+	struct strbuf ptr = STRBUF_INIT;
+
+	for (; *envp; envp++) {
+		const char *eq = strchr(*envp, '=');
+		struct var *v;
+
+		if (!eq || !relevant(*envp))
+			continue;
+		v = var_set(vs, *envp, (size_t)(eq - *envp));
+		if (v->loc.file) {
+			strbuf_reset(&ptr);
+			jv_pointer_add(&ptr, v->name);
+			findings_add(f, &r_shadowed, &v->loc, NULL, ptr.buf, NULL, NULL,
+				     "'%s' is also set in the process environment, which "
+				     "wins: this line has no effect", v->name);
+		}
+		v->value = eq + 1;
+		v->loc = env_loc;
+		v->value_loc = env_loc;
+		v->verbatim = 0;
+	}
+	strbuf_release(&ptr);
+}
+
+/* ---- helpers for findings ------------------------------------------ */
+
+/* Number of UTF-8 characters (bytes that do not continue a sequence). */
+static size_t utf8_chars(const char *s, size_t len)
+{
+	size_t n = 0, i;
+
+	for (i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return n;
+}
+
+/* The location of value[off, off+len): exact when the value is verbatim. */
+static struct srcloc value_at(const struct var *v, size_t off, size_t len)
+{
+	struct srcloc loc = v->value_loc;
+
+	if (v->verbatim && loc.line) {
+		loc.col += (unsigned)utf8_chars(v->value, off);
+		loc.len = (unsigned)len;
+	}
+	return loc;
+}
+
+static char *pointer_of(const char *name, const char *key, size_t klen)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *k;
+
+	jv_pointer_add(&sb, name);
+	if (key) {
+		k = xmemdupz(key, klen);
+		jv_pointer_add(&sb, k);
+		free(k);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/* Add a finding about variable v (pointer "/NAME"). */
+TS_PRINTF(5, 6)
+static void var_finding(struct findings *f, const struct rule *r, const struct var *v,
+			const struct srcloc *loc, const char *fmt, ...)
+{
+	struct strbuf msg = STRBUF_INIT;
+	char *ptr = pointer_of(v->name, NULL, 0);
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	findings_add(f, r, loc ? loc : &v->loc, NULL, ptr, NULL, NULL, "%s", msg.buf);
+	strbuf_release(&msg);
+	free(ptr);
+}
+
+/* ---- names --------------------------------------------------------- */
+
+/* Levenshtein distance ignoring case; names are short. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, *row, prev, cur, best;
+
+	row = xcalloc(lb + 1, sizeof(*row));
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			cur = row[j];
+			best = prev + (toupper((unsigned char)a[i - 1]) != toupper((unsigned char)b[j - 1]));
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = cur;
+		}
+	}
+	best = row[lb];
+	free(row);
+	return best;
+}
+
+static const char *closest_name(const char *name, size_t *dist)
+{
+	const char *best = NULL;
+	size_t i, d;
+
+	*dist = SIZE_MAX;
+	for (i = 0; i < ARRAY_SIZE(known_names); i++)
+		if ((d = edit_distance(name, known_names[i])) < *dist) {
+			*dist = d;
+			best = known_names[i];
+		}
+	return best;
+}
+
+/*
+ * Unknown names in the two families are reported; another OPENAI_* name
+ * (OPENAI_API_KEY, OPENAI_BASE_URL, ...) only when it is a near miss of a
+ * known one (OPENAI_REQUESTS_TAGS).
+ */
+static void check_name(const struct var *v, struct findings *f)
+{
+	size_t i, dist;
+	const char *near;
+	int family = starts_with_ci(v->name, "OPENAI_DEBUG_") ||
+		     starts_with_ci(v->name, "OPENAI_REQUEST_");
+
+	for (i = 0; i < ARRAY_SIZE(known_names); i++)
+		if (!strcmp(v->name, known_names[i]))
+			return;
+	near = closest_name(v->name, &dist);
+	if (!family && dist > 2)
+		return;
+	if (dist == 0)
+		var_finding(f, &r_unknown, v, NULL, "unknown variable '%s': did you mean "
+			    "'%s'? (names are case-sensitive)", v->name, near);
+	else if (dist <= 1 + strlen(near) / 8)
+		var_finding(f, &r_unknown, v, NULL, "unknown variable '%s': did you mean "
+			    "'%s'?", v->name, near);
+	else
+		var_finding(f, &r_unknown, v, NULL, "unknown variable '%s' (known: "
+			    V_LOGGING ", " V_DETAILS ", " V_TAGS ", " V_QUOTA ")", v->name);
+}
+
+/* In env files only: the process environment is where a key belongs. */
+static void check_api_keys(const struct dotenv *env, struct findings *f)
+{
+	size_t i;
+
+	for (i = 0; i < env->n; i++) {
+		const struct dotenv_entry *e = &env->v[i];
+		char *ptr;
+
+		if (!(!strcmp(e->name, "OPENAI_API_KEY") && *e->value) &&
+		    !envcheck_looks_like_key(e->value))
+			continue;
+		ptr = pointer_of(e->name, NULL, 0);
+		findings_add(f, &r_api_key, &e->loc, NULL, ptr, NULL, NULL,
+			     "'%s' holds an API key written into an env file (value not shown)",
+			     e->name);
+		free(ptr);
+	}
+}
+
+/* ---- booleans ------------------------------------------------------ */
+
+int envcheck_parse_bool(const char *s)
+{
+	static const char *const yes[] = { "true", "1", "yes", "on" };
+	static const char *const no[] = { "false", "0", "no", "off" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (!strcasecmp(s, yes[i]))
+			return 1;
+		if (!strcasecmp(s, no[i]))
+			return 0;
+	}
+	return -1;
+}
+
+/* 1, 0 (also when unset), or -1 when invalid (reported). */
+static int check_bool(const struct varset *vs, const char *name, struct findings *f)
+{
+	const struct var *v = var_find(vs, name);
+	int b;
+
+	if (!v)
+		return 0;
+	if ((b = envcheck_parse_bool(v->value)) >= 0)
+		return b;
+	if (v->secret)
+		var_finding(f, &r_bool, v, &v->value_loc, "%s is not a boolean (value not "
+			    "shown: it looks like an API key)", name);
+	else
+		var_finding(f, &r_bool, v, &v->value_loc, "%s='%s' is not a boolean "
+			    "(true/false, 1/0, yes/no, on/off)", name, v->value);
+	return -1;
+}
+
+static int check_bools(const struct varset *vs, struct findings *f)
+{
+	int logging = check_bool(vs, V_LOGGING, f);
+	int details = check_bool(vs, V_DETAILS, f);
+	const struct var *v = var_find(vs, V_DETAILS);
+
+	if (details == 1 && logging == 0)
+		var_finding(f, &r_details, v, NULL, "%s is on but %s is %s", V_DETAILS,
+			    V_LOGGING, var_find(vs, V_LOGGING) ? "off" : "not set");
+	return logging;
+}
+
+/* ---- placeholders -------------------------------------------------- */
+
+/*
+ * The first "<...>" or "${...}" in s[0, len): 1 with its offset and
+ * length, else 0.  An unclosed "${" counts too.
+ */
+static int find_placeholder(const char *s, size_t len, size_t *off, size_t *plen)
+{
+	size_t i, j;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '$' && i + 1 < len && s[i + 1] == '{') {
+			for (j = i + 2; j < len && s[j] != '}'; j++)
+				;
+			*off = i;
+			*plen = (j < len ? j + 1 : len) - i;
+			return 1;
+		}
+		if (s[i] == '<') {
+			for (j = i + 1; j < len && s[j] != '>' && s[j] != '<'; j++)
+				;
+			if (j < len && s[j] == '>' && j > i + 1) {
+				*off = i;
+				*plen = j + 1 - i;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* ---- OPENAI_REQUEST_TAGS ------------------------------------------- */
+
+struct tag {
+	const char *key, *val;
+	size_t klen, vlen;
+	size_t off;      /* the pair's offset in the value */
+	size_t pair;     /* its number, from 1 */
+};
+
+/* printf arguments for "%.*s" that hide the text of a secret value. */
+#define SHOW(tc, s, len) \
+	(tc)->v->secret ? 8 : (int)(len), (tc)->v->secret ? "(hidden)" : (s)
+
+struct tagcheck {
+	const struct var *v;
+	struct findings *f;
+	struct tag *tags;
+	size_t n, alloc;
+};
+
+TS_PRINTF(5, 6)
+static void tag_finding(struct tagcheck *tc, const struct rule *r, size_t off, size_t len,
+			const char *fmt, ...)
+{
+	struct srcloc loc = value_at(tc->v, off, len);
+	struct strbuf msg = STRBUF_INIT;
+	char *ptr = pointer_of(tc->v->name, NULL, 0);
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	findings_add(tc->f, r, &loc, NULL, ptr, NULL, NULL, "%s", msg.buf);
+	strbuf_release(&msg);
+	free(ptr);
+}
+
+/* A finding about one tag: its pointer names the key. */
+TS_PRINTF(6, 7)
+static void key_finding(struct tagcheck *tc, const struct rule *r, const struct tag *t,
+			size_t off, size_t len, const char *fmt, ...)
+{
+	struct srcloc loc = value_at(tc->v, off, len);
+	struct strbuf msg = STRBUF_INIT;
+	char *ptr = pointer_of(tc->v->name, t->key, t->klen);
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	findings_add(tc->f, r, &loc, NULL, ptr, NULL, NULL, "%s", msg.buf);
+	strbuf_release(&msg);
+	free(ptr);
+}
+
+static int has_edge_space(const char *s, size_t len)
+{
+	return len && (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t');
+}
+
+/* One "key:value" at s[0, len) (offset off); kept when well-formed. */
+static void parse_pair(struct tagcheck *tc, const char *s, size_t len, size_t off,
+		       size_t pair)
+{
+	const char *colon = memchr(s, ':', len);
+	struct tag t;
+
+	if (!len) {
+		tag_finding(tc, &r_tags_syntax, off, 1, "pair %zu is empty (two commas in a "
+			    "row, or a comma at an end)", pair);
+		return;
+	}
+	if (!colon) {
+		tag_finding(tc, &r_tags_syntax, off, len, "pair %zu, '%.*s', is not key:value",
+			    pair, SHOW(tc, s, len));
+		return;
+	}
+	t.key = s;
+	t.klen = (size_t)(colon - s);
+	t.val = colon + 1;
+	t.vlen = len - t.klen - 1;
+	t.off = off;
+	t.pair = pair;
+	if (!t.klen || !t.vlen) {
+		tag_finding(tc, &r_tags_syntax, off, len, "pair %zu, '%.*s', has an empty %s",
+			    pair, SHOW(tc, s, len), t.klen ? "value" : "key");
+		return;
+	}
+	if (has_edge_space(t.key, t.klen) || has_edge_space(t.val, t.vlen)) {
+		tag_finding(tc, &r_tags_syntax, off, len, "pair %zu, '%.*s', has spaces around "
+			    "its key or value that would become part of the tag", pair,
+			    SHOW(tc, s, len));
+		return;
+	}
+	ALLOC_GROW(tc->tags, tc->n, tc->alloc);
+	tc->tags[tc->n++] = t;
+}
+
+static void split_tags(struct tagcheck *tc)
+{
+	const char *s = tc->v->value, *p = s;
+	size_t pair = 1;
+
+	for (;; pair++) {
+		size_t len = strcspn(p, ",");
+
+		parse_pair(tc, p, len, (size_t)(p - s), pair);
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
+}
+
+static const struct tag *tag_find(const struct tagcheck *tc, const char *key, size_t upto)
+{
+	size_t i, klen = strlen(key);
+
+	for (i = 0; i < upto && i < tc->n; i++)
+		if (tc->tags[i].klen == klen && !memcmp(tc->tags[i].key, key, klen))
+			return &tc->tags[i];
+	return NULL;
+}
+
+static void check_limits(struct tagcheck *tc)
+{
+	size_t i, n;
+
+	if (tc->n > TAGS_MAX_PAIRS)
+		tag_finding(tc, &r_tags_limit, tc->tags[TAGS_MAX_PAIRS].off, 0,
+			    "%s has %zu pairs; OpenAI metadata allows at most %d", V_TAGS,
+			    tc->n, TAGS_MAX_PAIRS);
+	for (i = 0; i < tc->n; i++) {
+		const struct tag *t = &tc->tags[i];
+
+		if ((n = utf8_chars(t->key, t->klen)) > TAG_KEY_MAX)
+			key_finding(tc, &r_tags_limit, t, t->off, t->klen, "the key of pair %zu "
+				    "has %zu characters; OpenAI allows at most %d", t->pair, n,
+				    TAG_KEY_MAX);
+		if ((n = utf8_chars(t->val, t->vlen)) > TAG_VALUE_MAX)
+			key_finding(tc, &r_tags_limit, t, t->off + t->klen + 1, t->vlen,
+				    "the value of tag '%.*s' has %zu characters; OpenAI allows "
+				    "at most %d", SHOW(tc, t->key, t->klen), n, TAG_VALUE_MAX);
+	}
+}
+
+static void check_duplicates(struct tagcheck *tc)
+{
+	size_t i, j;
+
+	for (i = 1; i < tc->n; i++)
+		for (j = 0; j < i; j++) {
+			const struct tag *a = &tc->tags[j], *b = &tc->tags[i];
+
+			if (a->klen != b->klen || memcmp(a->key, b->key, a->klen))
+				continue;
+			key_finding(tc, &r_tags_dup, b, b->off, b->klen, "duplicate key '%.*s' "
+				    "in pair %zu (first in pair %zu)", SHOW(tc, b->key, b->klen),
+				    b->pair, a->pair);
+			break;
+		}
+}
+
+/* 1 if the tag holds a placeholder (reported). */
+static int tag_placeholder(struct tagcheck *tc, const struct tag *t)
+{
+	size_t off, len;
+
+	if (find_placeholder(t->key, t->klen, &off, &len))
+		off += t->off;
+	else if (find_placeholder(t->val, t->vlen, &off, &len))
+		off += t->off + t->klen + 1;
+	else
+		return 0;
+	key_finding(tc, &r_tags_placeholder, t, off, len, "tag '%.*s' holds the "
+		    "unresolved placeholder '%.*s'", SHOW(tc, t->key, t->klen),
+		    SHOW(tc, tc->v->value + off, len));
+	return 1;
+}
+
+static void check_values(struct tagcheck *tc, const char *environment)
+{
+	size_t i;
+
+	for (i = 0; i < tc->n; i++) {
+		const struct tag *t = &tc->tags[i];
+
+		if (tag_placeholder(tc, t) || !environment || t->klen != 3 ||
+		    memcmp(t->key, "env", 3) || tag_find(tc, "env", tc->n) != t)
+			continue;
+		if (strlen(environment) != t->vlen || memcmp(t->val, environment, t->vlen))
+			key_finding(tc, &r_tags_env, t, t->off + 4, t->vlen, "tag env is "
+				    "'%.*s' but --environment is '%s'",
+				    SHOW(tc, t->val, t->vlen), environment);
+	}
+}
+
+static void check_required(struct tagcheck *tc, const struct strlist *required)
+{
+	size_t i;
+	struct tag t = { NULL, NULL, 0, 0, 0, 0 };
+
+	for (i = 0; i < required->n; i++) {
+		if (tag_find(tc, required->v[i], tc->n))
+			continue;
+		t.key = required->v[i];
+		t.klen = strlen(t.key);
+		key_finding(tc, &r_tags_missing, &t, 0, 0, "%s lacks the required key "
+			    "'%s' (debug.required_tags)", V_TAGS, required->v[i]);
+	}
+}
+
+static void check_tags(const struct varset *vs, const struct ts_config *cfg,
+		       const char *environment, int logging, struct findings *f)
+{
+	struct tagcheck tc = { var_find(vs, V_TAGS), f, NULL, 0, 0 };
+	char *ptr;
+
+	if (!tc.v) {
+		const struct var *lv = var_find(vs, V_LOGGING);
+
+		if (logging != 1 || !cfg->required_tags.n)
+			return;
+		ptr = pointer_of(V_TAGS, NULL, 0);
+		findings_add(f, &r_tags_missing, &lv->loc, NULL, ptr, NULL, NULL,
+			     "%s is on but %s is not set: events carry none of the "
+			     "required keys", V_LOGGING, V_TAGS);
+		free(ptr);
+		return;
+	}
+	split_tags(&tc);
+	check_limits(&tc);
+	check_duplicates(&tc);
+	check_values(&tc, environment);
+	check_required(&tc, &cfg->required_tags);
+	free(tc.tags);
+}
+
+/* ---- OPENAI_REQUEST_QUOTA_TAG -------------------------------------- */
+
+static int quota_char_ok(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || strchr("._:-", c);
+}
+
+static void check_quota(const struct varset *vs, struct findings *f)
+{
+	const struct var *v = var_find(vs, V_QUOTA);
+	size_t off, len, n;
+	struct srcloc loc;
+
+	if (!v)
+		return;
+	if (find_placeholder(v->value, strlen(v->value), &off, &len)) {
+		loc = value_at(v, off, len);
+		var_finding(f, &r_quota_placeholder, v, &loc, "%s holds the unresolved "
+			    "placeholder '%.*s'", V_QUOTA, v->secret ? 8 : (int)len,
+			    v->secret ? "(hidden)" : v->value + off);
+		return;
+	}
+	if (!*v->value || (n = utf8_chars(v->value, strlen(v->value))) > QUOTA_TAG_MAX) {
+		var_finding(f, &r_quota_charset, v, &v->value_loc, "%s is %s (1 to %d "
+			    "characters)", V_QUOTA, *v->value ? "too long" : "empty",
+			    QUOTA_TAG_MAX);
+		return;
+	}
+	for (off = 0; v->value[off] && quota_char_ok((unsigned char)v->value[off]); off++)
+		;
+	if (!v->value[off])
+		return;
+	loc = value_at(v, off, 1);
+	if ((unsigned char)v->value[off] > ' ' && (unsigned char)v->value[off] < 0x7f)
+		var_finding(f, &r_quota_charset, v, &loc, "%s: character '%c' is not "
+			    "allowed (letters, digits, '.', '_', ':', '-')", V_QUOTA,
+			    v->value[off]);
+	else
+		var_finding(f, &r_quota_charset, v, &loc, "%s: byte 0x%02X is not allowed "
+			    "(letters, digits, '.', '_', ':', '-')", V_QUOTA,
+			    (unsigned char)v->value[off]);
+}
+
+/* ---- toolsync.yaml ------------------------------------------------- */
+
+/* At the debug: key when there is one (debug_loc is where its value starts). */
+static void check_retention(const struct ts_config *cfg, struct findings *f)
+{
+	const struct jv_member *m = cfg->doc && cfg->doc->kind == JV_OBJECT ?
+				    jv_member(cfg->doc, "debug") : NULL;
+
+	if (cfg->retention_days >= 0)
+		return;
+	findings_add(f, &r_retention, m ? &m->loc : &cfg->debug_loc, NULL, "/debug/retention_days",
+		     NULL, NULL, "debug.retention_days is not set: openai_debug_events "
+		     "rows are kept forever (infinite retention)");
+}
+
+/* ---- the whole run ------------------------------------------------- */
+
+static int load_files(const struct strlist *files, struct dotenv *env, struct diag *d)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; files && i < files->n; i++)
+		if (dotenv_load(env, files->v[i], d))
+			ret = -1;
+	return ret;
+}
+
+static void check_vars(const struct ts_config *cfg, const struct envcheck_opts *o,
+		       const struct varset *vs, struct findings *f)
+{
+	size_t i;
+	int logging;
+
+	for (i = 0; i < vs->n; i++)
+		check_name(&vs->v[i], f);
+	logging = check_bools(vs, f);
+	check_tags(vs, cfg, o->environment, logging, f);
+	check_quota(vs, f);
+}
+
+int envcheck_run(const struct ts_config *cfg, const struct envcheck_opts *o,
+		 struct findings *f, struct diag *d)
+{
+	struct dotenv env = { NULL, 0, 0 };
+	struct varset vs = { NULL, 0, 0 };
+	size_t i;
+	int ret = -1;
+
+	if (load_files(o->env_files, &env, d))
+		goto cleanup;
+	check_api_keys(&env, f);
+	add_file_vars(&vs, &env);
+	add_process_vars(&vs, o->envp ? o->envp : environ, f);
+	for (i = 0; i < vs.n; i++)
+		vs.v[i].secret = envcheck_looks_like_key(vs.v[i].value);
+	check_vars(cfg, o, &vs, f);
+	check_retention(cfg, f);
+	if (o->db && envcheck_db(cfg, o->db, f, d))
+		goto cleanup;
+	ret = 0;
+cleanup:
+	varset_release(&vs);
+	dotenv_release(&env);
+	return ret;
+}
+
+/* ---- --db: the openai_debug_events table --------------------------- */
+
+/*
+ * Every statement is a constant; the only inputs (the table name, a
+ * column name, the retention, the required keys) travel as parameters.
+ */
+#define Q_EXISTS "SELECT to_regclass($1) IS NOT NULL"
+#define Q_COLUMNS \
+	"SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)" \
+	"  FROM pg_catalog.pg_attribute a" \
+	" WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped"
+#define Q_INDEX \
+	"SELECT count(*) FROM pg_catalog.pg_index i" \
+	"  JOIN pg_catalog.pg_attribute a" \
+	"    ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]" \
+	" WHERE i.indrelid = to_regclass($1) AND a.attname = $2"
+#define Q_RLS \
+	"SELECT c.relrowsecurity" \
+	"   AND (c.relforcerowsecurity OR NOT pg_catalog.pg_has_role(c.relowner, 'USAGE'))" \
+	"   AND NOT r.rolbypassrls AND NOT r.rolsuper" \
+	"  FROM pg_catalog.pg_class c, pg_catalog.pg_roles r" \
+	" WHERE c.oid = to_regclass($1) AND r.rolname = current_user"
+#define Q_OLD \
+	"SELECT count(*) FROM " ENVCHECK_TABLE \
+	" WHERE created_at < now() - make_interval(days => $1::integer)"
+#define Q_UNTAGGED \
+	"SELECT count(*) FROM " ENVCHECK_TABLE \
+	" WHERE tags IS NULL OR jsonb_typeof(tags) <> 'object'" \
+	"    OR NOT tags ?& ARRAY(SELECT jsonb_array_elements_text($1::jsonb))"
+
+static const struct srcloc table_loc = { "table " ENVCHECK_TABLE, 0, 0, 0 };
+
+/* The columns the logger writes, and the types that hold what it writes. */
+static const struct {
+	const char *name;
+	const char *types[3];   /* format_type() spellings; NULL-terminated */
+} expected_columns[] = {
+	{ "request_id", { "text", "character varying", NULL } },
+	{ "endpoint", { "text", "character varying", NULL } },
+	{ "model", { "text", "character varying", NULL } },
+	{ "status", { "integer", "smallint", "bigint" } },
+	{ "tags", { "jsonb", NULL } },
+	{ "quota_tag", { "text", "character varying", NULL } },
+	{ "latency_ms", { "integer", "bigint", NULL } },
+	{ "details", { "jsonb", "json", NULL } },
+	{ "created_at", { "timestamp with time zone", NULL } },
+};
+
+/* Bit i of struct dbcheck's ok: expected_columns[i] exists with a good type. */
+#define COL_OK(db, name) ((db)->ok & (1u << column_index(name)))
+
+struct dbcheck {
+	PGconn *conn;
+	struct findings *f;
+	struct diag *d;
+	unsigned ok;
+};
+
+static size_t column_index(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(expected_columns); i++)
+		if (!strcmp(expected_columns[i].name, name))
+			return i;
+	BUG("unknown column '%s'", name);
+}
+
+/* Run a statement; NULL after reporting the server's message. */
+static PGresult *db_query(struct dbcheck *db, const char *sql, int n,
+			  const char *const *params)
+{
+	PGresult *res = PQexecParams(db->conn, sql, n, NULL, params, NULL, NULL, 0);
+	struct strbuf msg = STRBUF_INIT;
+
+	if (res && PQresultStatus(res) == PGRES_TUPLES_OK)
+		return res;
+	if (res && PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY))
+		strbuf_addstr(&msg, PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+	else
+		strbuf_addstr(&msg, res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn));
+	strbuf_rtrim(&msg);
+	diag_fail(db->d, "cannot audit '%s': %s", ENVCHECK_TABLE, msg.buf);
+	strbuf_release(&msg);
+	PQclear(res);
+	return NULL;
+}
+
+/* A one-value query; the value (owned by the caller), or NULL after reporting. */
+static char *db_value(struct dbcheck *db, const char *sql, int n, const char *const *params)
+{
+	PGresult *res = db_query(db, sql, n, params);
+	char *v;
+
+	if (!res)
+		return NULL;
+	v = xstrdup(PQntuples(res) == 1 && !PQgetisnull(res, 0, 0) ? PQgetvalue(res, 0, 0) : "");
+	PQclear(res);
+	return v;
+}
+
+static int type_ok(const char *type, const char *const *types)
+{
+	size_t i, len;
+
+	for (i = 0; i < 3 && types[i]; i++) {
+		len = strlen(types[i]);
+		if (!strncmp(type, types[i], len) && (!type[len] || type[len] == '('))
+			return 1;
+	}
+	return 0;
+}
+
+static void column_finding(struct dbcheck *db, size_t i, const char *type)
+{
+	char *ptr = xstrfmt("/columns/%s", expected_columns[i].name);
+	const char *const *t = expected_columns[i].types;
+
+	if (!type)
+		findings_add(db->f, &r_db_column, &table_loc, NULL, ptr, NULL, NULL,
+			     "column '%s' is missing (expected %s)", expected_columns[i].name, t[0]);
+	else
+		findings_add(db->f, &r_db_type, &table_loc, NULL, ptr, NULL, NULL,
+			     "column '%s' is %s (expected %s%s%s)", expected_columns[i].name,
+			     type, t[0], t[1] ? " or " : "", t[1] ? t[1] : "");
+	free(ptr);
+}
+
+static int check_columns(struct dbcheck *db)
+{
+	const char *params[] = { ENVCHECK_TABLE };
+	PGresult *res = db_query(db, Q_COLUMNS, 1, params);
+	size_t i;
+	int row;
+
+	if (!res)
+		return -1;
+	for (i = 0; i < ARRAY_SIZE(expected_columns); i++) {
+		const char *type = NULL;
+
+		for (row = 0; row < PQntuples(res); row++)
+			if (!strcmp(PQgetvalue(res, row, 0), expected_columns[i].name))
+				type = PQgetvalue(res, row, 1);
+		if (type && type_ok(type, expected_columns[i].types))
+			db->ok |= 1u << i;
+		else
+			column_finding(db, i, type);
+	}
+	PQclear(res);
+	return 0;
+}
+
+static int check_index(struct dbcheck *db)
+{
+	const char *params[] = { ENVCHECK_TABLE, "created_at" };
+	char *n = db_value(db, Q_INDEX, 2, params);
+
+	if (!n)
+		return -1;
+	if (!strcmp(n, "0") && COL_OK(db, "created_at"))
+		findings_add(db->f, &r_db_index, &table_loc, NULL, "/columns/created_at", NULL,
+			     NULL, "no index on created_at: retention deletes and "
+			     "dashboards scan the whole table");
+	free(n);
+	return 0;
+}
+
+/* Rows RLS hides are missing from every count below: say so. */
+static int check_rls(struct dbcheck *db)
+{
+	const char *params[] = { ENVCHECK_TABLE };
+	char *hidden = db_value(db, Q_RLS, 1, params);
+
+	if (!hidden)
+		return -1;
+	if (!strcmp(hidden, "t"))
+		findings_add(db->f, &r_db_rls, &table_loc, NULL, NULL, NULL, NULL,
+			     "row level security is on and this role does not bypass it: "
+			     "the row counts may miss rows");
+	free(hidden);
+	return 0;
+}
+
+static int check_old_rows(struct dbcheck *db, long days)
+{
+	char arg[32];
+	const char *params[] = { arg };
+	char *n;
+
+	if (days < 0 || !COL_OK(db, "created_at"))
+		return 0;
+	snprintf(arg, sizeof(arg), "%ld", days);
+	if (!(n = db_value(db, Q_OLD, 1, params)))
+		return -1;
+	if (strcmp(n, "0"))
+		findings_add(db->f, &r_db_retention, &table_loc, NULL, "/columns/created_at",
+			     NULL, NULL, "%s rows are older than debug.retention_days (%ld "
+			     "days); run SELECT public.openai_debug_events_purge(%ld)",
+			     n, days, days);
+	free(n);
+	return 0;
+}
+
+/* The required keys as a JSON array: a parameter, never SQL text. */
+static char *keys_json(const struct strlist *keys)
+{
+	struct jv *arr = jv_array();
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < keys->n; i++)
+		jv_append(arr, jv_string(keys->v[i]));
+	json_write(&sb, arr, JSON_COMPACT);
+	jv_free(arr);
+	return strbuf_detach(&sb, NULL);
+}
+
+static void list_keys(struct strbuf *out, const struct strlist *keys)
+{
+	size_t i;
+
+	for (i = 0; i < keys->n; i++)
+		strbuf_addf(out, "%s%s", i ? ", " : "", keys->v[i]);
+}
+
+static int check_untagged(struct dbcheck *db, const struct strlist *keys)
+{
+	char *json, *n;
+	const char *params[1];
+	struct strbuf list = STRBUF_INIT;
+
+	if (!keys->n || !COL_OK(db, "tags"))
+		return 0;
+	params[0] = json = keys_json(keys);
+	n = db_value(db, Q_UNTAGGED, 1, params);
+	free(json);
+	if (!n)
+		return -1;
+	list_keys(&list, keys);
+	if (strcmp(n, "0"))
+		findings_add(db->f, &r_db_tags, &table_loc, NULL, "/columns/tags", NULL, NULL,
+			     "%s rows lack a required tag (%s)", n, list.buf);
+	strbuf_release(&list);
+	free(n);
+	return 0;
+}
+
+static int audit_table(struct dbcheck *db, const struct ts_config *cfg)
+{
+	const char *params[] = { ENVCHECK_TABLE };
+	char *exists = db_value(db, Q_EXISTS, 1, params);
+	int ret;
+
+	if (!exists)
+		return -1;
+	if (strcmp(exists, "t")) {
+		free(exists);
+		findings_add(db->f, &r_db_table, &table_loc, NULL, NULL, NULL, NULL,
+			     "table %s does not exist", ENVCHECK_TABLE);
+		return 0;
+	}
+	free(exists);
+	ret = check_columns(db) || check_index(db) || check_rls(db) ||
+	      check_old_rows(db, cfg->retention_days) ||
+	      check_untagged(db, &cfg->required_tags);
+	return ret ? -1 : 0;
+}
+
+int envcheck_db(const struct ts_config *cfg, const char *conninfo,
+		struct findings *f, struct diag *d)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct dbcheck db = { NULL, f, d, 0 };
+	int ret;
+
+	db.conn = pgconn_open(conninfo, &err);
+	if (!db.conn) {
+		diag_fail(d, "--db: %s", err.buf);
+		strbuf_release(&err);
+		return -1;
+	}
+	ret = audit_table(&db, cfg);
+	PQfinish(db.conn);
+	return ret;
+}
