@@ -8,16 +8,21 @@
 
 #include "toolsync/cmd.h"
 #include "toolsync/envcheck.h"
+#include "toolsync/reportcmd.h"
+
+static const struct rule *const stale_rules[] = { &accept_stale_rule, NULL };
+static const struct rule *const *const check_scope[] = { envcheck_rules, stale_rules, NULL };
 
 struct check_cmd {
-	const char *config_path, *format, *fail_on, *output;
+	const char *config_path;
 	struct envcheck_opts eo;
 	struct strlist env_files;
+	struct report_cmd rc;
 };
 
 static int parse_options(struct check_cmd *o, int argc, char **argv)
 {
-	enum { O_ENV_FILE = 256, O_ENVIRONMENT, O_DB, O_FORMAT, O_FAIL_ON, O_OUTPUT };
+	enum { O_ENV_FILE = 256, O_ENVIRONMENT, O_DB, O_FORMAT, O_FAIL_ON, O_OUTPUT, O_ACCEPT };
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "env-file", required_argument, NULL, O_ENV_FILE },
@@ -26,6 +31,7 @@ static int parse_options(struct check_cmd *o, int argc, char **argv)
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "fail-on", required_argument, NULL, O_FAIL_ON },
 		{ "output", required_argument, NULL, O_OUTPUT },
+		{ "accept", required_argument, NULL, O_ACCEPT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -39,9 +45,10 @@ static int parse_options(struct check_cmd *o, int argc, char **argv)
 		case O_ENV_FILE: strlist_add(&o->env_files, optarg); break;
 		case O_ENVIRONMENT: o->eo.environment = optarg; break;
 		case O_DB: o->eo.db = optarg; break;
-		case O_FORMAT: o->format = optarg; break;
-		case O_FAIL_ON: o->fail_on = optarg; break;
-		case O_OUTPUT: o->output = optarg; break;
+		case O_FORMAT: o->rc.format = optarg; break;
+		case O_FAIL_ON: o->rc.fail_on = optarg; break;
+		case O_OUTPUT: o->rc.output = optarg; break;
+		case O_ACCEPT: o->rc.accept = optarg; break;
 		case 'h': return 1;
 		case ':': return -usage_error("check-config", "option '%s' needs a value",
 					      argv[optind - 1]);
@@ -56,23 +63,7 @@ static int parse_options(struct check_cmd *o, int argc, char **argv)
 	return 0;
 }
 
-static int print_report(const struct check_cmd *o, struct findings *f,
-			enum report_format fmt, const struct fail_on *fo,
-			struct diag *d)
-{
-	struct report_meta meta = { "check-config", TOOLSYNC_VERSION, 0, fo, envcheck_rules };
-	struct strbuf out = STRBUF_INIT;
-	int ret;
-
-	meta.color = fmt == FMT_TEXT && (!o->output || !strcmp(o->output, "-")) &&
-		     report_want_color();
-	report_write(&out, f, fmt, &meta);
-	ret = report_emit(&out, o->output, d);
-	strbuf_release(&out);
-	return ret;
-}
-
-static int run(struct check_cmd *o, enum report_format fmt, const struct fail_on *fo)
+static int run(struct check_cmd *o)
 {
 	struct diag d = DIAG_INIT;
 	struct ts_config cfg;
@@ -83,12 +74,9 @@ static int run(struct check_cmd *o, enum report_format fmt, const struct fail_on
 			o->config_path != NULL, &d))
 		goto cleanup;
 	o->eo.env_files = &o->env_files;
-	if (envcheck_run(&cfg, &o->eo, &f, &d))
+	if (report_cmd_load_accept(&o->rc, &cfg, &d) || envcheck_run(&cfg, &o->eo, &f, &d))
 		goto cleanup;
-	findings_sort(&f);
-	if (print_report(o, &f, fmt, fo, &d))
-		goto cleanup;
-	rc = findings_fail(&f, fo) ? EXIT_FINDINGS : EXIT_OK;
+	rc = report_cmd_finish(&o->rc, &f, &d);
 cleanup:
 	findings_release(&f);
 	config_release(&cfg);
@@ -98,22 +86,15 @@ cleanup:
 int cmd_check_config(int argc, char **argv)
 {
 	struct check_cmd o;
-	struct strbuf err = STRBUF_INIT;
-	enum report_format fmt = FMT_TEXT;
-	struct fail_on fo;
 	int r;
 
 	memset(&o, 0, sizeof(o));
+	o.rc = (struct report_cmd)REPORT_CMD_INIT("check-config", check_scope);
 	if ((r = parse_options(&o, argc, argv)))
 		r = r > 0 ? cmd_help("check-config") : -r;
-	else if (o.format && report_format_parse(o.format, &fmt))
-		r = usage_error("check-config", "unknown format '%s' (expected text, "
-				"markdown, json, sarif or github)", o.format);
-	else if (fail_on_parse(o.fail_on ? o.fail_on : "error", &fo, &err))
-		r = usage_error("check-config", "%s", err.buf);
-	else
-		r = run(&o, fmt, &fo);
-	strbuf_release(&err);
+	else if (!(r = report_cmd_check(&o.rc)))
+		r = run(&o);
+	report_cmd_release(&o.rc);
 	strlist_release(&o.env_files);
 	return r;
 }

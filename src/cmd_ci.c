@@ -13,12 +13,13 @@
 
 #include "toolsync/cmd.h"
 #include "toolsync/diff.h"
+#include "toolsync/envcheck.h"
 #include "toolsync/reportcmd.h"
 #include "toolsync/verify.h"
 
 static const struct rule *const stale_rules[] = { &accept_stale_rule, NULL };
 static const struct rule *const *const ci_scope[] = {
-	diff_rules, verify_rules, stale_rules, NULL,
+	diff_rules, verify_rules, envcheck_rules, stale_rules, NULL,
 };
 
 struct ci_cmd {
@@ -98,11 +99,14 @@ static int verify_step(const struct ts_config *cfg, const char *dir, struct find
 static int steps(const struct ci_cmd *o, const struct ts_config *cfg,
 		 struct findings *f, struct diag *d)
 {
+	struct envcheck_opts eo = { &o->env_files, o->environment, NULL, NULL };
 	char *dir = config_path(cfg, cfg->out);
 	int ret;
 
 	ret = verify_step(cfg, dir, f, d);
 	if (diff_against(cfg, &o->copts, dir, cfg->out, DIFF_CHECK_BYTES, f, d))
+		ret = -1;
+	if (envcheck_run(cfg, &eo, f, d))
 		ret = -1;
 	free(dir);
 	return ret;

@@ -1,13 +1,14 @@
 /* reportcmd.c: --format, --fail-on, --output, the accept file, the report. */
 #include "toolsync/reportcmd.h"
 #include "toolsync/diff.h"
+#include "toolsync/envcheck.h"
 #include "toolsync/fsutil.h"
 #include "toolsync/verify.h"
 
 static const struct rule *const stale_rules[] = { &accept_stale_rule, NULL };
 
 const struct rule *const *const report_known_rules[] = {
-	diff_rules, verify_rules, stale_rules, NULL,
+	diff_rules, verify_rules, envcheck_rules, stale_rules, NULL,
 };
 
 int report_cmd_check(struct report_cmd *rc)

@@ -110,6 +110,29 @@ cc $SCENARIO --output "$T/no/such/dir/r.txt"
 expect_rc 2 "--output into a missing directory"
 expect_in "$T/err" "toolsync: error: "
 
+# ---- the accept file: shared with diff and ci ------------------------
+cat >.toolsync-accept.yaml <<'EOF'
+accept:
+  - rule: env-unknown-name
+    pointer: /OPENAI_REQUEST_TAG
+    reason: "set by the platform's sidecar; not ours to rename (OPS-42)"
+  - rule: tool-removed
+    tool: gdpr.export
+    reason: "a diff finding: out of check-config's scope, so never stale here"
+  - rule: tags-limit
+    reason: "matches nothing: stale"
+EOF
+cc $ENVS $SCENARIO --fail-on none
+expect_rc 0
+expect_in "$T/out" "accepted: set by the platform's sidecar; not ours to rename (OPS-42)"
+expect_in "$T/out" "accept-stale"
+expect_not_in "$T/out" "gdpr.export"
+printf 'accept:\n  - rule: no-such-rule\n    reason: x\n' >"$T/bad-accept.yaml"
+cc $ENVS $SCENARIO --accept "$T/bad-accept.yaml"
+expect_rc 2 "an accept file naming an unknown rule"
+expect_in "$T/err" "no-such-rule"
+rm .toolsync-accept.yaml
+
 # ---- good settings: no findings --------------------------------------
 printf 'debug: {required_tags: [service, env, workload], retention_days: 30}\n' >good.yaml
 cat >good.env <<'EOF'

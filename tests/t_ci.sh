@@ -71,6 +71,22 @@ run "$TOOLSYNC" ci --fail-on warning
 expect_rc 1
 cp "$T/toolsync.yaml" toolsync.yaml
 
+# The check-config step: env files and --environment reach it.
+printf 'OPENAI_DEBUG_LOGGING=maybe\n' >"$T/bad.env"
+run "$TOOLSYNC" ci --env-file "$T/bad.env"
+expect_rc 0 "the process environment wins over an env file"
+expect_in "$T/out" "note[config] env-shadowed"
+run env -u OPENAI_DEBUG_LOGGING "$TOOLSYNC" ci --env-file "$T/bad.env"
+expect_rc 1 "a bad boolean in an env file"
+expect_in "$T/out" "bad.env:1:22: error[config] debug-bool-invalid: "
+run "$TOOLSYNC" ci --environment prod
+expect_rc 1 "env: tag is not --environment"
+expect_in "$T/out" "tags-env-mismatch"
+printf 'OPENAI_DEBUG_LOGGING="never closed\n' >"$T/broken.env"
+run "$TOOLSYNC" ci --env-file "$T/broken.env"
+expect_rc 2 "a malformed env file"
+[ ! -s "$T/out" ] || fail "a report was printed for a malformed env file"
+
 # The diff scenario through ci: every format has a golden.
 cp -R "$S/change/." "$T/cat/"
 rm templates/gdpr.export.yaml
