@@ -8,8 +8,10 @@
  * staging directory is removed and the output is exactly as it was.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "toolsync/cmd.h"
@@ -27,6 +29,8 @@ struct build {
 	char *out;               /* output directory */
 	char *stage;             /* staging directory, NULL until made */
 	struct sign_key *key;
+	int lock_fd;             /* the out directory's parent, flock'ed; -1 */
+	int sig_kept;            /* no key, index unchanged: its old signature stays */
 	struct strlist staged;   /* paths (relative) waiting in stage */
 	struct index ix;
 	size_t written, unchanged, removed;
@@ -70,6 +74,8 @@ static int parse_options(struct build *b, int argc, char **argv)
 	return 0;
 }
 
+static int make_stage(struct build *b);
+
 /* Stage bytes as path unless the output already holds exactly them. */
 static int stage_bytes(struct build *b, const char *path, const struct strbuf *bytes)
 {
@@ -84,6 +90,12 @@ static int stage_bytes(struct build *b, const char *path, const struct strbuf *b
 		pthread_mutex_unlock(&b->lock);
 		return 0;
 	}
+	/* made on the first change only: a build that changes nothing writes nothing */
+	pthread_mutex_lock(&b->lock);
+	ret = b->stage ? 0 : make_stage(b);
+	pthread_mutex_unlock(&b->lock);
+	if (ret)
+		return -1;
 	staged = path_join(b->stage, path);
 	dir = path_dirname(staged);
 	if ((!path_is_dir(dir) && fs_mkdirs(dir, 0755, &err)) ||
@@ -156,16 +168,12 @@ static int move_staged(struct build *b)
 	return 0;
 }
 
-/* A file toolsync writes in tools/ or roles/. */
-static int is_output_name(const char *name)
-{
-	size_t n = strlen(name);
-
-	return (n > 5 && !strcmp(name + n - 5, ".json")) ||
-	       (n > 13 && !strcmp(name + n - 13, ".json.minisig"));
-}
-
-/* Remove outputs of earlier builds that this one did not produce. */
+/*
+ * Remove what this build did not produce from tools/ or roles/: outputs of
+ * earlier builds, and any other file (a .keep, an editor's backup), since
+ * verify refuses a file the index does not list.  Directories were refused
+ * before anything was written (check_out_dirs).
+ */
 static int remove_stale(struct build *b, const char *sub)
 {
 	char *dir = path_join(b->out, sub), **names;
@@ -179,7 +187,7 @@ static int remove_stale(struct build *b, const char *sub)
 	for (i = 0; i < n && !ret; i++) {
 		char *rel = xstrfmt("%s/%s", sub, names[i]), *path = path_join(dir, names[i]);
 
-		if (is_output_name(names[i]) && !index_find(&b->ix, rel)) {
+		if (!index_find(&b->ix, rel)) {
 			if (unlink(path)) {
 				diag_fail(&b->d, "cannot remove stale '%s': %s", path, strerror(errno));
 				ret = -1;
@@ -231,6 +239,8 @@ static int write_index(struct build *b)
 	if (ret >= 0 && b->key) {
 		signature_of(b, INDEX_FILE, &index, &sig);
 		ret = write_if_changed(b, INDEX_FILE ".minisig", &sig);
+	} else if (ret == 0 && path_exists(sig_path)) {
+		b->sig_kept = 1;
 	} else if (ret == 1 && path_exists(sig_path)) {
 		if (unlink(sig_path)) {
 			diag_fail(&b->d, "cannot remove '%s': %s", sig_path, strerror(errno));
@@ -286,15 +296,8 @@ static int commit(struct build *b)
 /* The staging directory: beside out/, so that rename() moves files into it. */
 static int make_stage(struct build *b)
 {
-	struct strbuf err = STRBUF_INIT;
 	char *parent = path_dirname(b->out), *tmpl;
 
-	if (fs_mkdirs(parent, 0755, &err)) {
-		diag_fail(&b->d, "%s", err.buf);
-		strbuf_release(&err);
-		free(parent);
-		return -1;
-	}
 	tmpl = path_join(parent, ".toolsync-stage-XXXXXX");
 	free(parent);
 	if (!mkdtemp(tmpl)) {
@@ -307,12 +310,77 @@ static int make_stage(struct build *b)
 	return 0;
 }
 
+/*
+ * One build at a time beside out/: two builds interleaving their renames
+ * would leave an index that lists files the other removed.  The lock is
+ * flock() on the parent directory, so it goes with the process however it
+ * ends (no stale lock file to clean up, unlike git's index.lock).
+ */
+static int lock_out(struct build *b)
+{
+	struct strbuf err = STRBUF_INIT;
+	char *parent = path_dirname(b->out);
+	int ret = -1;
+
+	if (fs_mkdirs(parent, 0755, &err))
+		diag_fail(&b->d, "%s", err.buf);
+	else if ((b->lock_fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		diag_fail(&b->d, "cannot open '%s': %s", parent, strerror(errno));
+	else if (flock(b->lock_fd, LOCK_EX | LOCK_NB))
+		diag_fail(&b->d, errno == EWOULDBLOCK ? "another toolsync build is writing "
+			  "beside '%s' (in '%s'): wait for it to finish" : "cannot lock '%s': %s",
+			  b->out, errno == EWOULDBLOCK ? parent : strerror(errno));
+	else
+		ret = 0;
+	strbuf_release(&err);
+	free(parent);
+	return ret;
+}
+
+/* tools/ and roles/ hold toolsync's files only: a directory there is refused. */
+static int check_out_dirs(struct build *b)
+{
+	static const char *const subs[] = { "tools", "roles" };
+	size_t i, j, n;
+	char **names;
+
+	for (i = 0; i < ARRAY_SIZE(subs); i++) {
+		char *dir = path_join(b->out, subs[i]);
+
+		if (!fs_list_dir(dir, &names, &n)) {
+			for (j = 0; j < n; j++) {
+				char *p = path_join(dir, names[j]);
+
+				if (path_is_dir(p))
+					diag_fail(&b->d, "'%s' is a directory: %s/ holds only the "
+						  "files toolsync writes; move it elsewhere", p, subs[i]);
+				free(p);
+			}
+			fs_free_list(names, n);
+		}
+		free(dir);
+	}
+	return b->d.errors ? -1 : 0;
+}
+
 static int load_key(struct build *b)
 {
 	struct strbuf err = STRBUF_INIT;
 
-	if (!b->key_path && !getenv("TOOLSYNC_SECRET_KEY"))
-		return 0;
+	const char *epoch = getenv("SOURCE_DATE_EPOCH");
+
+	if (!b->key_path && !getenv("TOOLSYNC_SECRET_KEY")) {
+		if (b->sign_each)
+			diag_fail(&b->d, "--sign-each needs a secret key: give --key FILE or "
+				  "set TOOLSYNC_SECRET_KEY");
+		return b->sign_each ? -1 : 0;
+	}
+	/* reproducible-builds.org: a malformed SOURCE_DATE_EPOCH is an error */
+	if (epoch && (!*epoch || strspn(epoch, "0123456789") != strlen(epoch) || strlen(epoch) > 19)) {
+		diag_fail(&b->d, "SOURCE_DATE_EPOCH must be a whole number of seconds, not '%s'",
+			  epoch);
+		return -1;
+	}
 	b->key = sign_key_load(b->key_path, &err);
 	if (!b->key)
 		diag_fail(&b->d, "%s", err.buf);
@@ -322,11 +390,12 @@ static int load_key(struct build *b)
 
 static void print_summary(const struct build *b)
 {
-	size_t files = b->ix.n + 1 + (b->key != NULL);
+	size_t files = b->ix.n + 1 + (b->key || b->sig_kept);
 
 	printf("built %zu files in %s: %zu written, %zu unchanged, %zu removed; index.json %s\n",
 	       files, b->out, b->written, files - b->written, b->removed,
-	       b->key ? "signed" : "not signed (no secret key)");
+	       b->key ? "signed" : b->sig_kept ? "unchanged, its signature kept (no secret key given)"
+	       : "not signed (no secret key)");
 }
 
 static int run(struct build *b)
@@ -334,7 +403,7 @@ static int run(struct build *b)
 	if (config_load(&b->cfg, b->config_path ? b->config_path : "toolsync.yaml", 1, &b->d))
 		return -1;
 	b->out = b->out_opt ? xstrdup(b->out_opt) : config_path(&b->cfg, b->cfg.out);
-	if (load_key(b) || make_stage(b))
+	if (load_key(b) || lock_out(b) || check_out_dirs(b))
 		return -1;
 	if (compile_catalogue(&b->cfg, &b->copts, stage_file, b, &b->ix, &b->d))
 		return -1;
@@ -351,6 +420,7 @@ int cmd_build(int argc, char **argv)
 	int rc;
 
 	memset(&b, 0, sizeof(b));
+	b.lock_fd = -1;
 	pthread_mutex_init(&b.lock, NULL);
 	b.copts.parallel_emit = 1;
 	if ((rc = parse_options(&b, argc, argv)))
@@ -366,6 +436,8 @@ int cmd_build(int argc, char **argv)
 	free(b.out);
 	if (b.key)
 		sign_key_free(b.key);
+	if (b.lock_fd >= 0)
+		close(b.lock_fd);
 	strlist_release(&b.staged);
 	index_release(&b.ix);
 	config_release(&b.cfg);

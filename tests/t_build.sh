@@ -72,7 +72,45 @@ expect_rc 0
 expect_in "$T/out" "1 removed"
 cmp -s "$T/m1/tools/rag.search.json" "$T/m2/tools/rag.search.json" || fail "unrelated manifest changed"
 
-# 6. Usage errors exit 2.
+# 6. tools/ and roles/ hold toolsync's files only: a stray file (a dotfile
+#    too) is removed, so that verify agrees; a directory is refused first.
+touch "$T/m1/tools/.keep" "$T/m1/roles/notes.txt"
+run "$TOOLSYNC" build --registry reg2.yaml --out "$T/m1"
+expect_rc 0
+expect_in "$T/out" "2 removed"
+[ ! -e "$T/m1/tools/.keep" ] && [ ! -e "$T/m1/roles/notes.txt" ] || fail "stray files were kept"
+mkdir "$T/m1/tools/sub"
+before=$(tree_sum "$T/m1")
+run "$TOOLSYNC" build --out "$T/m1"
+expect_rc 2 "a directory in tools/"
+expect_in "$T/err" "'$T/m1/tools/sub' is a directory: tools/ holds only the files toolsync writes"
+[ "$before" = "$(tree_sum "$T/m1")" ] || fail "a refused build changed the output"
+rmdir "$T/m1/tools/sub"
+
+# 7. One build at a time beside an output directory (flock on its parent).
+mkdir -p "$T/locked"
+flock "$T/locked" "$TOOLSYNC" build --out "$T/locked/m" >"$T/out" 2>"$T/err" && rc=0 || rc=$?
+expect_rc 2 "a build while another holds the lock"
+expect_in "$T/err" "another toolsync build is writing beside '$T/locked/m'"
+[ ! -e "$T/locked/m" ] || fail "a locked-out build wrote its output"
+run "$TOOLSYNC" build --out "$T/locked/m"
+expect_rc 0 "the lock goes with the process"
+
+# 8. Signing options without a key; a malformed SOURCE_DATE_EPOCH.
+run "$TOOLSYNC" build --sign-each --out "$T/m1"
+expect_rc 2 "--sign-each without a key"
+expect_in "$T/err" "--sign-each needs a secret key: give --key FILE or set TOOLSYNC_SECRET_KEY"
+"$TOOLSYNC" keygen -W -p "$T/k.pub" -s "$T/k.key" >/dev/null
+SOURCE_DATE_EPOCH=yesterday run "$TOOLSYNC" build --key "$T/k.key" --out "$T/m1"
+expect_rc 2
+expect_in "$T/err" "SOURCE_DATE_EPOCH must be a whole number of seconds, not 'yesterday'"
+run "$TOOLSYNC" build --key "$T/k.key" --out "$T/m1"
+expect_rc 0
+run "$TOOLSYNC" build --out "$T/m1"
+expect_rc 0
+expect_in "$T/out" "index.json unchanged, its signature kept (no secret key given)"
+
+# 9. Usage errors exit 2.
 run "$TOOLSYNC" build --bogus
 expect_rc 2
 expect_in "$T/err" "unknown option '--bogus'"
