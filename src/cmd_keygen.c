@@ -5,8 +5,10 @@
  * key (scrypt-encrypted unless -W) to keep out of the repository.
  * Existing files are kept unless -f, as minisign does.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <sodium.h>
+#include <unistd.h>
 
 #include "toolsync/cmd.h"
 #include "toolsync/diag.h"
@@ -77,10 +79,10 @@ static int new_password(char *pw, struct strbuf *err)
 		sodium_free(again);
 	}
 	if (!ret && !*pw) {
-		strbuf_addstr(err, "empty password: use -W for a secret key without one");
+		strbuf_addstr(err, "the password is empty: use -W for a secret key without one");
 		ret = -1;
 	}
-	if (ret && !getenv("TOOLSYNC_PASSWORD"))
+	if (ret && strstr(err->buf, "no terminal"))
 		strbuf_addstr(err, ", or use -W for a key without a password");
 	return ret;
 }
@@ -99,6 +101,38 @@ static int refuse_existing(const struct keygen_cmd *o)
 	return 0;
 }
 
+/*
+ * Both files or neither: each is written to a temporary name first, and
+ * only when both exist are they renamed into place.
+ */
+static int write_pair(const struct keygen_cmd *o, const struct strbuf *pub, const char *sec,
+		      size_t sec_len, struct strbuf *err)
+{
+	char *sec_tmp = fs_write_temp(o->sec_path, sec, sec_len, 0600, err), *pub_tmp = NULL;
+	int ret = -1;
+
+	if (!sec_tmp || !(pub_tmp = fs_write_temp(o->pub_path, pub->buf, pub->len, 0644, err)))
+		goto out;
+	if (rename(sec_tmp, o->sec_path)) {
+		strbuf_addf(err, "cannot write '%s': %s", o->sec_path, strerror(errno));
+		goto out;
+	}
+	if (rename(pub_tmp, o->pub_path)) {
+		strbuf_addf(err, "cannot write '%s': %s", o->pub_path, strerror(errno));
+		unlink(o->sec_path);   /* a secret key without its public half is no use */
+		goto out;
+	}
+	ret = 0;
+out:
+	if (ret && sec_tmp)
+		unlink(sec_tmp);
+	if (ret && pub_tmp)
+		unlink(pub_tmp);
+	free(sec_tmp);
+	free(pub_tmp);
+	return ret;
+}
+
 static int write_keys(const struct keygen_cmd *o, const char *password)
 {
 	struct strbuf pub = STRBUF_INIT, err = STRBUF_INIT;
@@ -106,18 +140,15 @@ static int write_keys(const struct keygen_cmd *o, const char *password)
 	size_t sec_len = 0;
 	int ret = -1;
 
-	if (sign_keygen(&pub, &sec, &sec_len, password, SCRYPT_OPSLIMIT, SCRYPT_MEMLIMIT, &err))
-		goto out;
-	/* the secret key first: a public key alone is of no use */
-	if (fs_write_atomic(o->sec_path, sec, sec_len, 0600, &err) ||
-	    fs_write_atomic(o->pub_path, pub.buf, pub.len, 0644, &err))
+	if (sign_keygen(&pub, &sec, &sec_len, password, SCRYPT_OPSLIMIT, SCRYPT_MEMLIMIT, &err) ||
+	    write_pair(o, &pub, sec, sec_len, &err))
 		goto out;
 	printf("wrote the public key to %s and the %s secret key to %s\n", o->pub_path,
 	       password ? "encrypted" : "unencrypted", o->sec_path);
 	printf("%s", pub.buf);
 	printf("Commit %s; never commit %s. In CI, pass the secret key's contents in\n"
-	       "TOOLSYNC_SECRET_KEY (and its password in TOOLSYNC_PASSWORD).\n",
-	       o->pub_path, o->sec_path);
+	       "TOOLSYNC_SECRET_KEY%s.\n", o->pub_path, o->sec_path,
+	       password ? " and its password in TOOLSYNC_PASSWORD" : "");
 	ret = 0;
 out:
 	if (ret)

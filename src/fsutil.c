@@ -90,7 +90,7 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-int fs_write_atomic(const char *path, const void *data, size_t len, int mode,
+char *fs_write_temp(const char *path, const void *data, size_t len, int mode,
 		    struct strbuf *err)
 {
 	char *tmp = xstrfmt("%s.tmp-XXXXXX", path);
@@ -100,7 +100,7 @@ int fs_write_atomic(const char *path, const void *data, size_t len, int mode,
 		strbuf_addf(err, "cannot create a temporary file beside '%s': %s", path,
 			    strerror(errno));
 		free(tmp);
-		return -1;
+		return NULL;
 	}
 	if (fchmod(fd, (mode_t)mode) || write_all(fd, data, len) || fsync(fd)) {
 		e = errno;
@@ -111,17 +111,29 @@ int fs_write_atomic(const char *path, const void *data, size_t len, int mode,
 		e = errno;
 		goto fail;
 	}
-	if (rename(tmp, path)) {
-		e = errno;
-		goto fail;
-	}
-	free(tmp);
-	return 0;
+	return tmp;
 fail:
 	strbuf_addf(err, "cannot write '%s': %s", path, strerror(e));
 	unlink(tmp);
 	free(tmp);
-	return -1;
+	return NULL;
+}
+
+int fs_write_atomic(const char *path, const void *data, size_t len, int mode,
+		    struct strbuf *err)
+{
+	char *tmp = fs_write_temp(path, data, len, mode, err);
+
+	if (!tmp)
+		return -1;
+	if (rename(tmp, path)) {
+		strbuf_addf(err, "cannot write '%s': %s", path, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
 }
 
 int fs_write_new(const char *path, const void *data, size_t len, int mode,

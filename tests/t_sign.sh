@@ -23,6 +23,24 @@ expect_rc 2 "keygen over existing files"
 expect_in "$T/err" "'ts.pub' already exists; use -f"
 run "$TOOLSYNC" keygen -W -p same -s same
 expect_rc 2
+# both files or neither
+run "$TOOLSYNC" keygen -W -p "$T/no/such/dir/x.pub" -s half.key
+expect_rc 2 "keygen into a missing directory"
+[ ! -e half.key ] || fail "keygen left a secret key without its public key"
+ls -a | grep -q 'tmp-' && fail "keygen left a temporary file"
+mkdir adir
+run "$TOOLSYNC" keygen -W -f -p adir -s half.key
+expect_rc 2 "keygen onto a directory"
+[ ! -e half.key ] || fail "keygen left a secret key without its public key"
+run "$TOOLSYNC" keygen -W -p w.pub -s w.key
+expect_not_in "$T/out" "TOOLSYNC_PASSWORD"
+setsid -w "$TOOLSYNC" keygen -p y.pub -s y.key </dev/null >"$T/out" 2>"$T/err" && rc=0 || rc=$?
+expect_rc 2 "keygen without a password or a terminal"
+expect_in "$T/err" "no terminal to ask for the password on: set TOOLSYNC_PASSWORD, or use -W"
+TOOLSYNC_PASSWORD= run "$TOOLSYNC" keygen -p y.pub -s y.key
+expect_rc 2 "an empty password"
+expect_in "$T/err" "the password is empty: use -W for a secret key without one"
+[ ! -e y.key ] || fail "a refused keygen wrote a key"
 
 # 2. A signed build; minisign verifies the index and each tool's signature.
 run "$TOOLSYNC" build --key ts.key --sign-each

@@ -30,6 +30,14 @@ int fs_write_atomic(const char *path, const void *data, size_t len, int mode,
 		    struct strbuf *err);
 
 /*
+ * The first half of fs_write_atomic: data in a new temporary file beside
+ * path (mode, fsync'ed), whose name is returned (caller renames or unlinks
+ * it, and frees the name).  NULL with a message in err.
+ */
+char *fs_write_temp(const char *path, const void *data, size_t len, int mode,
+		    struct strbuf *err);
+
+/*
  * Create path (which must not exist) holding data, with no fsync: for
  * files in a private staging directory, made durable together by
  * fs_sync() before they are renamed into place.  0 or -1 with err.
