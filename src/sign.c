@@ -199,34 +199,51 @@ int sign_read_password(char *buf, const char *prompt, struct strbuf *err)
 	return read_password(buf, prompt, err);
 }
 
-/* The key file's text: the file (refused if group/others may read it) or the variable. */
-static int secret_text(const char *path, struct strbuf *text, struct strbuf *err)
+/* The key file's text (and its mode bits; 0 for the variable). */
+static int secret_text(const char *path, struct strbuf *text, unsigned *mode, struct strbuf *err)
 {
 	struct stat st;
 	int fd;
 
+	*mode = 0;
 	if (!path) {
 		strbuf_addstr(text, getenv("TOOLSYNC_SECRET_KEY"));
 		return 0;
 	}
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st)) {
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) ||
+	    strbuf_read_fd(text, fd)) {
 		strbuf_addf(err, "cannot read secret key '%s': %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
 	}
-	if (st.st_mode & 077) {
-		strbuf_addf(err, "secret key '%s' is readable by group or others (mode %03o): "
-			    "run 'chmod 600 %s'", path, (unsigned)(st.st_mode & 0777), path);
-		close(fd);
-		return -1;
-	}
-	if (strbuf_read_fd(text, fd)) {
-		strbuf_addf(err, "cannot read secret key '%s': %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
+	*mode = (unsigned)(st.st_mode & 0777);
 	close(fd);
+	return 0;
+}
+
+/*
+ * A public key where the secret one belongs is a common slip; a secret key
+ * file that others may read is refused, as ssh refuses such a key.
+ */
+static int check_secret_text(const struct strbuf *text, unsigned mode, const char *name,
+			     struct strbuf *err)
+{
+	struct sign_pubkey pub;
+	struct strbuf ignored = STRBUF_INIT;
+	int is_pub = !sign_pubkey_parse(&pub, text->buf, text->len, name, &ignored);
+
+	strbuf_release(&ignored);
+	if (is_pub) {
+		strbuf_addf(err, "%s is a minisign public key; the secret key is needed to sign",
+			    name);
+		return -1;
+	}
+	if (mode & 077) {
+		strbuf_addf(err, "secret key '%s' is readable by group or others (mode %03o): "
+			    "run 'chmod 600 %s'", name, mode, name);
+		return -1;
+	}
 	return 0;
 }
 
@@ -287,9 +304,10 @@ struct sign_key *sign_key_load(const char *path, struct strbuf *err)
 	struct seckey_file *s = sodium_malloc(sizeof(*s));
 	struct sign_key *key = NULL;
 	const char *name = path ? path : "TOOLSYNC_SECRET_KEY", *line;
+	unsigned mode;
 	size_t n;
 
-	if (!s || secret_text(path, &text, err))
+	if (!s || secret_text(path, &text, &mode, err) || check_secret_text(&text, mode, name, err))
 		goto out;
 	if (nth_line(text.buf, text.len, 1, &line, &n) ||
 	    b64_exact(line, n, (unsigned char *)s, sizeof(*s))) {

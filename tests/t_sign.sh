@@ -96,6 +96,9 @@ before=$(tree_sum manifests)
 run "$TOOLSYNC" build --key open.key
 expect_rc 2 "group-readable key"
 expect_in "$T/err" "secret key 'open.key' is readable by group or others (mode 644)"
+run "$TOOLSYNC" build --key ts.pub
+expect_rc 2 "a public key given as --key"
+expect_in "$T/err" "ts.pub is a minisign public key; the secret key is needed to sign"
 TOOLSYNC_PASSWORD=$PW run "$TOOLSYNC" keygen -p enc.pub -s enc.key
 expect_rc 0
 expect_in "$T/out" "encrypted secret key"
