@@ -118,8 +118,7 @@ static int run(struct ci_cmd *o, struct diag *d)
 	struct findings f = { NULL, 0, 0 };
 	int rc = EXIT_ERROR;
 
-	if (config_load(&cfg, o->config_path ? o->config_path : "toolsync.yaml",
-			o->config_path != NULL, d))
+	if (config_load(&cfg, o->config_path ? o->config_path : "toolsync.yaml", 1, d))
 		goto cleanup;
 	if (report_cmd_load_accept(&o->rc, &cfg, d) || steps(o, &cfg, &f, d))
 		goto cleanup;

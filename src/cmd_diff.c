@@ -63,8 +63,7 @@ static int run(struct diff_cmd *o, struct diag *d)
 	char *dir = NULL;
 	int rc = EXIT_ERROR;
 
-	if (config_load(&cfg, o->config_path ? o->config_path : "toolsync.yaml",
-			o->config_path != NULL, d))
+	if (config_load(&cfg, o->config_path ? o->config_path : "toolsync.yaml", 1, d))
 		goto cleanup;
 	/* the accept file is checked first: a typo there must not wait for a compile */
 	if (report_cmd_load_accept(&o->rc, &cfg, d))

@@ -385,7 +385,9 @@ int config_load(struct ts_config *cfg, const char *path, int required, struct di
 	if (!path_exists(path)) {
 		if (!required)
 			return 0;
-		diag_fail(d, "cannot read configuration '%s': no such file (use -c FILE)", path);
+		diag_fail(d, "cannot read configuration '%s': no such file%s", path,
+			  strcmp(path, "toolsync.yaml") ? "" :
+			  " (run toolsync where it is, or give -c FILE)");
 		return -1;
 	}
 	cfg->path = path_intern(path);

@@ -164,7 +164,7 @@ static int help(int argc, char **argv)
 {
 	const struct cmd *c;
 
-	if (argc < 2) {
+	if (argc < 2 || !strcmp(argv[1], "help")) {
 		print_main_usage(stdout);
 		return EXIT_OK;
 	}
@@ -207,6 +207,11 @@ int main(int argc, char **argv)
 		return finish_stdout(EXIT_OK);
 	}
 	c = find_cmd(argv[1]);
+	if (!c && argv[1][0] == '-') {
+		fprintf(stderr, "toolsync: unknown option '%s': options go after the command "
+			"(toolsync COMMAND [OPTIONS]); see 'toolsync --help'\n", argv[1]);
+		return EXIT_ERROR;
+	}
 	if (!c) {
 		fprintf(stderr, "toolsync: '%s' is not a command; see 'toolsync --help'\n",
 			argv[1]);

@@ -241,7 +241,8 @@ int verify_dir(const char *dir, const char *display, const struct sign_pubkey *p
 	int valid, r;
 
 	if (!path_is_dir(dir)) {
-		diag_fail(d, "'%s' is not a manifests directory (no such directory)", v.display);
+		diag_fail(d, path_exists(dir) ? "'%s' is not a directory: give the manifests "
+			  "directory" : "'%s' does not exist: give the manifests directory", v.display);
 		return -1;
 	}
 	r = read_rel(&v, INDEX_FILE, &text);

@@ -120,3 +120,17 @@ expect_in "$T/err" "nope.yaml"
 run "$TOOLSYNC" build -h
 expect_rc 0
 expect_in "$T/out" "usage: toolsync build"
+run "$TOOLSYNC" -c toolsync.yaml build
+expect_rc 2 "an option before the command"
+expect_in "$T/err" "unknown option '-c': options go after the command"
+run "$TOOLSYNC" frobnicate
+expect_rc 2
+expect_in "$T/err" "'frobnicate' is not a command"
+run "$TOOLSYNC" help help
+expect_rc 0
+expect_in "$T/out" "usage: toolsync COMMAND"
+for cmd in build diff ci; do
+	(cd "$T" && "$TOOLSYNC" "$cmd" >"$T/out" 2>"$T/err") && rc=0 || rc=$?
+	expect_rc 2 "$cmd without toolsync.yaml"
+	expect_in "$T/err" "cannot read configuration 'toolsync.yaml': no such file (run toolsync where it is, or give -c FILE)"
+done
