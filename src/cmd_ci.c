@@ -82,7 +82,7 @@ static int verify_step(const struct ts_config *cfg, const char *dir, struct find
 	int ret;
 
 	if (!cfg->public_key) {
-		struct srcloc loc = { cfg->path, 0, 0, 0 };
+		struct srcloc loc = { cfg->path, 1, 1, 0 };
 
 		findings_add(f, &verify_skipped_rule, cfg->path ? &loc : NULL, NULL, NULL, NULL,
 			     NULL, "signing.public_key is not set: the signature of '%s' "

@@ -47,18 +47,14 @@ static int parse_options(struct verify_cmd *o, int argc, char **argv)
 	return 0;
 }
 
+/* One line a problem, naming the file (the line in it says nothing here). */
 static void print_findings(const struct findings *f)
 {
-	struct strbuf loc = STRBUF_INIT;
 	size_t i;
 
-	for (i = 0; i < f->n; i++) {
-		strbuf_reset(&loc);
-		srcloc_format(&loc, &f->v[i].loc);
-		fprintf(stderr, "toolsync: %s: error: %s [%s]\n", loc.buf, f->v[i].message,
-			f->v[i].rule->id);
-	}
-	strbuf_release(&loc);
+	for (i = 0; i < f->n; i++)
+		fprintf(stderr, "toolsync: %s: error: %s [%s]\n", f->v[i].loc.file,
+			f->v[i].message, f->v[i].rule->id);
 }
 
 static void print_success(const char *dir, const struct verify_result *res)

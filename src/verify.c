@@ -60,11 +60,15 @@ struct verifier {
 	struct diag *d;
 };
 
-/* The location of a file of the directory, as findings name it. */
+/*
+ * The location of a file of the directory, as findings name it.  Line 1:
+ * a location without a line is a description ("environment"), and SARIF
+ * and GitHub annotations need the file.
+ */
 static struct srcloc file_loc(const struct verifier *v, const char *rel)
 {
 	char *p = path_join(v->display, rel);
-	struct srcloc loc = { path_intern(p), 0, 0, 0 };
+	struct srcloc loc = { path_intern(p), 1, 1, 0 };
 
 	free(p);
 	return loc;

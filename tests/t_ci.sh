@@ -38,7 +38,7 @@ before=$(tree_sum .)
 run "$TOOLSYNC" ci
 expect_rc 1 "formatting-only change"
 expect_in "$T/out" "manifests/tools/audit.sample.json:1:1: error[change] manifest-stale: "
-expect_in "$T/out" "manifests/tools/audit.sample.json: error[security] file-modified: "
+expect_in "$T/out" "manifests/tools/audit.sample.json:1:1: error[security] file-modified: "
 run "$TOOLSYNC" diff
 expect_rc 0 "diff ignores formatting"
 expect_in "$T/out" "no findings"
@@ -50,7 +50,7 @@ cp manifests/roles/admin.chat.json manifests/roles/root.chat.json
 run "$TOOLSYNC" ci
 expect_rc 1 "extra bundle"
 expect_in "$T/out" "manifests/roles/root.chat.json:1:1: error[change] manifest-stale: "
-expect_in "$T/out" "manifests/roles/root.chat.json: error[security] file-unlisted: "
+expect_in "$T/out" "manifests/roles/root.chat.json:1:1: error[security] file-unlisted: "
 rm manifests/roles/root.chat.json
 before=$(tree_sum manifests)
 
@@ -60,13 +60,15 @@ cp toolsync.pub "$T/ci.pub"
 "$TOOLSYNC" keygen -W -f -p toolsync.pub -s "$T/other.key" >/dev/null
 run "$TOOLSYNC" ci
 expect_rc 1 "signed by another key"
-expect_in "$T/out" "manifests/index.json.minisig: error[security] signature-invalid: signed by key "
+expect_in "$T/out" "manifests/index.json.minisig:1:1: error[security] signature-invalid: signed by key "
 cp "$T/ci.pub" toolsync.pub
 cp toolsync.yaml "$T/toolsync.yaml"
 sed 's/^signing:.*$//' "$T/toolsync.yaml" >toolsync.yaml
 run "$TOOLSYNC" ci
 expect_rc 0 "no public key: a warning only"
-expect_in "$T/out" "warning[security] signature-unchecked: signing.public_key is not set"
+expect_in "$T/out" "toolsync.yaml:1:1: warning[security] signature-unchecked: signing.public_key is not set"
+run "$TOOLSYNC" ci --format github
+expect_in "$T/out" "::warning file=toolsync.yaml,line=1,"
 run "$TOOLSYNC" ci --fail-on warning
 expect_rc 1
 cp "$T/toolsync.yaml" toolsync.yaml
