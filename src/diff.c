@@ -1182,12 +1182,23 @@ static void keep_added(struct session *s, const struct compiled_tool *t)
 	s->nadded++;
 }
 
-static void compare_bytes(struct session *s, const char *rel, const struct strbuf *bytes)
+/*
+ * Committed bytes that are not what build writes.  A manifest committed
+ * from a --canonical build is exactly the RFC 8785 form, whose digest the
+ * compile already has: that is what build produces too, not stale.
+ */
+static void compare_bytes(struct session *s, const struct out_file *f)
 {
-	char *path = path_join(s->dir, rel);
+	struct strbuf buf = STRBUF_INIT;
+	char *path = path_join(s->dir, f->path), hex[DIGEST_HEX_SIZE];
 
-	if (!fs_same_content(path, bytes->buf, bytes->len))
-		strlist_add(&s->stale, rel);
+	if (!fs_same_content(path, f->bytes->buf, f->bytes->len)) {
+		if (!strbuf_read_file(&buf, path))
+			blake2b256_hex(buf.buf, buf.len, hex);
+		if (buf.len == 0 || strcmp(hex, f->jcs_blake2b))
+			strlist_add(&s->stale, f->path);
+	}
+	strbuf_release(&buf);
 	free(path);
 }
 
@@ -1202,7 +1213,7 @@ static int on_file(void *ctx, const struct out_file *f)
 	if (!f->tool) {
 		strlist_add(&s->bundles, f->path);
 		if (s->flags & DIFF_CHECK_BYTES)
-			compare_bytes(s, f->path, f->bytes);
+			compare_bytes(s, f);
 		return 0;
 	}
 	name = xstrfmt("%s.json", f->tool->row->key);
@@ -1213,7 +1224,7 @@ static int on_file(void *ctx, const struct out_file *f)
 		s->seen[hit - s->names] = 1;
 		diff_tool(old, f->tool->manifest, s->cfg, f->tool->row->key, s->out);
 		if ((s->flags & DIFF_CHECK_BYTES) && s->out->n == before)
-			compare_bytes(s, f->path, f->bytes);
+			compare_bytes(s, f);
 		jv_free(old);
 	} else {
 		s->seen[hit - s->names] = 1;

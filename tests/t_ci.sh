@@ -73,6 +73,15 @@ run "$TOOLSYNC" ci --fail-on warning
 expect_rc 1
 cp "$T/toolsync.yaml" toolsync.yaml
 
+# Manifests committed from a --canonical build pass as they are.
+run "$TOOLSYNC" build --canonical --key "$T/ci.key"
+expect_rc 0
+run "$TOOLSYNC" ci
+expect_rc 0 "ci on canonical manifests"
+expect_in "$T/out" "no findings"
+run "$TOOLSYNC" build --key "$T/ci.key"
+expect_rc 0
+
 # The check-config step: env files and --environment reach it.
 printf 'OPENAI_DEBUG_LOGGING=maybe\n' >"$T/bad.env"
 run "$TOOLSYNC" ci --env-file "$T/bad.env"
