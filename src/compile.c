@@ -339,6 +339,9 @@ static int compile_row(struct compiler *c, struct row *row)
 	if (check_unique(c, row, name))
 		goto out;
 	if (!(t = templates_find(&c->templates, row->key))) {
+		/* a broken template may be this key's: its error was reported */
+		if (templates_unmatchable(&c->templates))
+			goto out;
 		diag_error(c->d, &row->key_loc, "no template for key '%s' (no %s/%s.yaml, and no "
 			   "'match:' glob fits)", row->key, c->cfg->templates, row->key);
 		goto out;

@@ -326,6 +326,16 @@ struct template *templates_find(const struct template_set *set, const char *key)
 	return NULL;
 }
 
+int templates_unmatchable(const struct template_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		if (set->v[i].bad && !set->v[i].match)
+			return 1;
+	return 0;
+}
+
 /* The value of ${name} for a row. */
 static void var_value(struct strbuf *out, const char *name, size_t n, const struct row *row)
 {

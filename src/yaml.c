@@ -42,6 +42,15 @@ TS_PRINTF(3, 4) static void yfail(struct yreader *r, const struct srcloc *loc, c
 	va_end(ap);
 }
 
+/* 1 if libyaml stopped at a tab: its own message does not say so. */
+static int at_tab(const yaml_parser_t *p)
+{
+	const unsigned char *start = p->input.string.start, *end = p->input.string.end;
+
+	return p->error == YAML_SCANNER_ERROR && start &&
+	       p->problem_mark.index < (size_t)(end - start) && start[p->problem_mark.index] == '\t';
+}
+
 /* The next event; on a libyaml error, report it and return -1. */
 static int next_event(struct yreader *r, yaml_event_t *ev)
 {
@@ -57,8 +66,9 @@ static int next_event(struct yreader *r, yaml_event_t *ev)
 		yfail(r, &loc, "%s %s started at line %u", p->problem ? p->problem : "invalid YAML",
 		      p->context, (unsigned)p->context_mark.line + 1);
 	else
-		yfail(r, &loc, "%s%s%s", p->problem ? p->problem : "invalid YAML",
-		      p->context ? " " : "", p->context ? p->context : "");
+		yfail(r, &loc, "%s%s%s%s", p->problem ? p->problem : "invalid YAML",
+		      p->context ? " " : "", p->context ? p->context : "",
+		      at_tab(p) ? " (a tab: YAML indents with spaces only)" : "");
 	return -1;
 }
 

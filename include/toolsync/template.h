@@ -43,6 +43,11 @@ void templates_release(struct template_set *set);
 
 /* <key>.yaml, else the first template in file-name order whose match fits. */
 struct template *templates_find(const struct template_set *set, const char *key);
+/*
+ * 1 if a template failed to load before its 'match:' was known: a key that
+ * finds no template may be meant for it, so "no template" would mislead.
+ */
+int templates_unmatchable(const struct template_set *set);
 
 /* Substitute the row's variables; the results are owned by the caller. */
 struct jv *template_render_description(const struct template *t, const struct row *row);
