@@ -81,6 +81,7 @@ expect_rc 0 "ci on canonical manifests"
 expect_in "$T/out" "no findings"
 run "$TOOLSYNC" build --key "$T/ci.key"
 expect_rc 0
+before=$(tree_sum manifests)
 
 # The check-config step: env files and --environment reach it.
 printf 'OPENAI_DEBUG_LOGGING=maybe\n' >"$T/bad.env"
