@@ -194,6 +194,22 @@ static int is_template_name(const char *name)
 	return (n > 5 && !strcmp(name + n - 5, ".yaml")) || (n > 4 && !strcmp(name + n - 4, ".yml"));
 }
 
+/*
+ * OpenAI's API has refused function descriptions longer than this
+ * ("Expected a string with maximum length 1024"); newer endpoints accept
+ * more, so it is a warning, not an error.
+ */
+#define DESCRIPTION_WARN 1024
+
+static size_t utf8_chars(const char *s, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return n;
+}
+
 static void load_fields(struct loading *l, struct template *t)
 {
 	static const char *const known[] = { "match", "description", "parameters", "strict" };
@@ -217,6 +233,11 @@ static void load_fields(struct loading *l, struct template *t)
 	t->description = v = jv_get(doc, "description");
 	if (!v || v->kind != JV_STRING || !v->u.str.len)
 		diag_error(l->d, v ? &v->loc : &doc->loc, "a template needs a 'description' string");
+	else if (utf8_chars(v->u.str.ptr, v->u.str.len) > DESCRIPTION_WARN)
+		diag_warning(l->d, &v->loc, "the description is %zu characters: the Chat "
+			     "Completions API and proxies in front of it have refused function "
+			     "descriptions over %d (string_above_max_length)",
+			     utf8_chars(v->u.str.ptr, v->u.str.len), DESCRIPTION_WARN);
 	t->strict = 1;
 	if ((v = jv_get(doc, "strict"))) {
 		if (v->kind != JV_BOOL)

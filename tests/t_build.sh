@@ -110,7 +110,20 @@ run "$TOOLSYNC" build --out "$T/m1"
 expect_rc 0
 expect_in "$T/out" "index.json unchanged, its signature kept (no secret key given)"
 
-# 9. Usage errors exit 2.
+# 9. A very long description is a warning, not an error.
+mkdir -p "$T/long/schemas"
+cp toolsync.yaml registry.yaml "$T/long/" && cp -R schemas/templates "$T/long/schemas/"
+/usr/bin/python3 - "$T/long/schemas/templates/fx.yaml" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read().replace("Look up", "Look up " + "\u00e9" * 1100, 1)
+open(p, "w").write(s)
+PY
+(cd "$T/long" && "$TOOLSYNC" build --out o >"$T/out" 2>"$T/err") && rc=0 || rc=$?
+expect_rc 0 "a long description"
+expect_in "$T/err" "schemas/templates/fx.yaml:2:14: warning: the description is 1164 characters"
+
+# 10. Usage errors exit 2.
 run "$TOOLSYNC" build --bogus
 expect_rc 2
 expect_in "$T/err" "unknown option '--bogus'"
