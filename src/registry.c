@@ -12,6 +12,7 @@ void row_release(struct row *row)
 	free(row->key);
 	free(row->min_role);
 	strlist_release(&row->standards);
+	free(row->standard_locs);
 	row_init(row);
 }
 
@@ -49,29 +50,48 @@ static void list_roles(struct strbuf *sb, const struct ts_config *cfg)
 		strbuf_addf(sb, "%s%s", i ? ", " : "", cfg->roles.v[i]);
 }
 
+static void list_standards(struct strbuf *sb, const struct ts_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->standards.n; i++)
+		strbuf_addf(sb, "%s%s", i ? ", " : "", cfg->standards.v[i]);
+}
+
+/* Each standard at its own place (before sorting), then duplicates. */
 static int check_standards(struct row *row, const struct ts_config *cfg, struct diag *d)
 {
 	struct strlist *s = &row->standards;
+	struct strbuf allowed = STRBUF_INIT;
 	int bad = 0;
 	size_t i;
 
-	if (s->n > 1)
-		qsort(s->v, s->n, sizeof(*s->v), cmp_str);
+	list_standards(&allowed, cfg);
 	for (i = 0; i < s->n; i++) {
+		const struct srcloc *loc = row->standard_locs ? &row->standard_locs[i]
+							      : &row->standards_loc;
+
 		if (!s->v[i][0]) {
-			diag_error(d, &row->standards_loc, "key '%s': empty standard", row->key);
-			bad = -1;
-		} else if (i && !strcmp(s->v[i], s->v[i - 1])) {
-			diag_error(d, &row->standards_loc, "key '%s': standard '%s' is listed twice",
-				   row->key, s->v[i]);
+			diag_error(d, loc, "key '%s': empty standard", row->key);
 			bad = -1;
 		} else if (cfg->has_standards && strlist_find(&cfg->standards, s->v[i]) < 0) {
-			diag_error(d, &row->standards_loc,
-				   "key '%s': standard '%s' is not in the allow-list (config 'standards')",
-				   row->key, s->v[i]);
+			diag_error(d, loc, "key '%s': standard '%s' is not in the allow-list "
+				   "(standards: %s)", row->key, s->v[i], allowed.buf);
 			bad = -1;
 		}
 	}
+	strbuf_release(&allowed);
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof(*s->v), cmp_str);
+	for (i = 1; i < s->n; i++)
+		if (s->v[i][0] && !strcmp(s->v[i], s->v[i - 1])) {
+			diag_error(d, &row->standards_loc, "key '%s': standard '%s' is listed twice",
+				   row->key, s->v[i]);
+			bad = -1;
+		}
+	/* the order changed: the places no longer match */
+	free(row->standard_locs);
+	row->standard_locs = NULL;
 	return bad;
 }
 

@@ -47,6 +47,8 @@ static int read_standards(struct row *row, const struct jv *v, struct diag *d)
 			   row->key, jv_kind_name(v->kind));
 		return -1;
 	}
+	if (v->u.arr.n)
+		row->standard_locs = xcalloc(v->u.arr.n, sizeof(*row->standard_locs));
 	for (i = 0; i < v->u.arr.n; i++) {
 		char *s = field_string(v->u.arr.v[i], row->key, "standards", d);
 
@@ -54,6 +56,7 @@ static int read_standards(struct row *row, const struct jv *v, struct diag *d)
 			bad = -1;
 			continue;
 		}
+		row->standard_locs[row->standards.n] = v->u.arr.v[i]->loc;
 		strlist_add(&row->standards, s);
 		free(s);
 	}
@@ -73,7 +76,11 @@ static int read_row(struct row *row, const struct jv *obj, struct diag *d)
 		m = &obj->u.obj.v[i];
 		if (!strcmp(m->key, "key"))
 			key = m->val;
-		else if ((!strcmp(m->key, "minRole") || !strcmp(m->key, "min_role")) && !role)
+		else if ((!strcmp(m->key, "minRole") || !strcmp(m->key, "min_role")) && role) {
+			diag_error(d, &m->loc, "a registry row has both 'minRole' and 'min_role': "
+				   "keep one");
+			bad = -1;
+		} else if (!strcmp(m->key, "minRole") || !strcmp(m->key, "min_role"))
 			role = m->val;
 		else if (!strcmp(m->key, "standards"))
 			std = m->val;

@@ -17,6 +17,7 @@ struct row {
 	char *key;
 	char *min_role;
 	struct strlist standards;  /* sorted by row_check() */
+	struct srcloc *standard_locs;  /* each standard's place, as read; may be NULL */
 	struct srcloc loc;         /* the row: file:line:col, or "table T, key 'k'" */
 	struct srcloc key_loc, role_loc, standards_loc;  /* each field (or loc) */
 };
