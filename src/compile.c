@@ -267,10 +267,19 @@ static struct jv *string_at(const char *s, const struct srcloc *loc)
 }
 
 /* The manifest envelope, in DESIGN.md's key order. */
+static struct jv *bool_at(int b, const struct srcloc *loc)
+{
+	struct jv *v = jv_new(JV_BOOL, loc);
+
+	v->u.boolean = b;
+	return v;
+}
+
 static struct jv *build_manifest(const struct row *row, const struct template *t,
 				 const char *name)
 {
 	struct jv *m = jv_new(JV_OBJECT, &row->loc), *tool, *std, *src;
+	const struct jv *strict;
 	size_t i;
 
 	jv_set(m, "format", jv_string(MANIFEST_FORMAT));
@@ -285,7 +294,9 @@ static struct jv *build_manifest(const struct row *row, const struct template *t
 	jv_set(tool, "name", string_at(name, &row->key_loc));
 	jv_set(tool, "description", template_render_description(t, row));
 	jv_set(tool, "parameters", template_render_parameters(t, row));
-	jv_set(tool, "strict", jv_bool(t->strict));
+	/* located at the template's strict: line (for diff), else at the template */
+	strict = jv_get(t->doc, "strict");
+	jv_set(tool, "strict", bool_at(t->strict, strict ? &strict->loc : &t->doc->loc));
 	jv_set(m, "tool", tool);
 	src = jv_object();
 	jv_set(src, "template", jv_string(t->path));
