@@ -416,6 +416,20 @@ static const char *describe(const struct reader *r, char buf[8])
 	return buf;
 }
 
+/* What JSON users most often get wrong where a value or key should be. */
+static const char *hint(const struct reader *r)
+{
+	if (r->p >= r->end)
+		return "";
+	if (*r->p == ']' || *r->p == '}')
+		return " (a trailing comma is not allowed in JSON)";
+	if (*r->p == '/' || *r->p == '#')
+		return " (comments are not allowed in JSON)";
+	if (*r->p == '\'')
+		return " (JSON strings take double quotes)";
+	return "";
+}
+
 static struct jv *parse_value(struct reader *r);
 
 static int hex4(const char *p, unsigned *out)
@@ -640,7 +654,7 @@ static struct jv *parse_literal(struct reader *r)
 	if ((size_t)(r->end - r->p) >= 3 && (!memcmp(r->p, "NaN", 3) || !memcmp(r->p, "Inf", 3)))
 		fail_at(r, r->p, "NaN and Infinity are not JSON");
 	else
-		fail_at(r, r->p, "unexpected %s: a value was expected", describe(r, dbuf));
+		fail_at(r, r->p, "unexpected %s: a value was expected%s", describe(r, dbuf), hint(r));
 	return NULL;
 }
 
@@ -755,7 +769,7 @@ static int parse_member(struct reader *r, struct jv *obj, struct keyset *ks)
 	const char *kstart = r->p;
 
 	if (r->p >= r->end || *r->p != '"') {
-		fail_at(r, r->p, "unexpected %s: a \"key\" was expected", describe(r, dbuf));
+		fail_at(r, r->p, "unexpected %s: a \"key\" was expected%s", describe(r, dbuf), hint(r));
 		return -1;
 	}
 	if (parse_string_into(r, &key))
@@ -1140,7 +1154,7 @@ static int expect_char(struct reader *r, char c, const char *what)
 		r->p++;
 		return 0;
 	}
-	fail_at(r, r->p, "unexpected %s: %s expected", describe(r, dbuf), what);
+	fail_at(r, r->p, "unexpected %s: %s expected%s", describe(r, dbuf), what, hint(r));
 	return -1;
 }
 
@@ -1176,7 +1190,8 @@ struct json_stream *json_stream_open(const char *data, size_t len, const char *f
 		if (open_keyed(s, key))
 			goto fail;
 	}
-	if (expect_char(&s->r, '[', "a list ('[')"))
+	if (expect_char(&s->r, '[', s->in_mapping ? "a list ('[')" :
+			"a list of rows ('['), or an object holding only that list,"))
 		goto fail;
 	return s;
 fail:
@@ -1198,7 +1213,8 @@ static int close_stream(struct json_stream *s)
 	s->r.p += s->in_mapping;
 	skip_ws(&s->r);
 	if (s->r.p < s->r.end) {
-		fail_at(&s->r, s->r.p, "unexpected %s after the list", describe(&s->r, dbuf));
+		fail_at(&s->r, s->r.p, "unexpected %s after the %s", describe(&s->r, dbuf),
+			s->in_mapping ? "closing '}'" : "list");
 		return -1;
 	}
 	return 0;
