@@ -554,6 +554,11 @@ static int stream_open_list(struct yaml_stream *s, const char *key)
 			goto shape;
 	}
 	ok = ev.type == YAML_SEQUENCE_START_EVENT;
+	if (!ok && s->in_mapping) {
+		struct srcloc loc = mark_loc(r, &ev.start_mark, 1);
+
+		yfail(r, &loc, "'%s' must be a list of rows ('- key: ...')", key);
+	}
 	yaml_event_delete(&ev);
 	if (ok)
 		return 0;
