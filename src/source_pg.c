@@ -335,10 +335,16 @@ static int finish_stream(struct pg_source *ps, PGresult *res, struct diag *d)
 			   ps->nrows, msg.buf);
 		ret = -1;
 	}
-	/* a role that row-level security hides every row from reads none */
-	if (!ret && !ps->nrows)
-		diag_warning(d, &ps->where, "the table has no rows (or none this role may "
-			     "read: see row-level security in docs/postgres.md)");
+	/*
+	 * No rows at all is far more often a role that row-level security
+	 * hides every row from, or the wrong database, than a real catalogue;
+	 * building it would remove every manifest.
+	 */
+	if (!ret && !ps->nrows) {
+		diag_error(d, &ps->where, "the table has no rows, or none this role may read "
+			   "(row-level security: see docs/postgres.md)");
+		ret = -1;
+	}
 	strbuf_release(&msg);
 	return ret;
 }
