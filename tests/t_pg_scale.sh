@@ -16,7 +16,12 @@
 command -v /usr/bin/time >/dev/null || fail "no /usr/bin/time (install the 'time' package)"
 
 case $TOOLSYNC in
-*/build/san/*) SMALL=${SMALL:-2000} BIG=${BIG:-20000} ROW_BUDGET=${ROW_BUDGET:-4096} ;;
+*/build/san/*)
+	SMALL=${SMALL:-2000} BIG=${BIG:-20000} ROW_BUDGET=${ROW_BUDGET:-4096}
+	# ASan keeps freed blocks in a quarantine (256 MB by default): RSS
+	# would grow with every allocation, live or not
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0
+	export ASAN_OPTIONS ;;
 *) SMALL=${SMALL:-10000} BIG=${BIG:-100000} ROW_BUDGET=${ROW_BUDGET:-1536} ;;
 esac
 RUNS=${RUNS:-1}
