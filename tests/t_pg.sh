@@ -63,6 +63,15 @@ expect_not_in "$T/A/tools/ledger.reconcile.json" "registry"
 # diff of the PostgreSQL catalogue against the file build: nothing changed
 run "$TOOLSYNC" diff --registry "$PGTEST_DB" --against "$T/file"
 expect_rc 0
+# ... and a changed row: the finding points at the table and key
+pg_sql -c "CREATE TABLE reg_diff AS SELECT * FROM tool_registry;
+	UPDATE reg_diff SET min_role = 'viewer' WHERE key = 'ledger.reconcile'"
+cfg diff.yaml reg_diff
+run "$TOOLSYNC" diff -c diff.yaml --against "$T/file"
+expect_rc 1
+expect_in "$T/out" "table reg_diff, key 'ledger.reconcile': error[security] role-lowered"
+run "$TOOLSYNC" diff -c diff.yaml --against "$T/file" --format json
+expect_in "$T/out" "\"file\": \"table reg_diff, key 'ledger.reconcile'\""
 
 # 2. Over TCP with a password; row-level security (001 turns it on) hides
 #    every row from a role that is not the owner until a policy lets it read.
