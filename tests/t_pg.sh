@@ -216,6 +216,16 @@ expect_in "$T/err" "toolsync: table reg_evil, key '': error: invalid key ''"
 run pg_sql -c "INSERT INTO tool_registry VALUES ('../x', 'viewer', '{}')"
 [ "$rc" -ne 0 ] || fail "001_tool_registry.sql accepted the key '../x'"
 expect_in "$T/err" "tool_registry_key_syntax"
+for bad in "('a..b', 'viewer', '{}')" "('ok', 'viewer', '{IFRS-9,NULL}')" \
+	"('ok', 'viewer', '{{a},{b}}')" "('ok', '', '{}')" "('ok', NULL, '{}')" \
+	"('$(printf 'k%.0s' $(seq 65))', 'viewer', '{}')"; do
+	run pg_sql -c "INSERT INTO tool_registry VALUES $bad"
+	[ "$rc" -ne 0 ] || fail "001_tool_registry.sql accepted $bad"
+done
+
+# a role without the right to read the table
+cfg denied.yaml reg_evil "" "$PGTEST_TCP"
+fault permission-denied "toolsync: table reg_evil: error: cannot read the registry: permission denied for table reg_evil" -c denied.yaml
 
 # a hostile table name is one quoted name, never SQL
 pg_sql -c "CREATE TABLE y (i int)"
