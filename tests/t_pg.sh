@@ -133,7 +133,8 @@ fault() {
 }
 
 # the server is not there: a closed port, a socket directory without a server
-port=$((PGTEST_PORT + 1))
+# a port the kernel just handed out and took back: nothing listens there
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 fault closed-port "cannot connect to PostgreSQL: connection to server at \"127.0.0.1\", port $port failed" \
 	--registry "host=127.0.0.1 port=$port dbname=toolsync user=secret password=right-horse connect_timeout=5"
 mkdir -p "$T/nosock"
