@@ -9,8 +9,7 @@
 #include "toolsync/common.h"
 #include "toolsync/pgconn.h"
 
-/* libpq's messages end in a newline and may span lines: one line, trimmed. */
-static void add_pq_message(struct strbuf *err, const char *msg)
+void pgconn_add_message(struct strbuf *err, const char *msg)
 {
 	size_t start = err->len, i;
 
@@ -21,6 +20,45 @@ static void add_pq_message(struct strbuf *err, const char *msg)
 			err->buf[i] = ' ';
 }
 
+/*
+ * libpq's complaints about a malformed connection string quote the part it
+ * could not read, and that part may be the password ("invalid
+ * percent-encoded token: "s3%zzcret"", or the whole URI): keep the
+ * message, drop what it quotes.
+ */
+static void add_redacted(struct strbuf *err, const char *msg)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int in_quote = 0;
+
+	for (; msg && *msg; msg++) {
+		if (*msg == '"') {
+			strbuf_addstr(&sb, in_quote ? "...\"" : "\"");
+			in_quote = !in_quote;
+		} else if (!in_quote) {
+			strbuf_addch(&sb, *msg);
+		}
+	}
+	pgconn_add_message(err, sb.buf);
+	strbuf_release(&sb);
+}
+
+/* 0 if libpq can read ci; else -1 with the reason (redacted) in err. */
+static int check_conninfo(const char *ci, struct strbuf *err)
+{
+	char *msg = NULL;
+	PQconninfoOption *opts = PQconninfoParse(ci, &msg);
+
+	if (opts) {
+		PQconninfoFree(opts);
+		return 0;
+	}
+	strbuf_addstr(err, "cannot connect to PostgreSQL: malformed connection string: ");
+	add_redacted(err, msg ? msg : "out of memory");
+	PQfreemem(msg);
+	return -1;
+}
+
 PGconn *pgconn_open(const char *conninfo, struct strbuf *err)
 {
 	const char *ci = conninfo;
@@ -28,6 +66,8 @@ PGconn *pgconn_open(const char *conninfo, struct strbuf *err)
 
 	if ((!ci || !*ci) && getenv("DATABASE_URL") && *getenv("DATABASE_URL"))
 		ci = getenv("DATABASE_URL");
+	if (check_conninfo(ci ? ci : "", err))
+		return NULL;
 	conn = PQconnectdb(ci ? ci : "");
 	if (!conn) {
 		strbuf_addstr(err, "cannot connect to PostgreSQL: out of memory");
@@ -35,14 +75,14 @@ PGconn *pgconn_open(const char *conninfo, struct strbuf *err)
 	}
 	if (PQstatus(conn) != CONNECTION_OK) {
 		strbuf_addstr(err, "cannot connect to PostgreSQL: ");
-		add_pq_message(err, PQerrorMessage(conn));
+		pgconn_add_message(err, PQerrorMessage(conn));
 		PQfinish(conn);
 		return NULL;
 	}
 	/* the client encoding of every string toolsync reads back */
 	if (PQsetClientEncoding(conn, "UTF8")) {
 		strbuf_addstr(err, "cannot set the client encoding to UTF8: ");
-		add_pq_message(err, PQerrorMessage(conn));
+		pgconn_add_message(err, PQerrorMessage(conn));
 		PQfinish(conn);
 		return NULL;
 	}

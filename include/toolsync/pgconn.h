@@ -17,6 +17,9 @@
 /* also sets the client encoding to UTF8 */
 PGconn *pgconn_open(const char *conninfo, struct strbuf *err);
 
+/* Append a libpq message as one trimmed line (libpq's span lines). */
+void pgconn_add_message(struct strbuf *err, const char *msg);
+
 /* A safe description of the target for messages: "host:port/db", no password. */
 void pgconn_describe(PGconn *conn, struct strbuf *out);
 

@@ -1,0 +1,391 @@
+/*
+ * pgvalue.c: reading the registry's column values as PostgreSQL prints
+ * them (text format), with no server: table-name quoting, the standards
+ * column in its three shapes, and row locations.  See source_pg.h.
+ *
+ * Every parser takes (pointer, length): values come from PQgetvalue() and
+ * PQgetlength(), and a value is its bytes.  A NUL byte is refused
+ * everywhere: the rows become C strings.
+ */
+#include <strings.h>
+
+#include "toolsync/source_pg.h"
+
+int pgsrc_quote_ident(PGconn *conn, const char *name, struct strbuf *out, struct strbuf *err)
+{
+	char *q = PQescapeIdentifier(conn, name, strlen(name));
+	size_t start = err->len;
+
+	if (!q) {
+		strbuf_addf(err, "cannot quote the name '%s': %s", name, PQerrorMessage(conn));
+		strbuf_rtrim(err);
+		if (err->len == start)
+			strbuf_addstr(err, "cannot quote a name");
+		return -1;
+	}
+	strbuf_addstr(out, q);
+	PQfreemem(q);
+	return 0;
+}
+
+int pgsrc_quote_table(PGconn *conn, const char *table, struct strbuf *out, struct strbuf *err)
+{
+	const char *dot = strchr(table, '.');
+	char *schema;
+	int ret;
+
+	if (!*table || (dot && (dot == table || !dot[1] || strchr(dot + 1, '.')))) {
+		strbuf_addf(err, "registry.table '%s' must be a table name or schema.name", table);
+		return -1;
+	}
+	if (!dot)
+		return pgsrc_quote_ident(conn, table, out, err);
+	schema = xstrndup(table, (size_t)(dot - table));
+	ret = pgsrc_quote_ident(conn, schema, out, err);
+	free(schema);
+	if (ret)
+		return -1;
+	strbuf_addch(out, '.');
+	return pgsrc_quote_ident(conn, dot + 1, out, err);
+}
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static const char *skip_blanks(const char *p, const char *end)
+{
+	while (p < end && is_blank(*p))
+		p++;
+	return p;
+}
+
+/* Add s[0..len) as a standard; a NUL byte in it is refused. */
+static int add_item(struct strlist *out, const char *s, size_t len, struct strbuf *err)
+{
+	char *item;
+
+	if (memchr(s, '\0', len)) {
+		strbuf_addstr(err, "an item holds a NUL byte");
+		return -1;
+	}
+	item = xmemdupz(s, len);
+	strlist_add(out, item);
+	free(item);
+	return 0;
+}
+
+static void add_utf8(struct strbuf *sb, unsigned cp)
+{
+	if (cp < 0x80) {
+		strbuf_addch(sb, (int)cp);
+	} else if (cp < 0x800) {
+		strbuf_addch(sb, (int)(0xc0 | cp >> 6));
+		strbuf_addch(sb, (int)(0x80 | (cp & 0x3f)));
+	} else if (cp < 0x10000) {
+		strbuf_addch(sb, (int)(0xe0 | cp >> 12));
+		strbuf_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3f)));
+		strbuf_addch(sb, (int)(0x80 | (cp & 0x3f)));
+	} else {
+		strbuf_addch(sb, (int)(0xf0 | cp >> 18));
+		strbuf_addch(sb, (int)(0x80 | ((cp >> 12) & 0x3f)));
+		strbuf_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3f)));
+		strbuf_addch(sb, (int)(0x80 | (cp & 0x3f)));
+	}
+}
+
+/* Four hex digits at p as a code unit; -1 if they are not there. */
+static long hex4(const char *p, const char *end)
+{
+	long v = 0;
+	int i;
+
+	if (end - p < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		char c = p[i];
+		int h = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+/* \uXXXX (and its low surrogate) at *pp, after the 'u'; the code point or -1. */
+static long json_unicode(const char **pp, const char *end)
+{
+	const char *p = *pp;
+	long hi = hex4(p, end), lo;
+
+	if (hi < 0 || (hi >= 0xdc00 && hi <= 0xdfff))
+		return -1;
+	p += 4;
+	if (hi >= 0xd800 && hi <= 0xdbff) {
+		if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+			return -1;
+		lo = hex4(p + 2, end);
+		if (lo < 0xdc00 || lo > 0xdfff)
+			return -1;
+		hi = 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00);
+		p += 6;
+	}
+	*pp = p;
+	return hi;
+}
+
+/* One escape after a backslash at *pp; 0, or -1 if it is not valid JSON. */
+static int json_escape(const char **pp, const char *end, struct strbuf *sb)
+{
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	const char *p = *pp, *e;
+	long cp;
+
+	if (p == end)
+		return -1;
+	if (*p != 'u') {
+		if (!*p || !(e = strchr(from, *p)))
+			return -1;
+		strbuf_addch(sb, to[e - from]);
+		*pp = p + 1;
+		return 0;
+	}
+	p++;
+	if ((cp = json_unicode(&p, end)) <= 0)   /* \u0000 would end the C string */
+		return -1;
+	add_utf8(sb, (unsigned)cp);
+	*pp = p;
+	return 0;
+}
+
+/* A JSON string starting at the quote at *pp, appended to sb. */
+static int json_string(const char **pp, const char *end, struct strbuf *sb, struct strbuf *err,
+		       const char *start)
+{
+	const char *p = *pp + 1;
+
+	while (p < end && *p != '"') {
+		if ((unsigned char)*p < 0x20) {
+			strbuf_addf(err, "a control character in a string at byte %zu", (size_t)(p - start));
+			return -1;
+		}
+		if (*p != '\\') {
+			strbuf_addch(sb, *p++);
+			continue;
+		}
+		p++;
+		if (json_escape(&p, end, sb)) {
+			strbuf_addf(err, "a bad escape at byte %zu", (size_t)(p - start));
+			return -1;
+		}
+	}
+	if (p == end) {
+		strbuf_addstr(err, "an unterminated string");
+		return -1;
+	}
+	*pp = p + 1;
+	return 0;
+}
+
+static int json_fail(struct strbuf *err, const char *what, const char *p, const char *start)
+{
+	strbuf_addf(err, "not a JSON array of strings: %s at byte %zu", what, (size_t)(p - start));
+	return -1;
+}
+
+int pgsrc_parse_json(const char *s, size_t len, struct strlist *out, struct strbuf *err)
+{
+	const char *p = skip_blanks(s, s + len), *end = s + len;
+	struct strbuf item = STRBUF_INIT;
+	int ret = -1;
+
+	if (p == end || *p != '[')
+		return json_fail(err, "no '['", p, s);
+	p = skip_blanks(p + 1, end);
+	if (p < end && *p == ']')
+		goto close;
+	for (;;) {
+		if (p == end || *p != '"') {
+			json_fail(err, "expected a string", p, s);
+			goto out;
+		}
+		strbuf_reset(&item);
+		if (json_string(&p, end, &item, err, s) || add_item(out, item.buf, item.len, err))
+			goto out;
+		p = skip_blanks(p, end);
+		if (p < end && *p == ']')
+			break;
+		if (p == end || *p != ',') {
+			json_fail(err, "expected ',' or ']'", p, s);
+			goto out;
+		}
+		p = skip_blanks(p + 1, end);
+	}
+close:
+	p = skip_blanks(p + 1, end);
+	if (p != end)
+		json_fail(err, "text after the array", p, s);
+	else
+		ret = 0;
+out:
+	strbuf_release(&item);
+	return ret;
+}
+
+/* Skip "[1:3]=" before an array with a lower bound other than 1. */
+static int array_skip_bounds(const char **pp, const char *end, struct strbuf *err)
+{
+	const char *p = *pp, *close;
+
+	if (p == end || *p != '[')
+		return 0;
+	close = memchr(p, ']', (size_t)(end - p));
+	if (!close || close + 1 == end || (close[1] != '=' && close[1] != '[')) {
+		strbuf_addstr(err, "not an array literal: bad dimensions");
+		return -1;
+	}
+	if (close[1] == '[') {
+		strbuf_addstr(err, "a multi-dimensional array (standards must be a list)");
+		return -1;
+	}
+	*pp = close + 2;
+	return 0;
+}
+
+/* One element at *pp, quoted or not, appended to sb; *quoted says which. */
+static int array_element(const char **pp, const char *end, struct strbuf *sb, int *quoted)
+{
+	const char *p = *pp;
+
+	*quoted = p < end && *p == '"';
+	if (*quoted)
+		p++;
+	while (p < end) {
+		if (*quoted ? *p == '"' : (*p == ',' || *p == '}'))
+			break;
+		if (!*quoted && (*p == '{' || *p == '"'))
+			return -1;
+		if (*p == '\\' && ++p == end)
+			return -1;
+		strbuf_addch(sb, *p++);
+	}
+	if (p == end)
+		return -1;
+	if (*quoted)
+		p++;
+	else
+		while (sb->len && is_blank(sb->buf[sb->len - 1]))
+			strbuf_setlen(sb, sb->len - 1);
+	*pp = p;
+	return 0;
+}
+
+int pgsrc_parse_array(const char *s, size_t len, struct strlist *out, struct strbuf *err)
+{
+	const char *p = s, *end = s + len;
+	struct strbuf item = STRBUF_INIT;
+	int quoted, ret = -1;
+
+	if (array_skip_bounds(&p, end, err))
+		return -1;
+	if (p == end || *p != '{') {
+		strbuf_addstr(err, "not an array literal: no '{'");
+		return -1;
+	}
+	p = skip_blanks(p + 1, end);
+	if (p < end && *p == '}')
+		goto close;
+	for (;;) {
+		p = skip_blanks(p, end);
+		if (p < end && *p == '{') {
+			strbuf_addstr(err, "a multi-dimensional array (standards must be a list)");
+			goto out;
+		}
+		strbuf_reset(&item);
+		if (array_element(&p, end, &item, &quoted)) {
+			strbuf_addstr(err, "not an array literal: a bad element");
+			goto out;
+		}
+		if (!quoted && !strcasecmp(item.buf, "NULL")) {
+			strbuf_addstr(err, "a NULL element");
+			goto out;
+		}
+		if (add_item(out, item.buf, item.len, err))
+			goto out;
+		p = skip_blanks(p, end);
+		if (p < end && *p == '}')
+			break;
+		if (p == end || *p != ',') {
+			strbuf_addstr(err, "not an array literal: expected ',' or '}'");
+			goto out;
+		}
+		p++;
+	}
+close:
+	if (p + 1 != end)
+		strbuf_addstr(err, "not an array literal: text after '}'");
+	else
+		ret = 0;
+out:
+	strbuf_release(&item);
+	return ret;
+}
+
+int pgsrc_parse_text(const char *s, size_t len, struct strlist *out, struct strbuf *err)
+{
+	const char *p = skip_blanks(s, s + len), *end = s + len;
+
+	if (p < end && *p == '[')
+		return pgsrc_parse_json(s, len, out, err);
+	while (p < end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p)), *stop = comma ? comma : end;
+		const char *last = stop;
+
+		while (last > p && is_blank(last[-1]))
+			last--;
+		if (last == p) {
+			strbuf_addstr(err, "an empty item in the comma-separated list");
+			return -1;
+		}
+		if (add_item(out, p, (size_t)(last - p), err))
+			return -1;
+		if (!comma)
+			break;
+		p = skip_blanks(comma + 1, end);
+		if (p == end) {
+			strbuf_addstr(err, "an empty item in the comma-separated list");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+#define WHERE_KEY_MAX 80
+
+void pgsrc_row_where(struct strbuf *out, const char *table, const char *key, size_t keylen)
+{
+	size_t i, n = keylen > WHERE_KEY_MAX ? WHERE_KEY_MAX : keylen;
+
+	while (n < keylen && n && ((unsigned char)key[n] & 0xc0) == 0x80)
+		n--;    /* cut at a UTF-8 character boundary */
+	strbuf_addf(out, "table %s, key '", table);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)key[i];
+
+		if (c < 0x20 || c == 0x7f)
+			strbuf_addf(out, "\\x%02x", c);
+		else
+			strbuf_addch(out, c);
+	}
+	strbuf_addstr(out, n < keylen ? "...'" : "'");
+}
+
+const char *pgsrc_conninfo(const char *registry)
+{
+	if (!strcmp(registry, "postgresql://") || !strcmp(registry, "postgres://"))
+		return "";
+	return registry;
+}
