@@ -20,6 +20,8 @@ struct file_source {
 	struct strbuf text;
 	struct json_stream *js;   /* one of these two */
 	struct yaml_stream *ys;
+	size_t rows;              /* read so far, good or bad */
+	int failed, ended;
 };
 
 static char *field_string(const struct jv *v, const char *key, const char *field,
@@ -113,9 +115,21 @@ static int file_next(struct source *base, struct row *row, struct diag *d)
 	int r;
 
 	row_init(row);
+	if (fs->ended)
+		return 0;
 	r = fs->js ? json_stream_next(fs->js, &obj) : yaml_stream_next(fs->ys, &obj);
+	fs->failed |= r < 0;
+	if (r == 0 && !fs->rows && !fs->failed) {
+		/* as for an empty table (source_pg.c): a build would remove every manifest */
+		fs->ended = 1;
+		diag_error(d, &(struct srcloc){ fs->base.name, 0, 0, 0 }, "the registry holds "
+			   "no rows: a build would remove every tool (an empty catalogue is "
+			   "almost always a mistake; remove the manifests by hand if it is not)");
+		return -1;
+	}
 	if (r <= 0)
 		return r;
+	fs->rows++;
 	if (obj->kind != JV_OBJECT) {
 		diag_error(d, &obj->loc, "a registry row must be a mapping, not %s",
 			   jv_kind_name(obj->kind));
