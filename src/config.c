@@ -254,11 +254,19 @@ static void load_registry(struct loader *l, const struct jv *v)
 	}
 	if (check_keys(l, v, "registry", keys))
 		return;
-	if ((p = jv_get(v, "postgres"))) {
+	if (jv_get(v, "postgres") && jv_get(v, "file")) {
+		diag_error(l->d, &jv_member(v, "file")->loc,
+			   "'registry' takes 'postgres' or 'file', not both");
+	} else if ((p = jv_get(v, "postgres"))) {
 		set_string(l, p, "registry.postgres", &cfg->registry);
 		cfg->registry_is_pg = 1;
 	} else if ((p = jv_get(v, "file"))) {
 		set_string(l, p, "registry.file", &cfg->registry);
+		/* a file has no table or columns: saying so beats ignoring them */
+		if (jv_get(v, "table") || jv_get(v, "columns"))
+			diag_error(l->d, &jv_member(v, jv_get(v, "table") ? "table" : "columns")->loc,
+				   "'%s' is for a PostgreSQL registry ('postgres: ...'), not a file",
+				   jv_get(v, "table") ? "table" : "columns");
 	} else {
 		diag_error(l->d, &v->loc, "'registry' needs 'postgres' or 'file'");
 	}
