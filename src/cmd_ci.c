@@ -92,7 +92,7 @@ static int verify_step(const struct ts_config *cfg, const char *dir, struct find
 	key = config_path(cfg, cfg->public_key);
 	ret = verify_load_pubkey(key, &pub, d);
 	free(key);
-	return ret ? -1 : verify_dir(dir, cfg->out, &pub, f, NULL, d);
+	return ret ? -1 : verify_dir(dir, NULL, &pub, f, NULL, d);
 }
 
 /* The steps; each adds findings and returns -1 only for an error (exit 2). */
@@ -104,7 +104,7 @@ static int steps(const struct ci_cmd *o, const struct ts_config *cfg,
 	int ret;
 
 	ret = verify_step(cfg, dir, f, d);
-	if (diff_against(cfg, &o->copts, dir, cfg->out, DIFF_CHECK_BYTES, f, d))
+	if (diff_against(cfg, &o->copts, dir, NULL, DIFF_CHECK_BYTES, f, d))
 		ret = -1;
 	if (envcheck_run(cfg, &eo, f, d))
 		ret = -1;

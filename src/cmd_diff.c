@@ -69,7 +69,7 @@ static int run(struct diff_cmd *o, struct diag *d)
 	if (report_cmd_load_accept(&o->rc, &cfg, d))
 		goto cleanup;
 	dir = o->against ? xstrdup(o->against) : config_path(&cfg, cfg.out);
-	if (diff_against(&cfg, &o->copts, dir, o->against ? o->against : cfg.out, 0, &f, d))
+	if (diff_against(&cfg, &o->copts, dir, NULL, 0, &f, d))
 		goto cleanup;
 	rc = report_cmd_finish(&o->rc, &f, d);
 cleanup:

@@ -86,11 +86,12 @@ static const struct jv *load_defs(struct loading *l, const char *rel, const stru
 			return l->defs[i].doc;
 	shown = path_join(l->dir, rel);
 	path = config_path(l->cfg, shown);
+	/* messages name files as they are reached from here, like the registry's */
 	if (!path_exists(path)) {
-		diag_error(l->d, at, "$ref: cannot find '%s'", shown);
+		diag_error(l->d, at, "$ref: cannot find '%s'", path);
 		doc = NULL;
 	} else {
-		doc = doc_load(path, shown, l->d);
+		doc = doc_load(path, path, l->d);
 	}
 	free(shown);
 	free(path);
@@ -261,7 +262,8 @@ static void load_one(struct loading *l, struct template *t, const char *path)
 	if (strbuf_read_file(&bytes, path) == 0)
 		blake2b256_hex(bytes.buf, bytes.len, t->blake2b);
 	strbuf_release(&bytes);
-	t->doc = doc_load(path, t->path, l->d);
+	/* t->path is recorded in manifests; messages name the file as reached from here */
+	t->doc = doc_load(path, path, l->d);
 	if (t->doc && t->doc->kind != JV_OBJECT)
 		diag_error(l->d, &t->doc->loc, "a template must be a mapping");
 	else if (t->doc)
@@ -285,7 +287,7 @@ int templates_load(struct template_set *set, const struct ts_config *cfg, struct
 
 	memset(set, 0, sizeof(*set));
 	if (fs_list_dir(dir, &names, &n)) {
-		diag_fail(d, "cannot read the templates directory '%s': %s", l.dir, strerror(errno));
+		diag_fail(d, "cannot read the templates directory '%s': %s", dir, strerror(errno));
 		ret = -1;
 		goto out;
 	}

@@ -123,7 +123,23 @@ PY
 expect_rc 0 "a long description"
 expect_in "$T/err" "schemas/templates/fx.yaml:2:14: warning: the description is 1164 characters"
 
-# 10. Usage errors exit 2.
+# 10. Run from elsewhere with -c: every file is named as reached from here,
+#     and what build records (source.template) does not change.
+cp schemas/templates/fx.yaml "$T/fx.yaml.orig"
+sed -i 's/Look up the group/Look up our group/' schemas/templates/fx.yaml
+(cd "$T" && "$TOOLSYNC" diff -c cat/toolsync.yaml >"$T/out" 2>"$T/err") && rc=0 || rc=$?
+expect_rc 0
+expect_in "$T/out" "cat/schemas/templates/fx.yaml:2:14: note[change] description-changed: fx.rate-lookup"
+printf 'parameters: [\n' >schemas/templates/fx.yaml
+(cd "$T" && "$TOOLSYNC" build -c cat/toolsync.yaml --out "$T/elsewhere" >"$T/out" 2>"$T/err") && rc=0 || rc=$?
+expect_rc 2
+expect_in "$T/err" "toolsync: cat/schemas/templates/fx.yaml:2:1: error: "
+cp "$T/fx.yaml.orig" schemas/templates/fx.yaml
+(cd "$T" && "$TOOLSYNC" build -c cat/toolsync.yaml --out "$T/elsewhere" >"$T/out" 2>"$T/err") && rc=0 || rc=$?
+expect_rc 0
+expect_in "$T/elsewhere/tools/fx.rate-lookup.json" '"template": "schemas/templates/fx.yaml"'
+
+# 11. Usage errors exit 2.
 run "$TOOLSYNC" build --bogus
 expect_rc 2
 expect_in "$T/err" "unknown option '--bogus'"

@@ -89,10 +89,10 @@ START_TEST(test_lookup_and_render)
 			 "\"required\":[\"d\"],\"additionalProperties\":false,\"description\":\"Mine.\"},"
 			 "\"z\":{\"type\":\"string\",\"description\":\"k=a.glob\"}},\"required\":[\"when\",\"z\"],"
 			 "\"additionalProperties\":false}");
-	/* an inlined definition keeps its own file's location */
+	/* an inlined definition keeps its own file's location (as reached from here) */
 	out = xstrfmt("%s:%u", jv_pointer_get(params, "/properties/when/properties/d")->loc.file,
 		      jv_pointer_get(params, "/properties/when/properties/d")->loc.line);
-	ck_assert_str_eq(out, "schemas/templates/_defs/d.yaml:1");
+	ck_assert_ptr_nonnull(strstr(out, "/schemas/templates/_defs/d.yaml:1"));
 	free(out);
 	strbuf_release(&sb);
 	jv_free(desc);
