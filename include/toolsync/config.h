@@ -1,9 +1,12 @@
 /*
  * config.h: toolsync.yaml.
  *
- * Relative paths in the file are relative to the file's directory; they are
- * kept relative (as written, normalised) for everything toolsync prints, so
- * output does not depend on where the checkout is.  ${VAR} in any string is
+ * Relative paths in the file are relative to the file's directory.  What
+ * toolsync records in its output (a manifest's source.template) keeps them
+ * as written, so output does not depend on where the checkout is or where
+ * toolsync runs; messages and reports name files as reached from the
+ * working directory (config_path()), so that a compiler-style location or
+ * a CI annotation finds the file.  ${VAR} in any string is
  * expanded from the environment when the file is loaded; an unset variable
  * is an error at its line, never an empty string.
  */
