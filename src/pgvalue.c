@@ -9,6 +9,7 @@
  */
 #include <strings.h>
 
+#include "toolsync/registry.h"
 #include "toolsync/source_pg.h"
 
 int pgsrc_quote_ident(PGconn *conn, const char *name, struct strbuf *out, struct strbuf *err)
@@ -363,24 +364,11 @@ int pgsrc_parse_text(const char *s, size_t len, struct strlist *out, struct strb
 	return 0;
 }
 
-#define WHERE_KEY_MAX 80
-
 void pgsrc_row_where(struct strbuf *out, const char *table, const char *key, size_t keylen)
 {
-	size_t i, n = keylen > WHERE_KEY_MAX ? WHERE_KEY_MAX : keylen;
-
-	while (n < keylen && n && ((unsigned char)key[n] & 0xc0) == 0x80)
-		n--;    /* cut at a UTF-8 character boundary */
 	strbuf_addf(out, "table %s, key '", table);
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)key[i];
-
-		if (c < 0x20 || c == 0x7f)
-			strbuf_addf(out, "\\x%02x", c);
-		else
-			strbuf_addch(out, c);
-	}
-	strbuf_addstr(out, n < keylen ? "...'" : "'");
+	key_quote(out, key, keylen);
+	strbuf_addch(out, '\'');
 }
 
 const char *pgsrc_conninfo(const char *registry)

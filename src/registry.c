@@ -42,6 +42,26 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+#define QUOTED_KEY_MAX 80
+
+void key_quote(struct strbuf *out, const char *key, size_t len)
+{
+	size_t i, n = len > QUOTED_KEY_MAX ? QUOTED_KEY_MAX : len;
+
+	while (n < len && n && ((unsigned char)key[n] & 0xc0) == 0x80)
+		n--;    /* cut at a UTF-8 character boundary */
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)key[i];
+
+		if (c < 0x20 || c == 0x7f)
+			strbuf_addf(out, "\\x%02x", c);
+		else
+			strbuf_addch(out, c);
+	}
+	if (n < len)
+		strbuf_addstr(out, "...");
+}
+
 static void list_roles(struct strbuf *sb, const struct ts_config *cfg)
 {
 	size_t i;
@@ -59,7 +79,8 @@ static void list_standards(struct strbuf *sb, const struct ts_config *cfg)
 }
 
 /* Each standard at its own place (before sorting), then duplicates. */
-static int check_standards(struct row *row, const struct ts_config *cfg, struct diag *d)
+static int check_standards(struct row *row, const char *key, const struct ts_config *cfg,
+			   struct diag *d)
 {
 	struct strlist *s = &row->standards;
 	struct strbuf allowed = STRBUF_INIT;
@@ -72,11 +93,11 @@ static int check_standards(struct row *row, const struct ts_config *cfg, struct 
 							      : &row->standards_loc;
 
 		if (!s->v[i][0]) {
-			diag_error(d, loc, "key '%s': empty standard", row->key);
+			diag_error(d, loc, "key '%s': empty standard", key);
 			bad = -1;
 		} else if (cfg->has_standards && strlist_find(&cfg->standards, s->v[i]) < 0) {
 			diag_error(d, loc, "key '%s': standard '%s' is not in the allow-list "
-				   "(standards: %s)", row->key, s->v[i], allowed.buf);
+				   "(standards: %s)", key, s->v[i], allowed.buf);
 			bad = -1;
 		}
 	}
@@ -86,7 +107,7 @@ static int check_standards(struct row *row, const struct ts_config *cfg, struct 
 	for (i = 1; i < s->n; i++)
 		if (s->v[i][0] && !strcmp(s->v[i], s->v[i - 1])) {
 			diag_error(d, &row->standards_loc, "key '%s': standard '%s' is listed twice",
-				   row->key, s->v[i]);
+				   key, s->v[i]);
 			bad = -1;
 		}
 	/* the order changed: the places no longer match */
@@ -97,12 +118,14 @@ static int check_standards(struct row *row, const struct ts_config *cfg, struct 
 
 int row_check(struct row *row, const struct ts_config *cfg, struct diag *d)
 {
+	struct strbuf key = STRBUF_INIT;   /* as messages show it: no control characters */
 	int bad = 0;
 
+	key_quote(&key, row->key, strlen(row->key));
 	if (!key_is_valid(row->key)) {
 		diag_error(d, &row->key_loc,
 			   "invalid key '%s': a key is a file name: [a-z0-9][a-z0-9._-]*, "
-			   "at most %d characters, no '..'", row->key, KEY_MAX);
+			   "at most %d characters, no '..'", key.buf, KEY_MAX);
 		bad = -1;
 	}
 	if (config_role_rank(cfg, row->min_role) < 0) {
@@ -110,12 +133,13 @@ int row_check(struct row *row, const struct ts_config *cfg, struct diag *d)
 
 		list_roles(&sb, cfg);
 		diag_error(d, &row->role_loc, "key '%s': unknown role '%s' (roles: %s)",
-			   row->key, row->min_role, sb.buf);
+			   key.buf, row->min_role, sb.buf);
 		strbuf_release(&sb);
 		bad = -1;
 	}
-	if (check_standards(row, cfg, d))
+	if (check_standards(row, key.buf, cfg, d))
 		bad = -1;
+	strbuf_release(&key);
 	return bad;
 }
 
