@@ -132,7 +132,7 @@ START_TEST(test_key_quote)
 	struct strbuf sb = STRBUF_INIT;
 	char long_key[200];
 
-	key_quote(&sb, "a\nb\x1b[2J", 9);
+	key_quote(&sb, "a\nb\x1b[2J", 7);
 	ck_assert_str_eq(sb.buf, "a\\x0ab\\x1b[2J");
 	memset(long_key, 'k', sizeof(long_key));
 	strbuf_reset(&sb);
