@@ -677,13 +677,27 @@ static void uri_encode(struct strbuf *out, const char *path)
 	}
 }
 
-/* Only real files become physical locations; "table tool_registry, ..." does not. */
+/*
+ * Only real files become physical locations; a description ("table
+ * tool_registry, key 'x'", "environment") is a logical location.
+ */
 static struct jv *sarif_locations(const struct srcloc *loc)
 {
 	struct jv *arr = jv_array(), *l, *pl, *art, *region;
 	struct strbuf uri = STRBUF_INIT;
 
-	if (!loc->file || !loc->line)
+	if (loc->file && !loc->line) {
+		struct jv *logical = jv_array(), *ll = jv_object();
+
+		jv_set(ll, "name", jv_string(loc->file));
+		jv_set(ll, "kind", jv_string("resource"));
+		jv_append(logical, ll);
+		l = jv_object();
+		jv_set(l, "logicalLocations", logical);
+		jv_append(arr, l);
+		return arr;
+	}
+	if (!loc->file)
 		return arr;
 	uri_encode(&uri, loc->file);
 	art = jv_object();

@@ -87,8 +87,11 @@ assert "db-table-missing" in ids, "every check-config rule is listed"
 for res in run["results"]:
     assert rules[res["ruleIndex"]]["id"] == res["ruleId"]
     locs = res["locations"]
-    if locs:
+    assert len(locs) == 1, res
+    if "physicalLocation" in locs[0]:
         assert locs[0]["physicalLocation"]["region"]["startLine"] >= 1
+    else:
+        assert locs[0]["logicalLocations"][0]["name"], res
 EOF
 
 # ---- exit codes and --output -----------------------------------------

@@ -251,7 +251,11 @@ START_TEST(test_sarif)
 			 "approved in FIN-1");
 	ck_assert_str_eq(ptr_str(doc, "/runs/0/results/3/level"), "note");
 	/* no physical location for a table row */
-	ck_assert_uint_eq(jv_pointer_get(doc, "/runs/0/results/3/locations")->u.arr.n, 0);
+	/* a description, not a file: a logical location */
+	ck_assert_uint_eq(jv_pointer_get(doc, "/runs/0/results/3/locations")->u.arr.n, 1);
+	ck_assert_ptr_null(jv_pointer_get(doc, "/runs/0/results/3/locations/0/physicalLocation"));
+	ck_assert_str_eq(ptr_str(doc, "/runs/0/results/3/locations/0/logicalLocations/0/kind"),
+			 "resource");
 	ck_assert_uint_eq(strlen(ptr_str(doc, "/runs/0/results/0/partialFingerprints/"
 					  "toolsyncFinding~1v1")), 64);
 	jv_free(doc);
