@@ -70,6 +70,7 @@ static int run(struct check_cmd *o)
 	struct findings f = { NULL, 0, 0 };
 	int rc = EXIT_ERROR;
 
+	report_cmd_watch(&o->rc, &d);
 	if (config_load(&cfg, o->config_path ? o->config_path : "toolsync.yaml",
 			o->config_path != NULL, &d))
 		goto cleanup;
@@ -78,6 +79,8 @@ static int run(struct check_cmd *o)
 		goto cleanup;
 	rc = report_cmd_finish(&o->rc, &f, &d);
 cleanup:
+	if (rc == EXIT_ERROR)
+		rc = report_cmd_fail(&o->rc, &d);
 	findings_release(&f);
 	config_release(&cfg);
 	return rc;

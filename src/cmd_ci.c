@@ -118,12 +118,15 @@ static int run(struct ci_cmd *o, struct diag *d)
 	struct findings f = { NULL, 0, 0 };
 	int rc = EXIT_ERROR;
 
+	report_cmd_watch(&o->rc, d);
 	if (config_load(&cfg, o->config_path ? o->config_path : "toolsync.yaml", 1, d))
 		goto cleanup;
 	if (report_cmd_load_accept(&o->rc, &cfg, d) || steps(o, &cfg, &f, d))
 		goto cleanup;
 	rc = report_cmd_finish(&o->rc, &f, d);
 cleanup:
+	if (rc == EXIT_ERROR)
+		rc = report_cmd_fail(&o->rc, d);
 	findings_release(&f);
 	config_release(&cfg);
 	return rc;

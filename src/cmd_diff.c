@@ -63,6 +63,7 @@ static int run(struct diff_cmd *o, struct diag *d)
 	char *dir = NULL;
 	int rc = EXIT_ERROR;
 
+	report_cmd_watch(&o->rc, d);
 	if (config_load(&cfg, o->config_path ? o->config_path : "toolsync.yaml", 1, d))
 		goto cleanup;
 	/* the accept file is checked first: a typo there must not wait for a compile */
@@ -73,6 +74,8 @@ static int run(struct diff_cmd *o, struct diag *d)
 		goto cleanup;
 	rc = report_cmd_finish(&o->rc, &f, d);
 cleanup:
+	if (rc == EXIT_ERROR)
+		rc = report_cmd_fail(&o->rc, d);
 	free(dir);
 	findings_release(&f);
 	config_release(&cfg);

@@ -163,28 +163,31 @@ static void quote_source(struct strbuf *out, const struct srcloc *loc)
 static void emit(struct diag *d, const char *kind, const struct srcloc *loc,
 		 const char *fmt, va_list ap)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, msg = STRBUF_INIT;
 	unsigned max = d->max_errors ? d->max_errors : 100;
 	FILE *out = d->out ? d->out : stderr;
 
+	strbuf_vaddf(&msg, fmt, ap);
+	if (d->sink && !strcmp(kind, "error"))
+		d->sink(d->sink_ctx, loc, msg.buf);
 	if (d->errors + d->warnings > max)
-		return;
+		goto out;
 	if (d->errors + d->warnings == max) {
 		fprintf(out, "toolsync: too many errors, stopping here\n");
-		return;
+		goto out;
 	}
 	strbuf_addstr(&sb, "toolsync: ");
 	if (loc && loc->file) {
 		srcloc_format(&sb, loc);
 		strbuf_addstr(&sb, ": ");
 	}
-	strbuf_addf(&sb, "%s: ", kind);
-	strbuf_vaddf(&sb, fmt, ap);
-	strbuf_addch(&sb, '\n');
+	strbuf_addf(&sb, "%s: %s\n", kind, msg.buf);
 	if (loc && loc->file && !d->no_source)
 		quote_source(&sb, loc);
 	fwrite(sb.buf, 1, sb.len, out);
+out:
 	strbuf_release(&sb);
+	strbuf_release(&msg);
 }
 
 void diag_verror(struct diag *d, const struct srcloc *loc, const char *fmt, va_list ap)

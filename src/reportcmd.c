@@ -7,6 +7,14 @@
 
 static const struct rule *const stale_rules[] = { &accept_stale_rule, NULL };
 
+const struct rule input_error_rule = {
+	"input-error", CAT_CONFIG, SEV_ERROR,
+	"toolsync stopped: an input could not be read or does not compile",
+	"Fix the file at the location (the message says what is wrong) and run "
+	"again. Until then the command exits 2 and nothing is built or compared.",
+	NULL,
+};
+
 const struct rule *const *const report_known_rules[] = {
 	diff_rules, verify_rules, envcheck_rules, stale_rules, NULL,
 };
@@ -56,6 +64,7 @@ static int print_report(const struct report_cmd *rc, const struct findings *f, s
 
 int report_cmd_finish(struct report_cmd *rc, struct findings *f, struct diag *d)
 {
+	d->sink = NULL;   /* a failure to write the report is not part of it */
 	/*
 	 * Every input has been read and checked: drop the quoted sources (one
 	 * per committed manifest, 100,000 in a large catalogue) before the
@@ -69,7 +78,37 @@ int report_cmd_finish(struct report_cmd *rc, struct findings *f, struct diag *d)
 	return findings_fail(f, &rc->fo) ? EXIT_FINDINGS : EXIT_OK;
 }
 
+static void collect_error(void *ctx, const struct srcloc *loc, const char *message)
+{
+	struct report_cmd *rc = ctx;
+
+	findings_add(&rc->errors, &input_error_rule, loc, NULL, NULL, NULL, NULL, "%s", message);
+}
+
+void report_cmd_watch(struct report_cmd *rc, struct diag *d)
+{
+	if (rc->fmt == FMT_TEXT)
+		return;
+	d->sink = collect_error;
+	d->sink_ctx = rc;
+}
+
+int report_cmd_fail(struct report_cmd *rc, struct diag *d)
+{
+	static const struct rule *const input_rules[] = { &input_error_rule, NULL };
+	static const struct rule *const *const input_scope[] = { input_rules, NULL };
+
+	d->sink = NULL;
+	if (rc->errors.n) {
+		rc->scope = input_scope;
+		findings_sort(&rc->errors);
+		print_report(rc, &rc->errors, d);
+	}
+	return EXIT_ERROR;
+}
+
 void report_cmd_release(struct report_cmd *rc)
 {
 	accept_release(&rc->al);
+	findings_release(&rc->errors);
 }

@@ -213,6 +213,9 @@ cc -c good.yaml --env-file bad.env
 expect_rc 2 "missing ="
 expect_in "$T/err" "toolsync: bad.env:2:22: error: expected '=' after 'OPENAI_DEBUG_LOGGING'"
 expect_in "$T/err" "   |                      ^"
+cc -c good.yaml --env-file bad.env --format github
+expect_rc 2 "missing =, as annotations"
+expect_in "$T/out" "::error file=bad.env,line=2,col=22,title=input-error::expected '=' after 'OPENAI_DEBUG_LOGGING'"
 cc -c good.yaml --env-file missing.env
 expect_rc 2 "missing env file"
 expect_in "$T/err" "toolsync: error: cannot read env file 'missing.env': "

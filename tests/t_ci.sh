@@ -134,9 +134,25 @@ run "$TOOLSYNC" ci -h
 expect_rc 0
 expect_in "$T/out" "usage: toolsync ci"
 
-# A catalogue that does not compile: exit 2 and no report.
+# A catalogue that does not compile: exit 2; in text, the errors on stderr
+# and no report; in the machine formats, a report of input-error findings
+# too, so that a pipeline (upload-sarif, annotations) sees why.
 printf 'tool_registry:\n  - {key: "../x", minRole: viewer, standards: []}\n' >registry.yaml
 run "$TOOLSYNC" ci
 expect_rc 2
-[ ! -s "$T/out" ] || fail "a report was printed for a catalogue that does not compile"
+[ ! -s "$T/out" ] || fail "a text report was printed for a catalogue that does not compile"
+expect_in "$T/err" "registry.yaml:2:11: error: invalid key '../x'"
+run "$TOOLSYNC" ci --format sarif --output "$T/fail.sarif"
+expect_rc 2 "ci --format sarif on a broken catalogue"
+expect_in "$T/err" "invalid key '../x'"
+expect_in "$T/fail.sarif" '"ruleId": "input-error"'
+$VALIDATE "$TOP/tests/schemas/sarif-schema-2.1.0.json" "$T/fail.sarif" draft4 ||
+	fail "the input-error SARIF does not validate"
+run "$TOOLSYNC" ci --format github
+expect_rc 2
+expect_in "$T/out" "::error file=registry.yaml,line=2,col=11,title=input-error::"
+run "$TOOLSYNC" diff --format json
+expect_rc 2
+expect_in "$T/out" '"rule": "input-error"'
+$VALIDATE "$TOP/schemas/report.schema.json" "$T/out" || fail "the input-error JSON does not validate"
 exit 0

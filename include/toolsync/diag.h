@@ -43,9 +43,16 @@ struct diag {
 	unsigned warnings;
 	unsigned max_errors; /* stop printing after this many (0: 100) */
 	int no_source;       /* do not quote source lines */
+	/*
+	 * Also given every error (printed or not past max_errors), with its
+	 * message; NULL: none.  The reporting commands use it to put input
+	 * errors into a machine-readable report.
+	 */
+	void (*sink)(void *ctx, const struct srcloc *loc, const char *message);
+	void *sink_ctx;
 };
 
-#define DIAG_INIT { NULL, 0, 0, 0, 0 }
+#define DIAG_INIT { NULL, 0, 0, 0, 0, NULL, NULL }
 
 /* Remember a file's text so that messages can quote its lines (copied). */
 void diag_add_source(const char *file, const char *data, size_t len);

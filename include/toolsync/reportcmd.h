@@ -32,10 +32,30 @@ struct report_cmd {
 	enum report_format fmt;
 	struct fail_on fo;
 	struct accept_list al;
+	struct findings errors;  /* input errors, for report_cmd_fail() */
 };
 
 #define REPORT_CMD_INIT(command, scope) \
-	{ command, scope, NULL, NULL, NULL, NULL, FMT_TEXT, { 0, -1, 0 }, { NULL, 0, 0 } }
+	{ command, scope, NULL, NULL, NULL, NULL, FMT_TEXT, { 0, -1, 0 }, { NULL, 0, 0 }, \
+	  { NULL, 0, 0 } }
+
+/* The rule of input errors in a machine-readable report. */
+extern const struct rule input_error_rule;
+
+/*
+ * Collect the errors reported to d from now on, so that report_cmd_fail()
+ * can put them into the report: a pipeline that reads SARIF, JSON or
+ * annotations sees why the command stopped.  Nothing for --format text,
+ * where the errors are on stderr already.
+ */
+void report_cmd_watch(struct report_cmd *rc, struct diag *d);
+
+/*
+ * The command stops with an error: write the collected errors as the
+ * report (input-error findings) in a machine-readable format, and return
+ * EXIT_ERROR.  The errors were printed on stderr too.
+ */
+int report_cmd_fail(struct report_cmd *rc, struct diag *d);
 
 /* Check --format and --fail-on: 0, or the exit code of a usage error (printed). */
 int report_cmd_check(struct report_cmd *rc);
