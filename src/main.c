@@ -32,6 +32,7 @@ static const struct cmd commands[] = {
 	  "                      key file's contents; no key: index left unsigned)\n"
 	  "  --sign-each         also sign every tools/<key>.json\n"
 	  "  --canonical         write RFC 8785 (JCS) JSON instead of the indented form\n"
+	  "                      (keys sorted, so schema properties lose the template's order)\n"
 	  "\n"
 	  "Exit: 0 built, 2 bad input or error (nothing written).\n" },
 	{ "verify", cmd_verify, "check the signature and digests of a manifests directory",
