@@ -59,8 +59,8 @@ static void print_findings(const struct findings *f)
 
 static void print_success(const char *dir, const struct verify_result *res)
 {
-	printf("verified %s: index.json signed by key %s, %zu file%s match%s it, "
-	       "no unlisted files\n", dir, res->keyid, res->files,
+	printf("verified %s: index.json signed by key %s; the %zu file%s it lists "
+	       "match%s; no unlisted files\n", dir, res->keyid, res->files,
 	       res->files == 1 ? "" : "s", res->files == 1 ? "es" : "");
 	printf("trusted comment: %s\n", res->trusted.buf);
 }

@@ -468,7 +468,7 @@ static void md_table(struct strbuf *out, const struct findings *f, int accepted)
 {
 	size_t i;
 
-	strbuf_addstr(out, "| Severity | Category | Rule | Tool | Pointer | Change | Source |\n"
+	strbuf_addstr(out, "| Severity | Category | Rule | Tool | Pointer | Finding | Source |\n"
 			   "|---|---|---|---|---|---|---|\n");
 	for (i = 0; i < f->n; i++)
 		if (f->v[i].accepted == accepted)
