@@ -19,10 +19,11 @@
 PG_BINDIR=${PG_BINDIR:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 [ -x "$PG_BINDIR/initdb" ] || fail "no PostgreSQL server binaries (install the 'postgresql' package)"
 
-# as_pg CMD...: run CMD as the server's (non-root) user
+# as_pg CMD...: run CMD as the server's (non-root) user, from a directory
+# it may enter (a checkout under /root is out of its reach)
 as_pg() {
 	if [ "$(id -u)" = 0 ]; then
-		runuser -u postgres -- "$@"
+		(cd "${PGTEST_HOME:-/}" && runuser -u postgres -- "$@")
 	else
 		"$@"
 	fi
@@ -34,6 +35,13 @@ pg_stop() {
 }
 
 pg_sql() {
+	if [ "${1:-}" = -f ]; then
+		# the file is read here, by the test's user, and given on stdin
+		pg_sql_file=$2
+		shift 2
+		pg_sql "$@" <"$pg_sql_file"
+		return
+	fi
 	as_pg "$PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -h "$PGTEST_SOCK" -p "$PGTEST_PORT" \
 		-U toolsync -d toolsync "$@"
 }
@@ -45,6 +53,7 @@ pg_start() {
 	mkdir -p "$PGTEST_DATA" "$PGTEST_SOCK"
 	[ "$(id -u)" != 0 ] || chown -R postgres "$T/pg"
 	chmod 700 "$PGTEST_DATA"
+	PGTEST_HOME=$T/pg
 	trap 'pg_stop; rm -rf "$T"' EXIT
 	trap 'exit 143' INT TERM
 	printf 'right-horse\n' >"$T/pg/pw"
