@@ -514,39 +514,40 @@ struct tagcheck {
 	size_t n, alloc;
 };
 
-TS_PRINTF(5, 6)
-static void tag_finding(struct tagcheck *tc, const struct rule *r, size_t off, size_t len,
-			const char *fmt, ...)
+/* A finding about the tags variable (key NULL) or one tag (its pointer names the key). */
+static void tag_vfinding(struct tagcheck *tc, const struct rule *r, const char *key, size_t klen,
+			 size_t off, size_t len, const char *fmt, va_list ap)
 {
 	struct srcloc loc = value_at(tc->v, off, len);
 	struct strbuf msg = STRBUF_INIT;
-	char *ptr = pointer_of(tc->v->name, NULL, 0);
-	va_list ap;
+	char *ptr = pointer_of(tc->v->name, key, klen);
 
-	va_start(ap, fmt);
 	strbuf_vaddf(&msg, fmt, ap);
-	va_end(ap);
 	findings_add(tc->f, r, &loc, NULL, ptr, NULL, NULL, "%s", msg.buf);
 	strbuf_release(&msg);
 	free(ptr);
 }
 
-/* A finding about one tag: its pointer names the key. */
+TS_PRINTF(5, 6)
+static void tag_finding(struct tagcheck *tc, const struct rule *r, size_t off, size_t len,
+			const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tag_vfinding(tc, r, NULL, 0, off, len, fmt, ap);
+	va_end(ap);
+}
+
 TS_PRINTF(6, 7)
 static void key_finding(struct tagcheck *tc, const struct rule *r, const struct tag *t,
 			size_t off, size_t len, const char *fmt, ...)
 {
-	struct srcloc loc = value_at(tc->v, off, len);
-	struct strbuf msg = STRBUF_INIT;
-	char *ptr = pointer_of(tc->v->name, t->key, t->klen);
 	va_list ap;
 
 	va_start(ap, fmt);
-	strbuf_vaddf(&msg, fmt, ap);
+	tag_vfinding(tc, r, t->key, t->klen, off, len, fmt, ap);
 	va_end(ap);
-	findings_add(tc->f, r, &loc, NULL, ptr, NULL, NULL, "%s", msg.buf);
-	strbuf_release(&msg);
-	free(ptr);
 }
 
 static int has_edge_space(const char *s, size_t len)
