@@ -85,13 +85,26 @@ void diag_add_source(const char *file, const char *data, size_t len)
 			free(sources[i].data);
 			break;
 		}
-	if (i == nsources) {
+	if (i == nsources) {   /* (few at once: readers drop what they are done with) */
 		ALLOC_GROW(sources, nsources, sources_alloc);
 		nsources++;
 	}
 	sources[i].file = f;
 	sources[i].data = xmemdupz(data, len);
 	sources[i].len = len;
+}
+
+void diag_drop_source(const char *file)
+{
+	const char *f = path_intern(file);
+	size_t i = nsources;
+
+	while (i-- > 0)   /* most often the last one added */
+		if (sources[i].file == f) {
+			free(sources[i].data);
+			sources[i] = sources[--nsources];
+			return;
+		}
 }
 
 void diag_clear_sources(void)

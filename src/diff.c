@@ -1155,6 +1155,8 @@ static struct jv *load_committed(struct session *s, const char *name, struct src
 	}
 	if (!doc)
 		s->bad = 1;
+	else   /* checked: findings point at it by line, never quote it */
+		diag_drop_source(shown);
 	strbuf_release(&buf);
 	free(rel);
 	free(path);

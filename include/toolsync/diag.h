@@ -56,6 +56,12 @@ struct diag {
 
 /* Remember a file's text so that messages can quote its lines (copied). */
 void diag_add_source(const char *file, const char *data, size_t len);
+/*
+ * Forget file's text: a reader that has checked a file and will report
+ * nothing more at its lines drops it, so that reading 100,000 files keeps
+ * neither 100,000 copies nor a list that every lookup walks.
+ */
+void diag_drop_source(const char *file);
 /* Forget all remembered sources (tests). */
 void diag_clear_sources(void);
 
