@@ -8,6 +8,68 @@
 
 #include "toolsync/dotenv.h"
 
+
+/* Characters of an API key's body ("sk-proj-AbC..."). */
+static int is_secret_char(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '_';
+}
+
+/* 1 if the variable name at p (n bytes) names a secret. */
+static int secret_name(const char *p, size_t n)
+{
+	static const char *const words[] = { "KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD" };
+	char *name = xmemdupz(p, n);
+	size_t i, j;
+	int hit = 0;
+
+	for (i = 0; name[i]; i++)
+		name[i] = (char)((name[i] >= 'a' && name[i] <= 'z') ? name[i] - 32 : name[i]);
+	for (j = 0; j < ARRAY_SIZE(words) && !hit; j++)
+		hit = strstr(name, words[j]) != NULL;
+	free(name);
+	return hit;
+}
+
+/*
+ * Overwrite with '*' what must never be quoted back: anything that looks
+ * like an API key ("sk-" and 20 or more key characters), and on a line
+ * whose variable name says KEY, SECRET, TOKEN or PASSWORD, everything after
+ * the name.  Lengths stay, so columns and carets still line up.
+ */
+static void mask_secrets(char *buf, size_t len)
+{
+	size_t i = 0, j, n;
+
+	for (i = 0; i + 3 <= len; i++) {
+		if (memcmp(buf + i, "sk-", 3) || (i && is_secret_char((unsigned char)buf[i - 1])))
+			continue;
+		for (n = 0; i + 3 + n < len && is_secret_char((unsigned char)buf[i + 3 + n]); n++)
+			;
+		if (n >= 20)
+			memset(buf + i + 3, '*', n);
+	}
+	for (i = 0; i < len; i = j + 1) {
+		size_t start = i, name;
+
+		for (j = i; j < len && buf[j] != '\n'; j++)
+			;
+		while (start < j && (buf[start] == ' ' || buf[start] == '\t'))
+			start++;
+		if (j - start > 7 && !memcmp(buf + start, "export ", 7))
+			start += 7;
+		for (name = start; name < j && (is_secret_char((unsigned char)buf[name]) &&
+						buf[name] != '-'); name++)
+			;
+		if (name > start && secret_name(buf + start, name - start))
+			for (n = name; n < j; n++)
+				if (buf[n] != ' ' && buf[n] != '\t' && buf[n] != '=' && buf[n] != '\r' &&
+				    buf[n] != '"' && buf[n] != '\'' && buf[n] != ':')
+					buf[n] = '*';
+	}
+}
+
 struct scanner {
 	const char *file;   /* interned */
 	const char *p, *end;
@@ -137,8 +199,15 @@ static int scan_name(struct scanner *s, const char **name, size_t *len)
 	for (q = start; q < s->end && !is_blank(*q) && *q != '=' && *q != '\n' && *q != '\r'; q++)
 		;
 	loc = here(s, start, (size_t)(q - start));
-	diag_error(s->d, &loc, "invalid variable name '%.*s' (letters, digits and '_', "
-		   "not starting with a digit)", (int)(q - start), start);
+	{
+		struct strbuf shown = STRBUF_INIT;
+
+		strbuf_add(&shown, start, (size_t)(q - start));
+		mask_secrets(shown.buf, shown.len);
+		diag_error(s->d, &loc, "invalid variable name '%s' (letters, digits and '_', "
+			   "not starting with a digit)", shown.buf);
+		strbuf_release(&shown);
+	}
 	return -1;
 }
 
@@ -284,7 +353,14 @@ int dotenv_parse(struct dotenv *env, const char *file, const char *data, size_t 
 	struct scanner s = { path_intern(file), data, data + len, data, 1, env, d };
 	unsigned errors = d->errors;
 
-	diag_add_source(s.file, data, len);
+	{
+		/* quoted lines show no secret: register a masked copy */
+		char *masked = xmemdupz(data, len);
+
+		mask_secrets(masked, len);
+		diag_add_source(s.file, masked, len);
+		free(masked);
+	}
 	if (check_nul(&s, data, len))
 		return -1;
 	/* a UTF-8 byte order mark, as some Windows editors write */

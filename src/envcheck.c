@@ -555,6 +555,17 @@ static int has_edge_space(const char *s, size_t len)
 	return len && (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t');
 }
 
+/* A line break or other control character: a quoted value spread over lines. */
+static int has_control(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 1;
+	return 0;
+}
+
 /* One "key:value" at s[0, len) (offset off); kept when well-formed. */
 static void parse_pair(struct tagcheck *tc, const char *s, size_t len, size_t off,
 		       size_t pair)
@@ -581,6 +592,11 @@ static void parse_pair(struct tagcheck *tc, const char *s, size_t len, size_t of
 	if (!t.klen || !t.vlen) {
 		tag_finding(tc, &r_tags_syntax, off, len, "pair %zu, '%.*s', has an empty %s",
 			    pair, SHOW(tc, s, len), t.klen ? "value" : "key");
+		return;
+	}
+	if (has_control(t.key, t.klen) || has_control(t.val, t.vlen)) {
+		tag_finding(tc, &r_tags_syntax, off, len, "pair %zu holds a line break or another "
+			    "control character (a quoted value spread over lines?)", pair);
 		return;
 	}
 	if (has_edge_space(t.key, t.klen) || has_edge_space(t.val, t.vlen)) {

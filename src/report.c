@@ -37,9 +37,39 @@ const char *category_name(enum category c)
 	return category_names[c];
 }
 
+/*
+ * A copy fit for every report format: a finding's text can carry bytes
+ * from its input (an env value, a key), and a control character would
+ * garble a terminal or split a line, invalid UTF-8 would make the JSON and
+ * SARIF unreadable.  Both become \xHH.
+ */
+static char *clean_dup(const char *s)
+{
+	struct strbuf out = STRBUF_INIT;
+	size_t i = 0, n = strlen(s), bad;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 :
+			     c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+
+		if (len == 1 && c >= 0x20 && c != 0x7f) {
+			strbuf_addch(&out, (char)c);
+		} else if (len > 1 && len <= n - i && !utf8_check(s + i, len, &bad)) {
+			strbuf_add(&out, s + i, len);
+			i += len;
+			continue;
+		} else {
+			strbuf_addf(&out, "\\x%02x", c);
+		}
+		i++;
+	}
+	return strbuf_detach(&out, NULL);
+}
+
 static char *dup_or_null(const char *s)
 {
-	return s ? xstrdup(s) : NULL;
+	return s ? clean_dup(s) : NULL;
 }
 
 struct finding *findings_add(struct findings *f, const struct rule *rule,
@@ -59,7 +89,8 @@ struct finding *findings_add(struct findings *f, const struct rule *rule,
 	va_end(ap);
 	x->rule = rule;
 	x->severity = rule->severity;
-	x->message = strbuf_detach(&msg, NULL);
+	x->message = clean_dup(msg.buf);
+	strbuf_release(&msg);
 	x->tool = dup_or_null(tool);
 	x->pointer = dup_or_null(pointer);
 	x->old_value = dup_or_null(old_value);

@@ -216,6 +216,29 @@ expect_in "$T/err" "   |                      ^"
 cc -c good.yaml --env-file bad.env --format github
 expect_rc 2 "missing =, as annotations"
 expect_in "$T/out" "::error file=bad.env,line=2,col=22,title=input-error::expected '=' after 'OPENAI_DEBUG_LOGGING'"
+# a malformed line is quoted, but never a secret on it
+SECRET=sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdEFGH
+for line in "OPENAI_API_KEY: $SECRET" "OPENAI_API_KEY $SECRET" "OPENAI_API_KEY=\"$SECRET" \
+	    "OPENAI_API_KEY=\"$SECRET\" x" "$SECRET" "MY_TOKEN=\"abc def"; do
+	printf 'A=1\n%s\n' "$line" >bad.env
+	for fmt in text json sarif github; do
+		cc -c good.yaml --env-file bad.env --format $fmt
+		expect_rc 2 "malformed secret line, $fmt"
+		expect_not_in "$T/err" "AbCdEfGhIjKlMnOp"
+		expect_not_in "$T/out" "AbCdEfGhIjKlMnOp"
+		expect_not_in "$T/err" "abc def"
+	done
+done
+# line breaks inside tags; bytes that are not UTF-8 stay out of the reports
+printf 'OPENAI_DEBUG_LOGGING=true\nOPENAI_REQUEST_TAGS="service:a,env:b,\r\nworkload:c"\n' >crlf.env
+cc -c good.yaml --env-file crlf.env
+expect_rc 1
+expect_in "$T/out" "crlf.env:2:22: error[config] tags-syntax: /OPENAI_REQUEST_TAGS: pair 3 holds a line break"
+printf 'OPENAI_DEBUG_LOGGING=a\033[31m\377\376b\n' >ctl.env
+cc -c good.yaml --env-file ctl.env
+expect_in "$T/out" "'a\\x1b[31m\\xff\\xfeb' is not a boolean"
+cc -c good.yaml --env-file ctl.env --format json
+$VALIDATE "$TOP/schemas/report.schema.json" "$T/out" || fail "JSON with non-UTF-8 input does not validate"
 cc -c good.yaml --env-file missing.env
 expect_rc 2 "missing env file"
 expect_in "$T/err" "toolsync: error: cannot read env file 'missing.env': "
