@@ -155,7 +155,10 @@ START_TEST(test_github_escaping)
 	struct strbuf out = STRBUF_INIT;
 	struct srcloc loc = { "odd,dir/a:b%.yaml", 7, 2, 0 };
 
-	findings_add(&f, &r_err, &loc, "t", NULL, NULL, NULL, "100%% bad, really:\nyes\r");
+	findings_add(&f, &r_err, &loc, "t", NULL, NULL, NULL, "x");
+	/* findings_add escapes control bytes; the writer must still cope with them */
+	free(f.v[0].message);
+	f.v[0].message = xstrdup("100% bad, really:\nyes\r");
 	report_write(&out, &f, FMT_GITHUB, &meta);
 	ck_assert_str_eq(out.buf,
 		"::error file=odd%2Cdir/a%3Ab%25.yaml,line=7,col=2,title=param-removed::"
@@ -171,7 +174,9 @@ START_TEST(test_markdown_escaping)
 	struct strbuf out = STRBUF_INIT;
 	struct srcloc loc = { "a.yaml", 1, 1, 0 };
 
-	findings_add(&f, &r_err, &loc, "t", "/a|b", "\"x|`y\"", NULL, "bad | thing\n<b>");
+	findings_add(&f, &r_err, &loc, "t", "/a|b", "\"x|`y\"", NULL, "x");
+	free(f.v[0].message);
+	f.v[0].message = xstrdup("bad | thing\n<b>");
 	report_write(&out, &f, FMT_MARKDOWN, &meta);
 	ck_assert(strstr(out.buf, "### toolsync diff\n") != NULL);
 	ck_assert(strstr(out.buf, "| error | breaking | `param-removed` | `t` | `/a\\|b` | "
@@ -338,7 +343,18 @@ START_TEST(test_accept_errors)
 }
 END_TEST
 
+START_TEST(test_findings_are_clean)
+{
+	findings_add(&f, &r_err, NULL, "k\x1b", "/p\n", "\"\xff\"", NULL, "a\tb\xc3\xa9\xe2\x82");
+	ck_assert_str_eq(f.v[0].message, "a\\x09b\xc3\xa9\\xe2\\x82");
+	ck_assert_str_eq(f.v[0].tool, "k\\x1b");
+	ck_assert_str_eq(f.v[0].pointer, "/p\\x0a");
+	ck_assert_str_eq(f.v[0].old_value, "\"\\xff\"");
+}
+END_TEST
+
 Suite *report_suite(void);
+
 Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
@@ -352,6 +368,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_text_color);
 	tcase_add_test(tc, test_github_escaping);
 	tcase_add_test(tc, test_markdown_escaping);
+	tcase_add_test(tc, test_findings_are_clean);
 	tcase_add_test(tc, test_json);
 	tcase_add_test(tc, test_sarif);
 	tcase_add_test(tc, test_accept);
