@@ -708,42 +708,50 @@ static void uri_encode(struct strbuf *out, const char *path)
 	}
 }
 
-/*
- * Only real files become physical locations; a description ("table
- * tool_registry, key 'x'", "environment") is a logical location.
- */
-static struct jv *sarif_locations(const struct srcloc *loc)
+static struct jv *physical(const char *file, unsigned line, unsigned col)
 {
-	struct jv *arr = jv_array(), *l, *pl, *art, *region;
+	struct jv *pl = jv_object(), *art = jv_object(), *region = jv_object();
 	struct strbuf uri = STRBUF_INIT;
 
-	if (loc->file && !loc->line) {
-		struct jv *logical = jv_array(), *ll = jv_object();
-
-		jv_set(ll, "name", jv_string(loc->file));
-		jv_set(ll, "kind", jv_string("resource"));
-		jv_append(logical, ll);
-		l = jv_object();
-		jv_set(l, "logicalLocations", logical);
-		jv_append(arr, l);
-		return arr;
-	}
-	if (!loc->file)
-		return arr;
-	uri_encode(&uri, loc->file);
-	art = jv_object();
+	uri_encode(&uri, file);
 	jv_set(art, "uri", jv_string(uri.buf));
-	region = jv_object();
-	jv_set(region, "startLine", jv_number(loc->line));
-	if (loc->col)
-		jv_set(region, "startColumn", jv_number(loc->col));
-	pl = jv_object();
+	jv_set(region, "startLine", jv_number(line));
+	if (col)
+		jv_set(region, "startColumn", jv_number(col));
 	jv_set(pl, "artifactLocation", art);
 	jv_set(pl, "region", region);
-	l = jv_object();
-	jv_set(l, "physicalLocation", pl);
-	jv_append(arr, l);
 	strbuf_release(&uri);
+	return pl;
+}
+
+/*
+ * Real files are physical locations.  A description ("table
+ * tool_registry, key 'x'", "environment") is a logical location, placed
+ * physically at the fallback file (the configuration) when there is one:
+ * code scanning refuses results without a file.
+ */
+static struct jv *sarif_locations(const struct srcloc *loc, const char *fallback)
+{
+	struct jv *arr = jv_array(), *l = jv_object();
+
+	if (loc->file && loc->line) {
+		jv_set(l, "physicalLocation", physical(loc->file, loc->line, loc->col));
+	} else {
+		if (fallback)
+			jv_set(l, "physicalLocation", physical(fallback, 1, 0));
+		if (loc->file) {
+			struct jv *logical = jv_array(), *ll = jv_object();
+
+			jv_set(ll, "name", jv_string(loc->file));
+			jv_set(ll, "kind", jv_string("resource"));
+			jv_append(logical, ll);
+			jv_set(l, "logicalLocations", logical);
+		}
+	}
+	if (l->u.obj.n)
+		jv_append(arr, l);
+	else
+		jv_free(l);
 	return arr;
 }
 
@@ -805,7 +813,7 @@ static struct jv *sarif_suppressions(const struct finding *x)
 	return arr;
 }
 
-static struct jv *sarif_result(const struct finding *x, long rule_index)
+static struct jv *sarif_result(const struct finding *x, long rule_index, const char *fallback)
 {
 	struct jv *o = jv_object();
 
@@ -813,7 +821,7 @@ static struct jv *sarif_result(const struct finding *x, long rule_index)
 	jv_set(o, "ruleIndex", jv_number((double)rule_index));
 	jv_set(o, "level", jv_string(sarif_levels[x->severity]));
 	jv_set(o, "message", sarif_message(x));
-	jv_set(o, "locations", sarif_locations(&x->loc));
+	jv_set(o, "locations", sarif_locations(&x->loc, fallback));
 	jv_set(o, "partialFingerprints", sarif_fingerprints(x));
 	jv_set(o, "properties", sarif_properties(x));
 	if (x->accepted)
@@ -848,7 +856,8 @@ static struct jv *sarif_run(const struct findings *f, const struct report_meta *
 	jv_set(tool, "driver", sarif_driver(&rules, m));
 	jv_set(run, "tool", tool);
 	for (i = 0; i < f->n; i++)
-		jv_append(results, sarif_result(&f->v[i], rule_list_find(&rules, f->v[i].rule)));
+		jv_append(results, sarif_result(&f->v[i], rule_list_find(&rules, f->v[i].rule),
+						m->fallback_file));
 	jv_set(run, "results", results);
 	jv_set(run, "columnKind", jv_string("unicodeCodePoints"));
 	free(rules.v);

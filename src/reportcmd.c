@@ -38,6 +38,7 @@ int report_cmd_load_accept(struct report_cmd *rc, const struct ts_config *cfg, s
 	char *path;
 	int ret;
 
+	rc->fallback_file = cfg->path;
 	if (rc->accept)
 		return accept_load(&rc->al, rc->accept, NULL, 1, report_known_rules, d);
 	path = path_join(cfg->base_dir, ACCEPT_FILE);
@@ -49,7 +50,8 @@ int report_cmd_load_accept(struct report_cmd *rc, const struct ts_config *cfg, s
 static int print_report(const struct report_cmd *rc, const struct findings *f, struct diag *d)
 {
 	const struct rule **rules = rules_flatten(rc->scope);
-	struct report_meta meta = { rc->command, TOOLSYNC_VERSION, 0, &rc->fo, rules };
+	struct report_meta meta = { rc->command, TOOLSYNC_VERSION, 0, &rc->fo, rules,
+				    rc->fallback_file };
 	struct strbuf out = STRBUF_INIT;
 	int ret;
 

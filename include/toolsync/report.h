@@ -97,6 +97,12 @@ struct report_meta {
 	int color;                /* text format: use ANSI colour */
 	const struct fail_on *fail_on;
 	const struct rule *const *rules; /* every rule that may appear (SARIF), NULL-terminated; may be NULL */
+	/*
+	 * SARIF: the file a finding without one is placed at (the
+	 * configuration), since GitHub code scanning refuses a result with no
+	 * physical location.  NULL: such results have only a logical one.
+	 */
+	const char *fallback_file;
 };
 
 /* Print the findings in fmt to out. */

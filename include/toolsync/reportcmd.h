@@ -28,6 +28,8 @@ struct report_cmd {
 	const struct rule *const *const *scope;  /* the rules this command reports */
 	/* the options; NULL means the default */
 	const char *format, *fail_on, *output, *accept;
+	/* where SARIF places findings that have no file: the configuration */
+	const char *fallback_file;
 	/* set by report_cmd_check() */
 	enum report_format fmt;
 	struct fail_on fo;
@@ -36,7 +38,7 @@ struct report_cmd {
 };
 
 #define REPORT_CMD_INIT(command, scope) \
-	{ command, scope, NULL, NULL, NULL, NULL, FMT_TEXT, { 0, -1, 0 }, { NULL, 0, 0 }, \
+	{ command, scope, NULL, NULL, NULL, NULL, NULL, FMT_TEXT, { 0, -1, 0 }, { NULL, 0, 0 }, \
 	  { NULL, 0, 0 } }
 
 /* The rule of input errors in a machine-readable report. */
@@ -65,6 +67,7 @@ int report_cmd_check(struct report_cmd *rc);
  * beside the configuration when there is one.  0, or -1 (reported to d).
  */
 int report_cmd_load_accept(struct report_cmd *rc, const struct ts_config *cfg, struct diag *d);
+/* (It also takes the configuration as the fallback location of SARIF results.) */
 
 /*
  * Apply the accept file, sort, print the report where --output says, and
