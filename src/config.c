@@ -75,6 +75,7 @@ void config_release(struct ts_config *cfg)
 {
 	free(cfg->base_dir);
 	free(cfg->registry);
+	free(cfg->registry_error);
 	free(cfg->pg_table);
 	free(cfg->col_key);
 	free(cfg->col_min_role);
@@ -239,6 +240,27 @@ static int check_keys(struct loader *l, const struct jv *obj, const char *what,
 	return bad;
 }
 
+/* set_string for the registry: an expansion problem waits (registry_error). */
+static void set_registry(struct loader *l, const struct jv *v, const char *what)
+{
+	struct strbuf sb = STRBUF_INIT, err = STRBUF_INIT;
+	struct ts_config *cfg = l->cfg;
+
+	if (v->kind != JV_STRING) {
+		diag_error(l->d, &v->loc, "'%s' must be a string, not %s", what,
+			   jv_kind_name(v->kind));
+	} else if (expand_env(&sb, v->u.str.ptr, &err) || !sb.len) {
+		free(cfg->registry_error);
+		cfg->registry_error = xstrfmt("'%s': %s", what, err.len ? err.buf : "must not be empty");
+		cfg->registry_error_loc = v->loc;
+	} else {
+		free(cfg->registry);
+		cfg->registry = strbuf_detach(&sb, NULL);
+	}
+	strbuf_release(&sb);
+	strbuf_release(&err);
+}
+
 static void load_registry(struct loader *l, const struct jv *v)
 {
 	static const char *const keys[] = { "postgres", "file", "table", "columns", NULL };
@@ -248,7 +270,7 @@ static void load_registry(struct loader *l, const struct jv *v)
 
 	cfg->registry_loc = v->loc;
 	if (v->kind == JV_STRING) {
-		set_string(l, v, "registry", &cfg->registry);
+		set_registry(l, v, "registry");
 		cfg->registry_is_pg = is_conninfo(cfg->registry);
 		return;
 	}
@@ -258,10 +280,10 @@ static void load_registry(struct loader *l, const struct jv *v)
 		diag_error(l->d, &jv_member(v, "file")->loc,
 			   "'registry' takes 'postgres' or 'file', not both");
 	} else if ((p = jv_get(v, "postgres"))) {
-		set_string(l, p, "registry.postgres", &cfg->registry);
+		set_registry(l, p, "registry.postgres");
 		cfg->registry_is_pg = 1;
 	} else if ((p = jv_get(v, "file"))) {
-		set_string(l, p, "registry.file", &cfg->registry);
+		set_registry(l, p, "registry.file");
 		/* a file has no table or columns: saying so beats ignoring them */
 		if (jv_get(v, "table") || jv_get(v, "columns"))
 			diag_error(l->d, &jv_member(v, jv_get(v, "table") ? "table" : "columns")->loc,

@@ -149,9 +149,14 @@ struct source *source_open(const struct ts_config *cfg, const char *override, st
 	char *path;
 
 	if (override) {
+		/* the configured registry is not read: a problem with it does not matter */
 		if (is_conninfo(override))
 			return source_pg_open(cfg, override, d);
 		return source_file_open(cfg, override, d);
+	}
+	if (cfg->registry_error) {
+		diag_error(d, &cfg->registry_error_loc, "%s", cfg->registry_error);
+		return NULL;
 	}
 	if (cfg->registry_is_pg)
 		return source_pg_open(cfg, cfg->registry, d);

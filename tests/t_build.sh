@@ -139,7 +139,27 @@ cp "$T/fx.yaml.orig" schemas/templates/fx.yaml
 expect_rc 0
 expect_in "$T/elsewhere/tools/fx.rate-lookup.json" '"template": "schemas/templates/fx.yaml"'
 
-# 11. Usage errors exit 2.
+# 11. A registry from ${DATABASE_URL} is needed only by what reads it.
+mkdir -p "$T/pgcfg/schemas"
+cp -R schemas/templates "$T/pgcfg/schemas/"
+cp registry.yaml "$T/pgcfg/"
+cp -R "$TOP/manifests" "$TOP/toolsync.pub" "$T/pgcfg/"
+sed 's|^registry: registry.yaml$|registry: {postgres: "${DATABASE_URL}", table: public.tool_registry}|' \
+	toolsync.yaml >"$T/pgcfg/toolsync.yaml"
+(
+	cd "$T/pgcfg"
+	run "$TOOLSYNC" verify
+	expect_rc 0 "verify with an unset DATABASE_URL in the registry"
+	run "$TOOLSYNC" check-config
+	expect_rc 0 "check-config with an unset DATABASE_URL in the registry"
+	run "$TOOLSYNC" build --registry registry.yaml --out "$T/pgcfg-out"
+	expect_rc 0 "build --registry FILE with an unset DATABASE_URL in the registry"
+	run "$TOOLSYNC" build --out "$T/pgcfg-out2"
+	expect_rc 2
+	expect_in "$T/err" "toolsync.yaml:4:22: error: 'registry.postgres': environment variable 'DATABASE_URL' is not set"
+)
+
+# 12. Usage errors exit 2.
 run "$TOOLSYNC" build --bogus
 expect_rc 2
 expect_in "$T/err" "unknown option '--bogus'"

@@ -39,6 +39,13 @@ struct ts_config {
 	char *registry;
 	int registry_is_pg;
 	struct srcloc registry_loc;
+	/*
+	 * A registry value that could not be expanded (an unset ${VAR}):
+	 * reported only by a command that reads the registry, so that verify,
+	 * check-config and --registry FILE work without DATABASE_URL.
+	 */
+	char *registry_error;
+	struct srcloc registry_error_loc;
 	char *pg_table;          /* default "tool_registry"; may be "schema.table" */
 	char *col_key, *col_min_role, *col_standards;
 
