@@ -108,10 +108,14 @@ static int refuse_existing(const struct keygen_cmd *o)
 static int write_pair(const struct keygen_cmd *o, const struct strbuf *pub, const char *sec,
 		      size_t sec_len, struct strbuf *err)
 {
-	char *sec_tmp = fs_write_temp(o->sec_path, sec, sec_len, 0600, err), *pub_tmp = NULL;
+	char *sec_dir = path_dirname(o->sec_path), *sec_tmp = NULL, *pub_tmp = NULL;
 	int ret = -1;
 
-	if (!sec_tmp || !(pub_tmp = fs_write_temp(o->pub_path, pub->buf, pub->len, 0644, err)))
+	/* a key directory such as ~/.toolsync is made private, as ssh-keygen makes ~/.ssh */
+	if (!path_exists(sec_dir) && fs_mkdirs(sec_dir, 0700, err))
+		goto out;
+	if (!(sec_tmp = fs_write_temp(o->sec_path, sec, sec_len, 0600, err)) ||
+	    !(pub_tmp = fs_write_temp(o->pub_path, pub->buf, pub->len, 0644, err)))
 		goto out;
 	if (rename(sec_tmp, o->sec_path)) {
 		strbuf_addf(err, "cannot write '%s': %s", o->sec_path, strerror(errno));
@@ -130,6 +134,7 @@ out:
 		unlink(pub_tmp);
 	free(sec_tmp);
 	free(pub_tmp);
+	free(sec_dir);
 	return ret;
 }
 

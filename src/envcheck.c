@@ -1055,9 +1055,9 @@ static int check_old_rows(struct dbcheck *db, long days)
 		return -1;
 	if (strcmp(n, "0"))
 		findings_add(db->f, &r_db_retention, &table_loc, NULL, "/columns/created_at",
-			     NULL, NULL, "%s rows are older than debug.retention_days (%ld "
+			     NULL, NULL, "%s %s older than debug.retention_days (%ld "
 			     "days); run SELECT public.openai_debug_events_purge(%ld)",
-			     n, days, days);
+			     n, strcmp(n, "1") ? "rows are" : "row is", days, days);
 	free(n);
 	return 0;
 }
@@ -1100,7 +1100,8 @@ static int check_untagged(struct dbcheck *db, const struct strlist *keys)
 	list_keys(&list, keys);
 	if (strcmp(n, "0"))
 		findings_add(db->f, &r_db_tags, &table_loc, NULL, "/columns/tags", NULL, NULL,
-			     "%s rows lack a required tag (%s)", n, list.buf);
+			     "%s %s a required tag (%s)", n, strcmp(n, "1") ? "rows lack" : "row lacks",
+			     list.buf);
 	strbuf_release(&list);
 	free(n);
 	return 0;

@@ -302,7 +302,7 @@ $VALIDATE "$TOP/schemas/report.schema.json" "$T/out" || fail "JSON of --db"
 # the required keys come from debug.required_tags
 printf 'debug: {required_tags: [service], retention_days: 60}\n' >db60.yaml
 cc -c db60.yaml --db "$PGTEST_DB" --fail-on any
-expect_in "$T/out" "1 rows lack a required tag (service)"
+expect_in "$T/out" "1 row lacks a required tag (service)"
 expect_not_in "$T/out" "db-retention-exceeded"
 # retention unset: no count of old rows, the retention warning instead
 printf 'debug: {required_tags: []}\n' >noret.yaml
