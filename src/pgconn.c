@@ -59,6 +59,21 @@ static int check_conninfo(const char *ci, struct strbuf *err)
 	return -1;
 }
 
+/*
+ * libpq waits for ever by default; a CI job should not.  The default
+ * comes first, so that connect_timeout in the connection string, or
+ * PGCONNECT_TIMEOUT, still wins.
+ */
+#define CONNECT_TIMEOUT "10"
+
+static PGconn *connect_with_timeout(const char *ci)
+{
+	const char *const keys[] = { "connect_timeout", "dbname", NULL };
+	const char *const vals[] = { getenv("PGCONNECT_TIMEOUT") ? "" : CONNECT_TIMEOUT, ci, NULL };
+
+	return PQconnectdbParams(keys, vals, 1);
+}
+
 PGconn *pgconn_open(const char *conninfo, struct strbuf *err)
 {
 	const char *ci = conninfo;
@@ -68,7 +83,7 @@ PGconn *pgconn_open(const char *conninfo, struct strbuf *err)
 		ci = getenv("DATABASE_URL");
 	if (check_conninfo(ci ? ci : "", err))
 		return NULL;
-	conn = PQconnectdb(ci ? ci : "");
+	conn = connect_with_timeout(ci ? ci : "");
 	if (!conn) {
 		strbuf_addstr(err, "cannot connect to PostgreSQL: out of memory");
 		return NULL;

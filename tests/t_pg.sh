@@ -279,3 +279,33 @@ grep -q "failed after [1-9][0-9]* rows: server closed the connection unexpectedl
 [ "$before" = "$(tree_sum out)" ] || fail "connection killed: the output directory changed"
 ! ls -a . | grep -q toolsync-stage || fail "connection killed: a staging directory was left behind"
 echo "connection killed: $(grep -o 'after [0-9]* rows' "$T/err") of $n"
+
+# ---- a server that accepts and never answers: the default connect_timeout
+# (10 s) ends the wait; connect_timeout in the string or PGCONNECT_TIMEOUT wins.
+/usr/bin/python3 - "$T/silent.port" <<'PY' &
+import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(8)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+held, end = [], time.time() + 30
+s.settimeout(0.5)
+while time.time() < end:
+    try:
+        held.append(s.accept())
+    except socket.timeout:
+        pass
+PY
+silent=$!
+while [ ! -s "$T/silent.port" ]; do sleep 0.1; done
+sport=$(cat "$T/silent.port")
+start=$(date +%s)
+run "$TOOLSYNC" build --registry "host=127.0.0.1 port=$sport dbname=x user=y" --out "$T/silent-out"
+expect_rc 2 "a server that never answers"
+expect_in "$T/err" "timeout expired"
+took=$(( $(date +%s) - start ))
+[ "$took" -ge 9 ] && [ "$took" -le 20 ] || fail "the default connect timeout took ${took}s"
+PGCONNECT_TIMEOUT=2 run "$TOOLSYNC" build --registry "host=127.0.0.1 port=$sport dbname=x user=y" --out "$T/silent-out"
+expect_rc 2
+kill "$silent" 2>/dev/null || true
+[ ! -e "$T/silent-out" ] || fail "a timed-out build wrote its output"
