@@ -113,28 +113,40 @@ static int parse_entry(struct index *ix, const struct jv *e, struct diag *d)
 	return 0;
 }
 
+/*
+ * Entry by entry, as the registry readers read rows: the index of a
+ * 100,000-tool catalogue is never a tree of 500,000 nodes, only the
+ * entries themselves.
+ */
 int index_parse(struct index *ix, const char *data, size_t len, const char *file,
 		struct diag *d)
 {
-	struct jv *doc = json_parse(data, len, file, d);
-	const struct jv *fmt, *files;
+	struct jv *head = NULL, *e;
+	struct json_stream *js;
+	const struct jv *fmt;
 	unsigned before = d->errors;
 	size_t i;
+	int r;
 
 	memset(ix, 0, sizeof(*ix));
-	if (!doc)
+	if (!(js = json_stream_open_object(data, len, file, "files", &head, d)))
 		return -1;
-	fmt = jv_get(doc, "format");
-	files = jv_get(doc, "files");
-	if (!fmt || fmt->kind != JV_STRING || strcmp(fmt->u.str.ptr, INDEX_FORMAT))
-		diag_error(d, fmt ? &fmt->loc : &doc->loc, "not a toolsync index: 'format' must be '%s'",
-			   INDEX_FORMAT);
-	else if (!files || files->kind != JV_ARRAY)
-		diag_error(d, &doc->loc, "index lacks its 'files' list");
+	fmt = jv_get(head, "format");
+	if (!fmt || fmt->kind != JV_STRING || strcmp(fmt->u.str.ptr, INDEX_FORMAT) ||
+	    head->u.obj.n != 1)
+		diag_error(d, fmt ? &fmt->loc : &head->loc, "not a toolsync index: 'format' "
+			   "must be '%s', and come only before 'files'", INDEX_FORMAT);
 	else
-		for (i = 0; i < files->u.arr.n; i++)
-			parse_entry(ix, files->u.arr.v[i], d);
-	jv_free(doc);
+		while ((r = json_stream_next(js, &e)) != 0) {
+			if (r > 0)
+				parse_entry(ix, e, d);
+			jv_free(e);
+		}
+	json_stream_close(js);
+	jv_free(head);
+	/* checked: nothing more is said at its lines (it may be large) */
+	if (d->errors == before)
+		diag_drop_source(file);
 	index_sort(ix);
 	for (i = 1; i < ix->n && d->errors == before; i++)
 		if (!strcmp(ix->v[i].path, ix->v[i - 1].path))

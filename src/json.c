@@ -416,18 +416,27 @@ static const char *describe(const struct reader *r, char buf[8])
 	return buf;
 }
 
-/* What JSON users most often get wrong where a value or key should be. */
-static const char *hint(const struct reader *r)
+/*
+ * What JSON users most often get wrong where a value or key should be.
+ * A closing bracket there follows a comma (empty lists and objects are
+ * read elsewhere), hence the trailing-comma hint, but not after a value.
+ */
+static const char *hint_at(const struct reader *r, int value_expected)
 {
 	if (r->p >= r->end)
 		return "";
-	if (*r->p == ']' || *r->p == '}')
+	if (value_expected && (*r->p == ']' || *r->p == '}'))
 		return " (a trailing comma is not allowed in JSON)";
 	if (*r->p == '/' || *r->p == '#')
 		return " (comments are not allowed in JSON)";
 	if (*r->p == '\'')
 		return " (JSON strings take double quotes)";
 	return "";
+}
+
+static const char *hint(const struct reader *r)
+{
+	return hint_at(r, 1);
 }
 
 static struct jv *parse_value(struct reader *r);
@@ -1141,6 +1150,7 @@ struct json_stream {
 	struct reader r;
 	const char *key;
 	int in_mapping;   /* the list is the value of the root mapping's one key */
+	int has_head;     /* ... its last key, other members before it (open_object) */
 	size_t items;
 	int done;
 };
@@ -1154,7 +1164,7 @@ static int expect_char(struct reader *r, char c, const char *what)
 		r->p++;
 		return 0;
 	}
-	fail_at(r, r->p, "unexpected %s: %s expected%s", describe(r, dbuf), what, hint(r));
+	fail_at(r, r->p, "unexpected %s: %s expected%s", describe(r, dbuf), what, hint_at(r, 0));
 	return -1;
 }
 
@@ -1199,6 +1209,72 @@ fail:
 	return NULL;
 }
 
+/*
+ * The members before key: each value into head (duplicates refused), up
+ * to key's list.  0 with s at the list's first item, or -1 (reported).
+ */
+static int open_members(struct json_stream *s, struct jv *head)
+{
+	struct strbuf k = STRBUF_INIT;
+	const char *at;
+	struct jv *v;
+	int ret = -1;
+
+	for (;;) {
+		skip_ws(&s->r);
+		at = s->r.p;
+		strbuf_reset(&k);
+		if (s->r.p >= s->r.end || *s->r.p != '"') {
+			fail_at(&s->r, at, "expected '%s', a list, in this object", s->key);
+			break;
+		}
+		if (parse_string_into(&s->r, &k) || expect_char(&s->r, ':', "':'"))
+			break;
+		if (!strcmp(k.buf, s->key)) {
+			ret = expect_char(&s->r, '[', "a list ('[')");
+			break;
+		}
+		if (jv_get(head, k.buf)) {
+			fail_at(&s->r, at, "duplicate key '%s'", k.buf);
+			break;
+		}
+		if (!(v = parse_value(&s->r)))
+			break;
+		jv_set(head, k.buf, v);
+		skip_ws(&s->r);
+		if (s->r.p < s->r.end && *s->r.p == '}') {
+			fail_at(&s->r, s->r.p, "expected '%s', a list, in this object", s->key);
+			break;
+		}
+		if (expect_char(&s->r, ',', "','"))
+			break;
+	}
+	strbuf_release(&k);
+	return ret;
+}
+
+struct json_stream *json_stream_open_object(const char *data, size_t len, const char *file,
+					    const char *key, struct jv **head, struct diag *d)
+{
+	struct json_stream *s = xcalloc(1, sizeof(*s));
+	struct reader init = { data, data, data + len, path_intern(file), data, 1, 0, d, 0 };
+	struct srcloc loc;
+
+	s->r = init;
+	s->key = key;
+	s->in_mapping = s->has_head = 1;
+	diag_add_source(s->r.file, data, len);
+	skip_ws(&s->r);
+	loc = here(&s->r, s->r.p, 1);
+	*head = jv_new(JV_OBJECT, &loc);
+	if (!expect_char(&s->r, '{', "an object ('{')") && !open_members(s, *head))
+		return s;
+	jv_free(*head);
+	*head = NULL;
+	free(s);
+	return NULL;
+}
+
 /* After the list's "]": the mapping's "}" if any, then nothing. */
 static int close_stream(struct json_stream *s)
 {
@@ -1207,7 +1283,8 @@ static int close_stream(struct json_stream *s)
 	s->done = 1;
 	skip_ws(&s->r);
 	if (s->in_mapping && (s->r.p >= s->r.end || *s->r.p != '}')) {
-		fail_at(&s->r, s->r.p, "the mapping may hold only '%s'", s->key);
+		fail_at(&s->r, s->r.p, s->has_head ? "'%s' must be the object's last member" :
+			"the mapping may hold only '%s'", s->key);
 		return -1;
 	}
 	s->r.p += s->in_mapping;

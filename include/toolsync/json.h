@@ -104,6 +104,13 @@ struct json_stream;
 struct json_stream *json_stream_open(const char *data, size_t len, const char *file,
 				     const char *key, struct diag *d);
 int json_stream_next(struct json_stream *s, struct jv **out);
+/*
+ * The same for an object whose last member is key's list (index.json:
+ * "format" first, then "files"): the members before it are parsed into
+ * *head (owned by the caller), nothing may follow the list.
+ */
+struct json_stream *json_stream_open_object(const char *data, size_t len, const char *file,
+					    const char *key, struct jv **head, struct diag *d);
 void json_stream_close(struct json_stream *s);
 
 enum json_style {

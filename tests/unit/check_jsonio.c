@@ -1,6 +1,7 @@
 /* check_jsonio.c: the JSON reader and writers, and the YAML reader. */
 #include <check.h>
 
+#include "toolsync/index.h"
 #include "toolsync/yaml.h"
 
 /* Parse text (JSON or YAML); diagnostics into *msgs (caller frees). */
@@ -246,6 +247,74 @@ START_TEST(test_utf8_check)
 }
 END_TEST
 
+/* index.json is read entry by entry (json_stream_open_object). */
+static const struct { const char *text, *msg; } bad_index[] = {
+	{ "[]", "an object ('{') expected" },
+	{ "{\"format\": \"x/1\", \"files\": []}", "not a toolsync index" },
+	{ "{\"files\": []}", "not a toolsync index" },
+	{ "{\"format\": \"toolsync.index/1\", \"format\": \"toolsync.index/1\", \"files\": []}",
+	  "duplicate key 'format'" },
+	{ "{\"format\": \"toolsync.index/1\"}", "expected 'files', a list, in this object" },
+	{ "{\"format\": \"toolsync.index/1\", \"files\": [], \"x\": 1}",
+	  "'files' must be the object's last member" },
+	{ "{\"format\": \"toolsync.index/1\", \"files\": [{\"path\": \"../x\", \"size\": 1, "
+	  "\"blake2b\": \"" "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" "\"}]}",
+	  "must stay inside the directory" },
+	{ "{\"format\": \"toolsync.index/1\", \"files\": [{\"path\": \"a\"}]}",
+	  "index entry must have 'path', 'size'" },
+};
+
+static int parse_index_text(const char *text, struct index *ix, char **msgs)
+{
+	struct diag d = DIAG_INIT;
+	size_t len = 0;
+	int r;
+
+	d.out = open_memstream(msgs, &len);
+	d.no_source = 1;
+	r = index_parse(ix, text, strlen(text), "index.json", &d);
+	fclose(d.out);
+	return r;
+}
+
+START_TEST(test_index_round_trip)
+{
+	struct index ix = { NULL, 0, 0 }, back;
+	struct strbuf sb = STRBUF_INIT;
+	char *msgs;
+
+	index_add(&ix, "tools/b.json", 12, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+		  "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210");
+	index_add(&ix, "roles/a.chat.json", 3, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+		  NULL);
+	index_sort(&ix);
+	index_write(&sb, &ix);
+	ck_assert_int_eq(parse_index_text(sb.buf, &back, &msgs), 0);
+	ck_assert_str_eq(msgs, "");
+	ck_assert_uint_eq(back.n, 2);
+	ck_assert_str_eq(back.v[0].path, "roles/a.chat.json");
+	ck_assert_str_eq(back.v[0].jcs_blake2b, "");
+	ck_assert_uint_eq(back.v[1].size, 12);
+	ck_assert_str_eq(back.v[1].jcs_blake2b, ix.v[1].jcs_blake2b);
+	free(msgs);
+	index_release(&back);
+	index_release(&ix);
+	strbuf_release(&sb);
+}
+END_TEST
+
+START_TEST(test_bad_index)
+{
+	struct index ix;
+	char *msgs;
+
+	ck_assert_int_eq(parse_index_text(bad_index[_i].text, &ix, &msgs), -1);
+	ck_assert_msg(strstr(msgs, bad_index[_i].msg) != NULL, "%s: %s", bad_index[_i].text, msgs);
+	free(msgs);
+	index_release(&ix);
+}
+END_TEST
+
 Suite *jsonio_suite(void)
 {
 	Suite *s = suite_create("jsonio");
@@ -262,6 +331,8 @@ Suite *jsonio_suite(void)
 	tcase_add_test(tc, test_billion_laughs);
 	tcase_add_test(tc, test_aliases_and_pointers);
 	tcase_add_test(tc, test_utf8_check);
+	tcase_add_test(tc, test_index_round_trip);
+	tcase_add_loop_test(tc, test_bad_index, 0, (int)ARRAY_SIZE(bad_index));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -103,7 +103,7 @@ END_TEST
 
 static const struct fail_on fo_error = { 0, SEV_ERROR, 0 };
 static const struct rule *const all[] = { &r_err, &r_sec, &r_note, &r_warn, NULL };
-static const struct report_meta meta = { "diff", "9.9.9", 0, &fo_error, all };
+static const struct report_meta meta = { "diff", "9.9.9", 0, &fo_error, all, NULL };
 
 START_TEST(test_text)
 {
