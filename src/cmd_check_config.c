@@ -22,16 +22,13 @@ struct check_cmd {
 
 static int parse_options(struct check_cmd *o, int argc, char **argv)
 {
-	enum { O_ENV_FILE = 256, O_ENVIRONMENT, O_DB, O_FORMAT, O_FAIL_ON, O_OUTPUT, O_ACCEPT };
+	enum { O_ENV_FILE = 256, O_ENVIRONMENT, O_DB };
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "env-file", required_argument, NULL, O_ENV_FILE },
 		{ "environment", required_argument, NULL, O_ENVIRONMENT },
 		{ "db", required_argument, NULL, O_DB },
-		{ "format", required_argument, NULL, O_FORMAT },
-		{ "fail-on", required_argument, NULL, O_FAIL_ON },
-		{ "output", required_argument, NULL, O_OUTPUT },
-		{ "accept", required_argument, NULL, O_ACCEPT },
+		REPORT_CMD_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -40,15 +37,13 @@ static int parse_options(struct check_cmd *o, int argc, char **argv)
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
+		if (report_cmd_option(&o->rc, c, optarg))
+			continue;
 		switch (c) {
 		case 'c': o->config_path = optarg; break;
 		case O_ENV_FILE: strlist_add(&o->env_files, optarg); break;
 		case O_ENVIRONMENT: o->eo.environment = optarg; break;
 		case O_DB: o->eo.db = optarg; break;
-		case O_FORMAT: o->rc.format = optarg; break;
-		case O_FAIL_ON: o->rc.fail_on = optarg; break;
-		case O_OUTPUT: o->rc.output = optarg; break;
-		case O_ACCEPT: o->rc.accept = optarg; break;
 		case 'h': return 1;
 		case ':': return -usage_error("check-config", "option '%s' needs a value",
 					      argv[optind - 1]);

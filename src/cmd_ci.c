@@ -31,15 +31,11 @@ struct ci_cmd {
 
 static int parse_options(struct ci_cmd *o, int argc, char **argv)
 {
-	enum { O_REGISTRY = 256, O_FORMAT, O_FAIL_ON, O_OUTPUT, O_ACCEPT, O_ENV_FILE,
-	       O_ENVIRONMENT };
+	enum { O_REGISTRY = 256, O_ENV_FILE, O_ENVIRONMENT };
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "registry", required_argument, NULL, O_REGISTRY },
-		{ "format", required_argument, NULL, O_FORMAT },
-		{ "fail-on", required_argument, NULL, O_FAIL_ON },
-		{ "output", required_argument, NULL, O_OUTPUT },
-		{ "accept", required_argument, NULL, O_ACCEPT },
+		REPORT_CMD_OPTIONS,
 		{ "env-file", required_argument, NULL, O_ENV_FILE },
 		{ "environment", required_argument, NULL, O_ENVIRONMENT },
 		{ "help", no_argument, NULL, 'h' },
@@ -50,13 +46,11 @@ static int parse_options(struct ci_cmd *o, int argc, char **argv)
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
+		if (report_cmd_option(&o->rc, c, optarg))
+			continue;
 		switch (c) {
 		case 'c': o->config_path = optarg; break;
 		case O_REGISTRY: o->copts.registry = optarg; break;
-		case O_FORMAT: o->rc.format = optarg; break;
-		case O_FAIL_ON: o->rc.fail_on = optarg; break;
-		case O_OUTPUT: o->rc.output = optarg; break;
-		case O_ACCEPT: o->rc.accept = optarg; break;
 		case O_ENV_FILE: strlist_add(&o->env_files, optarg); break;
 		case O_ENVIRONMENT: o->environment = optarg; break;
 		case 'h': return 1;

@@ -21,15 +21,12 @@ struct diff_cmd {
 
 static int parse_options(struct diff_cmd *o, int argc, char **argv)
 {
-	enum { O_REGISTRY = 256, O_AGAINST, O_FORMAT, O_FAIL_ON, O_OUTPUT, O_ACCEPT };
+	enum { O_REGISTRY = 256, O_AGAINST };
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "registry", required_argument, NULL, O_REGISTRY },
 		{ "against", required_argument, NULL, O_AGAINST },
-		{ "format", required_argument, NULL, O_FORMAT },
-		{ "fail-on", required_argument, NULL, O_FAIL_ON },
-		{ "output", required_argument, NULL, O_OUTPUT },
-		{ "accept", required_argument, NULL, O_ACCEPT },
+		REPORT_CMD_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -38,14 +35,12 @@ static int parse_options(struct diff_cmd *o, int argc, char **argv)
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
+		if (report_cmd_option(&o->rc, c, optarg))
+			continue;
 		switch (c) {
 		case 'c': o->config_path = optarg; break;
 		case O_REGISTRY: o->copts.registry = optarg; break;
 		case O_AGAINST: o->against = optarg; break;
-		case O_FORMAT: o->rc.format = optarg; break;
-		case O_FAIL_ON: o->rc.fail_on = optarg; break;
-		case O_OUTPUT: o->rc.output = optarg; break;
-		case O_ACCEPT: o->rc.accept = optarg; break;
 		case 'h': return 1;
 		case ':': return -usage_error("diff", "option '%s' needs a value", argv[optind - 1]);
 		default: return -usage_error("diff", "unknown option '%s'", argv[optind - 1]);

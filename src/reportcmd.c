@@ -19,6 +19,17 @@ const struct rule *const *const report_known_rules[] = {
 	diff_rules, verify_rules, envcheck_rules, stale_rules, NULL,
 };
 
+int report_cmd_option(struct report_cmd *rc, int c, const char *arg)
+{
+	switch (c) {
+	case REPORT_OPT_FORMAT: rc->format = arg; return 1;
+	case REPORT_OPT_FAIL_ON: rc->fail_on = arg; return 1;
+	case REPORT_OPT_OUTPUT: rc->output = arg; return 1;
+	case REPORT_OPT_ACCEPT: rc->accept = arg; return 1;
+	}
+	return 0;
+}
+
 int report_cmd_check(struct report_cmd *rc)
 {
 	struct strbuf err = STRBUF_INIT;

@@ -59,6 +59,20 @@ void report_cmd_watch(struct report_cmd *rc, struct diag *d);
  */
 int report_cmd_fail(struct report_cmd *rc, struct diag *d);
 
+/*
+ * The options every reporting command takes, for its getopt_long table
+ * (the file includes <getopt.h>), and their parsing: before its own
+ * switch, a command passes each option to report_cmd_option(), which
+ * returns 1 when it was one of these (now set in rc).
+ */
+enum { REPORT_OPT_FORMAT = 512, REPORT_OPT_FAIL_ON, REPORT_OPT_OUTPUT, REPORT_OPT_ACCEPT };
+#define REPORT_CMD_OPTIONS                                                     \
+	{ "format", required_argument, NULL, REPORT_OPT_FORMAT },              \
+	{ "fail-on", required_argument, NULL, REPORT_OPT_FAIL_ON },            \
+	{ "output", required_argument, NULL, REPORT_OPT_OUTPUT },              \
+	{ "accept", required_argument, NULL, REPORT_OPT_ACCEPT }
+int report_cmd_option(struct report_cmd *rc, int c, const char *arg);
+
 /* Check --format and --fail-on: 0, or the exit code of a usage error (printed). */
 int report_cmd_check(struct report_cmd *rc);
 
