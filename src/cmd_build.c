@@ -65,8 +65,7 @@ static int parse_options(struct build *b, int argc, char **argv)
 		case O_SIGN_EACH: b->sign_each = 1; break;
 		case O_CANONICAL: b->copts.canonical = 1; break;
 		case 'h': return 1;
-		case ':': return -usage_error("build", "option '%s' needs a value", argv[optind - 1]);
-		default: return -usage_error("build", "unknown option '%s'", argv[optind - 1]);
+		default: return cmd_option_error("build", c, argv);
 		}
 	}
 	if (optind < argc)

@@ -45,10 +45,7 @@ static int parse_options(struct check_cmd *o, int argc, char **argv)
 		case O_ENVIRONMENT: o->eo.environment = optarg; break;
 		case O_DB: o->eo.db = optarg; break;
 		case 'h': return 1;
-		case ':': return -usage_error("check-config", "option '%s' needs a value",
-					      argv[optind - 1]);
-		default: return -usage_error("check-config", "unknown option '%s'",
-					     argv[optind - 1]);
+		default: return cmd_option_error("check-config", c, argv);
 		}
 	}
 	if (optind < argc)

@@ -54,8 +54,7 @@ static int parse_options(struct ci_cmd *o, int argc, char **argv)
 		case O_ENV_FILE: strlist_add(&o->env_files, optarg); break;
 		case O_ENVIRONMENT: o->environment = optarg; break;
 		case 'h': return 1;
-		case ':': return -usage_error("ci", "option '%s' needs a value", argv[optind - 1]);
-		default: return -usage_error("ci", "unknown option '%s'", argv[optind - 1]);
+		default: return cmd_option_error("ci", c, argv);
 		}
 	}
 	if (optind < argc)

@@ -42,8 +42,7 @@ static int parse_options(struct diff_cmd *o, int argc, char **argv)
 		case O_REGISTRY: o->copts.registry = optarg; break;
 		case O_AGAINST: o->against = optarg; break;
 		case 'h': return 1;
-		case ':': return -usage_error("diff", "option '%s' needs a value", argv[optind - 1]);
-		default: return -usage_error("diff", "unknown option '%s'", argv[optind - 1]);
+		default: return cmd_option_error("diff", c, argv);
 		}
 	}
 	if (optind < argc)

@@ -44,8 +44,7 @@ static int parse_options(struct keygen_cmd *o, int argc, char **argv)
 		case 'W': o->unencrypted = 1; break;
 		case 'f': o->force = 1; break;
 		case 'h': return 1;
-		case ':': return -usage_error("keygen", "option '%s' needs a value", argv[optind - 1]);
-		default: return -usage_error("keygen", "unknown option '%s'", argv[optind - 1]);
+		default: return cmd_option_error("keygen", c, argv);
 		}
 	}
 	if (optind < argc)

@@ -36,8 +36,7 @@ static int parse_options(struct verify_cmd *o, int argc, char **argv)
 		case 'p': o->pubkey = optarg; break;
 		case 'q': o->quiet = 1; break;
 		case 'h': return 1;
-		case ':': return -usage_error("verify", "option '%s' needs a value", argv[optind - 1]);
-		default: return -usage_error("verify", "unknown option '%s'", argv[optind - 1]);
+		default: return cmd_option_error("verify", c, argv);
 		}
 	}
 	if (optind < argc)

@@ -1,8 +1,10 @@
 /* main.c: argv -> the subcommand table. */
 #include <errno.h>
+#include <getopt.h>
 #include <locale.h>
 
 #include "toolsync/cmd.h"
+#include "toolsync/diag.h"
 #include "toolsync/digest.h"
 
 struct cmd {
@@ -137,6 +139,13 @@ const char *cmd_usage(const char *name)
 	const struct cmd *c = find_cmd(name);
 
 	return c ? c->usage : NULL;
+}
+
+int cmd_option_error(const char *cmd, int c, char **argv)
+{
+	if (c == ':')
+		return -usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
+	return -usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
 }
 
 int cmd_help(const char *name)

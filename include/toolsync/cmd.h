@@ -17,6 +17,13 @@ int cmd_keygen(int argc, char **argv);
 
 /* The full usage text of a command (for -h, `help CMD`); NULL if unknown. */
 const char *cmd_usage(const char *name);
+/*
+ * getopt_long's ':' (a missing value) or '?' (an unknown option) as a
+ * usage error of cmd; returns -EXIT_ERROR, as the commands' option parsers
+ * return it.  argv[optind - 1] is the option.
+ */
+int cmd_option_error(const char *cmd, int c, char **argv);
+
 /* Print cmd_usage(name) to stdout and return 0 (for -h in a command). */
 int cmd_help(const char *name);
 
