@@ -211,6 +211,30 @@ static size_t utf8_chars(const char *s, size_t len)
 	return n;
 }
 
+/* Every '[' of a glob closes (after an optional '!' and a first ']'). */
+static int glob_ok(const char *g)
+{
+	const char *p;
+
+	for (p = g; *p; p++) {
+		if (*p == '\\' && p[1]) {
+			p++;
+		} else if (*p == '[') {
+			const char *q = p + 1;
+
+			if (*q == '!')
+				q++;
+			if (*q == ']')
+				q++;
+			q = strchr(q, ']');
+			if (!q)
+				return 0;
+			p = q;
+		}
+	}
+	return 1;
+}
+
 static void load_fields(struct loading *l, struct template *t)
 {
 	static const char *const known[] = { "match", "description", "parameters", "strict" };
@@ -228,6 +252,9 @@ static void load_fields(struct loading *l, struct template *t)
 	if ((v = jv_get(doc, "match"))) {
 		if (v->kind != JV_STRING || !v->u.str.len)
 			diag_error(l->d, &v->loc, "'match' must be a glob such as \"ledger.*\"");
+		else if (!glob_ok(v->u.str.ptr))
+			diag_error(l->d, &v->loc, "'match' has a '[' without its ']' (fnmatch would "
+				   "take it literally; write '[[]' for a literal '[')");
 		else
 			t->match = xstrdup(v->u.str.ptr);
 	}
