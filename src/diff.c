@@ -14,91 +14,87 @@
 #include "toolsync/fsutil.h"
 #include "toolsync/yaml.h"
 
-#define R(name, id, cat, sev, secsev, summary, help) \
-	static const struct rule name = { id, cat, sev, summary, help, secsev };
-
-R(r_tool_added, "tool-added", CAT_CHANGE, SEV_NOTE, NULL,
+RULE(r_tool_added, "tool-added", CAT_CHANGE, SEV_NOTE, NULL,
   "a tool was added to the catalogue",
   "A new registry row compiled into a new tool. Check its min_role and "
   "standards: every role at or above min_role can call it.")
-R(r_tool_removed, "tool-removed", CAT_BREAKING, SEV_ERROR, NULL,
+RULE(r_tool_removed, "tool-removed", CAT_BREAKING, SEV_ERROR, NULL,
   "a tool was removed from the catalogue",
   "Callers that still use this tool will fail. Remove it only after no "
   "prompt, agent or workflow references it, then accept the finding.")
-R(r_tool_renamed, "tool-renamed", CAT_BREAKING, SEV_ERROR, NULL,
+RULE(r_tool_renamed, "tool-renamed", CAT_BREAKING, SEV_ERROR, NULL,
   "a tool was renamed (same template and parameters, new key)",
   "The function name changes with the key, so callers using the old name "
   "fail. Keep the old key until callers have moved, or accept the finding.")
-R(r_role_lowered, "role-lowered", CAT_SECURITY, SEV_ERROR, "7.5",
+RULE(r_role_lowered, "role-lowered", CAT_SECURITY, SEV_ERROR, "7.5",
   "min_role was lowered: fewer privileges are needed to call the tool",
   "More users can now call this tool. Confirm with the tool's owner that "
   "the lower role may use it, then accept the finding with the approval "
   "reference as its reason.")
-R(r_role_raised, "role-raised", CAT_BREAKING, SEV_WARNING, NULL,
+RULE(r_role_raised, "role-raised", CAT_BREAKING, SEV_WARNING, NULL,
   "min_role was raised: users below the new role lose the tool",
   "Users holding a role between the old and the new min_role can no longer "
   "call this tool. Tell them, or accept the finding.")
-R(r_standard_removed, "standard-removed", CAT_COMPLIANCE, SEV_WARNING, NULL,
+RULE(r_standard_removed, "standard-removed", CAT_COMPLIANCE, SEV_WARNING, NULL,
   "a compliance standard was removed from the tool",
   "The tool no longer claims this standard; audits that rely on the claim "
   "need updating. Confirm with compliance.")
-R(r_standard_added, "standard-added", CAT_COMPLIANCE, SEV_NOTE, NULL,
+RULE(r_standard_added, "standard-added", CAT_COMPLIANCE, SEV_NOTE, NULL,
   "a compliance standard was added to the tool",
   "The tool now claims this standard. Make sure the claim is backed by a "
   "control.")
-R(r_param_removed, "param-removed", CAT_BREAKING, SEV_ERROR, NULL,
+RULE(r_param_removed, "param-removed", CAT_BREAKING, SEV_ERROR, NULL,
   "a parameter was removed",
   "Strict schemas refuse unknown properties, so callers that still send "
   "this parameter fail. Keep it (ignored, nullable) for a release, or "
   "accept the finding.")
-R(r_param_added, "param-added", CAT_CHANGE, SEV_NOTE, NULL,
+RULE(r_param_added, "param-added", CAT_CHANGE, SEV_NOTE, NULL,
   "an optional parameter was added",
   "Old calls stay valid: the new parameter is optional (not required, or "
   "its type allows null).")
-R(r_param_required, "param-became-required", CAT_BREAKING, SEV_ERROR, NULL,
+RULE(r_param_required, "param-became-required", CAT_BREAKING, SEV_ERROR, NULL,
   "a parameter callers must send was added, or an optional one became required",
   "Calls that omit it (or send null) fail. Make it nullable (a union with "
   "null) to keep it optional, or accept the finding.")
-R(r_param_type, "param-type-changed", CAT_BREAKING, SEV_ERROR, NULL,
+RULE(r_param_type, "param-type-changed", CAT_BREAKING, SEV_ERROR, NULL,
   "a parameter's type changed so that old values may be refused",
   "Values of the old type are refused. Widen the type (a union of old and "
   "new) or accept the finding.")
-R(r_enum_removed, "enum-value-removed", CAT_BREAKING, SEV_ERROR, NULL,
+RULE(r_enum_removed, "enum-value-removed", CAT_BREAKING, SEV_ERROR, NULL,
   "an enum value was removed",
   "Calls that send the removed value fail. Keep the value, or accept the "
   "finding.")
-R(r_enum_added, "enum-value-added", CAT_CHANGE, SEV_NOTE, NULL,
+RULE(r_enum_added, "enum-value-added", CAT_CHANGE, SEV_NOTE, NULL,
   "an enum value was added",
   "Old calls stay valid. Make sure the tool's implementation handles the "
   "new value.")
-R(r_tightened, "constraint-tightened", CAT_BREAKING, SEV_ERROR, NULL,
+RULE(r_tightened, "constraint-tightened", CAT_BREAKING, SEV_ERROR, NULL,
   "a constraint now accepts fewer values",
   "A bound, length, pattern, format or other constraint accepts less than "
   "before, so some old calls fail. Loosen it again or accept the finding.")
-R(r_loosened, "constraint-loosened", CAT_CHANGE, SEV_NOTE, NULL,
+RULE(r_loosened, "constraint-loosened", CAT_CHANGE, SEV_NOTE, NULL,
   "a constraint now accepts more values",
   "Old calls stay valid. Make sure the implementation handles the newly "
   "accepted values.")
-R(r_strict_disabled, "strict-disabled", CAT_SECURITY, SEV_WARNING, "5.0",
+RULE(r_strict_disabled, "strict-disabled", CAT_SECURITY, SEV_WARNING, "5.0",
   "strict mode was turned off",
   "Without strict: true the model's arguments are no longer guaranteed to "
   "match the schema, so the tool must validate every argument itself. "
   "Turn strict back on, or accept the finding.")
-R(r_strict_enabled, "strict-enabled", CAT_CHANGE, SEV_NOTE, NULL,
+RULE(r_strict_enabled, "strict-enabled", CAT_CHANGE, SEV_NOTE, NULL,
   "strict mode was turned on",
   "Arguments now always match the schema (OpenAI Structured Outputs).")
-R(r_description, "description-changed", CAT_CHANGE, SEV_NOTE, NULL,
+RULE(r_description, "description-changed", CAT_CHANGE, SEV_NOTE, NULL,
   "a description of the tool or of a parameter changed",
   "Descriptions steer the model: review the wording, since it changes how "
   "and when the tool is called.")
-R(r_schema_changed, "schema-changed", CAT_CHANGE, SEV_NOTE, NULL,
+RULE(r_schema_changed, "schema-changed", CAT_CHANGE, SEV_NOTE, NULL,
   "another schema keyword changed (title, default, ...)",
   "A keyword with no rule of its own changed. Review it.")
-R(r_manifest_stale, "manifest-stale", CAT_CHANGE, SEV_ERROR, NULL,
+RULE(r_manifest_stale, "manifest-stale", CAT_CHANGE, SEV_ERROR, NULL,
   "a committed file differs from what build produces, with no semantic change",
   "The committed manifests were not rebuilt (or were edited by hand). Run "
   "'toolsync build' and commit the result.")
-#undef R
 
 const struct rule *const diff_rules[] = {
 	&r_tool_added, &r_tool_removed, &r_tool_renamed, &r_role_lowered,

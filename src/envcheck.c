@@ -18,96 +18,93 @@
 
 extern char **environ;
 
-#define R(name, id, cat, sev, secsev, summary, help) \
-	static const struct rule name = { id, cat, sev, summary, help, secsev };
-
-R(r_bool, "debug-bool-invalid", CAT_CONFIG, SEV_ERROR, NULL,
+RULE(r_bool, "debug-bool-invalid", CAT_CONFIG, SEV_ERROR, NULL,
   "OPENAI_DEBUG_LOGGING or OPENAI_DEBUG_FETCH_DETAILS is not a boolean",
   "Use true/false, 1/0, yes/no or on/off (any case). Anything else is read "
   "differently by different clients, so the setting is ambiguous.")
-R(r_details, "debug-details-without-logging", CAT_CONFIG, SEV_ERROR, NULL,
+RULE(r_details, "debug-details-without-logging", CAT_CONFIG, SEV_ERROR, NULL,
   "OPENAI_DEBUG_FETCH_DETAILS is on but OPENAI_DEBUG_LOGGING is not",
   "Fetched request details are stored with the logged event; without "
   "logging they go nowhere. Turn OPENAI_DEBUG_LOGGING on, or the details off.")
-R(r_tags_syntax, "tags-syntax", CAT_CONFIG, SEV_ERROR, NULL,
+RULE(r_tags_syntax, "tags-syntax", CAT_CONFIG, SEV_ERROR, NULL,
   "OPENAI_REQUEST_TAGS is not a comma-separated list of key:value pairs",
   "Write key:value pairs joined by commas, e.g. service:rag,env:prod,"
   "workload:finance: no empty pair, key or value, no spaces around them. A "
   "pair is split at its first ':'.")
-R(r_tags_dup, "tags-duplicate-key", CAT_CONFIG, SEV_ERROR, NULL,
+RULE(r_tags_dup, "tags-duplicate-key", CAT_CONFIG, SEV_ERROR, NULL,
   "a key appears twice in OPENAI_REQUEST_TAGS",
   "Metadata is a map: one of the values would be lost. Keep one pair per key.")
-R(r_tags_missing, "tags-missing-required", CAT_CONFIG, SEV_ERROR, NULL,
+RULE(r_tags_missing, "tags-missing-required", CAT_CONFIG, SEV_ERROR, NULL,
   "OPENAI_REQUEST_TAGS lacks a required key",
   "Every key in debug.required_tags (default: service, env, workload) must "
   "be present, so that debug events, log routing and usage dashboards can "
   "be filtered by it.")
-R(r_tags_placeholder, "tags-placeholder", CAT_CONFIG, SEV_ERROR, NULL,
+RULE(r_tags_placeholder, "tags-placeholder", CAT_CONFIG, SEV_ERROR, NULL,
   "OPENAI_REQUEST_TAGS holds an unresolved placeholder (<env>, ${...})",
   "A template value was deployed as it is. Replace the placeholder with the "
   "real value in the environment or env file of this deployment.")
-R(r_tags_env, "tags-env-mismatch", CAT_CONFIG, SEV_ERROR, NULL,
+RULE(r_tags_env, "tags-env-mismatch", CAT_CONFIG, SEV_ERROR, NULL,
   "the env: tag differs from --environment",
   "The configuration of another environment was deployed here, or the tag "
   "is stale. Set env: to the environment being checked.")
-R(r_tags_limit, "tags-limit", CAT_CONFIG, SEV_ERROR, NULL,
+RULE(r_tags_limit, "tags-limit", CAT_CONFIG, SEV_ERROR, NULL,
   "OPENAI_REQUEST_TAGS exceeds OpenAI's metadata limits",
   "OpenAI request metadata holds at most 16 pairs, keys of at most 64 "
   "characters and values of at most 512 characters; larger metadata is "
   "refused. Shorten or drop tags.")
-R(r_quota_placeholder, "quota-tag-placeholder", CAT_CONFIG, SEV_ERROR, NULL,
+RULE(r_quota_placeholder, "quota-tag-placeholder", CAT_CONFIG, SEV_ERROR, NULL,
   "OPENAI_REQUEST_QUOTA_TAG holds an unresolved placeholder",
   "Replace the placeholder (e.g. <billing-tag>) with the billing tag of this "
   "deployment, or unset the variable.")
-R(r_quota_charset, "quota-tag-charset", CAT_CONFIG, SEV_ERROR, NULL,
+RULE(r_quota_charset, "quota-tag-charset", CAT_CONFIG, SEV_ERROR, NULL,
   "OPENAI_REQUEST_QUOTA_TAG is empty, too long or has unsafe characters",
   "Use 1 to 64 characters from letters, digits, '.', '_', ':' and '-', so "
   "that the tag survives every header, log pipeline and dashboard filter.")
-R(r_unknown, "env-unknown-name", CAT_CONFIG, SEV_WARNING, NULL,
+RULE(r_unknown, "env-unknown-name", CAT_CONFIG, SEV_WARNING, NULL,
   "an OPENAI_DEBUG_* or OPENAI_REQUEST_* variable that nothing reads",
   "The name is probably a typo of a known variable, so the setting has no "
   "effect. Known: OPENAI_DEBUG_LOGGING, OPENAI_DEBUG_FETCH_DETAILS, "
   "OPENAI_REQUEST_TAGS, OPENAI_REQUEST_QUOTA_TAG.")
-R(r_api_key, "env-api-key", CAT_SECURITY, SEV_WARNING, "7.0",
+RULE(r_api_key, "env-api-key", CAT_SECURITY, SEV_WARNING, "7.0",
   "an API key is written into an env file",
   "Env files are copied, committed and attached to tickets. Keep the key in "
   "a secret store or the CI's secrets, pass it through the process "
   "environment, and rotate a key that was committed.")
-R(r_shadowed, "env-shadowed", CAT_CONFIG, SEV_NOTE, NULL,
+RULE(r_shadowed, "env-shadowed", CAT_CONFIG, SEV_NOTE, NULL,
   "an env file sets a variable that the process environment overrides",
   "The process environment wins over env files, so this line has no effect. "
   "Unset the variable in the environment or remove the line.")
-R(r_retention, "retention-unset", CAT_COMPLIANCE, SEV_WARNING, NULL,
+RULE(r_retention, "retention-unset", CAT_COMPLIANCE, SEV_WARNING, NULL,
   "debug.retention_days is not set: debug events are kept forever",
   "Set debug.retention_days in toolsync.yaml and schedule "
   "SELECT public.openai_debug_events_purge(N) (pg_cron, Supabase Cron).")
-R(r_db_table, "db-table-missing", CAT_CONFIG, SEV_ERROR, NULL,
+RULE(r_db_table, "db-table-missing", CAT_CONFIG, SEV_ERROR, NULL,
   "the table openai_debug_events does not exist",
   "Run schemas/sql/002_openai_debug_events.sql on the database (Supabase: "
   "SQL editor or supabase db push).")
-R(r_db_column, "db-column-missing", CAT_CONFIG, SEV_ERROR, NULL,
+RULE(r_db_column, "db-column-missing", CAT_CONFIG, SEV_ERROR, NULL,
   "openai_debug_events lacks a column the logger writes",
   "Compare the table with schemas/sql/002_openai_debug_events.sql and add "
   "the column (ALTER TABLE ... ADD COLUMN).")
-R(r_db_type, "db-column-type", CAT_CONFIG, SEV_ERROR, NULL,
+RULE(r_db_type, "db-column-type", CAT_CONFIG, SEV_ERROR, NULL,
   "a column of openai_debug_events has an unexpected type",
   "Compare the table with schemas/sql/002_openai_debug_events.sql and "
   "change the column's type (ALTER TABLE ... ALTER COLUMN ... TYPE).")
-R(r_db_index, "db-index-missing", CAT_CONFIG, SEV_WARNING, NULL,
+RULE(r_db_index, "db-index-missing", CAT_CONFIG, SEV_WARNING, NULL,
   "openai_debug_events has no index on created_at",
   "Retention deletes and dashboards select by age; without an index each "
   "scans the whole table. CREATE INDEX ON public.openai_debug_events "
   "(created_at).")
-R(r_db_retention, "db-retention-exceeded", CAT_COMPLIANCE, SEV_ERROR, NULL,
+RULE(r_db_retention, "db-retention-exceeded", CAT_COMPLIANCE, SEV_ERROR, NULL,
   "openai_debug_events holds rows older than debug.retention_days",
   "The retention is not enforced. Run SELECT "
   "public.openai_debug_events_purge(N) now and schedule it.")
-R(r_db_tags, "db-rows-missing-tags", CAT_CONFIG, SEV_WARNING, NULL,
+RULE(r_db_tags, "db-rows-missing-tags", CAT_CONFIG, SEV_WARNING, NULL,
   "rows of openai_debug_events lack a required tag",
   "Those events were logged without the required OPENAI_REQUEST_TAGS keys "
   "and escape every filter by them. Fix the tags of the services that "
   "logged them.")
-R(r_db_rls, "db-rls-hides-rows", CAT_CONFIG, SEV_WARNING, NULL,
+RULE(r_db_rls, "db-rls-hides-rows", CAT_CONFIG, SEV_WARNING, NULL,
   "row level security may hide rows of openai_debug_events from this role",
   "The table has row level security on and the connecting role neither owns "
   "it nor bypasses RLS, so the counts of old and untagged rows may be too "

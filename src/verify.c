@@ -14,29 +14,25 @@
 #include "toolsync/fsutil.h"
 #include "toolsync/index.h"
 
-#define R(name, id, cat, sev, secsev, summary, help) \
-	static const struct rule name = { id, cat, sev, summary, help, secsev };
-
-R(r_sig_missing, "signature-missing", CAT_SECURITY, SEV_ERROR, "8.0",
+RULE(r_sig_missing, "signature-missing", CAT_SECURITY, SEV_ERROR, "8.0",
   "index.json has no signature",
   "Build with the team's secret key (toolsync build --key FILE, or "
   "TOOLSYNC_SECRET_KEY in CI) and commit index.json.minisig.")
-R(r_sig_invalid, "signature-invalid", CAT_SECURITY, SEV_ERROR, "9.0",
+RULE(r_sig_invalid, "signature-invalid", CAT_SECURITY, SEV_ERROR, "9.0",
   "the signature of index.json does not verify with the public key",
   "index.json or its signature changed after signing, or another key signed "
   "it. Rebuild and sign with the key whose public half is configured "
   "(signing.public_key), and find out who changed the files.")
-R(r_file_modified, "file-modified", CAT_SECURITY, SEV_ERROR, "9.0",
+RULE(r_file_modified, "file-modified", CAT_SECURITY, SEV_ERROR, "9.0",
   "a file differs from the size or BLAKE2b-256 the signed index lists",
   "The file changed after the index was signed. Rebuild and re-sign, or "
   "restore the file.")
-R(r_file_missing, "file-missing", CAT_SECURITY, SEV_ERROR, "7.0",
+RULE(r_file_missing, "file-missing", CAT_SECURITY, SEV_ERROR, "7.0",
   "a file the signed index lists is missing",
   "Restore the file, or rebuild and re-sign.")
-R(r_file_unlisted, "file-unlisted", CAT_SECURITY, SEV_ERROR, "8.0",
+RULE(r_file_unlisted, "file-unlisted", CAT_SECURITY, SEV_ERROR, "8.0",
   "tools/ or roles/ holds a file the signed index does not list",
   "A file was added after signing: remove it, or rebuild and re-sign.")
-#undef R
 
 const struct rule verify_skipped_rule = {
 	"signature-unchecked", CAT_SECURITY, SEV_WARNING,

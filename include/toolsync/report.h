@@ -34,6 +34,15 @@ struct rule {
 	const char *security_severity; /* SARIF "security-severity", NULL if none */
 };
 
+/*
+ * A module's rule table entry:
+ *	RULE(r_tool_removed, "tool-removed", CAT_BREAKING, SEV_ERROR, NULL,
+ *	     "summary", "help")
+ * (the fifth argument is SARIF's security-severity, or NULL).
+ */
+#define RULE(name, id, cat, sev, secsev, summary, help) \
+	static const struct rule name = { id, cat, sev, summary, help, secsev };
+
 struct finding {
 	const struct rule *rule;   /* borrowed: a static table entry */
 	enum severity severity;    /* usually rule->severity */
