@@ -18,7 +18,6 @@
 /* minisign's defaults (OPSLIMIT, MEMLIMIT in minisign.h): keys as strong as its own. */
 #define SCRYPT_OPSLIMIT 33554432ULL
 #define SCRYPT_MEMLIMIT 1073741824ULL
-#define PASSWORD_MAX 1024
 
 struct keygen_cmd {
 	const char *pub_path, *sec_path;
@@ -55,7 +54,7 @@ static int parse_options(struct keygen_cmd *o, int argc, char **argv)
 }
 
 /*
- * The new key's password, into pw (PASSWORD_MAX bytes of secure memory):
+ * The new key's password, into pw (SIGN_PASSWORD_MAX bytes of secure memory):
  * TOOLSYNC_PASSWORD, or asked twice on the terminal.  0 or -1 + err.
  */
 static int new_password(char *pw, struct strbuf *err)
@@ -65,7 +64,7 @@ static int new_password(char *pw, struct strbuf *err)
 
 	if (getenv("TOOLSYNC_PASSWORD"))
 		ret = sign_read_password(pw, "", err);
-	else if (!(again = sodium_malloc(PASSWORD_MAX)))
+	else if (!(again = sodium_malloc(SIGN_PASSWORD_MAX)))
 		strbuf_addstr(err, "cannot allocate secure memory");
 	else {
 		if (!sign_read_password(pw, "Password for the new secret key: ", err) &&
@@ -178,7 +177,7 @@ int cmd_keygen(int argc, char **argv)
 	if (refuse_existing(&o))
 		return EXIT_ERROR;
 	if (!o.unencrypted) {
-		if (!(pw = sodium_malloc(PASSWORD_MAX)) || new_password(pw, &err)) {
+		if (!(pw = sodium_malloc(SIGN_PASSWORD_MAX)) || new_password(pw, &err)) {
 			fprintf(stderr, "toolsync: error: %s\n",
 				err.len ? err.buf : "cannot allocate secure memory");
 			strbuf_release(&err);

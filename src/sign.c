@@ -21,7 +21,6 @@
 #define KDFALG "Sc"         /* scrypt (crypto_pwhash_scryptsalsa208sha256) */
 #define CHKALG "B2"         /* BLAKE2b-256 checksum of the secret key */
 #define KEYNUM_BYTES 8
-#define PASSWORD_MAX 1024
 
 /* minisign's SeckeyStruct, byte for byte. */
 struct seckey_file {
@@ -153,10 +152,10 @@ static int kdf_xor(struct seckey_file *s, const char *password, size_t plen)
 }
 
 /*
- * The password into buf (PASSWORD_MAX bytes, sodium_malloc'd):
+ * The password into buf (SIGN_PASSWORD_MAX bytes, sodium_malloc'd):
  * TOOLSYNC_PASSWORD, else asked on the terminal with echo off.
  */
-static int read_password(char *buf, const char *prompt, struct strbuf *err)
+int sign_read_password(char *buf, const char *prompt, struct strbuf *err)
 {
 	const char *env = getenv("TOOLSYNC_PASSWORD");
 	struct termios old, quiet;
@@ -164,7 +163,7 @@ static int read_password(char *buf, const char *prompt, struct strbuf *err)
 	char c;
 
 	if (env) {
-		if (strlen(env) >= PASSWORD_MAX)
+		if (strlen(env) >= SIGN_PASSWORD_MAX)
 			return strbuf_addstr(err, "TOOLSYNC_PASSWORD is too long"), -1;
 		memcpy(buf, env, strlen(env) + 1);
 		return 0;
@@ -180,7 +179,7 @@ static int read_password(char *buf, const char *prompt, struct strbuf *err)
 		tcsetattr(fd, TCSAFLUSH, &quiet);
 	if (write(fd, prompt, strlen(prompt)) < 0)
 		n = -1;
-	while (n >= 0 && read(fd, &c, 1) == 1 && c != '\n' && n < PASSWORD_MAX - 1)
+	while (n >= 0 && read(fd, &c, 1) == 1 && c != '\n' && n < SIGN_PASSWORD_MAX - 1)
 		buf[n++] = c;
 	if (n >= 0)
 		buf[n] = '\0';
@@ -192,11 +191,6 @@ static int read_password(char *buf, const char *prompt, struct strbuf *err)
 	if (n < 0)
 		return strbuf_addstr(err, "cannot read the password from the terminal"), -1;
 	return 0;
-}
-
-int sign_read_password(char *buf, const char *prompt, struct strbuf *err)
-{
-	return read_password(buf, prompt, err);
 }
 
 /* The key file's text (and its mode bits; 0 for the variable). */
@@ -272,11 +266,11 @@ static int open_seckey(struct seckey_file *s, const char *name, struct strbuf *e
 		return -1;
 	}
 	if (encrypted) {
-		if (!(password = sodium_malloc(PASSWORD_MAX))) {
+		if (!(password = sodium_malloc(SIGN_PASSWORD_MAX))) {
 			strbuf_addstr(err, "cannot allocate secure memory");
 			return -1;
 		}
-		if (read_password(password, "Password: ", err)) {
+		if (sign_read_password(password, "Password: ", err)) {
 			ret = -1;
 			prefix_error(err, mark, name);
 		} else if (kdf_xor(s, password, strlen(password))) {

@@ -60,8 +60,10 @@ int sign_verify(const struct sign_pubkey *pub, const void *data, size_t len,
 /* A key id as minisign prints it (the key number read little-endian, hex). */
 void sign_keyid_format(struct strbuf *out, const unsigned char keynum[8]);
 
+#define SIGN_PASSWORD_MAX 1024
+
 /*
- * The password into buf (1024 bytes, sodium_malloc'd by the caller):
+ * The password into buf (SIGN_PASSWORD_MAX bytes, sodium_malloc'd by the caller):
  * TOOLSYNC_PASSWORD, else asked on /dev/tty with echo off.  0 or -1 + err.
  */
 int sign_read_password(char *buf, const char *prompt, struct strbuf *err);
