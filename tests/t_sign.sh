@@ -32,6 +32,9 @@ mkdir adir
 run "$TOOLSYNC" keygen -W -f -p adir -s half.key
 expect_rc 2 "keygen onto a directory"
 [ ! -e half.key ] || fail "keygen left a secret key without its public key"
+run "$TOOLSYNC" keygen -W -p sub.pub -s keys/sub/sub.key
+expect_rc 0 "keygen makes the secret key's directory"
+[ "$(stat -c %a keys/sub)" = 700 ] || fail "the key directory is not private"
 run "$TOOLSYNC" keygen -W -p w.pub -s w.key
 expect_not_in "$T/out" "TOOLSYNC_PASSWORD"
 setsid -w "$TOOLSYNC" keygen -p y.pub -s y.key </dev/null >"$T/out" 2>"$T/err" && rc=0 || rc=$?
