@@ -267,16 +267,6 @@ static void add_process_vars(struct varset *vs, char *const *envp, struct findin
 
 /* ---- helpers for findings ------------------------------------------ */
 
-/* Number of UTF-8 characters (bytes that do not continue a sequence). */
-static size_t utf8_chars(const char *s, size_t len)
-{
-	size_t n = 0, i;
-
-	for (i = 0; i < len; i++)
-		n += ((unsigned char)s[i] & 0xC0) != 0x80;
-	return n;
-}
-
 /* The location of value[off, off+len): exact when the value is verbatim. */
 static struct srcloc value_at(const struct var *v, size_t off, size_t len)
 {

@@ -301,8 +301,7 @@ struct jv *jv_pointer_get(const struct jv *root, const char *pointer)
 
 /* ---- UTF-8 ------------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
+size_t utf8_seq(const unsigned char *s, size_t n)
 {
 	unsigned c = s[0];
 	size_t len, i;
@@ -463,25 +462,6 @@ static int hex4(const char *p, unsigned *out)
 	return 0;
 }
 
-static void add_utf8(struct strbuf *sb, uint32_t cp)
-{
-	if (cp < 0x80) {
-		strbuf_addch(sb, (int)cp);
-	} else if (cp < 0x800) {
-		strbuf_addch(sb, (int)(0xc0 | (cp >> 6)));
-		strbuf_addch(sb, (int)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		strbuf_addch(sb, (int)(0xe0 | (cp >> 12)));
-		strbuf_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		strbuf_addch(sb, (int)(0x80 | (cp & 0x3f)));
-	} else {
-		strbuf_addch(sb, (int)(0xf0 | (cp >> 18)));
-		strbuf_addch(sb, (int)(0x80 | ((cp >> 12) & 0x3f)));
-		strbuf_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		strbuf_addch(sb, (int)(0x80 | (cp & 0x3f)));
-	}
-}
-
 /* A \u escape at r->p (just after the backslash-u), surrogate pairs joined. */
 static int parse_unicode(struct reader *r, struct strbuf *sb)
 {
@@ -504,10 +484,10 @@ static int parse_unicode(struct reader *r, struct strbuf *sb)
 			return -1;
 		}
 		r->p += 6;
-		add_utf8(sb, 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00));
+		strbuf_add_utf8(sb, 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00));
 		return 0;
 	}
-	add_utf8(sb, hi);
+	strbuf_add_utf8(sb, hi);
 	return 0;
 }
 

@@ -77,25 +77,6 @@ static int add_item(struct strlist *out, const char *s, size_t len, struct strbu
 	return 0;
 }
 
-static void add_utf8(struct strbuf *sb, unsigned cp)
-{
-	if (cp < 0x80) {
-		strbuf_addch(sb, (int)cp);
-	} else if (cp < 0x800) {
-		strbuf_addch(sb, (int)(0xc0 | cp >> 6));
-		strbuf_addch(sb, (int)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		strbuf_addch(sb, (int)(0xe0 | cp >> 12));
-		strbuf_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		strbuf_addch(sb, (int)(0x80 | (cp & 0x3f)));
-	} else {
-		strbuf_addch(sb, (int)(0xf0 | cp >> 18));
-		strbuf_addch(sb, (int)(0x80 | ((cp >> 12) & 0x3f)));
-		strbuf_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		strbuf_addch(sb, (int)(0x80 | (cp & 0x3f)));
-	}
-}
-
 /* Four hex digits at p as a code unit; -1 if they are not there. */
 static long hex4(const char *p, const char *end)
 {
@@ -157,7 +138,7 @@ static int json_escape(const char **pp, const char *end, struct strbuf *sb)
 	p++;
 	if ((cp = json_unicode(&p, end)) <= 0)   /* \u0000 would end the C string */
 		return -1;
-	add_utf8(sb, (unsigned)cp);
+	strbuf_add_utf8(sb, (unsigned)cp);
 	*pp = p;
 	return 0;
 }

@@ -46,23 +46,19 @@ const char *category_name(enum category c)
 static char *clean_dup(const char *s)
 {
 	struct strbuf out = STRBUF_INIT;
-	size_t i = 0, n = strlen(s), bad;
+	size_t i = 0, n = strlen(s), len;
 
 	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
-		size_t len = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 :
-			     c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
 
-		if (len == 1 && c >= 0x20 && c != 0x7f) {
-			strbuf_addch(&out, (char)c);
-		} else if (len > 1 && len <= n - i && !utf8_check(s + i, len, &bad)) {
+		len = utf8_seq((const unsigned char *)s + i, n - i);
+		if (len > 1 || (len == 1 && c >= 0x20 && c != 0x7f)) {
 			strbuf_add(&out, s + i, len);
 			i += len;
-			continue;
 		} else {
 			strbuf_addf(&out, "\\x%02x", c);
+			i++;
 		}
-		i++;
 	}
 	return strbuf_detach(&out, NULL);
 }

@@ -202,15 +202,6 @@ static int is_template_name(const char *name)
  */
 #define DESCRIPTION_WARN 1024
 
-static size_t utf8_chars(const char *s, size_t len)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < len; i++)
-		n += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return n;
-}
-
 /* Every '[' of a glob closes (after an optional '!' and a first ']'). */
 static int glob_ok(const char *g)
 {

@@ -141,5 +141,7 @@ void json_write_string(struct strbuf *out, const char *s, size_t len);
  * else -1 and *bad is the offset of the first bad byte.
  */
 int utf8_check(const char *s, size_t len, size_t *bad);
+/* Length of the valid UTF-8 sequence at s (at most n bytes, n > 0), or 0. */
+size_t utf8_seq(const unsigned char *s, size_t n);
 
 #endif
