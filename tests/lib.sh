@@ -35,6 +35,15 @@ expect_not_in() {
 	! grep -qF -- "$2" "$1" || { echo "--- $1"; cat "$1"; fail "'$2' unexpectedly in $1"; }
 }
 
+# normalize FILE: FILE with toolsync's version written @VERSION@, so that
+# report goldens do not change with every release.
+normalize() {
+	awk -v v="$("$TOOLSYNC" --version | sed 's/^toolsync //')" '{
+		while ((i = index($0, v)) > 0)
+			$0 = substr($0, 1, i - 1) "@VERSION@" substr($0, i + length(v))
+		print }' "$1"
+}
+
 # golden ACTUAL EXPECTED: compare; when EXPECTED is missing (or
 # UPDATE_GOLDEN=1), write it and fail so that it gets reviewed.
 golden() {

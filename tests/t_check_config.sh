@@ -11,7 +11,6 @@
 G=$TOP/tests/golden/check-config
 S=$G/scenario
 VALIDATE="/usr/bin/python3 $TOP/tests/schemas/validate.py"
-VERSION=$("$TOOLSYNC" --version | sed 's/^toolsync //')
 KEY_PART=TESTKEYabcdefghijklmnop   # part of the API key in staging.env
 
 # cc [VAR=value]... ARGS...: toolsync check-config ARGS with only PATH,
@@ -34,11 +33,6 @@ cc() {
 	done
 	[ "$i" -ne "$n" ] || set -- "$@" "$TOOLSYNC" check-config
 	run env -i PATH="$PATH" NO_COLOR=1 "$@"
-}
-
-normalize() {
-	awk -v v="$VERSION" '{ while ((i = index($0, v)) > 0)
-		$0 = substr($0, 1, i - 1) "@VERSION@" substr($0, i + length(v)); print }' "$1"
 }
 
 mkdir -p "$T/s"

@@ -5,11 +5,6 @@
 G=$TOP/tests/golden/ci
 S=$TOP/tests/golden/diff/scenario
 VALIDATE="/usr/bin/python3 $TOP/tests/schemas/validate.py"
-VERSION=$("$TOOLSYNC" --version | sed 's/^toolsync //')
-normalize() {
-	awk -v v="$VERSION" '{ while ((i = index($0, v)) > 0)
-		$0 = substr($0, 1, i - 1) "@VERSION@" substr($0, i + length(v)); print }' "$1"
-}
 # check-config reads the process environment: make it known.
 for v in $(env | sed -n 's/^\(OPENAI_[A-Z_]*\)=.*/\1/p'); do unset "$v"; done
 export OPENAI_DEBUG_LOGGING=true OPENAI_REQUEST_TAGS=service:toolsync,env:ci,workload:test

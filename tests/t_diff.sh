@@ -6,14 +6,8 @@
 G=$TOP/tests/golden/diff
 S=$G/scenario
 VALIDATE="/usr/bin/python3 $TOP/tests/schemas/validate.py"
-VERSION=$("$TOOLSYNC" --version | sed 's/^toolsync //')
 
 # Output with the version replaced, so that goldens survive a release.
-normalize() {
-	awk -v v="$VERSION" '{ while ((i = index($0, v)) > 0)
-		$0 = substr($0, 1, i - 1) "@VERSION@" substr($0, i + length(v)); print }' "$1"
-}
-
 mkdir -p "$T/cat"
 cp -R "$S/base/." "$T/cat/"
 cd "$T/cat"
