@@ -117,10 +117,12 @@ static const struct cmd commands[] = {
 	  "asked on the terminal.\n"
 	  "\n"
 	  "  -p FILE   public key (default: toolsync.pub)\n"
-	  "  -s FILE   secret key (default: toolsync.key), written with mode 0600\n"
+	  "  -s FILE   secret key (default: toolsync.key), written with mode 0600;\n"
+	  "            a missing directory for it is made with mode 0700\n"
 	  "  -W        do not encrypt the secret key\n"
 	  "  -f        overwrite existing files\n"
 	  "\n"
+	  "Both files are written, or neither.\n"
 	  "Exit: 0 written, 2 error.\n" },
 };
 
