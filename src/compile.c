@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "toolsync/compile.h"
+#include "toolsync/matrix.h"
 #include "toolsync/template.h"
 
 /* OpenAI accepts at most 128 tools in one request. */
@@ -117,6 +118,7 @@ struct compiler {
 	struct bundle_tool *bt;       /* at most BUNDLE_MAX + 1 kept */
 	size_t nbt, bt_alloc;
 	size_t ntools;
+	struct matrix matrix;         /* every compiled row, for traceability.* */
 	int failed;                   /* something was reported: stop emitting */
 	int stopped;                  /* the callback failed: stop altogether */
 	struct job *batch;            /* BATCH_SIZE files on their way out */
@@ -360,6 +362,7 @@ static int compile_row(struct compiler *c, struct row *row)
 	if (t->bad)
 		goto out;   /* reported when the template was loaded */
 	c->ntools++;
+	matrix_add(&c->matrix, row);
 	ret = queue_file(c, xstrfmt("tools/%s.json", row->key), build_manifest(row, t, name),
 			 row, t->path);
 out:
@@ -448,6 +451,37 @@ static int emit_bundles(struct compiler *c)
 	return flush_batch(c);
 }
 
+/*
+ * A file that is not JSON (the traceability matrix): it has no JCS form,
+ * so its own digest stands for it where a caller compares JCS digests.
+ */
+static int emit_text(struct compiler *c, const char *path, const struct strbuf *bytes)
+{
+	char digest[DIGEST_HEX_SIZE];
+	struct out_file f = { path, bytes, digest, digest, NULL };
+
+	blake2b256_hex(bytes->buf, bytes->len, digest);
+	if (c->ix)
+		index_add(c->ix, path, bytes->len, digest, NULL);
+	return !c->failed && c->emit ? c->emit(c->ctx, &f) : 0;
+}
+
+/* traceability.md and traceability.csv (see matrix.h), after every tool. */
+static int emit_matrix(struct compiler *c)
+{
+	struct strbuf md = STRBUF_INIT, csv = STRBUF_INIT;
+	int ret;
+
+	if (c->failed)
+		return -1;
+	matrix_write(&c->matrix, MATRIX_MARKDOWN, &md);
+	matrix_write(&c->matrix, MATRIX_CSV, &csv);
+	ret = emit_text(c, MATRIX_MD_FILE, &md) || emit_text(c, MATRIX_CSV_FILE, &csv) ? -1 : 0;
+	strbuf_release(&md);
+	strbuf_release(&csv);
+	return ret;
+}
+
 static void compiler_release(struct compiler *c)
 {
 	size_t i;
@@ -466,6 +500,7 @@ static void compiler_release(struct compiler *c)
 	free(c->batch);
 	seen_release(&c->keys);
 	seen_release(&c->names);
+	matrix_release(&c->matrix);
 	templates_release(&c->templates);
 }
 
@@ -500,17 +535,19 @@ static int compile_rows(struct compiler *c, struct source *src)
 int compile_catalogue(const struct ts_config *cfg, const struct compile_opts *o,
 		      compile_emit_fn emit, void *ctx, struct index *ix, struct diag *d)
 {
-	struct compiler c = { cfg, o, emit, ctx, ix, d, { 0 }, { 0 }, { 0 }, NULL, 0, 0, 0, 0, 0, NULL, 0, 0 };
+	struct compiler c = { .cfg = cfg, .o = o, .emit = emit, .ctx = ctx, .ix = ix, .d = d };
 	struct source *src;
 	int ret = -1;
 
 	c.batch = xcalloc(BATCH_SIZE, sizeof(*c.batch));
 	c.nthreads = compile_jobs();
+	matrix_init(&c.matrix, cfg);
 	templates_load(&c.templates, cfg, d);
 	c.failed = d->errors > 0;
 	if (!(src = source_open(cfg, o->registry, d)))
 		goto out;
-	if (compile_rows(&c, src) == 0 && emit_bundles(&c) == 0 && !d->errors)
+	if (compile_rows(&c, src) == 0 && emit_bundles(&c) == 0 && emit_matrix(&c) == 0 &&
+	    !d->errors)
 		ret = 0;
 	source_close(src);
 out:
