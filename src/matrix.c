@@ -197,7 +197,8 @@ static void sort_all(struct matrix *m, struct strlist *rows)
 	sort_tools(m);
 	order_rows(m, rows);
 	sorting = m;
-	qsort(m->claims, m->nclaims, sizeof(*m->claims), cmp_claim);
+	if (m->nclaims)
+		qsort(m->claims, m->nclaims, sizeof(*m->claims), cmp_claim);
 	sorting = NULL;
 }
 
