@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "toolsync/json.h"
+#include "toolsync/number.h"
 
 /* Nesting deeper than this is refused rather than risking the stack. */
 #define JSON_DEPTH_MAX 512
@@ -566,14 +567,13 @@ static struct jv *parse_string(struct reader *r)
 	return v;
 }
 
-/* RFC 8259 number grammar; the value must fit a double exactly enough. */
+/* RFC 8259 number grammar here; which values are accepted is number.c's rule. */
 static struct jv *parse_number(struct reader *r)
 {
 	const char *s = r->p, *q = s;
 	struct srcloc loc = here(r, s, 1);
-	char *text, *end;
+	struct strbuf err = STRBUF_INIT;
 	double n;
-	int is_int = 1;
 	struct jv *v;
 
 	if (*q == '-')
@@ -586,14 +586,12 @@ static struct jv *parse_number(struct reader *r)
 	else
 		return fail_at(r, s, "bad number"), NULL;
 	if (q < r->end && *q == '.') {
-		is_int = 0;
 		if (++q >= r->end || *q < '0' || *q > '9')
 			return fail_at(r, s, "bad number: digits expected after '.'"), NULL;
 		while (q < r->end && *q >= '0' && *q <= '9')
 			q++;
 	}
 	if (q < r->end && (*q == 'e' || *q == 'E')) {
-		is_int = 0;
 		q++;
 		if (q < r->end && (*q == '+' || *q == '-'))
 			q++;
@@ -604,15 +602,11 @@ static struct jv *parse_number(struct reader *r)
 	}
 	if (q < r->end && *q >= '0' && *q <= '9')
 		return fail_at(r, s, "bad number: leading zeros are not allowed"), NULL;
-	text = xmemdupz(s, (size_t)(q - s));
-	errno = 0;
-	n = strtod(text, &end);
-	free(text);
-	if (!isfinite(n) || (errno == ERANGE && fabs(n) > 1))
-		return fail_at(r, s, "number %.*s is too large for a double", (int)(q - s), s), NULL;
-	if (is_int && !json_integer_exact(s, (size_t)(q - s), n))
-		return fail_at(r, s, "integer %.*s is not exactly representable (beyond 2^53)",
-			       (int)(q - s), s), NULL;
+	if (number_parse(s, (size_t)(q - s), &n, &err)) {
+		fail_at(r, s, "%s", err.buf);
+		strbuf_release(&err);
+		return NULL;
+	}
 	loc.len = (unsigned)(q - s);
 	r->p = q;
 	v = jv_new(JV_NUMBER, &loc);
@@ -920,85 +914,6 @@ void json_write_string(struct strbuf *out, const char *s, size_t len)
 	strbuf_addch(out, '"');
 }
 
-/*
- * The shortest decimal digits that read back as n: digits (no dot) and the
- * decimal exponent e such that n = 0.d1d2... * 10^e.
- */
-static void shortest_digits(double n, char *digits, int *e)
-{
-	char buf[40], *p, *q;
-	int prec;
-
-	for (prec = 1; prec <= 17; prec++) {
-		snprintf(buf, sizeof(buf), "%.*e", prec - 1, n);
-		if (strtod(buf, NULL) == n)
-			break;
-	}
-	/* buf is "d.ddde[+-]xx" */
-	q = digits;
-	for (p = buf; *p && *p != 'e'; p++)
-		if (*p != '.')
-			*q++ = *p;
-	*q = '\0';
-	while (q > digits + 1 && q[-1] == '0')
-		*--q = '\0';
-	*e = atoi(p + 1) + 1;
-}
-
-int json_integer_exact(const char *text, size_t len, double n)
-{
-	struct strbuf sb = STRBUF_INIT;
-	int exact;
-
-	if (fabs(n) <= 9007199254740992.0)
-		return 1;
-	if (len && *text == '+')
-		text++, len--;
-	json_write_number(&sb, n);
-	exact = sb.len == len && !memcmp(sb.buf, text, len);
-	strbuf_release(&sb);
-	return exact;
-}
-
-/* ECMAScript Number::toString(10): what RFC 8785 section 3.2.2.3 requires. */
-void json_write_number(struct strbuf *out, double n)
-{
-	char digits[40];
-	int e, k;
-
-	if (!isfinite(n))
-		BUG("non-finite number reached the JSON writer");
-	if (n == 0) {
-		strbuf_addch(out, '0');   /* also -0 */
-		return;
-	}
-	if (n < 0) {
-		strbuf_addch(out, '-');
-		n = -n;
-	}
-	shortest_digits(n, digits, &e);
-	k = (int)strlen(digits);
-	if (k <= e && e <= 21) {
-		strbuf_addstr(out, digits);
-		strbuf_addchars(out, '0', (size_t)(e - k));
-	} else if (0 < e && e <= 21) {
-		strbuf_add(out, digits, (size_t)e);
-		strbuf_addch(out, '.');
-		strbuf_addstr(out, digits + e);
-	} else if (-6 < e && e <= 0) {
-		strbuf_addstr(out, "0.");
-		strbuf_addchars(out, '0', (size_t)-e);
-		strbuf_addstr(out, digits);
-	} else {
-		strbuf_addch(out, digits[0]);
-		if (k > 1) {
-			strbuf_addch(out, '.');
-			strbuf_addstr(out, digits + 1);
-		}
-		strbuf_addf(out, "e%c%d", e - 1 >= 0 ? '+' : '-', abs(e - 1));
-	}
-}
-
 /* Compare two UTF-8 strings by their UTF-16 code units (RFC 8785 3.2.3). */
 static uint32_t next_cp(const unsigned char **p)
 {
@@ -1110,7 +1025,7 @@ static void write_value(struct strbuf *out, const struct jv *v, enum json_style 
 	switch (v->kind) {
 	case JV_NULL: strbuf_addstr(out, "null"); break;
 	case JV_BOOL: strbuf_addstr(out, v->u.boolean ? "true" : "false"); break;
-	case JV_NUMBER: json_write_number(out, v->u.number); break;
+	case JV_NUMBER: number_write(out, v->u.number); break;
 	case JV_STRING: json_write_string(out, v->u.str.ptr, v->u.str.len); break;
 	case JV_ARRAY: write_array(out, v, style, indent); break;
 	case JV_OBJECT: write_object(out, v, style, indent); break;
