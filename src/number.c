@@ -199,8 +199,8 @@ static const struct pow10 *pow10_get(int e)
 
 /*
  * floor(g * cp / 2^127), rounded to odd: the last bit is set when the
- * fraction's top 63 bits are not all zero.  Lower bits are never looked
- * at, which absorbs g's overestimate (the paper's r_o').
+ * fraction's top 63 bits are not all zero.  The product's low 64 bits are
+ * not looked at, which absorbs g's overestimate (the paper's r_o').
  */
 static uint64_t round_to_odd(__uint128_t g, uint64_t cp)
 {
@@ -214,8 +214,9 @@ static uint64_t round_to_odd(__uint128_t g, uint64_t cp)
 /*
  * floor(log10(2^q)), or floor(log10(3/4 * 2^q)) when the interval below v
  * is half as wide; the constants are log10(2) and log10(3/4) times 2^41,
- * exact for |q| far beyond a double's exponents (check_number.c checks
- * every q a double has).
+ * rounded.  Exact for every q of a double, both cases (checked against
+ * exact rational arithmetic; check_number.c runs every q through its
+ * reference).
  */
 static int decimal_exponent(int q, int closer_below)
 {
@@ -235,9 +236,13 @@ static struct decimal schubfach(uint64_t c, int q, int closer_below)
 {
 	int k = decimal_exponent(q, closer_below);
 	const struct pow10 *p = pow10_get(-k);
-	int h = q + p->beta + 2;  /* 1 <= h <= 6: cb << h stays below 2^62 */
+	int h = q + p->beta + 2;  /* 2 <= h <= 5: cb << h stays below 2^60 */
 	uint64_t cb = c << 2, odd = c & 1;
-	/* Scaled by 4 * 10^-k; an odd c's bounds read back as its neighbours. */
+	/*
+	 * v and its bounds times 4 * 10^-k.  For an odd c the bounds read back
+	 * as the even neighbours (ties to even), so they are left out: the
+	 * +1 and -1 do that for the multiples of 4 compared with them.
+	 */
 	uint64_t vb = round_to_odd(p->g, cb << h);
 	uint64_t vl = round_to_odd(p->g, (cb - 2 + (uint64_t)closer_below) << h) + odd;
 	uint64_t vr = round_to_odd(p->g, (cb + 2) << h) - odd;
