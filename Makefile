@@ -87,7 +87,7 @@ check: deps
 	@$(MAKE) --no-print-directory unit scripted
 
 unit: $(B)/check_all
-	CK_FORK=yes TOOLSYNC_SRCDIR=$(CURDIR) $(B)/check_all
+	CK_FORK=yes CK_DEFAULT_TIMEOUT=$${CK_DEFAULT_TIMEOUT:-120} TOOLSYNC_SRCDIR=$(CURDIR) $(B)/check_all
 
 # check_number.c at full size: 10 million lines of RFC 8785's upstream
 # number file and 10 million random doubles against a slow reference.
