@@ -17,6 +17,19 @@
 extern const struct rule *const verify_rules[];
 /* ci without signing.public_key: the signature was not checked. */
 extern const struct rule verify_skipped_rule;
+/* ci on an unsigned index (VERIFY_ALLOW_UNSIGNED): a note, not a failure. */
+extern const struct rule verify_unsigned_rule;
+
+enum verify_flags {
+	/*
+	 * A missing index.json.minisig is the note signature-absent instead
+	 * of the error signature-missing; the files are still checked against
+	 * the index.  ci uses it unless --require-signature: pull requests
+	 * commit unsigned manifests (docs/ci.md).  A signature that is present
+	 * must still verify.
+	 */
+	VERIFY_ALLOW_UNSIGNED = 1 << 0,
+};
 
 struct verify_result {
 	size_t files;            /* files listed in the index and checked */
@@ -25,14 +38,16 @@ struct verify_result {
 };
 
 /*
- * Verify dir (display: its name in findings; NULL: dir).  Problems with
+ * Verify dir (display: its name in findings; NULL: dir; flags: enum
+ * verify_flags).  Problems with
  * the directory's contents are findings in out; an operational problem
  * (dir is not a directory, an unreadable file, a signed index that does
  * not parse) goes to d.  0, or -1 if anything reached d.  res may be NULL;
  * release res->trusted when given.
  */
-int verify_dir(const char *dir, const char *display, const struct sign_pubkey *pub,
-	       struct findings *out, struct verify_result *res, struct diag *d);
+int verify_dir(const char *dir, const char *display, unsigned flags,
+	       const struct sign_pubkey *pub, struct findings *out,
+	       struct verify_result *res, struct diag *d);
 
 /* Read and parse a public key file; 0, or -1 (reported to d). */
 int verify_load_pubkey(const char *path, struct sign_pubkey *pub, struct diag *d);
