@@ -74,9 +74,10 @@ static int parse_options(struct ci_cmd *o, int argc, char **argv)
 /*
  * The committed manifests against the configured public key.  Without
  * one, a warning says that nothing was checked: a pipeline must not pass
- * silently believing the manifests are signed.  An unsigned index is a
- * note (pull requests commit unsigned manifests, docs/ci.md) unless
- * --require-signature (the release job) makes it signature-missing.
+ * silently believing the manifests are signed.  An unsigned index whose
+ * files match it passes (pull requests commit unsigned manifests,
+ * docs/ci.md) unless --require-signature (the release job) makes it
+ * signature-missing.
  */
 static int verify_step(const struct ci_cmd *o, const struct ts_config *cfg,
 		       const char *dir, struct findings *f, struct diag *d)

@@ -43,19 +43,9 @@ const struct rule verify_skipped_rule = {
 	"5.0",
 };
 
-const struct rule verify_unsigned_rule = {
-	"signature-absent", CAT_SECURITY, SEV_NOTE,
-	"index.json is not signed; its files were checked against it",
-	"Pull requests commit unsigned manifests; the protected branch's release "
-	"job signs them with the team key and checks them with "
-	"'toolsync ci --require-signature' (docs/ci.md). Consumers verify the "
-	"signed release.",
-	NULL,
-};
-
 const struct rule *const verify_rules[] = {
 	&r_sig_missing, &r_sig_invalid, &r_file_modified, &r_file_missing,
-	&r_file_unlisted, &verify_skipped_rule, &verify_unsigned_rule, NULL,
+	&r_file_unlisted, &verify_skipped_rule, NULL,
 };
 
 struct verifier {
@@ -118,11 +108,8 @@ static int check_signature(struct verifier *v, const struct strbuf *index, int *
 
 	*valid = 0;
 	r = read_rel(v, INDEX_FILE ".minisig", &sig);
-	if (r == 1 && (v->flags & VERIFY_ALLOW_UNSIGNED))
-		add(v, &verify_unsigned_rule, INDEX_FILE ".minisig", "%s",
-		    "index.json is not signed (index.json.minisig is missing): the files "
-		    "match the index, the signature is added by the release job");
-	else if (r == 1)
+	/* unsigned is allowed: the files are still checked against the index */
+	if (r == 1 && !(v->flags & VERIFY_ALLOW_UNSIGNED))
 		add(v, &r_sig_missing, INDEX_FILE ".minisig", "%s",
 		    "index.json is not signed: index.json.minisig is missing");
 	if (r)

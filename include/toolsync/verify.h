@@ -17,16 +17,14 @@
 extern const struct rule *const verify_rules[];
 /* ci without signing.public_key: the signature was not checked. */
 extern const struct rule verify_skipped_rule;
-/* ci on an unsigned index (VERIFY_ALLOW_UNSIGNED): a note, not a failure. */
-extern const struct rule verify_unsigned_rule;
 
 enum verify_flags {
 	/*
-	 * A missing index.json.minisig is the note signature-absent instead
-	 * of the error signature-missing; the files are still checked against
-	 * the index.  ci uses it unless --require-signature: pull requests
-	 * commit unsigned manifests (docs/ci.md).  A signature that is present
-	 * must still verify.
+	 * A missing index.json.minisig is no finding (signature-missing
+	 * otherwise); the files are still checked against the index, and a
+	 * signature that is present must verify.  ci uses it unless
+	 * --require-signature: pull requests commit unsigned manifests
+	 * (docs/ci.md).
 	 */
 	VERIFY_ALLOW_UNSIGNED = 1 << 0,
 };
