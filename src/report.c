@@ -390,6 +390,42 @@ void report_summary(struct strbuf *out, const struct counts *c,
 	report_fail_on_format(out, fo);
 }
 
+void report_group_subject(struct strbuf *out, const struct findings *f, const struct group *g,
+			  unsigned flags)
+{
+	const struct finding *x = g->x;
+	size_t start = out->len;
+
+	if (g->n > 1) {
+		report_add_plural(out, g->n, "tool");
+		if (flags & SUBJECT_LIST) {
+			strbuf_addstr(out, " (");
+			report_group_tools(out, f, g, NULL);
+			strbuf_addch(out, ')');
+		}
+	} else if (x->tool) {
+		strbuf_addstr(out, x->tool);
+	}
+	if ((flags & SUBJECT_POINTER) && x->pointer)
+		strbuf_addf(out, "%s%s", out->len > start ? " " : "", x->pointer);
+	if (out->len > start)
+		strbuf_addstr(out, ": ");
+}
+
+void report_add_values(struct strbuf *out, const struct finding *x, const char *indent)
+{
+	if (x->old_value) {
+		strbuf_addf(out, "%sold: ", indent);
+		report_short_value(out, x->old_value);
+		strbuf_addch(out, '\n');
+	}
+	if (x->new_value) {
+		strbuf_addf(out, "%snew: ", indent);
+		report_short_value(out, x->new_value);
+		strbuf_addch(out, '\n');
+	}
+}
+
 /* "fails at --fail-on error", or nothing for an entry that does not fail. */
 void report_fails_note(struct strbuf *out, const struct group *g, const struct fail_on *fo)
 {

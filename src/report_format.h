@@ -45,6 +45,17 @@ void groups_release(struct groups *g);
 /* "a, b, c, d, e and 6661 more"; add (NULL: as is) writes one tool name. */
 void report_group_tools(struct strbuf *out, const struct findings *f, const struct group *g,
 			void (*add)(struct strbuf *out, const char *tool));
+/*
+ * Whom an entry is about, as a message starts: "ledger.a /ptr: ",
+ * "7 tools (a, b, c, d, e and 2 more) /ptr: " (SUBJECT_LIST), "7 tools
+ * /ptr: "; the pointer only with SUBJECT_POINTER; nothing when there is
+ * neither tool nor pointer.
+ */
+enum { SUBJECT_LIST = 1 << 0, SUBJECT_POINTER = 1 << 1 };
+void report_group_subject(struct strbuf *out, const struct findings *f, const struct group *g,
+			  unsigned flags);
+/* "{indent}old: V\n{indent}new: V\n" for the values a finding has (shortened). */
+void report_add_values(struct strbuf *out, const struct finding *x, const char *indent);
 /* "fails at --fail-on error", or nothing for an entry that does not fail. */
 void report_fails_note(struct strbuf *out, const struct group *g, const struct fail_on *fo);
 /*

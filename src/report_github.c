@@ -61,16 +61,7 @@ static void gh_message(struct strbuf *msg, const struct findings *f, const struc
 
 	if (!x->loc.line && x->loc.file)
 		strbuf_addf(msg, "%s: ", x->loc.file);
-	if (g->n > 1) {
-		report_add_plural(msg, g->n, "tool");
-		strbuf_addstr(msg, " (");
-		report_group_tools(msg, f, g, NULL);
-		strbuf_addstr(msg, x->pointer ? ") " : "): ");
-	} else if (x->tool) {
-		strbuf_addf(msg, "%s%s", x->tool, x->pointer ? " " : ": ");
-	}
-	if (x->pointer)
-		strbuf_addf(msg, "%s: ", x->pointer);
+	report_group_subject(msg, f, g, SUBJECT_LIST | SUBJECT_POINTER);
 	strbuf_addstr(msg, x->message);
 	if (x->old_value) {
 		strbuf_addstr(msg, "\nold: ");

@@ -36,16 +36,7 @@ static void gl_description(struct strbuf *out, const struct findings *f, const s
 {
 	const struct finding *x = g->x;
 
-	if (g->n > 1) {
-		report_add_plural(out, g->n, "tool");
-		strbuf_addstr(out, " (");
-		report_group_tools(out, f, g, NULL);
-		strbuf_addstr(out, x->pointer ? ") " : "): ");
-	} else if (x->tool) {
-		strbuf_addf(out, "%s%s", x->tool, x->pointer ? " " : ": ");
-	}
-	if (x->pointer)
-		strbuf_addf(out, "%s: ", x->pointer);
+	report_group_subject(out, f, g, SUBJECT_LIST | SUBJECT_POINTER);
 	strbuf_addstr(out, x->message);
 	if (x->loc.file && !x->loc.line)
 		strbuf_addf(out, " (%s)", x->loc.file);

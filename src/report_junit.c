@@ -37,19 +37,17 @@ static void xml_escape(struct strbuf *out, const char *s, int attr)
 }
 
 /* "param-removed: 6666 tools /tool/parameters/properties/memo" */
-static void ju_name(struct strbuf *out, const struct group *g)
+static void ju_name(struct strbuf *out, const struct findings *f, const struct group *g)
 {
-	const struct finding *x = g->x;
+	size_t start;
 
-	strbuf_addf(out, "%s: ", x->rule->id);
-	if (g->n > 1)
-		report_add_plural(out, g->n, "tool");
-	else if (x->tool)
-		strbuf_addstr(out, x->tool);
-	if (x->pointer)
-		strbuf_addf(out, "%s%s", g->n > 1 || x->tool ? " " : "", x->pointer);
-	else if (g->n == 1 && !x->tool)
-		strbuf_addstr(out, x->loc.file ? x->loc.file : "toolsync");
+	strbuf_addf(out, "%s: ", g->x->rule->id);
+	start = out->len;
+	report_group_subject(out, f, g, SUBJECT_POINTER);
+	if (out->len > start)
+		strbuf_setlen(out, out->len - 2);   /* the subject's ": " */
+	else
+		strbuf_addstr(out, g->x->loc.file ? g->x->loc.file : "toolsync");
 }
 
 /* What a reader needs: where, what, which tools, the values. */
@@ -69,16 +67,7 @@ static void ju_details(struct strbuf *out, const struct findings *f, const struc
 		report_group_tools(out, f, g, NULL);
 		strbuf_addch(out, '\n');
 	}
-	if (x->old_value) {
-		strbuf_addstr(out, "old: ");
-		report_short_value(out, x->old_value);
-		strbuf_addch(out, '\n');
-	}
-	if (x->new_value) {
-		strbuf_addstr(out, "new: ");
-		report_short_value(out, x->new_value);
-		strbuf_addch(out, '\n');
-	}
+	report_add_values(out, x, "");
 	if (g->fails) {
 		report_fails_note(out, g, fo);
 		strbuf_addch(out, '\n');
@@ -91,7 +80,7 @@ static void ju_testcase(struct strbuf *out, const struct findings *f, const stru
 	const struct finding *x = g->x;
 	struct strbuf s = STRBUF_INIT;
 
-	ju_name(&s, g);
+	ju_name(&s, f, g);
 	strbuf_addstr(out, "    <testcase name=\"");
 	xml_escape(out, s.buf, 1);
 	strbuf_addf(out, "\" classname=\"toolsync.%s\">\n", category_name(x->rule->category));

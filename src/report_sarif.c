@@ -126,19 +126,11 @@ static struct jv *sarif_fingerprints(const struct group *g)
 
 static struct jv *sarif_message(const struct findings *f, const struct group *g)
 {
-	const struct finding *x = g->x;
 	struct strbuf m = STRBUF_INIT;
 	struct jv *o;
 
-	if (g->n > 1) {
-		report_add_plural(&m, g->n, "tool");
-		strbuf_addstr(&m, " (");
-		report_group_tools(&m, f, g, NULL);
-		strbuf_addstr(&m, "): ");
-	} else if (x->tool) {
-		strbuf_addf(&m, "%s: ", x->tool);
-	}
-	strbuf_addstr(&m, x->message);
+	report_group_subject(&m, f, g, SUBJECT_LIST);
+	strbuf_addstr(&m, g->x->message);
 	o = text_message(m.buf);
 	strbuf_release(&m);
 	return o;

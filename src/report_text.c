@@ -18,21 +18,6 @@ static void text_location(struct strbuf *out, const struct finding *x, int color
 	strbuf_addstr(out, color ? ":" C_RESET " " : ": ");
 }
 
-/* "tool /pointer: " or "6666 tools /pointer: " for an entry of several. */
-static void text_subject(struct strbuf *out, const struct group *g)
-{
-	const struct finding *x = g->x;
-
-	if (g->n > 1)
-		report_add_plural(out, g->n, "tool");
-	else if (x->tool)
-		strbuf_addstr(out, x->tool);
-	if (g->n > 1 || x->tool)
-		strbuf_addstr(out, x->pointer ? " " : ": ");
-	if (x->pointer)
-		strbuf_addf(out, "%s: ", x->pointer);
-}
-
 static void text_entry(struct strbuf *out, const struct findings *f, const struct group *g,
 		       const struct report_meta *m)
 {
@@ -47,23 +32,14 @@ static void text_entry(struct strbuf *out, const struct findings *f, const struc
 	strbuf_addf(out, "[%s] %s%s", category_name(x->rule->category), x->rule->id,
 		    x->accepted ? " (accepted)" : "");
 	strbuf_addstr(out, ": ");
-	text_subject(out, g);
+	report_group_subject(out, f, g, SUBJECT_POINTER);
 	strbuf_addf(out, "%s\n", x->message);
 	if (g->n > 1) {
 		strbuf_addstr(out, "    tools: ");
 		report_group_tools(out, f, g, NULL);
 		strbuf_addch(out, '\n');
 	}
-	if (x->old_value) {
-		strbuf_addstr(out, "    old: ");
-		report_short_value(out, x->old_value);
-		strbuf_addch(out, '\n');
-	}
-	if (x->new_value) {
-		strbuf_addstr(out, "    new: ");
-		report_short_value(out, x->new_value);
-		strbuf_addch(out, '\n');
-	}
+	report_add_values(out, x, "    ");
 	if (x->accepted)
 		strbuf_addf(out, "    accepted: %s\n", x->accept_reason ? x->accept_reason : "");
 	if (g->fails) {
