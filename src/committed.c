@@ -66,6 +66,18 @@ const char *committed_git_rev(const char *spec)
 
 /* ---- running git ------------------------------------------------------ */
 
+/*
+ * No pager, no prompt, no lock taken on the index, for every git toolsync
+ * runs.  Set in toolsync's own environment before any fork: the child
+ * then only calls async-signal-safe functions.
+ */
+static void git_environment(void)
+{
+	setenv("GIT_PAGER", "cat", 1);
+	setenv("GIT_TERMINAL_PROMPT", "0", 1);
+	setenv("GIT_OPTIONAL_LOCKS", "0", 1);
+}
+
 /* In the child: stdin, stdout as given (-1: /dev/null), stderr to /dev/null. */
 TS_NORETURN static void exec_git(const char *const *argv, int in, int out)
 {
@@ -76,10 +88,6 @@ TS_NORETURN static void exec_git(const char *const *argv, int in, int out)
 	if (dup2(in >= 0 ? in : null, 0) < 0 || dup2(out >= 0 ? out : null, 1) < 0 ||
 	    dup2(null, 2) < 0)
 		_exit(127);
-	/* no pager, no prompt, no lock taken on the index */
-	setenv("GIT_PAGER", "cat", 1);
-	setenv("GIT_TERMINAL_PROMPT", "0", 1);
-	setenv("GIT_OPTIONAL_LOCKS", "0", 1);
 	execvp("git", (char *const *)argv);
 	_exit(127);
 }
@@ -309,6 +317,8 @@ static int list_tree(struct committed *c, struct diag *d)
 	return r;
 }
 
+static int batch_start(struct committed *c);
+
 struct committed *committed_git(const char *repo_dir, const char *dir, const char *rev,
 				const char *display, struct diag *d)
 {
@@ -320,11 +330,18 @@ struct committed *committed_git(const char *repo_dir, const char *dir, const cha
 			  *rev == '-' || strlen(rev) > REV_MAX ? "..." : rev, REV_MAX);
 		return NULL;
 	}
+	git_environment();
 	c = committed_new(dir, display);
 	c->rev = xstrdup(rev);
 	c->describe = xstrfmt("git:%s", rev);
 	if (find_top(c, repo_dir, d) || find_prefix(c, d) || resolve_rev(c, d) ||
 	    list_tree(c, d)) {
+		committed_free(c);
+		return NULL;
+	}
+	/* now, while toolsync has one thread: the compile that reads starts workers */
+	if (batch_start(c)) {
+		diag_fail(d, "--against git:%s: cannot run git cat-file: %s", rev, strerror(errno));
 		committed_free(c);
 		return NULL;
 	}
@@ -480,7 +497,7 @@ static int batch_read(struct committed *c, const char *oid, struct strbuf *buf)
 	ssize_t w;
 	int ret = -1;
 
-	if (c->batch_pid <= 0 && batch_start(c))
+	if (c->batch_pid <= 0)
 		goto out;
 	w = send(c->batch_in, req, len, MSG_NOSIGNAL);
 	if (w != (ssize_t)len || (size = batch_header(c)) < 0 ||
