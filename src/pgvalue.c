@@ -11,6 +11,7 @@
 
 #include "toolsync/registry.h"
 #include "toolsync/source_pg.h"
+#include "toolsync/quote.h"
 
 int pgsrc_quote_ident(PGconn *conn, const char *name, struct strbuf *out, struct strbuf *err)
 {
@@ -348,7 +349,7 @@ int pgsrc_parse_text(const char *s, size_t len, struct strlist *out, struct strb
 void pgsrc_row_where(struct strbuf *out, const char *table, const char *key, size_t keylen)
 {
 	strbuf_addf(out, "table %s, key '", table);
-	key_quote(out, key, keylen);
+	quote_add(out, key, keylen, QUOTE_MAX);
 	strbuf_addch(out, '\'');
 }
 

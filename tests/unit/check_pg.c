@@ -193,10 +193,10 @@ START_TEST(test_row_where)
 	ck_assert_str_eq(sb.buf, "table public.t, key 'a\\x0ab\\x1b[31m'");
 	strbuf_reset(&sb);
 	memset(longkey, 'k', sizeof(longkey));
-	memcpy(longkey + 79, "\xc3\xa9", 2);   /* a character across the cut */
+	memcpy(longkey + 79, "\xc3\xa9", 2);   /* the 80th character: two bytes, kept whole */
 	pgsrc_row_where(&sb, "t", longkey, sizeof(longkey));
-	ck_assert_uint_eq(sb.len, strlen("table t, key '") + 79 + strlen("...'"));
-	ck_assert_str_eq(sb.buf + sb.len - 5, "k...'");
+	ck_assert_uint_eq(sb.len, strlen("table t, key '") + 81 + strlen("...'"));
+	ck_assert_str_eq(sb.buf + sb.len - 6, "\xc3\xa9...'");
 	strbuf_release(&sb);
 }
 END_TEST
