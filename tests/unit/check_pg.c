@@ -133,18 +133,18 @@ START_TEST(test_parse_json)
 	expect_parse(pgsrc_parse_json, "[\"IFRS-15\", \"SOX-404\"]", "IFRS-15|SOX-404");
 	expect_parse(pgsrc_parse_json, "[\"a\\\"b\", \"\\u00e9\\/\\n\"]", "a\"b|\xc3\xa9/\n");
 	expect_parse(pgsrc_parse_json, "[\"\\ud83d\\ude00\"]", "\xf0\x9f\x98\x80");
-	expect_parse(pgsrc_parse_json, "[\"\\u0000\"]", "ERR: a bad escape");
-	expect_parse(pgsrc_parse_json, "[\"\\ud83d\"]", "ERR: a bad escape");
-	expect_parse(pgsrc_parse_json, "[\"\\ude00\"]", "ERR: a bad escape");
-	expect_parse(pgsrc_parse_json, "[\"a\\x\"]", "ERR: a bad escape");
+	expect_parse(pgsrc_parse_json, "[\"\\u0000\"]", "ERR: an item holds a NUL byte");
+	expect_parse(pgsrc_parse_json, "[\"\\ud83d\"]", "ERR: not a JSON array of strings: unpaired surrogate \\ud83d at byte 2");
+	expect_parse(pgsrc_parse_json, "[\"\\ude00\"]", "ERR: not a JSON array of strings: unpaired surrogate");
+	expect_parse(pgsrc_parse_json, "[\"a\\x\"]", "ERR: not a JSON array of strings: bad escape '\\x' at byte 3");
 	expect_parse(pgsrc_parse_json, "[1]", "ERR: expected a string at byte 1");
 	expect_parse(pgsrc_parse_json, "[\"a\",]", "ERR: expected a string");
 	expect_parse(pgsrc_parse_json, "[\"a\" \"b\"]", "ERR: expected ',' or ']'");
 	expect_parse(pgsrc_parse_json, "{\"a\": 1}", "ERR: no '['");
 	expect_parse(pgsrc_parse_json, "\"a\"", "ERR: no '['");
 	expect_parse(pgsrc_parse_json, "[\"a\"] x", "ERR: text after the array");
-	expect_parse(pgsrc_parse_json, "[\"a", "ERR: an unterminated string");
-	expect_parse(pgsrc_parse_json, "[\"a\tb\"]", "ERR: a control character");
+	expect_parse(pgsrc_parse_json, "[\"a", "ERR: not a JSON array of strings: unterminated string at byte 1");
+	expect_parse(pgsrc_parse_json, "[\"a\tb\"]", "ERR: not a JSON array of strings: control character in a string");
 	expect_parse(pgsrc_parse_json, "null", "ERR: no '['");
 }
 END_TEST
