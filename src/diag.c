@@ -5,7 +5,6 @@
 #include "toolsync/diag.h"
 #include "toolsync/quote.h"
 #include "toolsync/secret.h"
-#include "toolsync/utf8.h"
 
 /*
  * Interned strings: a small open-addressing set.  Locations borrow these
@@ -144,14 +143,12 @@ static void add_line(struct strbuf *out, const char *p, size_t len)
 
 	secret_mask(line, len);
 	while (i < len) {
-		unsigned char c = (unsigned char)line[i];
-
-		n = utf8_seq((const unsigned char *)line + i, len - i);
-		if (n > 1 || (n == 1 && c >= 0x20 && c != 0x7f))
+		if ((n = quote_printable(line + i, len - i))) {
 			strbuf_add(out, line + i, n);
-		else
-			strbuf_addch(out, c == '\t' ? ' ' : '?');
-		i += n ? n : 1;
+			i += n;
+		} else {
+			strbuf_addch(out, line[i++] == '\t' ? ' ' : '?');
+		}
 	}
 	free(line);
 }

@@ -14,6 +14,14 @@ static size_t window(size_t len, size_t max)
 	return max && len / 4 > max + 64 ? (max + 64) * 4 : len;
 }
 
+size_t quote_printable(const char *s, size_t len)
+{
+	unsigned char c = (unsigned char)*s;
+	size_t n = utf8_seq((const unsigned char *)s, len);
+
+	return n > 1 || (n == 1 && c >= 0x20 && c != 0x7f) ? n : 0;
+}
+
 void quote_add(struct strbuf *out, const char *s, size_t len, size_t max)
 {
 	/* masked first: a cut must not leave the start of a key visible */
@@ -24,18 +32,15 @@ void quote_add(struct strbuf *out, const char *s, size_t len, size_t max)
 	masked = xmemdupz(s, len);
 	secret_mask(masked, len);
 	while (i < len) {
-		unsigned char c = (unsigned char)masked[i];
-
 		if (max && chars == max) {
 			strbuf_addstr(out, "...");
 			break;
 		}
-		n = utf8_seq((const unsigned char *)masked + i, len - i);
-		if (n > 1 || (n == 1 && c >= 0x20 && c != 0x7f)) {
+		if ((n = quote_printable(masked + i, len - i))) {
 			strbuf_add(out, masked + i, n);
 			i += n;
 		} else {
-			strbuf_addf(out, "\\x%02x", c);
+			strbuf_addf(out, "\\x%02x", (unsigned char)masked[i]);
 			i++;
 		}
 		chars++;

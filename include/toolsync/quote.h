@@ -24,6 +24,12 @@
 void quote_add(struct strbuf *out, const char *s, size_t len, size_t max);
 
 /*
+ * The length of the character at s (len > 0) if a message may show it as
+ * it is (valid UTF-8, not a control character), else 0.
+ */
+size_t quote_printable(const char *s, size_t len);
+
+/*
  * s (NUL-terminated) as quote_add(.., QUOTE_MAX) shows it, for printf
  * arguments: the result lives in one of QUOTE_RING static buffers, valid
  * until QUOTE_RING more calls.  At most QUOTE_RING per message.
