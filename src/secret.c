@@ -168,16 +168,17 @@ static int run_secret(const char *s, size_t len, size_t start, size_t end,
 {
 	size_t p;
 
+	/* a known prefix first, so that what comes before it stays readable */
 	if (prefixed_key(s, start, end, m))
 		return 1;
-	if (generic_token(s, start, end)) {
-		set_span(m, start, end - start, 0);
-		return 1;
-	}
 	for (p = start + 1; p < end; p++)
 		if ((s[p - 1] == '-' || s[p - 1] == '_') && is_alnum((unsigned char)s[p]) &&
 		    prefixed_key(s, p, end, m))
 			return 1;
+	if (generic_token(s, start, end)) {
+		set_span(m, start, end - start, 0);
+		return 1;
+	}
 	return password_value(s, len, start, end, m);
 }
 
