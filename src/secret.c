@@ -138,12 +138,16 @@ static int password_value(const char *s, size_t len, size_t start, size_t end,
 	return 1;
 }
 
-/* "://user:password@" at s[i] (the ':' of "://"): the password. */
-static int uri_password(const char *s, size_t len, size_t i, struct secret_span *m)
+/*
+ * "://user:password@" at s[*i] (the ':' of "://"): the password.  When
+ * the word holds no '@' at all, *i moves to its end: no later "://" in it
+ * can have a password either, and a word of many "://" is read once.
+ */
+static int uri_password(const char *s, size_t len, size_t *i, struct secret_span *m)
 {
-	size_t start = i + 3, end = start, colon = 0, at = 0, j;
+	size_t start = *i + 3, end = start, colon = 0, at = 0, j;
 
-	if (len - i < 3 || memcmp(s + i, "://", 3))
+	if (len - *i < 3 || memcmp(s + *i, "://", 3))
 		return 0;
 	while (end < len && (unsigned char)s[end] > ' ' && s[end] != '"' && s[end] != '\'' &&
 	       s[end] != 0x7f)
@@ -151,8 +155,10 @@ static int uri_password(const char *s, size_t len, size_t i, struct secret_span 
 	for (j = start; j < end; j++)
 		if (s[j] == '@')
 			at = j;   /* the last one: a password may hold '@' */
-	if (!at)
+	if (!at) {
+		*i = end - 1;
 		return 0;
+	}
 	for (j = start; j < at && !colon; j++)
 		if (s[j] == ':')
 			colon = j;
@@ -192,7 +198,7 @@ int secret_find(const char *s, size_t len, size_t from, struct secret_span *m)
 		i++;
 	while (i < len) {
 		if (!is_key_char((unsigned char)s[i])) {
-			if (s[i] == ':' && uri_password(s, len, i, m))
+			if (s[i] == ':' && uri_password(s, len, &i, m))
 				return 1;
 			i++;
 			continue;

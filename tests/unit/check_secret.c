@@ -96,6 +96,9 @@ START_TEST(test_linear)
 		s[i] = i % 2 ? '-' : 'a';
 	s[n] = '\0';
 	ck_assert(!secret_in(s));
+	for (i = 0; i + 3 <= n; i += 3)
+		memcpy(s + i, "://", 3);
+	ck_assert(!secret_in(s));
 	free(s);
 }
 END_TEST
