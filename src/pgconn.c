@@ -444,10 +444,9 @@ PGconn *pgconn_open(const char *conninfo, struct strbuf *err)
 	if ((!ci || !*ci) && getenv("DATABASE_URL") && *getenv("DATABASE_URL"))
 		ci = getenv("DATABASE_URL");
 	strbuf_addstr(err, "cannot connect to PostgreSQL: ");
-	if (pgconn_parse(ci ? ci : "", &p, err))
-		return NULL;
-	conn = connect_params(&p);
-	if (!conn) {
+	if (pgconn_parse(ci ? ci : "", &p, err)) {
+		conn = NULL;
+	} else if (!(conn = connect_params(&p))) {
 		strbuf_addstr(err, "out of memory");
 	} else if (PQstatus(conn) != CONNECTION_OK) {
 		add_redacted(err, PQerrorMessage(conn), pgconn_param(&p, "password"));
@@ -461,6 +460,8 @@ PGconn *pgconn_open(const char *conninfo, struct strbuf *err)
 		PQfinish(conn);
 		conn = NULL;
 	}
+	if (conn)
+		strbuf_setlen(err, mark);   /* connected: no message */
 	pgconn_params_release(&p);
 	return conn;
 }

@@ -58,9 +58,11 @@ formats() {
 
 # 1. Env values: OpenAI keys with 20 to 60 body characters (the rule is 20+;
 #    envcheck used to take only 32+ for a key and printed a 30-character one).
+# (every length in two formats, the ends and the middle in all five)
 for n in 20 21 25 30 32 40 48 60; do
 	key=sk-$(body "$n")
 	printf 'OPENAI_DEBUG_LOGGING=%s\n' "$key" >e.env
+	case $n in 20|30|60) FORMATS="text markdown json sarif github" ;; *) FORMATS="text github" ;; esac
 	formats "bool, body $n" 1 "e.env:1:22: error[config] debug-bool-invalid" "$key" \
 		"$TOOLSYNC" check-config --env-file e.env
 	expect_in "$T/last.github" "value not shown"
@@ -76,6 +78,7 @@ for key in "sk-proj-$(body 24)" "sk-ant-api03-$(body 24)" "sk-svcacct-$(body 24)
 	"sk-admin-$(body 24)" "AIza$(body 35)" "ghp_$(body 36)" "github_pat_$(body 40)" \
 	"AKIAIOSFODNN7EXAMPLE" "xoxb-$(body 30)" "$(body 40)"; do
 	printf 'OPENAI_DEBUG_FETCH_DETAILS=%s\n' "$key" >e.env
+	case $key in sk-proj-*) FORMATS="text markdown json sarif github" ;; *) FORMATS="text sarif" ;; esac
 	formats "shape ${key%"${key#????}"}" 1 "e.env:1:28" "$key" \
 		"$TOOLSYNC" check-config --env-file e.env
 	run env OPENAI_DEBUG_LOGGING="$key" "$TOOLSYNC" check-config --format github
@@ -83,6 +86,8 @@ for key in "sk-proj-$(body 24)" "sk-ant-api03-$(body 24)" "sk-svcacct-$(body 24)
 	expect_in "$T/out" "::error title=debug-bool-invalid::environment: /OPENAI_DEBUG_LOGGING"
 	nokey "environment ${key%"${key#????}"}" "$key"
 done
+
+FORMATS="text markdown json sarif github"
 
 # 2. OPENAI_REQUEST_TAGS: a key used as a tag key (the finding's pointer
 #    names the tag) and as a tag value; a placeholder next to a key.
@@ -156,6 +161,13 @@ sed -i "s/required: \[engagement/required: [$key, engagement/" t/audit.yaml
 formats "pointer" 1 "t/audit.yaml:10:7: error[breaking] param-became-required" "$key" \
 	"$TOOLSYNC" diff -c tpl.yaml
 expect_in "$T/last.json" '"pointer": "/tool/parameters/properties/sk-****'
+# an accept entry naming that pointer (the key written out) matches the
+# masked pointer; its reason, a user value, is escaped in every format
+printf 'accept:\n  - rule: param-became-required\n    pointer: "/tool/parameters/properties/%s"\n    reason: "ok\\n::error::pwned %s"\n' \
+	"$key" "$key" >acc.yaml
+formats "accepted pointer" 0 "accepted: ok\x0a::error::pwned sk-****" "$key" \
+	"$TOOLSYNC" diff -c tpl.yaml --accept acc.yaml
+! grep -q '^::error::pwned' "$T/last.github" || fail "the reason started a workflow command"
 
 # 6. toolsync.yaml values: the quoted line masks the key
 { printf 'debug: {required_tags: [service], retention_days: "%s"}\n' "$key"; grep -v '^debug:' toolsync.yaml; } >ret.yaml

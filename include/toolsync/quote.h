@@ -32,7 +32,8 @@ size_t quote_printable(const char *s, size_t len);
 /*
  * s (NUL-terminated) as quote_add(.., QUOTE_MAX) shows it, for printf
  * arguments: the result lives in one of QUOTE_RING static buffers, valid
- * until QUOTE_RING more calls.  At most QUOTE_RING per message.
+ * until QUOTE_RING more calls.  At most QUOTE_RING per message; the main
+ * thread only (compile's workers hash and write, they do not report).
  */
 #define QUOTE_RING 8
 const char *quote_show(const char *s);
