@@ -437,31 +437,32 @@ static PGconn *connect_params(struct pgconn_params *p)
 PGconn *pgconn_open(const char *conninfo, struct strbuf *err)
 {
 	const char *ci = conninfo;
+	struct strbuf why = STRBUF_INIT;
 	struct pgconn_params p;
-	size_t mark = err->len;
 	PGconn *conn;
 
 	if ((!ci || !*ci) && getenv("DATABASE_URL") && *getenv("DATABASE_URL"))
 		ci = getenv("DATABASE_URL");
-	strbuf_addstr(err, "cannot connect to PostgreSQL: ");
-	if (pgconn_parse(ci ? ci : "", &p, err)) {
+	strbuf_addstr(&why, "cannot connect to PostgreSQL: ");
+	if (pgconn_parse(ci ? ci : "", &p, &why)) {
 		conn = NULL;
 	} else if (!(conn = connect_params(&p))) {
-		strbuf_addstr(err, "out of memory");
+		strbuf_addstr(&why, "out of memory");
 	} else if (PQstatus(conn) != CONNECTION_OK) {
-		add_redacted(err, PQerrorMessage(conn), pgconn_param(&p, "password"));
+		add_redacted(&why, PQerrorMessage(conn), pgconn_param(&p, "password"));
 		PQfinish(conn);
 		conn = NULL;
 	} else if (PQsetClientEncoding(conn, "UTF8")) {
 		/* the client encoding of every string toolsync reads back */
-		strbuf_setlen(err, mark);
-		strbuf_addstr(err, "cannot set the client encoding to UTF8: ");
-		add_redacted(err, PQerrorMessage(conn), pgconn_param(&p, "password"));
+		strbuf_reset(&why);
+		strbuf_addstr(&why, "cannot set the client encoding to UTF8: ");
+		add_redacted(&why, PQerrorMessage(conn), pgconn_param(&p, "password"));
 		PQfinish(conn);
 		conn = NULL;
 	}
-	if (conn)
-		strbuf_setlen(err, mark);   /* connected: no message */
+	if (!conn)
+		strbuf_addbuf(err, &why);
+	strbuf_release(&why);
 	pgconn_params_release(&p);
 	return conn;
 }
