@@ -6,6 +6,7 @@
 #include "toolsync/cmd.h"
 #include "toolsync/diag.h"
 #include "toolsync/digest.h"
+#include "toolsync/quote.h"
 
 struct cmd {
 	const char *name;
@@ -214,7 +215,7 @@ static int help(int argc, char **argv)
 	}
 	c = find_cmd(argv[1]);
 	if (!c) {
-		fprintf(stderr, "toolsync: help: unknown command '%s'\n", argv[1]);
+		fprintf(stderr, "toolsync: help: unknown command '%s'\n", quote_show(argv[1]));
 		return EXIT_ERROR;
 	}
 	fputs(c->usage, stdout);
@@ -253,12 +254,12 @@ int main(int argc, char **argv)
 	c = find_cmd(argv[1]);
 	if (!c && argv[1][0] == '-') {
 		fprintf(stderr, "toolsync: unknown option '%s': options go after the command "
-			"(toolsync COMMAND [OPTIONS]); see 'toolsync --help'\n", argv[1]);
+			"(toolsync COMMAND [OPTIONS]); see 'toolsync --help'\n", quote_show(argv[1]));
 		return EXIT_ERROR;
 	}
 	if (!c) {
 		fprintf(stderr, "toolsync: '%s' is not a command; see 'toolsync --help'\n",
-			argv[1]);
+			quote_show(argv[1]));
 		return EXIT_ERROR;
 	}
 	crypto_init();

@@ -13,6 +13,7 @@
 #include "toolsync/json.h"
 #include "toolsync/fsutil.h"
 #include "toolsync/digest.h"
+#include "toolsync/quote.h"
 
 
 const char *const severity_names[] = { "note", "warning", "error" };
@@ -36,28 +37,30 @@ const char *category_name(enum category c)
 
 /*
  * A copy fit for every report format: a finding's text can carry bytes
- * from its input (an env value, a key), and a control character would
- * garble a terminal or split a line, invalid UTF-8 would make the JSON and
- * SARIF unreadable.  Both become \xHH.
+ * from its input (an env value, a key, an API key used as a tag key in a
+ * pointer), shown as quote.h shows every user value.
  */
 static char *clean_dup(const char *s)
 {
 	struct strbuf out = STRBUF_INIT;
-	size_t i = 0, n = strlen(s), len;
 
-	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
-
-		len = utf8_seq((const unsigned char *)s + i, n - i);
-		if (len > 1 || (len == 1 && c >= 0x20 && c != 0x7f)) {
-			strbuf_add(&out, s + i, len);
-			i += len;
-		} else {
-			strbuf_addf(&out, "\\x%02x", c);
-			i++;
-		}
-	}
+	quote_add(&out, s, strlen(s), 0);
 	return strbuf_detach(&out, NULL);
+}
+
+/* The location, its file name shown as clean_dup() shows text. */
+static struct srcloc clean_loc(const struct srcloc *loc)
+{
+	struct srcloc l = loc ? *loc : SRCLOC_NONE;
+	char *file;
+
+	if (l.file) {
+		file = clean_dup(l.file);
+		if (strcmp(file, l.file))
+			l.file = path_intern(file);
+		free(file);
+	}
+	return l;
 }
 
 static char *dup_or_null(const char *s)
@@ -88,7 +91,7 @@ struct finding *findings_add(struct findings *f, const struct rule *rule,
 	x->pointer = dup_or_null(pointer);
 	x->old_value = dup_or_null(old_value);
 	x->new_value = dup_or_null(new_value);
-	x->loc = loc ? *loc : SRCLOC_NONE;
+	x->loc = clean_loc(loc);
 	return x;
 }
 

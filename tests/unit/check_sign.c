@@ -285,6 +285,37 @@ START_TEST(test_key_file_mode)
 }
 END_TEST
 
+/* The key text is read into a bounded sodium_malloc'd buffer: a larger text is refused. */
+START_TEST(test_key_text_bounded)
+{
+	struct pair p;
+	struct strbuf err = STRBUF_INIT, big = STRBUF_INIT;
+	char path[] = "/tmp/ts-unit-key-XXXXXX";
+	struct sign_key *key;
+	int fd;
+
+	make_pair(&p, NULL);
+	strbuf_add(&big, p.sec, p.sec_len);
+	strbuf_addchars(&big, '\n', 5000);
+	ck_assert_int_ge(fd = mkstemp(path), 0);
+	ck_assert_int_eq(write(fd, big.buf, big.len), (ssize_t)big.len);
+	close(fd);
+	ck_assert_ptr_null(sign_key_load(path, &err));
+	ck_assert_ptr_nonnull(strstr(err.buf, "is not a minisign secret key (longer than 4096 bytes)"));
+	strbuf_reset(&err);
+	ck_assert_ptr_null(load_env(big.buf, &err));
+	ck_assert_str_eq(err.buf, "TOOLSYNC_SECRET_KEY is not a minisign secret key (longer than 4096 bytes)");
+	strbuf_reset(&err);
+	ck_assert_ptr_nonnull(key = load_env(p.sec, &err));   /* the exact text is fine */
+	sign_key_free(key);
+	unlink(path);
+	unsetenv("TOOLSYNC_SECRET_KEY");
+	free_pair(&p);
+	strbuf_release(&big);
+	strbuf_release(&err);
+}
+END_TEST
+
 START_TEST(test_pubkey_and_ids)
 {
 	struct pair p;
@@ -418,6 +449,7 @@ Suite *sign_suite(void)
 	tcase_add_test(tc, test_checksums);
 	tcase_add_test(tc, test_encrypted);
 	tcase_add_test(tc, test_key_file_mode);
+	tcase_add_test(tc, test_key_text_bounded);
 	tcase_add_test(tc, test_pubkey_and_ids);
 	tcase_add_test(tc, test_trusted_comment);
 	tcase_add_test(tc, test_verify_dir);
