@@ -8,7 +8,7 @@
 #   make fuzz       build the libFuzzer targets (clang)
 #   DEV=1           warnings are errors
 
-VERSION   := 0.1.0
+VERSION   := $(shell cat VERSION)
 PKGS      := libpq yaml-0.1 libsodium
 CC        ?= cc
 CFLAGS    ?= -O2 -g
@@ -53,6 +53,9 @@ $(B)/libtoolsync.a: $(LIB_OBJS)
 
 $(B)/%.o: src/%.c | $(B)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# --version comes from the file VERSION.
+$(B)/main.o: VERSION
 
 # Unit tests also link cJSON: an outside witness of toolsync's own JSON.
 TEST_PKGS := check libcjson
