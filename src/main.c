@@ -7,15 +7,8 @@
 #include "toolsync/diag.h"
 #include "toolsync/digest.h"
 
-struct cmd {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *summary;
-	const char *usage;
-};
-
 static const struct cmd commands[] = {
-	{ "build", cmd_build, "compile the registry into signed manifests",
+	{ "build", cmd_build, NULL, "compile the registry into signed manifests",
 	  "usage: toolsync build [-c FILE] [--registry SRC] [--out DIR] [--key FILE]\n"
 	  "                      [--sign-each] [--canonical]\n"
 	  "\n"
@@ -37,7 +30,7 @@ static const struct cmd commands[] = {
 	  "                      (keys sorted, so schema properties lose the template's order)\n"
 	  "\n"
 	  "Exit: 0 built, 2 bad input or error (nothing written).\n" },
-	{ "verify", cmd_verify, "check the signature and digests of a manifests directory",
+	{ "verify", cmd_verify, NULL, "check the signature and digests of a manifests directory",
 	  "usage: toolsync verify [-c FILE] [-p PUBKEY] [-q] [DIR]\n"
 	  "\n"
 	  "Check DIR/index.json.minisig with the public key, then every file the\n"
@@ -50,7 +43,7 @@ static const struct cmd commands[] = {
 	  "  DIR                 manifests directory (default: config 'out', manifests)\n"
 	  "\n"
 	  "Exit: 0 verified, 1 verification failed, 2 malformed input or error.\n" },
-	{ "diff", cmd_diff, "report changes against the committed manifests",
+	{ "diff", cmd_diff, NULL, "report changes against the committed manifests",
 	  "usage: toolsync diff [-c FILE] [--registry SRC] [--against DIR] [--format F]\n"
 	  "                     [--fail-on LIST] [--output FILE] [--accept FILE]\n"
 	  "\n"
@@ -69,7 +62,7 @@ static const struct cmd commands[] = {
 	  "  --accept FILE       accepted findings (default: .toolsync-accept.yaml, if present)\n"
 	  "\n"
 	  "Exit: 0 nothing at the threshold, 1 findings at the threshold, 2 error.\n" },
-	{ "check-config", cmd_check_config, "validate the OpenAI debug-logging configuration",
+	{ "check-config", cmd_check_config, NULL, "validate the OpenAI debug-logging configuration",
 	  "usage: toolsync check-config [-c FILE] [--env-file FILE]... [--environment NAME]\n"
 	  "                             [--db CONNINFO] [--format F] [--fail-on LIST]\n"
 	  "                             [--output FILE] [--accept FILE]\n"
@@ -88,7 +81,7 @@ static const struct cmd commands[] = {
 	  "  --accept FILE         accepted findings (default: .toolsync-accept.yaml, if present)\n"
 	  "\n"
 	  "Exit: 0 nothing at the threshold, 1 findings at the threshold, 2 error.\n" },
-	{ "ci", cmd_ci, "build in memory, verify, diff and check-config: one report",
+	{ "ci", cmd_ci, NULL, "build in memory, verify, diff and check-config: one report",
 	  "usage: toolsync ci [-c FILE] [--registry SRC] [--format F] [--fail-on LIST]\n"
 	  "                   [--output FILE] [--accept FILE] [--env-file FILE]...\n"
 	  "                   [--environment NAME]\n"
@@ -109,7 +102,7 @@ static const struct cmd commands[] = {
 	  "\n"
 	  "Exit: 0 nothing at the threshold, 1 findings at the threshold or a failed\n"
 	  "verification, 2 error.\n" },
-	{ "keygen", cmd_keygen, "make a minisign-compatible key pair",
+	{ "keygen", cmd_keygen, NULL, "make a minisign-compatible key pair",
 	  "usage: toolsync keygen [-p PUBFILE] [-s SECFILE] [-W] [-f]\n"
 	  "\n"
 	  "Write an Ed25519 key pair in minisign's formats.  The secret key is\n"
@@ -124,7 +117,23 @@ static const struct cmd commands[] = {
 	  "\n"
 	  "Both files are written, or neither.\n"
 	  "Exit: 0 written, 2 error.\n" },
+	{ "completion", cmd_completion, NULL, "print a bash or zsh completion script",
+	  "usage: toolsync completion bash|zsh\n"
+	  "\n"
+	  "Print a completion script for the shell, made from every command's\n"
+	  "options.  `make install` installs both; by hand:\n"
+	  "\n"
+	  "  source <(toolsync completion bash)                 # in ~/.bashrc\n"
+	  "  toolsync completion zsh > ~/.zfunc/_toolsync       # a directory in $fpath\n"
+	  "\n"
+	  "Exit: 0 written, 2 usage error.\n" },
 };
+
+const struct cmd *cmd_table(size_t *n)
+{
+	*n = ARRAY_SIZE(commands);
+	return commands;
+}
 
 static const struct cmd *find_cmd(const char *name)
 {

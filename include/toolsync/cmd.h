@@ -14,6 +14,19 @@ int cmd_diff(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
 int cmd_ci(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
+int cmd_completion(int argc, char **argv);
+
+struct option;
+/* A row of main's command table. */
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const struct option *opts;   /* its getopt_long table (for completion), or NULL */
+	const char *summary;
+	const char *usage;
+};
+/* The command table, in the order `toolsync --help` lists it. */
+const struct cmd *cmd_table(size_t *n);
 
 /* The full usage text of a command (for -h, `help CMD`); NULL if unknown. */
 const char *cmd_usage(const char *name);
