@@ -117,6 +117,19 @@ static const struct cmd commands[] = {
 	  "\n"
 	  "Both files are written, or neither.\n"
 	  "Exit: 0 written, 2 error.\n" },
+	{ "init", cmd_init, NULL, "write a new catalogue that builds at once",
+	  "usage: toolsync init [-q] [DIR]\n"
+	  "\n"
+	  "Write a small catalogue into DIR (default: the current directory; made\n"
+	  "if missing): toolsync.yaml, registry.yaml, templates/docs.yaml with a\n"
+	  "shared definition in templates/_defs/common.yaml, a .gitignore that\n"
+	  "keeps secret keys out of the repository, and a CI workflow in\n"
+	  ".github/workflows/toolsync.yml.  `toolsync build` works on it at once.\n"
+	  "Nothing is overwritten: if any of these files exists, nothing is written.\n"
+	  "\n"
+	  "  -q, --quiet   print nothing on success\n"
+	  "\n"
+	  "Exit: 0 written, 2 a file exists or an error (nothing written).\n" },
 	{ "completion", cmd_completion, NULL, "print a bash or zsh completion script",
 	  "usage: toolsync completion bash|zsh\n"
 	  "\n"
