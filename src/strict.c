@@ -102,7 +102,10 @@ static unsigned declared_types(struct walk *w, const struct jv *s)
 		for (j = 0; name->kind == JV_STRING && j < ARRAY_SIZE(type_names); j++)
 			if (!strcmp(name->u.str.ptr, type_names[j]))
 				break;
-		if (name->kind != JV_STRING || j == ARRAY_SIZE(type_names))
+		if (name->kind == JV_NULL)
+			violation(w, &name->loc, "'type' holds a null value, not the type name: "
+				  "in YAML a bare null is no string; quote it: \"null\"");
+		else if (name->kind != JV_STRING || j == ARRAY_SIZE(type_names))
 			violation(w, &name->loc, "'type' must be one of string, number, integer, "
 				  "boolean, object, array, null");
 		else if (bits & (1u << j))
