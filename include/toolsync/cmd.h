@@ -15,6 +15,7 @@ int cmd_check_config(int argc, char **argv);
 int cmd_ci(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_init(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 int cmd_completion(int argc, char **argv);
 
 struct option;
