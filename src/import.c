@@ -138,8 +138,39 @@ static unsigned read_schema(const struct jv *doc, const char *file, const char *
 	return 0;
 }
 
+/* A YAML template cannot hold a NUL byte (the YAML reader refuses it). */
+static unsigned check_nul(const struct jv *v, struct diag *d)
+{
+	unsigned errors = 0;
+	size_t i;
+
+	if (v->kind == JV_STRING && memchr(v->u.str.ptr, 0, v->u.str.len)) {
+		diag_error(d, &v->loc, "a string holds a NUL byte, which a template cannot hold");
+		return 1;
+	}
+	for (i = 0; v->kind == JV_ARRAY && i < v->u.arr.n; i++)
+		errors += check_nul(v->u.arr.v[i], d);
+	for (i = 0; v->kind == JV_OBJECT && i < v->u.obj.n; i++)
+		errors += check_nul(v->u.obj.v[i].val, d);
+	return errors;
+}
+
+static unsigned read_any(const struct jv *doc, const char *file, const char *name_hint,
+			 struct import_list *out, struct diag *d);
+
 unsigned import_read(const struct jv *doc, const char *file, const char *name_hint,
 		     struct import_list *out, struct diag *d)
+{
+	size_t before = out->n;
+	unsigned errors = read_any(doc, file, name_hint, out, d);
+
+	for (; before < out->n; before++)
+		errors += check_nul(out->v[before].parameters, d);
+	return errors;
+}
+
+static unsigned read_any(const struct jv *doc, const char *file, const char *name_hint,
+			 struct import_list *out, struct diag *d)
 {
 	const struct jv *tools = NULL, *result;
 

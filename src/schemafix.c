@@ -198,10 +198,12 @@ static void make_nullable(struct jv *s)
 	if (t && (t->kind == JV_STRING || t->kind == JV_ARRAY) && !jv_get(s, "$ref") &&
 	    !jv_get(s, "const")) {
 		if (t->kind == JV_STRING) {
-			arr = jv_array();
-			jv_append(arr, jv_take(s, "type"));
+			struct jv_member *m = jv_member(s, "type");
+
+			arr = jv_new(JV_ARRAY, &t->loc);
+			jv_append(arr, m->val);
 			jv_append(arr, jv_string("null"));
-			jv_set(s, "type", arr);
+			m->val = arr;
 		} else {
 			jv_append(t, jv_string("null"));
 		}
