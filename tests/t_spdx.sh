@@ -43,8 +43,9 @@ if [ "$(head -n 1 "$TOP/src/main.c")" = "/* SPDX-License-Identifier: Apache-2.0 
 	expect_rc 0
 else
 	echo "t_spdx: the tree is not converted yet (scripts/spdx.sh); checking new files only"
-	for f in src/term.c src/cmd_init.c src/cmd_import.c src/import.c src/fix.c \
-		 include/toolsync/term.h include/toolsync/import.h; do
+	for f in src/term.c src/cmd_init.c src/cmd_import.c src/import.c src/schemafix.c \
+		 src/yaml_write.c src/completion.c include/toolsync/term.h \
+		 include/toolsync/import.h tests/unit/check_import.c; do
 		[ -f "$TOP/$f" ] || continue
 		[ "$(head -n 1 "$TOP/$f")" = "/* SPDX-License-Identifier: Apache-2.0 */" ] ||
 			fail "$f: no SPDX line"

@@ -14,6 +14,7 @@ int cmd_diff(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
 int cmd_ci(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
+int cmd_matrix(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_completion(int argc, char **argv);
