@@ -18,35 +18,40 @@
 #include "toolsync/import.h"
 #include "toolsync/registry.h"
 #include "toolsync/strict.h"
+#include "toolsync/term.h"
 #include "toolsync/yaml.h"
 
 struct import_cmd {
 	const char *config_path, *templates, *registry, *role, *standards, *name;
-	int fix, quiet;
+	int fix;
 	char **files;
 	int nfiles;
 };
 
+enum { O_TEMPLATES = 256, O_REGISTRY, O_ROLE, O_STANDARDS, O_NAME, O_FIX };
+
+const struct option cmd_import_options[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "templates", required_argument, NULL, O_TEMPLATES },
+	{ "registry", required_argument, NULL, O_REGISTRY },
+	{ "role", required_argument, NULL, O_ROLE },
+	{ "standards", required_argument, NULL, O_STANDARDS },
+	{ "name", required_argument, NULL, O_NAME },
+	{ "fix", no_argument, NULL, O_FIX },
+	TERM_OPTIONS,
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
 static int parse_options(struct import_cmd *o, int argc, char **argv)
 {
-	enum { O_TEMPLATES = 256, O_REGISTRY, O_ROLE, O_STANDARDS, O_NAME, O_FIX };
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "templates", required_argument, NULL, O_TEMPLATES },
-		{ "registry", required_argument, NULL, O_REGISTRY },
-		{ "role", required_argument, NULL, O_ROLE },
-		{ "standards", required_argument, NULL, O_STANDARDS },
-		{ "name", required_argument, NULL, O_NAME },
-		{ "fix", no_argument, NULL, O_FIX },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":c:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:qvh", cmd_import_options, NULL)) != -1) {
+		if (!(c = term_option(c, optarg)))
+			continue;
 		switch (c) {
 		case 'c': o->config_path = optarg; break;
 		case O_TEMPLATES: o->templates = optarg; break;
@@ -55,7 +60,6 @@ static int parse_options(struct import_cmd *o, int argc, char **argv)
 		case O_STANDARDS: o->standards = optarg; break;
 		case O_NAME: o->name = optarg; break;
 		case O_FIX: o->fix = 1; break;
-		case 'q': o->quiet = 1; break;
 		case 'h': return 1;
 		default: return cmd_option_error("import", c, argv);
 		}
@@ -103,7 +107,8 @@ static void fix_report(void *ctx, const struct srcloc *loc, const char *pointer,
 {
 	struct strbuf where = STRBUF_INIT;
 
-	if (!*(const int *)ctx) {
+	(void)ctx;
+	if (!term_quiet()) {
 		srcloc_format(&where, loc);
 		printf("%s%sfixed: %s: %s\n", where.buf, where.len ? ": " : "", pointer, what);
 	}
@@ -132,7 +137,7 @@ static int check_tools(struct plan *p, const struct import_cmd *o, struct diag *
 		if (path_exists(tpl))
 			diag_error(d, &t->loc, "template '%s' exists (import never overwrites)", tpl);
 		free(tpl);
-		if (o->fix && schema_fix(t->parameters, fix_report, (void *)&o->quiet))
+		if (o->fix && schema_fix(t->parameters, fix_report, NULL))
 			t->strict = 1;
 		if (t->strict != 0)
 			strict_check(t->parameters, d);
@@ -255,7 +260,7 @@ static void unwrite(struct plan *p, size_t n)
 	}
 }
 
-static int write_all(struct plan *p, const struct import_cmd *o, const char *const *from,
+static int write_all(struct plan *p, const char *const *from,
 		     struct diag *d)
 {
 	struct strbuf text = STRBUF_INIT, err = STRBUF_INIT, reg = STRBUF_INIT;
@@ -270,7 +275,7 @@ static int write_all(struct plan *p, const struct import_cmd *o, const char *con
 		strbuf_reset(&text);
 		template_text(&text, &p->tools.v[i], from[i]);
 		r = fs_write_new(tpl, text.buf, text.len, 0666, &err);
-		if (!r && !o->quiet)
+		if (!r && !term_quiet())
 			printf("wrote %s\n", tpl);
 		free(tpl);
 		if (r) {
@@ -282,7 +287,7 @@ static int write_all(struct plan *p, const struct import_cmd *o, const char *con
 		unwrite(p, p->tools.n);
 		goto out;
 	}
-	if (!o->quiet)
+	if (!term_quiet())
 		printf("added %zu row%s to %s\n", p->tools.n, p->tools.n == 1 ? "" : "s", p->registry);
 out:
 	if (err.len)
@@ -377,7 +382,7 @@ int cmd_import(int argc, char **argv)
 	if (!load_plan(&p, &o, &from, &d)) {
 		for (i = 0; i < p.tools.n; i++)
 			row_text(&p, p.keys[i]);
-		if (!write_all(&p, &o, from, &d))
+		if (!write_all(&p, from, &d))
 			r = EXIT_OK;
 	}
 	if (d.errors) {

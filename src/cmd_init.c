@@ -13,6 +13,7 @@
 #include "toolsync/cmd.h"
 #include "toolsync/diag.h"
 #include "toolsync/fsutil.h"
+#include "toolsync/term.h"
 
 struct init_file {
 	const char *path, *text;
@@ -102,23 +103,24 @@ static const struct init_file init_files[] = {
 
 struct init_cmd {
 	const char *dir;
-	int quiet;
+};
+
+const struct option cmd_init_options[] = {
+	TERM_OPTIONS,
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
 };
 
 static int parse_options(struct init_cmd *o, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":qvh", cmd_init_options, NULL)) != -1) {
+		if (!(c = term_option(c, optarg)))
+			continue;
 		switch (c) {
-		case 'q': o->quiet = 1; break;
 		case 'h': return 1;
 		default: return cmd_option_error("init", c, argv);
 		}
@@ -197,7 +199,7 @@ static void print_next_steps(const char *dir)
 
 int cmd_init(int argc, char **argv)
 {
-	struct init_cmd o = { ".", 0 };
+	struct init_cmd o = { "." };
 	struct strbuf err = STRBUF_INIT;
 	int r;
 
@@ -212,7 +214,7 @@ int cmd_init(int argc, char **argv)
 		strbuf_release(&err);
 		return EXIT_ERROR;
 	}
-	if (!o.quiet)
+	if (!term_quiet())
 		print_next_steps(o.dir);
 	return EXIT_OK;
 }

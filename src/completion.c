@@ -12,22 +12,23 @@
 #include "toolsync/cmd.h"
 #include "toolsync/diag.h"
 
-/* Options whose value is one of a fixed list. */
+/* Options whose value is one of a fixed list (cmd NULL: in every command). */
 static const struct {
-	const char *option, *values;
+	const char *cmd, *option, *values;
 } value_lists[] = {
-	{ "format", "text markdown json sarif github" },
-	{ "fail-on", "change breaking security compliance config note warning error any none" },
-	{ "color", "auto always never" },
-	{ "shape", "auto openai mcp schema" },
+	{ "matrix", "format", "markdown csv json" },
+	{ NULL, "format", "text markdown json sarif github" },
+	{ NULL, "fail-on", "change breaking security compliance config note warning error any none" },
+	{ NULL, "color", "auto always never" },
 };
 
-static const char *fixed_values(const char *option)
+static const char *fixed_values(const char *cmd, const char *option)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(value_lists); i++)
-		if (!strcmp(value_lists[i].option, option))
+		if ((!value_lists[i].cmd || !strcmp(value_lists[i].cmd, cmd)) &&
+		    !strcmp(value_lists[i].option, option))
 			return value_lists[i].values;
 	return NULL;
 }
@@ -76,10 +77,11 @@ static void bash_script(FILE *out)
 	      "\t\tCOMPREPLY=($(compgen -W 'help --help --version", out);
 	for (i = 0; i < n; i++)
 		fprintf(out, " %s", cmds[i].name);
-	fputs("' -- \"$cur\"))\n\t\treturn\n\tfi\n\tcase $prev in\n", out);
+	fputs("' -- \"$cur\"))\n\t\treturn\n\tfi\n\tcase $cmd:$prev in\n", out);
 	for (i = 0; i < ARRAY_SIZE(value_lists); i++)
-		fprintf(out, "\t--%s) COMPREPLY=($(compgen -W '%s' -- \"$cur\")); return ;;\n",
-			value_lists[i].option, value_lists[i].values);
+		fprintf(out, "\t%s:--%s) COMPREPLY=($(compgen -W '%s' -- \"$cur\")); return ;;\n",
+			value_lists[i].cmd ? value_lists[i].cmd : "*", value_lists[i].option,
+			value_lists[i].values);
 	fputs("\tesac\n\tcase $cmd in\n", out);
 	for (i = 0; i < n; i++) {
 		fprintf(out, "\t%s) opts='", cmds[i].name);
@@ -103,9 +105,9 @@ static void bash_script(FILE *out)
 }
 
 /* One _arguments spec per option: '--name' or '--name:value:_files'. */
-static void zsh_option_spec(const struct option *o, FILE *out)
+static void zsh_option_spec(const char *cmd, const struct option *o, FILE *out)
 {
-	const char *values = fixed_values(o->name);
+	const char *values = fixed_values(cmd, o->name);
 
 	fprintf(out, " \\\n\t\t\t'--%s", o->name);
 	if (o->has_arg == required_argument) {
@@ -144,7 +146,7 @@ static void zsh_script(FILE *out)
 	for (i = 0; i < n; i++) {
 		fprintf(out, "\t%s)\n\t\t_arguments -s", cmds[i].name);
 		for (o = cmds[i].opts; o && o->name; o++)
-			zsh_option_spec(o, out);
+			zsh_option_spec(cmds[i].name, o, out);
 		fputs(" \\\n\t\t\t'*:file:_files' ;;\n", out);
 	}
 	fputs("\thelp) _describe -t commands 'toolsync command' cmds ;;\n"

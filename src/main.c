@@ -2,13 +2,15 @@
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
+#include <time.h>
 
 #include "toolsync/cmd.h"
 #include "toolsync/diag.h"
 #include "toolsync/digest.h"
+#include "toolsync/term.h"
 
 static const struct cmd commands[] = {
-	{ "build", cmd_build, NULL, "compile the registry into signed manifests",
+	{ "build", cmd_build, cmd_build_options, "compile the registry into signed manifests",
 	  "usage: toolsync build [-c FILE] [--registry SRC] [--out DIR] [--key FILE]\n"
 	  "                      [--sign-each] [--canonical]\n"
 	  "\n"
@@ -32,8 +34,8 @@ static const struct cmd commands[] = {
 	  "                      (keys sorted, so schema properties lose the template's order)\n"
 	  "\n"
 	  "Exit: 0 built, 2 bad input or error (nothing written).\n" },
-	{ "verify", cmd_verify, NULL, "check the signature and digests of a manifests directory",
-	  "usage: toolsync verify [-c FILE] [-p PUBKEY] [-q] [DIR]\n"
+	{ "verify", cmd_verify, cmd_verify_options, "check the signature and digests of a manifests directory",
+	  "usage: toolsync verify [-c FILE] [-p PUBKEY] [DIR]\n"
 	  "\n"
 	  "Check DIR/index.json.minisig with the public key, then every file the\n"
 	  "index lists (size and BLAKE2b-256), and that tools/ and roles/ hold no\n"
@@ -41,11 +43,10 @@ static const struct cmd commands[] = {
 	  "\n"
 	  "  -c, --config FILE   configuration (default: toolsync.yaml, if present)\n"
 	  "  -p, --pubkey FILE   minisign public key (default: config signing.public_key)\n"
-	  "  -q, --quiet         print nothing on success\n"
 	  "  DIR                 manifests directory (default: config 'out', manifests)\n"
 	  "\n"
 	  "Exit: 0 verified, 1 verification failed, 2 malformed input or error.\n" },
-	{ "diff", cmd_diff, NULL, "report changes against the committed manifests",
+	{ "diff", cmd_diff, cmd_diff_options, "report changes against the committed manifests",
 	  "usage: toolsync diff [-c FILE] [--registry SRC] [--against DIR] [--format F]\n"
 	  "                     [--fail-on LIST] [--output FILE] [--accept FILE]\n"
 	  "\n"
@@ -64,7 +65,7 @@ static const struct cmd commands[] = {
 	  "  --accept FILE       accepted findings (default: .toolsync-accept.yaml, if present)\n"
 	  "\n"
 	  "Exit: 0 nothing at the threshold, 1 findings at the threshold, 2 error.\n" },
-	{ "check-config", cmd_check_config, NULL, "validate the OpenAI debug-logging configuration",
+	{ "check-config", cmd_check_config, cmd_check_config_options, "validate the OpenAI debug-logging configuration",
 	  "usage: toolsync check-config [-c FILE] [--env-file FILE]... [--environment NAME]\n"
 	  "                             [--db CONNINFO] [--format F] [--fail-on LIST]\n"
 	  "                             [--output FILE] [--accept FILE]\n"
@@ -83,7 +84,7 @@ static const struct cmd commands[] = {
 	  "  --accept FILE         accepted findings (default: .toolsync-accept.yaml, if present)\n"
 	  "\n"
 	  "Exit: 0 nothing at the threshold, 1 findings at the threshold, 2 error.\n" },
-	{ "ci", cmd_ci, NULL, "build in memory, verify, diff and check-config: one report",
+	{ "ci", cmd_ci, cmd_ci_options, "build in memory, verify, diff and check-config: one report",
 	  "usage: toolsync ci [-c FILE] [--registry SRC] [--format F] [--fail-on LIST]\n"
 	  "                   [--output FILE] [--accept FILE] [--env-file FILE]...\n"
 	  "                   [--environment NAME]\n"
@@ -104,7 +105,7 @@ static const struct cmd commands[] = {
 	  "\n"
 	  "Exit: 0 nothing at the threshold, 1 findings at the threshold or a failed\n"
 	  "verification, 2 error.\n" },
-	{ "keygen", cmd_keygen, NULL, "make a minisign-compatible key pair",
+	{ "keygen", cmd_keygen, cmd_keygen_options, "make a minisign-compatible key pair",
 	  "usage: toolsync keygen [-p PUBFILE] [-s SECFILE] [-W] [-f]\n"
 	  "\n"
 	  "Write an Ed25519 key pair in minisign's formats.  The secret key is\n"
@@ -119,7 +120,7 @@ static const struct cmd commands[] = {
 	  "\n"
 	  "Both files are written, or neither.\n"
 	  "Exit: 0 written, 2 error.\n" },
-	{ "matrix", cmd_matrix, NULL, "print the standards traceability matrix",
+	{ "matrix", cmd_matrix, cmd_matrix_options, "print the standards traceability matrix",
 	  "usage: toolsync matrix [-c FILE] [--registry SRC] [--format F] [--output FILE]\n"
 	  "\n"
 	  "Print which tools support evidence for each standard and the lowest role\n"
@@ -135,8 +136,8 @@ static const struct cmd commands[] = {
 	  "  --output FILE       write to FILE instead of stdout\n"
 	  "\n"
 	  "Exit: 0 written, 2 bad input or error.\n" },
-	{ "init", cmd_init, NULL, "write a new catalogue that builds at once",
-	  "usage: toolsync init [-q] [DIR]\n"
+	{ "init", cmd_init, cmd_init_options, "write a new catalogue that builds at once",
+	  "usage: toolsync init [DIR]\n"
 	  "\n"
 	  "Write a small catalogue into DIR (default: the current directory; made\n"
 	  "if missing): toolsync.yaml, registry.yaml, templates/docs.yaml with a\n"
@@ -145,12 +146,10 @@ static const struct cmd commands[] = {
 	  ".github/workflows/toolsync.yml.  `toolsync build` works on it at once.\n"
 	  "Nothing is overwritten: if any of these files exists, nothing is written.\n"
 	  "\n"
-	  "  -q, --quiet   print nothing on success\n"
-	  "\n"
 	  "Exit: 0 written, 2 a file exists or an error (nothing written).\n" },
-	{ "import", cmd_import, NULL, "turn OpenAI or MCP tool definitions into templates",
+	{ "import", cmd_import, cmd_import_options, "turn OpenAI or MCP tool definitions into templates",
 	  "usage: toolsync import [-c FILE] [--templates DIR] [--registry FILE] [--role ROLE]\n"
-	  "                       [--standards LIST] [--name NAME] [--fix] [-q] FILE...\n"
+	  "                       [--standards LIST] [--name NAME] [--fix] FILE...\n"
 	  "\n"
 	  "Read each FILE: an OpenAI tools array (Chat Completions or Responses\n"
 	  "shape), an MCP tools/list result, or a bare JSON Schema (JSON, or YAML).\n"
@@ -174,7 +173,6 @@ static const struct cmd commands[] = {
 	  "                      (optional ones nullable), refused keywords (minLength,\n"
 	  "                      default, ...) moved into the description or dropped;\n"
 	  "                      each change is printed with its place\n"
-	  "  -q, --quiet         print nothing on success\n"
 	  "\n"
 	  "Exit: 0 imported, 2 bad input or error (nothing written).\n" },
 	{ "completion", cmd_completion, NULL, "print a bash or zsh completion script",
@@ -214,14 +212,30 @@ const char *cmd_usage(const char *name)
 
 int cmd_option_error(const char *cmd, int c, char **argv)
 {
+	if (c == TERM_OPT_BAD_COLOR)
+		return -usage_error(cmd, "--color must be auto, always or never, not '%s'", optarg);
 	if (c == ':')
 		return -usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
 	return -usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
 }
 
+/* A command's usage, then the options every command takes (term.h). */
+static void print_usage(const struct cmd *c, FILE *out)
+{
+	fputs(c->usage, out);
+	if (c->opts)
+		fputs("\n"
+		      "Every command also takes:\n"
+		      "  -q, --quiet         print nothing on success (errors, warnings and\n"
+		      "                      findings at --fail-on still)\n"
+		      "  -v, --verbose       say what is done, and how long it took, on stderr\n"
+		      "  --color=WHEN        auto (a terminal, unless NO_COLOR), always, never;\n"
+		      "                      FORCE_COLOR=1 is always\n", out);
+}
+
 int cmd_help(const char *name)
 {
-	fputs(cmd_usage(name), stdout);
+	print_usage(find_cmd(name), stdout);
 	return EXIT_OK;
 }
 
@@ -256,8 +270,22 @@ static int help(int argc, char **argv)
 		fprintf(stderr, "toolsync: help: unknown command '%s'\n", argv[1]);
 		return EXIT_ERROR;
 	}
-	fputs(c->usage, stdout);
+	print_usage(c, stdout);
 	return EXIT_OK;
+}
+
+/* Run the command; with --verbose, say how long it took. */
+static int run_timed(const struct cmd *c, int argc, char **argv)
+{
+	struct timespec t0, t1;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = c->fn(argc, argv);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	term_verbose("%s: exit %d after %.2f s", c->name, rc,
+		     (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	return rc;
 }
 
 /* A failure to write stdout (full disk, closed pipe) must not exit 0. */
@@ -301,5 +329,5 @@ int main(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	crypto_init();
-	return finish_stdout(c->fn(argc - 1, argv + 1));
+	return finish_stdout(run_timed(c, argc - 1, argv + 1));
 }

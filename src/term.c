@@ -9,7 +9,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "toolsync/diag.h"
 #include "toolsync/term.h"
 
 enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
@@ -17,23 +16,23 @@ enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 static int verbosity;
 static enum color_mode color_mode;
 
-int term_option(const char *cmd, int c, const char *arg)
+int term_option(int c, const char *arg)
 {
 	static const char *const modes[] = { "auto", "always", "never" };
 	size_t i;
 
 	switch (c) {
-	case 'q': verbosity = -1; return 1;
-	case 'v': verbosity = 1; return 1;
+	case 'q': verbosity = -1; return 0;
+	case 'v': verbosity = 1; return 0;
 	case TERM_OPT_COLOR:
 		for (i = 0; i < ARRAY_SIZE(modes); i++)
 			if (!strcmp(arg, modes[i])) {
 				color_mode = (enum color_mode)i;
-				return 1;
+				return 0;
 			}
-		return -usage_error(cmd, "--color must be auto, always or never, not '%s'", arg);
+		return TERM_OPT_BAD_COLOR;
 	default:
-		return 0;
+		return c;
 	}
 }
 

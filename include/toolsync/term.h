@@ -12,7 +12,7 @@
 
 #include "toolsync/common.h"
 
-enum { TERM_OPT_COLOR = 600 };
+enum { TERM_OPT_COLOR = 600, TERM_OPT_BAD_COLOR };
 #define TERM_OPTIONS                                                           \
 	{ "quiet", no_argument, NULL, 'q' },                                   \
 	{ "verbose", no_argument, NULL, 'v' },                                 \
@@ -21,10 +21,12 @@ enum { TERM_OPT_COLOR = 600 };
 #define TERM_SHORTOPTS "qv"
 
 /*
- * 1 if c was one of TERM_OPTIONS (now in effect), 0 if not, or
- * -EXIT_ERROR after a usage error (a bad --color value, printed).
+ * Each option getopt_long returns goes here first: 0 when it was one of
+ * TERM_OPTIONS (now in effect), else c itself for the command's switch,
+ * or TERM_OPT_BAD_COLOR for a --color value other than auto, always and
+ * never (cmd_option_error() reports it).
  */
-int term_option(const char *cmd, int c, const char *arg);
+int term_option(int c, const char *arg);
 
 /* -1 with --quiet, 1 with --verbose, else 0. */
 int term_verbosity(void);
