@@ -125,6 +125,7 @@ INSTALL_BIN ?= $(BIN)
 INSTALL     ?= install
 # The example catalogue, installed under DATADIR/example with its layout.
 EXAMPLE_FILES := toolsync.yaml registry.yaml toolsync.pub examples/debug.env \
+                 examples/toolsync-accept.yaml $(sort $(wildcard schemas/*.schema.json)) \
                  $(sort $(wildcard schemas/templates/*.yaml schemas/templates/_defs/*.yaml)) \
                  $(shell find manifests -type f | LC_ALL=C sort)
 SHARE_FILES   := $(sort $(wildcard schemas/*.schema.json)) $(sort $(wildcard schemas/sql/*.sql))

@@ -8,6 +8,8 @@
  * when any of the files exists, nothing is written.
  */
 #include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "toolsync/cmd.h"
@@ -16,11 +18,13 @@
 #include "toolsync/term.h"
 
 struct init_file {
-	const char *path, *text;
+	const char *path;
+	const char *schema;   /* its JSON Schema in schemas/ (for editors), or NULL */
+	const char *text;
 };
 
 static const struct init_file init_files[] = {
-	{ "toolsync.yaml",
+	{ "toolsync.yaml", "toolsync.schema.json",
 	  "# toolsync configuration (written by 'toolsync init').  Paths are relative\n"
 	  "# to this file; ${VAR} is taken from the environment.  See toolsync(1).\n"
 	  "registry: registry.yaml\n"
@@ -32,7 +36,7 @@ static const struct init_file init_files[] = {
 	  "targets: [responses, chat, mcp]         # role bundles written for each\n"
 	  "signing: {public_key: toolsync.pub}     # make the pair with: toolsync keygen\n"
 	  "debug: {required_tags: [service, env], retention_days: 30}\n" },
-	{ "registry.yaml",
+	{ "registry.yaml", "registry.schema.json",
 	  "# The tool_registry: one row per tool (written by 'toolsync init').\n"
 	  "# key: the tool's name; minRole: the lowest role that may use it;\n"
 	  "# standards: what it supports evidence for (from standards: in toolsync.yaml).\n"
@@ -43,7 +47,7 @@ static const struct init_file init_files[] = {
 	  "  - key: docs.export\n"
 	  "    minRole: editor\n"
 	  "    standards: [GDPR-30]\n" },
-	{ "templates/docs.yaml",
+	{ "templates/docs.yaml", "template.schema.json",
 	  "# The template of every key matching docs.* (a file templates/<key>.yaml\n"
 	  "# would be used for that key instead).  parameters: is a JSON Schema in\n"
 	  "# YAML, held to OpenAI's strict mode.\n"
@@ -64,7 +68,7 @@ static const struct init_file init_files[] = {
 	  "  required: [query, period, limit]\n"
 	  "  additionalProperties: false\n"
 	  "strict: true\n" },
-	{ "templates/_defs/common.yaml",
+	{ "templates/_defs/common.yaml", NULL,
 	  "# Definitions shared by templates: $ref: \"_defs/common.yaml#/Period\".\n"
 	  "Period:\n"
 	  "  type: object\n"
@@ -74,11 +78,11 @@ static const struct init_file init_files[] = {
 	  "    end: {type: string, format: date, description: Last day (YYYY-MM-DD).}\n"
 	  "  required: [start, end]\n"
 	  "  additionalProperties: false\n" },
-	{ ".gitignore",
+	{ ".gitignore", NULL,
 	  "# Secret signing keys never go into the repository (toolsync keygen\n"
 	  "# writes toolsync.key; CI gets its contents in TOOLSYNC_SECRET_KEY).\n"
 	  "*.key\n" },
-	{ ".github/workflows/toolsync.yml",
+	{ ".github/workflows/toolsync.yml", NULL,
 	  "# toolsync in CI (written by 'toolsync init'): the manifests are rebuilt in\n"
 	  "# memory, verified, compared with the committed ones and the debug-logging\n"
 	  "# configuration checked; findings land as code-scanning results.\n"
@@ -163,24 +167,71 @@ static void unwrite(const char *dir, size_t n)
 	}
 }
 
+/*
+ * The directory of the JSON Schemas: share/toolsync/schemas beside the
+ * installed binary's bin/, or schemas/ beside a binary built in the source
+ * tree.  NULL when neither exists.  Caller frees.
+ */
+static char *schema_dir(void)
+{
+	static const char *const rel[] = { "../share/toolsync/schemas", "schemas" };
+	char exe[4096], *bin, *dir, *real;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	size_t i;
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	bin = path_dirname(exe);
+	for (i = 0; i < ARRAY_SIZE(rel); i++) {
+		char *probe;
+		int found;
+
+		dir = path_join(bin, rel[i]);
+		probe = path_join(dir, "toolsync.schema.json");
+		found = path_exists(probe) && (real = realpath(dir, NULL)) != NULL;
+		free(probe);
+		free(dir);
+		if (found) {
+			free(bin);
+			return real;
+		}
+	}
+	free(bin);
+	return NULL;
+}
+
+/* A file's text, after a line naming its schema when there is one. */
+static void file_text(struct strbuf *out, const struct init_file *f, const char *schemas)
+{
+	if (f->schema && schemas)
+		strbuf_addf(out, "# yaml-language-server: $schema=%s/%s\n", schemas, f->schema);
+	strbuf_addstr(out, f->text);
+}
+
 static int write_files(const char *dir, struct strbuf *err)
 {
+	struct strbuf text = STRBUF_INIT;
+	char *schemas = schema_dir();
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(init_files); i++) {
 		char *p = path_join(dir, init_files[i].path), *parent = path_dirname(p);
-		const char *text = init_files[i].text;
-		int r = fs_mkdirs(parent, 0777, err) ||
-			fs_write_new(p, text, strlen(text), 0666, err);
+		int r;
 
+		strbuf_reset(&text);
+		file_text(&text, &init_files[i], schemas);
+		r = fs_mkdirs(parent, 0777, err) || fs_write_new(p, text.buf, text.len, 0666, err);
 		free(parent);
 		free(p);
 		if (r) {
 			unwrite(dir, i);
-			return -1;
+			break;
 		}
 	}
-	return 0;
+	strbuf_release(&text);
+	free(schemas);
+	return i < ARRAY_SIZE(init_files) ? -1 : 0;
 }
 
 static void print_next_steps(const char *dir)

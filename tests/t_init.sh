@@ -12,6 +12,12 @@ for f in toolsync.yaml registry.yaml templates/docs.yaml templates/_defs/common.
 	expect_in "$T/out" "wrote $T/a/cat/$f"
 done
 expect_in "$T/a/cat/.gitignore" "*.key"
+# the files an editor checks name their JSON Schema (here: the source tree's)
+for f in toolsync.yaml:toolsync registry.yaml:registry templates/docs.yaml:template; do
+	line=$(head -n 1 "$T/a/cat/${f%%:*}")
+	[ "$line" = "# yaml-language-server: \$schema=$(cd "$TOP/schemas" && pwd -P)/${f#*:}.schema.json" ] ||
+		fail "${f%%:*}: first line is '$line'"
+done
 expect_in "$T/a/cat/templates/docs.yaml" '$ref: "_defs/common.yaml#/Period"'
 expect_in "$T/a/cat/.github/workflows/toolsync.yml" "toolsync ci --format sarif"
 cd "$T/a/cat"

@@ -52,6 +52,9 @@ run dpkg --root="$root" --instdir="$root" --admindir="$root/var/lib/dpkg" $force
 expect_rc 0
 [ "$("$root/usr/bin/toolsync" --version)" = "toolsync $(cat "$TOP/VERSION")" ] ||
 	fail "installed package: wrong --version"
+run "$root/usr/bin/toolsync" init -q "$T/new"
+expect_rc 0
+expect_in "$T/new/toolsync.yaml" "\$schema=$(cd "$root/usr/share/toolsync/schemas" && pwd -P)/toolsync.schema.json"
 echo "t_install: the demo, from the installed files"
 cd "$T"
 run env TOOLSYNC_DEMO_DIR="$T/demo" sh "$root/usr/share/toolsync/demo.sh" "$root/usr/bin/toolsync"

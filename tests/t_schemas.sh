@@ -19,7 +19,7 @@ v "$S/template.schema.json" $(templates_in "$TOP/schemas/templates" \
 v "$S/accept.schema.json" "$TOP/examples/toolsync-accept.yaml" || fail "accept schema"
 
 echo "t_schemas: the example files name their schema on line 1"
-for f in examples/toolsync-accept.yaml; do
+for f in toolsync.yaml registry.yaml examples/toolsync-accept.yaml; do
 	head -n 1 "$TOP/$f" | grep -q '^# yaml-language-server: \$schema=' || fail "$f: no schema line"
 	rel=$(head -n 1 "$TOP/$f" | sed 's/.*\$schema=//')
 	[ -f "$(dirname "$TOP/$f")/$rel" ] || fail "$f: schema '$rel' does not exist"
