@@ -33,6 +33,12 @@ static const char *fixed_values(const char *cmd, const char *option)
 	return NULL;
 }
 
+/* The short option letter of o ("-x"), or 0 when it has none. */
+static int short_letter(const struct option *o)
+{
+	return o->val > ' ' && o->val < 0x7f && o->val != '?' && o->val != ':' ? o->val : 0;
+}
+
 /* Every "--long" (and "-x" for a printable short letter) of a table. */
 static void put_option_words(const struct option *o, FILE *out)
 {
@@ -41,7 +47,7 @@ static void put_option_words(const struct option *o, FILE *out)
 	for (; o && o->name; o++) {
 		fprintf(out, "%s--%s", sep, o->name);
 		sep = " ";
-		if (o->val > ' ' && o->val < 0x7f && o->val != '?' && o->val != ':')
+		if (short_letter(o))
 			fprintf(out, " -%c", o->val);
 	}
 }
@@ -56,7 +62,7 @@ static void put_value_options(const struct option *o, FILE *out)
 			continue;
 		fprintf(out, "%s--%s", sep, o->name);
 		sep = "|";
-		if (o->val > ' ' && o->val < 0x7f)
+		if (short_letter(o))
 			fprintf(out, "|-%c", o->val);
 	}
 	if (!*sep)
@@ -117,7 +123,7 @@ static void zsh_option_spec(const char *cmd, const struct option *o, FILE *out)
 			fputs(":value:_files", out);
 	}
 	fputs("'", out);
-	if (o->val > ' ' && o->val < 0x7f && o->val != '?' && o->val != ':')
+	if (short_letter(o))
 		fprintf(out, " '-%c%s'", o->val,
 			o->has_arg == required_argument ? ":value:_files" : "");
 }

@@ -11,20 +11,16 @@
  * dropped.  Every change is reported with its location.
  */
 #include "toolsync/import.h"
+#include "toolsync/strict.h"
 
-/* Refused keywords whose meaning the model should still see. */
-static const char *const to_description[] = {
-	"minLength", "maxLength", "default", "examples", "uniqueItems", "minProperties",
-	"maxProperties", "deprecated", "minContains", "maxContains",
-};
-/* Refused keywords that mean nothing to the model. */
+/*
+ * Keywords strict mode refuses (strict.c decides which) are moved into the
+ * description, except these, which mean nothing to the model and are
+ * dropped, as are keywords strict mode does not know (x-..., typos).
+ */
 static const char *const dropped[] = {
 	"$schema", "$id", "$anchor", "$comment", "readOnly", "writeOnly", "discriminator",
-	"contentEncoding", "contentMediaType", "$dynamicAnchor",
-};
-/* format values strict mode accepts (strict.c has the same list). */
-static const char *const formats[] = {
-	"date-time", "time", "date", "duration", "email", "hostname", "ipv4", "ipv6", "uuid",
+	"contentEncoding", "contentMediaType", "$dynamicAnchor", "$dynamicRef",
 };
 
 struct fixer {
@@ -81,10 +77,20 @@ static void describe_keyword(struct strbuf *notes, const struct jv_member *m)
 	json_write(notes, m->val, JSON_COMPACT);
 }
 
-static int format_refused(const struct jv_member *m)
+/* What becomes of a keyword: 0 kept, 1 moved into the description, 2 dropped. */
+static int keyword_fate(const struct jv_member *m)
 {
-	return !strcmp(m->key, "format") && (m->val->kind != JV_STRING ||
-	       !in_list(m->val->u.str.ptr, formats, ARRAY_SIZE(formats)));
+	switch (strict_keyword(m->key)) {
+	case STRICT_KW_SUPPORTED:
+		return !strcmp(m->key, "format") && !strict_format_ok(m->val);
+	case STRICT_KW_REFUSED:
+		if (in_list(m->key, dropped, ARRAY_SIZE(dropped)) ||
+		    (!strcmp(m->key, "default") && m->val->kind == JV_NULL))
+			return 2;
+		return 1;
+	default:
+		return 2;
+	}
 }
 
 /* Move or drop the keywords strict mode refuses; returns the notes for the description. */
@@ -94,14 +100,11 @@ static void strip_keywords(struct fixer *f, struct jv *s, struct strbuf *notes)
 
 	while (i < s->u.obj.n) {
 		struct jv_member *m = &s->u.obj.v[i];
-		int drop = in_list(m->key, dropped, ARRAY_SIZE(dropped)) ||
-			   (!strcmp(m->key, "default") && m->val->kind == JV_NULL);
-		int move = !drop && (in_list(m->key, to_description, ARRAY_SIZE(to_description)) ||
-				     format_refused(m));
+		int fate = keyword_fate(m), move = fate == 1;
 		struct srcloc loc = m->loc;
 		char *key;
 
-		if (!drop && !move) {
+		if (!fate) {
 			i++;
 			continue;
 		}

@@ -138,6 +138,12 @@ static const struct {
 	  "parameters/properties/m: 'additionalProperties: false' added\n"
 	  "parameters/properties/e: optional: now required and nullable\n"
 	  "parameters/properties/n: optional: now required (it admits null already)\n" },
+	{ "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\",\"not\":{\"const\":0},"
+	  "\"x-order\":1}},\"required\":[\"a\"],\"additionalProperties\":false}",
+	  "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\",\"description\":"
+	  "\"(not: {\\\"const\\\":0})\"}},\"required\":[\"a\"],\"additionalProperties\":false}",
+	  "parameters/properties/a: 'not' moved into the description\n"
+	  "parameters/properties/a: 'x-order' dropped\n" },
 };
 
 START_TEST(test_fix)
