@@ -18,6 +18,7 @@
 #include "toolsync/import.h"
 #include "toolsync/registry.h"
 #include "toolsync/strict.h"
+#include "toolsync/utf8.h"
 #include "toolsync/term.h"
 #include "toolsync/yaml.h"
 
@@ -91,8 +92,12 @@ static char *key_for(const struct import_tool *t, struct diag *d)
 	for (p = key; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	if (!strict_name_ok(t->name) || !key_is_valid(key)) {
-		diag_error(d, &t->loc, "tool name '%.64s' gives no registry key: a key is "
-			   "[a-z0-9][a-z0-9._-]*, at most 64 characters", key);
+		struct strbuf q = STRBUF_INIT;
+
+		key_quote(&q, t->name, strlen(t->name));
+		diag_error(d, &t->loc, "tool name '%s' gives no registry key: a key is "
+			   "[a-z0-9][a-z0-9._-]*, at most 64 characters", q.buf);
+		strbuf_release(&q);
 		free(key);
 		return NULL;
 	}
@@ -110,7 +115,11 @@ static void fix_report(void *ctx, const struct srcloc *loc, const char *pointer,
 	(void)ctx;
 	if (!term_quiet()) {
 		srcloc_format(&where, loc);
-		printf("%s%sfixed: %s: %s\n", where.buf, where.len ? ": " : "", pointer, what);
+		strbuf_addstr(&where, where.len ? ": fixed: " : "fixed: ");
+		strbuf_add_clean(&where, pointer, strlen(pointer));
+		strbuf_addstr(&where, ": ");
+		strbuf_add_clean(&where, what, strlen(what));
+		printf("%s\n", where.buf);
 	}
 	strbuf_release(&where);
 }
@@ -242,8 +251,8 @@ static int registry_text(struct plan *p, struct strbuf *out, struct diag *d)
 		fclose(quiet.out);
 	if (!ok) {
 		diag_fail(d, "cannot append rows to '%s' (its tool_registry is not the last "
-			  "block list of the file); add these rows yourself:\n%s",
-			  p->registry, p->rows.buf);
+			  "block list of the file); add these rows yourself:", p->registry);
+		fputs(p->rows.buf, stderr);
 		return -1;
 	}
 	return 0;

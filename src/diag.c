@@ -4,6 +4,7 @@
 
 #include "toolsync/diag.h"
 #include "toolsync/term.h"
+#include "toolsync/utf8.h"
 
 /*
  * Interned strings: a small open-addressing set.  Locations borrow these
@@ -208,7 +209,9 @@ static void emit(struct diag *d, const char *kind, const struct srcloc *loc,
 		strbuf_addstr(&sb, ": ");
 	}
 	add_kind(&sb, kind, term_color(out));
-	strbuf_addf(&sb, ": %s\n", msg.buf);
+	strbuf_addstr(&sb, ": ");
+	strbuf_add_clean(&sb, msg.buf, msg.len);   /* input quoted in it stays on one line */
+	strbuf_addch(&sb, '\n');
 	if (loc && loc->file && !d->no_source)
 		quote_source(&sb, loc);
 	fwrite(sb.buf, 1, sb.len, out);

@@ -42,20 +42,8 @@ const char *category_name(enum category c)
 static char *clean_dup(const char *s)
 {
 	struct strbuf out = STRBUF_INIT;
-	size_t i = 0, n = strlen(s), len;
 
-	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
-
-		len = utf8_seq((const unsigned char *)s + i, n - i);
-		if (len > 1 || (len == 1 && c >= 0x20 && c != 0x7f)) {
-			strbuf_add(&out, s + i, len);
-			i += len;
-		} else {
-			strbuf_addf(&out, "\\x%02x", c);
-			i++;
-		}
-	}
+	strbuf_add_clean(&out, s, strlen(s));
 	return strbuf_detach(&out, NULL);
 }
 

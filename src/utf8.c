@@ -75,3 +75,21 @@ size_t utf8_chars(const char *s, size_t len)
 		n += ((unsigned char)s[i] & 0xc0) != 0x80;
 	return n;
 }
+
+void strbuf_add_clean(struct strbuf *sb, const char *s, size_t n)
+{
+	size_t i = 0, len;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+
+		len = utf8_seq((const unsigned char *)s + i, n - i);
+		if (len > 1 || (len == 1 && c >= 0x20 && c != 0x7f)) {
+			strbuf_add(sb, s + i, len);
+			i += len;
+		} else {
+			strbuf_addf(sb, "\\x%02x", c);
+			i++;
+		}
+	}
+}

@@ -92,6 +92,14 @@ for b in bad1 bad2 bad3 bad4; do
 	expect_in "$T/err" "$b.json:1:"
 done
 expect_in "$T/err" "nothing written"
+# input that reaches a message stays on its line: control bytes as \xHH
+printf '{"type":"object","properties":{"a\\nb\\u001b[31m":{"type":"string"}}}' >evil.json
+run "$TOOLSYNC" import evil.json
+expect_rc 2
+expect_in "$T/err" "parameters/properties/a\x0ab\x1b[31m: "
+run "$TOOLSYNC" import --fix --templates "$T/evil" --registry "$T/evil.yaml" evil.json
+expect_rc 0
+expect_in "$T/out" "fixed: parameters/properties/a\x0ab\x1b[31m: optional"
 run "$TOOLSYNC" import --role boss "$G/chat-tools.json"
 expect_rc 2
 expect_in "$T/err" "--role 'boss' is not a role"

@@ -20,5 +20,10 @@ int utf8_check(const char *s, size_t len, size_t *bad);
 size_t utf8_chars(const char *s, size_t len);
 /* Append code point cp (at most U+10FFFF; the caller checks) as UTF-8. */
 void strbuf_add_utf8(struct strbuf *sb, uint32_t cp);
+/*
+ * Append s[0..len) fit for a terminal or a report: control characters
+ * (newlines too) and bytes of invalid UTF-8 become \xHH.
+ */
+void strbuf_add_clean(struct strbuf *sb, const char *s, size_t len);
 
 #endif
