@@ -9,6 +9,7 @@
  * toolsync's YAML reader gives the same value back.
  */
 #include "toolsync/import.h"
+#include "toolsync/number.h"
 
 static void put_indent(struct strbuf *out, int indent)
 {
@@ -117,7 +118,7 @@ static void put_inline(struct strbuf *out, const struct jv *v)
 	switch (v->kind) {
 	case JV_NULL: strbuf_addstr(out, "null"); break;
 	case JV_BOOL: strbuf_addstr(out, v->u.boolean ? "true" : "false"); break;
-	case JV_NUMBER: json_write_number(out, v->u.number); break;
+	case JV_NUMBER: number_write(out, v->u.number); break;
 	case JV_STRING: yaml_write_scalar(out, v->u.str.ptr, v->u.str.len); break;
 	case JV_OBJECT: strbuf_addstr(out, "{}"); break;
 	case JV_ARRAY:
