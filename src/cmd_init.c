@@ -169,12 +169,13 @@ static void unwrite(const char *dir, size_t n)
 
 /*
  * The directory of the JSON Schemas: share/toolsync/schemas beside the
- * installed binary's bin/, or schemas/ beside a binary built in the source
- * tree.  NULL when neither exists.  Caller frees.
+ * installed binary's bin/, or the source tree's schemas/ for a binary built
+ * there (./toolsync, build/san/toolsync).  NULL when none exists.  Caller
+ * frees.
  */
 static char *schema_dir(void)
 {
-	static const char *const rel[] = { "../share/toolsync/schemas", "schemas" };
+	static const char *const rel[] = { "../share/toolsync/schemas", "schemas", "../../schemas" };
 	char exe[4096], *bin, *dir, *real;
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	size_t i;
