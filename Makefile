@@ -7,9 +7,13 @@
 #   make test-numbers   the number writer on 10 million upstream and random doubles
 #   make bench      benchmarks (hyperfine, /usr/bin/time -v)
 #   make fuzz       build the libFuzzer targets (clang)
+#   make install    PREFIX=/usr/local DESTDIR=: binary, man page, completions,
+#                   share/toolsync (JSON Schemas, SQL, the example, demo.sh)
+#   make uninstall  the same files removed
+#   make deb        build/deb/toolsync_VERSION_ARCH.deb (dpkg-deb)
 #   DEV=1           warnings are errors
 
-VERSION   := 0.1.0
+VERSION   := $(shell cat VERSION)
 PKGS      := libpq yaml-0.1 libsodium
 CC        ?= cc
 CFLAGS    ?= -O2 -g
@@ -42,7 +46,8 @@ UNIT_OBJS := $(patsubst tests/unit/%.c,$(B)/unit/%.o,$(UNIT_SRCS))
 # Each tests/unit/check_<m>.c exports Suite *<m>_suite(void).
 SUITES    := $(filter-out all,$(patsubst tests/unit/check_%.c,%,$(UNIT_SRCS)))
 
-.PHONY: all demo check unit scripted test-numbers deps deps-build bench fuzz clean format
+.PHONY: all demo check unit scripted test-numbers deps deps-build bench fuzz clean format \
+        install uninstall deb
 all: $(BIN)
 
 $(BIN): $(B)/main.o $(B)/libtoolsync.a
@@ -54,6 +59,9 @@ $(B)/libtoolsync.a: $(LIB_OBJS)
 
 $(B)/%.o: src/%.c | $(B)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# --version comes from the file VERSION.
+$(B)/main.o: VERSION
 
 # Unit tests also link cJSON: an outside witness of toolsync's own JSON.
 TEST_PKGS := check libcjson
@@ -109,6 +117,49 @@ build/fuzz/%: tests/fuzz/%.c $(filter-out src/main.c src/cmd_%.c,$(SRCS))
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_DEFAULT_SOURCE \
 	  -D_POSIX_C_SOURCE=200809L -DTOOLSYNC_VERSION='"$(VERSION)"' -Iinclude \
 	  $(shell pkg-config --cflags $(PKGS)) -o $@ $^ $(LDLIBS)
+
+# Installation.  INSTALL_BIN is the binary installed (and asked for its
+# completion scripts); tests pass the one under test.
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+MANDIR      ?= $(PREFIX)/share/man
+DATADIR     ?= $(PREFIX)/share/toolsync
+DOCDIR      ?= $(PREFIX)/share/doc/toolsync
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+INSTALL_BIN ?= $(BIN)
+INSTALL     ?= install
+# The example catalogue, installed under DATADIR/example with its layout.
+EXAMPLE_FILES := toolsync.yaml registry.yaml toolsync.pub examples/debug.env \
+                 examples/toolsync-accept.yaml $(sort $(wildcard schemas/*.schema.json)) \
+                 $(sort $(wildcard schemas/templates/*.yaml schemas/templates/_defs/*.yaml)) \
+                 $(shell find manifests -type f | LC_ALL=C sort)
+SHARE_FILES   := $(sort $(wildcard schemas/*.schema.json)) $(sort $(wildcard schemas/sql/*.sql))
+
+install: $(INSTALL_BIN)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
+	  $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(DATADIR)/schemas/sql $(DESTDIR)$(DOCDIR)
+	$(INSTALL) -m 755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/toolsync
+	$(INSTALL) -m 644 docs/toolsync.1 $(DESTDIR)$(MANDIR)/man1/toolsync.1
+	$(abspath $(INSTALL_BIN)) completion bash > $(DESTDIR)$(BASHCOMPDIR)/toolsync
+	$(abspath $(INSTALL_BIN)) completion zsh > $(DESTDIR)$(ZSHCOMPDIR)/_toolsync
+	chmod 644 $(DESTDIR)$(BASHCOMPDIR)/toolsync $(DESTDIR)$(ZSHCOMPDIR)/_toolsync
+	for f in $(SHARE_FILES); do $(INSTALL) -m 644 $$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
+	for f in $(EXAMPLE_FILES); do \
+	  $(INSTALL) -D -m 644 $$f $(DESTDIR)$(DATADIR)/example/$$f || exit 1; done
+	$(INSTALL) -m 755 scripts/demo.sh $(DESTDIR)$(DATADIR)/demo.sh
+	$(INSTALL) -m 644 README.md CHANGELOG.md LICENSE $(DESTDIR)$(DOCDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/toolsync $(DESTDIR)$(MANDIR)/man1/toolsync.1 \
+	  $(DESTDIR)$(BASHCOMPDIR)/toolsync $(DESTDIR)$(ZSHCOMPDIR)/_toolsync
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
+
+# The Debian package: dependencies from dpkg-shlibdeps (the runtime
+# libraries' packages, with the versions their symbols need).
+DEBDIR ?= build/deb
+deb: $(INSTALL_BIN)
+	@sh scripts/mkdeb.sh $(INSTALL_BIN) $(DEBDIR)
 
 format:
 	clang-format -i src/*.c include/toolsync/*.h tests/unit/*.c

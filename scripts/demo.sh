@@ -2,8 +2,25 @@
 # make demo: run toolsync on the example catalogue, leaving the committed
 # manifests/ untouched (the build goes to build/demo/manifests, signed with
 # a throwaway key made in build/demo).
+#
+# Installed (share/toolsync/demo.sh), it runs on a copy of the example
+# catalogue installed beside it, in a new directory (or $TOOLSYNC_DEMO_DIR):
+#   sh /usr/share/toolsync/demo.sh [TOOLSYNC]
 set -eu
-ts=${1:-./toolsync}
+ts=${1:-}
+if [ -z "$ts" ]; then
+	if [ -x ./toolsync ]; then ts=./toolsync; else ts=toolsync; fi
+fi
+here=$(cd "$(dirname "$0")" && pwd)
+if [ ! -f toolsync.yaml ] && [ -d "$here/example" ]; then
+	case $ts in */*) ts=$(cd "$(dirname "$ts")" && pwd)/$(basename "$ts") ;; esac
+	work=${TOOLSYNC_DEMO_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/toolsync-demo.XXXXXX")}
+	mkdir -p "$work"
+	cp -R "$here/example/." "$work/"
+	chmod -R u+w "$work"
+	cd "$work"
+	printf 'demo: the example catalogue, copied to %s\n' "$work"
+fi
 demo=build/demo
 out=$demo/manifests
 step() { printf '\n$ %s\n' "$*"; "$@"; }

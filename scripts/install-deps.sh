@@ -1,10 +1,11 @@
 #!/bin/sh
 # Install the Debian packages toolsync needs to build and test, only when
-# something is missing.  Usage: scripts/install-deps.sh [build|test]
+# something is missing, saying which before apt-get runs.
+# Usage: scripts/install-deps.sh [build|test]
 set -eu
 what=${1:-test}
 build_pkgs="make gcc pkgconf libpq-dev libyaml-dev libsodium-dev"
-test_pkgs="check libcjson-dev minisign python3 python3-jsonschema libxml2-utils git postgresql coreutils hyperfine time"
+test_pkgs="check libcjson-dev minisign python3 python3-jsonschema python3-yaml libxml2-utils git postgresql zsh coreutils hyperfine time"
 pkgs=$build_pkgs
 [ "$what" = test ] && pkgs="$pkgs $test_pkgs"
 missing=
@@ -22,7 +23,8 @@ if [ "$(id -u)" != 0 ]; then
 	echo "install-deps: run as root, or: sudo apt-get install -y$missing" >&2
 	exit 1
 fi
-echo "install-deps: installing$missing" >&2
+echo "install-deps: missing Debian packages:$missing" >&2
+echo "install-deps: running: apt-get update; apt-get install -y --no-install-recommends$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq </dev/null >/dev/null
 # shellcheck disable=SC2086

@@ -18,6 +18,7 @@
 #include "toolsync/compile.h"
 #include "toolsync/fsutil.h"
 #include "toolsync/sign.h"
+#include "toolsync/term.h"
 
 struct build {
 	struct ts_config cfg;
@@ -39,24 +40,29 @@ struct build {
 	pthread_mutex_t lock;
 };
 
+enum { O_REGISTRY = 256, O_OUT, O_KEY, O_SIGN_EACH, O_CANONICAL };
+
+const struct option cmd_build_options[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "registry", required_argument, NULL, O_REGISTRY },
+	{ "out", required_argument, NULL, O_OUT },
+	{ "key", required_argument, NULL, O_KEY },
+	{ "sign-each", no_argument, NULL, O_SIGN_EACH },
+	{ "canonical", no_argument, NULL, O_CANONICAL },
+	TERM_OPTIONS,
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
 static int parse_options(struct build *b, int argc, char **argv)
 {
-	enum { O_REGISTRY = 256, O_OUT, O_KEY, O_SIGN_EACH, O_CANONICAL };
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "registry", required_argument, NULL, O_REGISTRY },
-		{ "out", required_argument, NULL, O_OUT },
-		{ "key", required_argument, NULL, O_KEY },
-		{ "sign-each", no_argument, NULL, O_SIGN_EACH },
-		{ "canonical", no_argument, NULL, O_CANONICAL },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:qvh", cmd_build_options, NULL)) != -1) {
+		if (!(c = term_option(c, optarg)))
+			continue;
 		switch (c) {
 		case 'c': b->config_path = optarg; break;
 		case O_REGISTRY: b->copts.registry = optarg; break;
@@ -404,11 +410,15 @@ static int run(struct build *b)
 	b->out = b->out_opt ? xstrdup(b->out_opt) : config_path(&b->cfg, b->cfg.out);
 	if (load_key(b) || lock_out(b) || check_out_dirs(b))
 		return -1;
+	term_verbose("build: %s into %s", b->cfg.path ? b->cfg.path : "defaults", b->out);
 	if (compile_catalogue(&b->cfg, &b->copts, stage_file, b, &b->ix, &b->d))
 		return -1;
+	term_verbose("build: %zu files compiled, %zu of them changed: committing", b->ix.n,
+		     b->staged.n);
 	if (commit(b))
 		return -1;
-	print_summary(b);
+	if (!term_quiet())
+		print_summary(b);
 	return 0;
 }
 

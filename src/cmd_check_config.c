@@ -9,6 +9,7 @@
 #include "toolsync/cmd.h"
 #include "toolsync/envcheck.h"
 #include "toolsync/reportcmd.h"
+#include "toolsync/term.h"
 
 static const struct rule *const stale_rules[] = { &accept_stale_rule, NULL };
 static const struct rule *const *const check_scope[] = { envcheck_rules, stale_rules, NULL };
@@ -20,23 +21,28 @@ struct check_cmd {
 	struct report_cmd rc;
 };
 
+enum { O_ENV_FILE = 256, O_ENVIRONMENT, O_DB };
+
+const struct option cmd_check_config_options[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "env-file", required_argument, NULL, O_ENV_FILE },
+	{ "environment", required_argument, NULL, O_ENVIRONMENT },
+	{ "db", required_argument, NULL, O_DB },
+	REPORT_CMD_OPTIONS,
+	TERM_OPTIONS,
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
 static int parse_options(struct check_cmd *o, int argc, char **argv)
 {
-	enum { O_ENV_FILE = 256, O_ENVIRONMENT, O_DB };
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "env-file", required_argument, NULL, O_ENV_FILE },
-		{ "environment", required_argument, NULL, O_ENVIRONMENT },
-		{ "db", required_argument, NULL, O_DB },
-		REPORT_CMD_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:qvh", cmd_check_config_options, NULL)) != -1) {
+		if (!(c = term_option(c, optarg)))
+			continue;
 		if (report_cmd_option(&o->rc, c, optarg))
 			continue;
 		switch (c) {

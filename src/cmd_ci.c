@@ -17,6 +17,7 @@
 #include "toolsync/diff.h"
 #include "toolsync/envcheck.h"
 #include "toolsync/reportcmd.h"
+#include "toolsync/term.h"
 #include "toolsync/verify.h"
 
 static const struct rule *const stale_rules[] = { &accept_stale_rule, NULL };
@@ -32,26 +33,31 @@ struct ci_cmd {
 	struct report_cmd rc;
 };
 
+enum { O_REGISTRY = 256, O_ENV_FILE, O_ENVIRONMENT, O_AGAINST, O_DB, O_REQUIRE_SIG };
+
+const struct option cmd_ci_options[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "registry", required_argument, NULL, O_REGISTRY },
+	{ "against", required_argument, NULL, O_AGAINST },
+	{ "db", required_argument, NULL, O_DB },
+	{ "require-signature", no_argument, NULL, O_REQUIRE_SIG },
+	REPORT_CMD_OPTIONS,
+	{ "env-file", required_argument, NULL, O_ENV_FILE },
+	{ "environment", required_argument, NULL, O_ENVIRONMENT },
+	TERM_OPTIONS,
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
 static int parse_options(struct ci_cmd *o, int argc, char **argv)
 {
-	enum { O_REGISTRY = 256, O_ENV_FILE, O_ENVIRONMENT, O_AGAINST, O_DB, O_REQUIRE_SIG };
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "registry", required_argument, NULL, O_REGISTRY },
-		{ "against", required_argument, NULL, O_AGAINST },
-		{ "db", required_argument, NULL, O_DB },
-		{ "require-signature", no_argument, NULL, O_REQUIRE_SIG },
-		REPORT_CMD_OPTIONS,
-		{ "env-file", required_argument, NULL, O_ENV_FILE },
-		{ "environment", required_argument, NULL, O_ENVIRONMENT },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:qvh", cmd_ci_options, NULL)) != -1) {
+		if (!(c = term_option(c, optarg)))
+			continue;
 		if (report_cmd_option(&o->rc, c, optarg))
 			continue;
 		switch (c) {

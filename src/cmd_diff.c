@@ -10,6 +10,7 @@
 #include "toolsync/committed.h"
 #include "toolsync/diff.h"
 #include "toolsync/reportcmd.h"
+#include "toolsync/term.h"
 
 static const struct rule *const stale_rules[] = { &accept_stale_rule, NULL };
 static const struct rule *const *const diff_scope[] = { diff_rules, stale_rules, NULL };
@@ -20,22 +21,27 @@ struct diff_cmd {
 	struct report_cmd rc;
 };
 
+enum { O_REGISTRY = 256, O_AGAINST };
+
+const struct option cmd_diff_options[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "registry", required_argument, NULL, O_REGISTRY },
+	{ "against", required_argument, NULL, O_AGAINST },
+	REPORT_CMD_OPTIONS,
+	TERM_OPTIONS,
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
 static int parse_options(struct diff_cmd *o, int argc, char **argv)
 {
-	enum { O_REGISTRY = 256, O_AGAINST };
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "registry", required_argument, NULL, O_REGISTRY },
-		{ "against", required_argument, NULL, O_AGAINST },
-		REPORT_CMD_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:qvh", cmd_diff_options, NULL)) != -1) {
+		if (!(c = term_option(c, optarg)))
+			continue;
 		if (report_cmd_option(&o->rc, c, optarg))
 			continue;
 		switch (c) {

@@ -15,6 +15,7 @@
 #include "toolsync/fsutil.h"
 #include "toolsync/quote.h"
 #include "toolsync/sign.h"
+#include "toolsync/term.h"
 
 /* minisign's defaults (OPSLIMIT, MEMLIMIT in minisign.h): keys as strong as its own. */
 #define SCRYPT_OPSLIMIT 33554432ULL
@@ -25,19 +26,25 @@ struct keygen_cmd {
 	int unencrypted, force;
 };
 
+const struct option cmd_keygen_options[] = {
+	{ "pubkey", required_argument, NULL, 'p' },
+	{ "seckey", required_argument, NULL, 's' },
+	{ "unencrypted", no_argument, NULL, 'W' },
+	{ "force", no_argument, NULL, 'f' },
+	TERM_OPTIONS,
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
 static int parse_options(struct keygen_cmd *o, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "pubkey", required_argument, NULL, 'p' },
-		{ "seckey", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":p:s:Wfh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:s:Wfqvh", cmd_keygen_options, NULL)) != -1) {
+		if (!(c = term_option(c, optarg)))
+			continue;
 		switch (c) {
 		case 'p': o->pub_path = optarg; break;
 		case 's': o->sec_path = optarg; break;
@@ -147,13 +154,15 @@ static int write_keys(const struct keygen_cmd *o, const char *password)
 	if (sign_keygen(&pub, &sec, &sec_len, password, SCRYPT_OPSLIMIT, SCRYPT_MEMLIMIT, &err) ||
 	    write_pair(o, &pub, sec, sec_len, &err))
 		goto out;
+	ret = 0;
+	if (term_quiet())
+		goto out;
 	printf("wrote the public key to %s and the %s secret key to %s\n", o->pub_path,
 	       password ? "encrypted" : "unencrypted", o->sec_path);
 	printf("%s", pub.buf);
 	printf("Commit %s; never commit %s. In CI, pass the secret key's contents in\n"
 	       "TOOLSYNC_SECRET_KEY%s.\n", o->pub_path, o->sec_path,
 	       password ? " and its password in TOOLSYNC_PASSWORD" : "");
-	ret = 0;
 out:
 	if (ret)
 		fprintf(stderr, "toolsync: error: %s\n", err.buf);

@@ -11,28 +11,34 @@
 #include "toolsync/cmd.h"
 #include "toolsync/matrix.h"
 #include "toolsync/report.h"
+#include "toolsync/term.h"
 
 struct matrix_cmd {
 	const char *config_path, *registry, *output;
 	enum matrix_format fmt;
 };
 
+enum { O_REGISTRY = 256, O_FORMAT, O_OUTPUT };
+
+const struct option cmd_matrix_options[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "registry", required_argument, NULL, O_REGISTRY },
+	{ "format", required_argument, NULL, O_FORMAT },
+	{ "output", required_argument, NULL, O_OUTPUT },
+	TERM_OPTIONS,
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
 static int parse_options(struct matrix_cmd *o, int argc, char **argv)
 {
-	enum { O_REGISTRY = 256, O_FORMAT, O_OUTPUT };
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "registry", required_argument, NULL, O_REGISTRY },
-		{ "format", required_argument, NULL, O_FORMAT },
-		{ "output", required_argument, NULL, O_OUTPUT },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:qvh", cmd_matrix_options, NULL)) != -1) {
+		if (!(c = term_option(c, optarg)))
+			continue;
 		switch (c) {
 		case 'c': o->config_path = optarg; break;
 		case O_REGISTRY: o->registry = optarg; break;

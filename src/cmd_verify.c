@@ -10,31 +10,33 @@
 #include "toolsync/cmd.h"
 #include "toolsync/config.h"
 #include "toolsync/fsutil.h"
+#include "toolsync/term.h"
 #include "toolsync/verify.h"
 
 struct verify_cmd {
 	const char *config_path, *pubkey, *dir;
-	int quiet;
+};
+
+const struct option cmd_verify_options[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "pubkey", required_argument, NULL, 'p' },
+	TERM_OPTIONS,
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
 };
 
 static int parse_options(struct verify_cmd *o, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "pubkey", required_argument, NULL, 'p' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":c:p:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:p:qvh", cmd_verify_options, NULL)) != -1) {
+		if (!(c = term_option(c, optarg)))
+			continue;
 		switch (c) {
 		case 'c': o->config_path = optarg; break;
 		case 'p': o->pubkey = optarg; break;
-		case 'q': o->quiet = 1; break;
 		case 'h': return 1;
 		default: return cmd_option_error("verify", c, argv);
 		}
@@ -58,9 +60,10 @@ static void print_findings(const struct findings *f)
 
 static void print_success(const char *dir, const struct verify_result *res)
 {
-	printf("verified %s: index.json signed by key %s; the %zu file%s it lists "
-	       "match%s; no unlisted files\n", dir, res->keyid, res->files,
-	       res->files == 1 ? "" : "s", res->files == 1 ? "es" : "");
+	/* counted as build counts them: the listed files, index.json and its signature */
+	printf("verified %s: %zu files: index.json, its signature by key %s, and the %zu "
+	       "file%s it lists; no unlisted files\n", dir, res->files + 2, res->keyid,
+	       res->files, res->files == 1 ? "" : "s");
 	printf("trusted comment: %s\n", res->trusted.buf);
 }
 
@@ -102,7 +105,7 @@ static int run(const struct verify_cmd *o)
 			f.n, f.n == 1 ? "" : "s");
 		rc = EXIT_FINDINGS;
 	} else {
-		if (!o->quiet)
+		if (!term_quiet())
 			print_success(dir, &res);
 		rc = EXIT_OK;
 	}

@@ -14,6 +14,7 @@
 #include "toolsync/matrix.h"
 #include "toolsync/target.h"
 #include "toolsync/template.h"
+#include "toolsync/term.h"
 
 /* OpenAI accepts at most 128 tools in one request. */
 #define BUNDLE_MAX 128
@@ -524,6 +525,7 @@ static int compile_rows(struct compiler *c, struct source *src)
 	struct row row;
 	int r;
 
+	progress_start("toolsync: rows compiled", 0);
 	while (!c->stopped && (r = source_next(src, &row, c->d)) != 0) {
 		if (r > 0) {
 			if (!row_check(&row, c->cfg, c->d))
@@ -531,8 +533,10 @@ static int compile_rows(struct compiler *c, struct source *src)
 			row_release(&row);
 		}
 		c->failed |= r < 0 || c->d->errors > before;
+		progress_tick();
 	}
 	flush_batch(c);
+	progress_done();
 	return c->failed ? -1 : 0;
 }
 

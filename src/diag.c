@@ -5,6 +5,8 @@
 #include "toolsync/diag.h"
 #include "toolsync/quote.h"
 #include "toolsync/secret.h"
+#include "toolsync/term.h"
+#include "toolsync/utf8.h"
 
 /*
  * Interned strings: a small open-addressing set.  Locations borrow these
@@ -196,6 +198,18 @@ static void quote_source(struct strbuf *out, const struct srcloc *loc)
 	strbuf_addch(out, '\n');
 }
 
+/* "error", "warning" or "note", coloured as compilers colour them. */
+static void add_kind(struct strbuf *sb, const char *kind, int color)
+{
+	const char *c = !color ? NULL : !strcmp(kind, "error") ? "\033[1;31m" :
+			!strcmp(kind, "warning") ? "\033[1;35m" : "\033[1;36m";
+
+	if (c)
+		strbuf_addf(sb, "%s%s\033[0m", c, kind);
+	else
+		strbuf_addstr(sb, kind);
+}
+
 static void emit(struct diag *d, const char *kind, const struct srcloc *loc,
 		 const char *fmt, va_list ap)
 {
@@ -220,7 +234,10 @@ static void emit(struct diag *d, const char *kind, const struct srcloc *loc,
 		srcloc_format(&sb, loc);
 		strbuf_addstr(&sb, ": ");
 	}
-	strbuf_addf(&sb, "%s: %s\n", kind, msg.buf);
+	add_kind(&sb, kind, term_color(out));
+	strbuf_addstr(&sb, ": ");
+	strbuf_addbuf(&sb, &msg);   /* quote_add above: one line, no secret */
+	strbuf_addch(&sb, '\n');
 	if (loc && loc->file && !d->no_source)
 		quote_source(&sb, loc);
 	fwrite(sb.buf, 1, sb.len, out);

@@ -2,21 +2,16 @@
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
+#include <time.h>
 
 #include "toolsync/cmd.h"
 #include "toolsync/diag.h"
 #include "toolsync/digest.h"
 #include "toolsync/quote.h"
-
-struct cmd {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *summary;
-	const char *usage;
-};
+#include "toolsync/term.h"
 
 static const struct cmd commands[] = {
-	{ "build", cmd_build, "compile the registry into signed manifests",
+	{ "build", cmd_build, cmd_build_options, "compile the registry into signed manifests",
 	  "usage: toolsync build [-c FILE] [--registry SRC] [--out DIR] [--key FILE]\n"
 	  "                      [--sign-each] [--canonical]\n"
 	  "\n"
@@ -32,14 +27,16 @@ static const struct cmd commands[] = {
 	  "                      'postgresql://' alone: $DATABASE_URL, else the PG* variables)\n"
 	  "  --out DIR           output directory (default: config 'out', manifests)\n"
 	  "  --key FILE          minisign secret key (default: $TOOLSYNC_SECRET_KEY, the\n"
-	  "                      key file's contents; no key: index left unsigned)\n"
+	  "                      key file's contents; no key: index left unsigned); an\n"
+	  "                      encrypted key's password comes from $TOOLSYNC_PASSWORD,\n"
+	  "                      else it is asked on the terminal\n"
 	  "  --sign-each         also sign every tools/<key>.json\n"
 	  "  --canonical         write RFC 8785 (JCS) JSON instead of the indented form\n"
 	  "                      (keys sorted, so schema properties lose the template's order)\n"
 	  "\n"
 	  "Exit: 0 built, 2 bad input or error (nothing written).\n" },
-	{ "verify", cmd_verify, "check the signature and digests of a manifests directory",
-	  "usage: toolsync verify [-c FILE] [-p PUBKEY] [-q] [DIR]\n"
+	{ "verify", cmd_verify, cmd_verify_options, "check the signature and digests of a manifests directory",
+	  "usage: toolsync verify [-c FILE] [-p PUBKEY] [DIR]\n"
 	  "\n"
 	  "Check DIR/index.json.minisig with the public key, then every file the\n"
 	  "index lists (size and BLAKE2b-256), and that tools/ and roles/ hold no\n"
@@ -47,11 +44,10 @@ static const struct cmd commands[] = {
 	  "\n"
 	  "  -c, --config FILE   configuration (default: toolsync.yaml, if present)\n"
 	  "  -p, --pubkey FILE   minisign public key (default: config signing.public_key)\n"
-	  "  -q, --quiet         print nothing on success\n"
 	  "  DIR                 manifests directory (default: config 'out', manifests)\n"
 	  "\n"
 	  "Exit: 0 verified, 1 verification failed, 2 malformed input or error.\n" },
-	{ "diff", cmd_diff, "report changes against the committed manifests",
+	{ "diff", cmd_diff, cmd_diff_options, "report changes against the committed manifests",
 	  "usage: toolsync diff [-c FILE] [--registry SRC] [--against DIR|git:REV]\n"
 	  "                     [--format F] [--fail-on LIST] [--output FILE] [--accept FILE]\n"
 	  "\n"
@@ -75,7 +71,7 @@ static const struct cmd commands[] = {
 	  "  --accept FILE       accepted findings (default: .toolsync-accept.yaml, if present)\n"
 	  "\n"
 	  "Exit: 0 nothing at the threshold, 1 findings at the threshold, 2 error.\n" },
-	{ "check-config", cmd_check_config, "validate the OpenAI debug-logging configuration",
+	{ "check-config", cmd_check_config, cmd_check_config_options, "validate the OpenAI debug-logging configuration",
 	  "usage: toolsync check-config [-c FILE] [--env-file FILE]... [--environment NAME]\n"
 	  "                             [--db CONNINFO] [--format F] [--fail-on LIST]\n"
 	  "                             [--output FILE] [--accept FILE]\n"
@@ -95,7 +91,7 @@ static const struct cmd commands[] = {
 	  "  --accept FILE         accepted findings (default: .toolsync-accept.yaml, if present)\n"
 	  "\n"
 	  "Exit: 0 nothing at the threshold, 1 findings at the threshold, 2 error.\n" },
-	{ "ci", cmd_ci, "build in memory, verify, diff and check-config: one report",
+	{ "ci", cmd_ci, cmd_ci_options, "build in memory, verify, diff and check-config: one report",
 	  "usage: toolsync ci [-c FILE] [--registry SRC] [--against DIR|git:REV]\n"
 	  "                   [--require-signature] [--db CONNINFO] [--format F]\n"
 	  "                   [--fail-on LIST] [--output FILE] [--accept FILE]\n"
@@ -124,7 +120,7 @@ static const struct cmd commands[] = {
 	  "\n"
 	  "Exit: 0 nothing at the threshold, 1 findings at the threshold or a failed\n"
 	  "verification, 2 error.\n" },
-	{ "keygen", cmd_keygen, "make a minisign-compatible key pair",
+	{ "keygen", cmd_keygen, cmd_keygen_options, "make a minisign-compatible key pair",
 	  "usage: toolsync keygen [-p PUBFILE] [-s SECFILE] [-W] [-f]\n"
 	  "\n"
 	  "Write an Ed25519 key pair in minisign's formats.  The secret key is\n"
@@ -139,7 +135,7 @@ static const struct cmd commands[] = {
 	  "\n"
 	  "Both files are written, or neither.\n"
 	  "Exit: 0 written, 2 error.\n" },
-	{ "matrix", cmd_matrix, "print the standards traceability matrix",
+	{ "matrix", cmd_matrix, cmd_matrix_options, "print the standards traceability matrix",
 	  "usage: toolsync matrix [-c FILE] [--registry SRC] [--format F] [--output FILE]\n"
 	  "\n"
 	  "Print which tools support evidence for each standard and the lowest role\n"
@@ -155,7 +151,62 @@ static const struct cmd commands[] = {
 	  "  --output FILE       write to FILE instead of stdout\n"
 	  "\n"
 	  "Exit: 0 written, 2 bad input or error.\n" },
+	{ "init", cmd_init, cmd_init_options, "write a new catalogue that builds at once",
+	  "usage: toolsync init [DIR]\n"
+	  "\n"
+	  "Write a small catalogue into DIR (default: the current directory; made\n"
+	  "if missing): toolsync.yaml, registry.yaml, templates/docs.yaml with a\n"
+	  "shared definition in templates/_defs/common.yaml, a .gitignore that\n"
+	  "keeps secret keys out of the repository, and a CI workflow in\n"
+	  ".github/workflows/toolsync.yml.  `toolsync build` works on it at once.\n"
+	  "Nothing is overwritten: if any of these files exists, nothing is written.\n"
+	  "\n"
+	  "Exit: 0 written, 2 a file exists or an error (nothing written).\n" },
+	{ "import", cmd_import, cmd_import_options, "turn OpenAI or MCP tool definitions into templates",
+	  "usage: toolsync import [-c FILE] [--templates DIR] [--registry FILE] [--role ROLE]\n"
+	  "                       [--standards LIST] [--name NAME] [--fix] FILE...\n"
+	  "\n"
+	  "Read each FILE: an OpenAI tools array (Chat Completions or Responses\n"
+	  "shape), an MCP tools/list result, or a bare JSON Schema (JSON, or YAML).\n"
+	  "Every tool becomes a template <key>.yaml (the key: its function name in\n"
+	  "lower case) and a registry row.  Nothing is written when a template or\n"
+	  "a key exists already, or a schema breaks strict mode (reported as build\n"
+	  "reports it).\n"
+	  "\n"
+	  "  -c, --config FILE   configuration (default: toolsync.yaml, if present)\n"
+	  "  --templates DIR     where templates go (default: config 'templates')\n"
+	  "  --registry FILE     the registry file the rows are appended to (default:\n"
+	  "                      config 'registry'; made if missing)\n"
+	  "  --role ROLE         minRole of the rows (default: the highest role, marked\n"
+	  "                      as a placeholder)\n"
+	  "  --standards LIST    standards of the rows, comma-separated (default: [],\n"
+	  "                      marked as a placeholder)\n"
+	  "  --name NAME         the tool name of a bare JSON Schema (default: its\n"
+	  "                      title, else the file name)\n"
+	  "  --fix               make each schema strict as OpenAI's Agents SDK does:\n"
+	  "                      additionalProperties false, every property required\n"
+	  "                      (optional ones nullable), refused keywords (minLength,\n"
+	  "                      default, ...) moved into the description or dropped;\n"
+	  "                      each change is printed with its place\n"
+	  "\n"
+	  "Exit: 0 imported, 2 bad input or error (nothing written).\n" },
+	{ "completion", cmd_completion, NULL, "print a bash or zsh completion script",
+	  "usage: toolsync completion bash|zsh\n"
+	  "\n"
+	  "Print a completion script for the shell, made from every command's\n"
+	  "options.  `make install` installs both; by hand:\n"
+	  "\n"
+	  "  source <(toolsync completion bash)                 # in ~/.bashrc\n"
+	  "  toolsync completion zsh > ~/.zfunc/_toolsync       # a directory in $fpath\n"
+	  "\n"
+	  "Exit: 0 written, 2 usage error.\n" },
 };
+
+const struct cmd *cmd_table(size_t *n)
+{
+	*n = ARRAY_SIZE(commands);
+	return commands;
+}
 
 static const struct cmd *find_cmd(const char *name)
 {
@@ -176,14 +227,30 @@ const char *cmd_usage(const char *name)
 
 int cmd_option_error(const char *cmd, int c, char **argv)
 {
+	if (c == TERM_OPT_BAD_COLOR)
+		return -usage_error(cmd, "--color must be auto, always or never, not '%s'", optarg);
 	if (c == ':')
 		return -usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
 	return -usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
 }
 
+/* A command's usage, then the options every command takes (term.h). */
+static void print_usage(const struct cmd *c, FILE *out)
+{
+	fputs(c->usage, out);
+	if (c->opts)
+		fputs("\n"
+		      "Every command also takes:\n"
+		      "  -q, --quiet         print nothing on success (errors, warnings and\n"
+		      "                      findings at --fail-on still)\n"
+		      "  -v, --verbose       say what is done, and how long it took, on stderr\n"
+		      "  --color=WHEN        auto (a terminal, unless NO_COLOR), always, never;\n"
+		      "                      FORCE_COLOR=1 is always\n", out);
+}
+
 int cmd_help(const char *name)
 {
-	fputs(cmd_usage(name), stdout);
+	print_usage(find_cmd(name), stdout);
 	return EXIT_OK;
 }
 
@@ -218,8 +285,22 @@ static int help(int argc, char **argv)
 		fprintf(stderr, "toolsync: help: unknown command '%s'\n", quote_show(argv[1]));
 		return EXIT_ERROR;
 	}
-	fputs(c->usage, stdout);
+	print_usage(c, stdout);
 	return EXIT_OK;
+}
+
+/* Run the command; with --verbose, say how long it took. */
+static int run_timed(const struct cmd *c, int argc, char **argv)
+{
+	struct timespec t0, t1;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = c->fn(argc, argv);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	term_verbose("%s: exit %d after %.2f s", c->name, rc,
+		     (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	return rc;
 }
 
 /* A failure to write stdout (full disk, closed pipe) must not exit 0. */
@@ -263,5 +344,5 @@ int main(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	crypto_init();
-	return finish_stdout(c->fn(argc - 1, argv + 1));
+	return finish_stdout(run_timed(c, argc - 1, argv + 1));
 }

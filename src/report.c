@@ -533,17 +533,6 @@ int report_emit(const struct strbuf *text, const char *output, struct diag *d)
 	return 0;
 }
 
-int report_want_color(void)
-{
-	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
-
-	if (nc && *nc)
-		return 0;
-	if (term && !strcmp(term, "dumb"))
-		return 0;
-	return isatty(STDOUT_FILENO);
-}
-
 const struct rule **rules_flatten(const struct rule *const *const *scope)
 {
 	size_t n = 0, i, j, k = 0;

@@ -8,6 +8,7 @@
 #include "toolsync/diff.h"
 #include "toolsync/envcheck.h"
 #include "toolsync/fsutil.h"
+#include "toolsync/term.h"
 #include "toolsync/verify.h"
 
 static const struct rule *const stale_rules[] = { &accept_stale_rule, NULL };
@@ -136,7 +137,7 @@ static int print_report(const struct report_cmd *rc, const struct findings *f, s
 		meta.link_prefix = prefix.buf;
 	}
 	meta.color = rc->fmt == FMT_TEXT && (!rc->output || !strcmp(rc->output, "-")) &&
-		     report_want_color();
+		     term_color(stdout);
 	report_write(&out, f, rc->fmt, &meta);
 	ret = report_emit(&out, rc->output, d);
 	strbuf_release(&out);
@@ -157,6 +158,12 @@ int report_cmd_finish(struct report_cmd *rc, struct findings *f, struct diag *d)
 	diag_clear_sources();
 	accept_apply(&rc->al, f, rc->scope);
 	findings_sort(f);
+	term_verbose("%s: %zu finding%s (accepted ones included)", rc->command, f->n,
+		     f->n == 1 ? "" : "s");
+	/* --quiet: a text report on stdout only when something fails */
+	if (term_quiet() && rc->fmt == FMT_TEXT && (!rc->output || !strcmp(rc->output, "-")) &&
+	    !findings_fail(f, &rc->fo))
+		return EXIT_OK;
 	if (print_report(rc, f, d))
 		return EXIT_ERROR;
 	return findings_fail(f, &rc->fo) ? EXIT_FINDINGS : EXIT_OK;

@@ -102,7 +102,10 @@ static unsigned declared_types(struct walk *w, const struct jv *s)
 		for (j = 0; name->kind == JV_STRING && j < ARRAY_SIZE(type_names); j++)
 			if (!strcmp(name->u.str.ptr, type_names[j]))
 				break;
-		if (name->kind != JV_STRING || j == ARRAY_SIZE(type_names))
+		if (name->kind == JV_NULL)
+			violation(w, &name->loc, "'type' holds a null value, not the type name: "
+				  "in YAML a bare null is no string; quote it: \"null\"");
+		else if (name->kind != JV_STRING || j == ARRAY_SIZE(type_names))
 			violation(w, &name->loc, "'type' must be one of string, number, integer, "
 				  "boolean, object, array, null");
 		else if (bits & (1u << j))
@@ -139,18 +142,33 @@ static int value_fits(const struct jv *v, unsigned types)
 	return 0;
 }
 
+enum strict_keyword strict_keyword(const char *name)
+{
+	if (in_list(name, supported, ARRAY_SIZE(supported)))
+		return STRICT_KW_SUPPORTED;
+	if (in_list(name, unsupported, ARRAY_SIZE(unsupported)))
+		return STRICT_KW_REFUSED;
+	return STRICT_KW_UNKNOWN;
+}
+
+int strict_format_ok(const struct jv *format)
+{
+	return format->kind == JV_STRING && in_list(format->u.str.ptr, formats, ARRAY_SIZE(formats));
+}
+
 static void check_keywords(struct walk *w, const struct jv *s)
 {
 	size_t i;
 
 	for (i = 0; i < s->u.obj.n; i++) {
 		const struct jv_member *m = &s->u.obj.v[i];
+		enum strict_keyword kw = strict_keyword(m->key);
 		size_t len;
 
-		if (in_list(m->key, supported, ARRAY_SIZE(supported)))
+		if (kw == STRICT_KW_SUPPORTED)
 			continue;
 		len = push(w, m->key);
-		if (in_list(m->key, unsupported, ARRAY_SIZE(unsupported)))
+		if (kw == STRICT_KW_REFUSED)
 			violation(w, &m->loc, "'%s' is not supported in strict mode", m->key);
 		else
 			violation(w, &m->loc, "unknown keyword '%s'", m->key);
@@ -216,7 +234,7 @@ static void check_string_keywords(struct walk *w, const struct jv *s)
 
 	if ((v = jv_get(s, "format"))) {
 		len = push(w, "format");
-		if (v->kind != JV_STRING || !in_list(v->u.str.ptr, formats, ARRAY_SIZE(formats)))
+		if (!strict_format_ok(v))
 			violation(w, &v->loc, "'format' must be one of date-time, time, date, "
 				  "duration, email, hostname, ipv4, ipv6, uuid");
 		pop(w, len);

@@ -75,3 +75,4 @@ size_t utf8_chars(const char *s, size_t len)
 		n += ((unsigned char)s[i] & 0xc0) != 0x80;
 	return n;
 }
+

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <sys/stat.h>
 
+#include "toolsync/term.h"
 #include "toolsync/verify.h"
 #include "toolsync/digest.h"
 #include "toolsync/fsutil.h"
@@ -224,9 +225,13 @@ static int check_files(struct verifier *v, const struct index *ix)
 	size_t i;
 	int ret = 0;
 
-	for (i = 0; i < ix->n; i++)
+	progress_start("toolsync: files verified", ix->n);
+	for (i = 0; i < ix->n; i++) {
 		if (check_file(v, &ix->v[i]))
 			ret = -1;
+		progress_tick();
+	}
+	progress_done();
 	if (check_unlisted(v, ix, "tools") || check_unlisted(v, ix, "roles"))
 		ret = -1;
 	if (v->res)

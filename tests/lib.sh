@@ -12,6 +12,10 @@ unset TOOLSYNC_SECRET_KEY TOOLSYNC_PASSWORD SOURCE_DATE_EPOCH DATABASE_URL || tr
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+# note TEXT: say what a long test is doing now, on the terminal of `make
+# check` (tests/run-scripts.sh gives it fd 3); nothing when run otherwise.
+note() { { printf '    %s: %s\n' "$(basename "$0" .sh)" "$*" >&3; } 2>/dev/null || true; }
+
 # run CMD...: run it, keep stdout in $T/out, stderr in $T/err, exit code in $rc
 run() {
 	set +e
@@ -59,9 +63,11 @@ golden() {
 # tree_sum DIR: one line per file with its digest and mode+mtime, for
 # "nothing changed" assertions.
 tree_sum() {
-	(cd "$1" && find . -type f -o -type l | LC_ALL=C sort | while read -r f; do
-		printf '%s %s\n' "$(stat -c '%a %Y' "$f")" "$(b2sum "$f")"
-	done)
+	# two processes for the whole tree, not two a file (seconds on a busy machine)
+	ts_list=$(mktemp)
+	(cd "$1" && find . \( -type f -o -type l \) -print0 | LC_ALL=C sort -z >"$ts_list" &&
+		xargs -0r stat -c '%n %a %Y' <"$ts_list" && xargs -0r b2sum <"$ts_list")
+	rm -f "$ts_list"
 }
 
 # A copy of the example catalogue in $T/cat (config, registry, templates,

@@ -17,7 +17,8 @@ for t in $scripts; do
 	name=$(basename "$t" .sh)
 	log=$(mktemp)
 	start=$(date +%s)
-	if (cd "$top" && timeout "${TEST_TIMEOUT:-900}" sh "$t") >"$log" 2>&1; then
+	# fd 3: the terminal, for the test's note lines (lib.sh) while it runs
+	if (cd "$top" && timeout "${TEST_TIMEOUT:-900}" sh "$t") 3>&1 >"$log" 2>&1; then
 		pass=$((pass + 1))
 		echo "PASS $name ($(( $(date +%s) - start ))s)"
 		[ -n "${VERBOSE:-}" ] && cat "$log"

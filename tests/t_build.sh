@@ -159,7 +159,7 @@ sed 's|^registry: registry.yaml$|registry: {postgres: "${DATABASE_URL}", table: 
 	expect_rc 0 "build --registry FILE with an unset DATABASE_URL in the registry"
 	run "$TOOLSYNC" build --out "$T/pgcfg-out2"
 	expect_rc 2
-	expect_in "$T/err" "toolsync.yaml:4:22: error: 'registry.postgres': environment variable 'DATABASE_URL' is not set"
+	expect_in "$T/err" "toolsync.yaml:5:22: error: 'registry.postgres': environment variable 'DATABASE_URL' is not set"
 )
 
 # 12. Usage errors exit 2.

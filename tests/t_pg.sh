@@ -5,6 +5,7 @@
 # key and column, and leaves the output directory as it was.
 . tests/lib.sh
 . tests/pglib.sh
+note "starting a throwaway PostgreSQL server"
 pg_start
 
 example_copy
@@ -32,6 +33,7 @@ same() {
 
 # 1. The seed, given as --registry, as config, and through DATABASE_URL and
 #    PG*: byte-identical to the file build.
+note "1/5: the seed through --registry, the config, DATABASE_URL and PG*"
 run "$TOOLSYNC" build --registry "$PGTEST_DB" --out "$T/A"
 expect_rc 0
 same "$T/A"
@@ -75,6 +77,7 @@ expect_in "$T/out" "\"file\": \"table reg_diff, key 'ledger.reconcile'\""
 
 # 2. Over TCP with a password; row-level security (001 turns it on) hides
 #    every row from a role that is not the owner until a policy lets it read.
+note "2/5: TCP with a password; row-level security"
 pg_sql -c "GRANT SELECT ON public.tool_registry TO secret"
 run "$TOOLSYNC" build --registry "$PGTEST_TCP" --out "$T/F"
 expect_rc 2
@@ -99,6 +102,7 @@ same "$T/F-at2"
 
 # 3. standards as jsonb, json, text (comma list and JSON array), varchar[];
 #    min_role as an enum; a schema-qualified table with other column names.
+note "3/5: the standards column in every type"
 pg_sql <<'SQL'
 CREATE TABLE reg_jsonb (key text, min_role text, standards jsonb);
 INSERT INTO reg_jsonb SELECT key, min_role, to_jsonb(standards) FROM tool_registry;
@@ -127,6 +131,7 @@ same "$T/app"
 
 # 4. Faults: exit 2, the message, nothing written.  Each runs against a copy
 #    of a good build in out/.
+note "4/5: faults (each against a copy of the table)"
 cp -R "$T/A" out
 before=$(tree_sum out)
 # fault NAME TEXT ARGS...: build with ARGS must fail with TEXT on stderr
@@ -268,6 +273,7 @@ fault hostile-column "column \"key\", pg_sleep(1), \"key\" does not exist" -c ho
 #    (ClientWrite) with most rows unsent; the backend is terminated, and
 #    toolsync, resumed, reads what was sent and then finds the connection
 #    gone.  Deterministic: the kill always lands mid-stream.
+note "5/5: the connection killed while rows stream"
 n=50000
 pg_sql -c "CREATE TABLE big (LIKE tool_registry INCLUDING ALL);
 	INSERT INTO big SELECT 'k' || lpad(i::text, 6, '0'), 'viewer', '{}' FROM generate_series(1, $n) i"

@@ -25,6 +25,7 @@ case $TOOLSYNC in
 *) SMALL=${SMALL:-10000} BIG=${BIG:-100000} ROW_BUDGET=${ROW_BUDGET:-1536} ;;
 esac
 RUNS=${RUNS:-1}
+note "starting a throwaway PostgreSQL server; then $SMALL and $BIG rows"
 pg_start
 
 example_copy
@@ -75,6 +76,7 @@ median() {
 measure() {
 	name=$1
 	shift
+	note "peak RSS of a build: $name"
 	all=
 	r=0
 	while [ "$r" -lt "$RUNS" ]; do

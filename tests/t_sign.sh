@@ -60,7 +60,7 @@ expect_not_in "$T/out" "$secret_line"
 expect_not_in "$T/err" "$secret_line"
 run "$TOOLSYNC" verify -p ts.pub manifests
 expect_rc 0
-expect_in "$T/out" "verified manifests: index.json signed by key "
+expect_in "$T/out" "files: index.json, its signature by key "
 expect_in "$T/out" "trusted comment: file:index.json"
 # b2sum agrees with the index, per-tool signatures included
 /usr/bin/python3 - manifests <<'PY'

@@ -140,7 +140,4 @@ void report_write(struct strbuf *out, const struct findings *f,
  */
 int report_emit(const struct strbuf *text, const char *output, struct diag *d);
 
-/* 1 if colour should be used on stdout: a terminal and no NO_COLOR. */
-int report_want_color(void);
-
 #endif

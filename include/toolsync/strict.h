@@ -28,6 +28,17 @@
  */
 unsigned strict_check(const struct jv *schema, struct diag *d);
 
+/* What strict mode makes of a schema keyword (for import --fix). */
+enum strict_keyword {
+	STRICT_KW_SUPPORTED,   /* type, properties, pattern, ... */
+	STRICT_KW_REFUSED,     /* JSON Schema, but refused: minLength, default, ... */
+	STRICT_KW_UNKNOWN,     /* not a keyword strict mode knows (a typo, x-...) */
+};
+enum strict_keyword strict_keyword(const char *name);
+
+/* 1 if a "format" value is one strict mode accepts. */
+int strict_format_ok(const struct jv *format);
+
 /* 1 if name matches ^[a-zA-Z0-9_-]{1,64}$ (a function name). */
 int strict_name_ok(const char *name);
 

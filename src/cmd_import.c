@@ -1,0 +1,409 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cmd_import.c: toolsync import FILE...
+ *
+ * Every tool of the files becomes a template (templates/<key>.yaml) and a
+ * row appended to the registry file.  All is checked before anything is
+ * written: a template that exists, a key the registry has, a schema that
+ * strict mode refuses (unless --fix makes it strict) stop the import with
+ * nothing written.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <unistd.h>
+
+#include "toolsync/cmd.h"
+#include "toolsync/quote.h"
+#include "toolsync/config.h"
+#include "toolsync/fsutil.h"
+#include "toolsync/import.h"
+#include "toolsync/registry.h"
+#include "toolsync/strict.h"
+#include "toolsync/utf8.h"
+#include "toolsync/term.h"
+#include "toolsync/yaml.h"
+
+struct import_cmd {
+	const char *config_path, *templates, *registry, *role, *standards, *name;
+	int fix;
+	char **files;
+	int nfiles;
+};
+
+enum { O_TEMPLATES = 256, O_REGISTRY, O_ROLE, O_STANDARDS, O_NAME, O_FIX };
+
+const struct option cmd_import_options[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "templates", required_argument, NULL, O_TEMPLATES },
+	{ "registry", required_argument, NULL, O_REGISTRY },
+	{ "role", required_argument, NULL, O_ROLE },
+	{ "standards", required_argument, NULL, O_STANDARDS },
+	{ "name", required_argument, NULL, O_NAME },
+	{ "fix", no_argument, NULL, O_FIX },
+	TERM_OPTIONS,
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int parse_options(struct import_cmd *o, int argc, char **argv)
+{
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":c:qvh", cmd_import_options, NULL)) != -1) {
+		if (!(c = term_option(c, optarg)))
+			continue;
+		switch (c) {
+		case 'c': o->config_path = optarg; break;
+		case O_TEMPLATES: o->templates = optarg; break;
+		case O_REGISTRY: o->registry = optarg; break;
+		case O_ROLE: o->role = optarg; break;
+		case O_STANDARDS: o->standards = optarg; break;
+		case O_NAME: o->name = optarg; break;
+		case O_FIX: o->fix = 1; break;
+		case 'h': return 1;
+		default: return cmd_option_error("import", c, argv);
+		}
+	}
+	if (optind == argc)
+		return -usage_error("import", "give at least one FILE to import");
+	o->files = argv + optind;
+	o->nfiles = argc - optind;
+	return 0;
+}
+
+/* What the import writes. */
+struct plan {
+	struct ts_config cfg;
+	char *templates, *registry;   /* resolved paths */
+	struct import_list tools;
+	char **keys;                  /* one per tool */
+	struct strlist standards;
+	const char *role;             /* NULL: the placeholder (the highest role) */
+	struct strlist known;         /* the registry's keys */
+	struct strbuf rows;           /* the YAML rows to append */
+};
+
+/* The key for a function name: lower case (keys are [a-z0-9._-]). */
+static char *key_for(const struct import_tool *t, struct diag *d)
+{
+	char *key = xstrdup(t->name), *p;
+
+	for (p = key; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	if (!strict_name_ok(t->name) || !key_is_valid(key)) {
+		struct strbuf q = STRBUF_INIT;
+
+		key_quote(&q, t->name, strlen(t->name));
+		diag_error(d, &t->loc, "tool name '%s' gives no registry key: a key is "
+			   "[a-z0-9][a-z0-9._-]*, at most 64 characters", q.buf);
+		strbuf_release(&q);
+		free(key);
+		return NULL;
+	}
+	if (strcmp(key, t->name))
+		diag_warning(d, &t->loc, "tool '%s' gets key '%s': its function name becomes '%s'",
+			     t->name, key, key);
+	return key;
+}
+
+static void fix_report(void *ctx, const struct srcloc *loc, const char *pointer,
+		       const char *what)
+{
+	struct strbuf where = STRBUF_INIT;
+
+	(void)ctx;
+	if (!term_quiet()) {
+		srcloc_format(&where, loc);
+		strbuf_addstr(&where, where.len ? ": fixed: " : "fixed: ");
+		quote_add(&where, pointer, strlen(pointer), 0);
+		strbuf_addstr(&where, ": ");
+		quote_add(&where, what, strlen(what), 0);
+		printf("%s\n", where.buf);
+	}
+	strbuf_release(&where);
+}
+
+/* Each tool: its key (new, not in the registry), its schema fixed or checked. */
+static int check_tools(struct plan *p, const struct import_cmd *o, struct diag *d)
+{
+	size_t i, j;
+
+	p->keys = xcalloc(p->tools.n ? p->tools.n : 1, sizeof(*p->keys));
+	for (i = 0; i < p->tools.n; i++) {
+		struct import_tool *t = &p->tools.v[i];
+		char *tpl;
+
+		if (!(p->keys[i] = key_for(t, d)))
+			continue;
+		for (j = 0; j < i; j++)
+			if (p->keys[j] && !strcmp(p->keys[j], p->keys[i]))
+				diag_error(d, &t->loc, "tool '%s' is imported twice (key '%s')",
+					   t->name, p->keys[i]);
+		if (strlist_find(&p->known, p->keys[i]) >= 0)
+			diag_error(d, &t->loc, "key '%s' is already in '%s'", p->keys[i], p->registry);
+		tpl = xstrfmt("%s/%s.yaml", p->templates, p->keys[i]);
+		if (path_exists(tpl))
+			diag_error(d, &t->loc, "template '%s' exists (import never overwrites)", tpl);
+		free(tpl);
+		if (o->fix && schema_fix(t->parameters, fix_report, NULL))
+			t->strict = 1;
+		if (t->strict != 0)
+			strict_check(t->parameters, d);
+	}
+	return d->errors ? -1 : 0;
+}
+
+/* The registry's keys (a missing file has none). */
+static int read_known_keys(struct plan *p, struct diag *d)
+{
+	struct source *src;
+	struct row row;
+	int r;
+
+	if (!path_exists(p->registry))
+		return 0;
+	if (!(src = source_file_open(&p->cfg, p->registry, d)))
+		return -1;
+	row_init(&row);
+	while ((r = source_next(src, &row, d)) > 0) {
+		strlist_add(&p->known, row.key);
+		row_release(&row);
+		row_init(&row);
+	}
+	row_release(&row);
+	source_close(src);
+	return r < 0 ? -1 : 0;
+}
+
+static void template_text(struct strbuf *out, const struct import_tool *t, const char *file)
+{
+	struct jv *doc = jv_object();
+	struct strbuf desc = STRBUF_INIT;
+	const char *s;
+
+	/* "${" would be read as a variable: "$${" is a literal one. */
+	for (s = t->description; *s; s++) {
+		if (s[0] == '$' && s[1] == '{')
+			strbuf_addch(&desc, '$');
+		strbuf_addch(&desc, *s);
+	}
+	jv_set(doc, "description", jv_stringn(desc.buf, desc.len));
+	jv_set(doc, "parameters", jv_copy(t->parameters));
+	jv_set(doc, "strict", jv_bool(t->strict != 0));
+	strbuf_addstr(out, "# Imported by 'toolsync import' from ");
+	yaml_write_string(out, file, strlen(file));
+	strbuf_addch(out, '\n');
+	yaml_write(out, doc, 0);
+	strbuf_release(&desc);
+	jv_free(doc);
+}
+
+static void row_text(struct plan *p, const char *key)
+{
+	size_t i;
+
+	strbuf_addstr(&p->rows, "  - key: ");
+	yaml_write_scalar(&p->rows, key, strlen(key));
+	strbuf_addstr(&p->rows, "\n    minRole: ");
+	if (p->role) {
+		yaml_write_scalar(&p->rows, p->role, strlen(p->role));
+	} else {
+		const char *top = p->cfg.roles.v[p->cfg.roles.n - 1];
+
+		yaml_write_scalar(&p->rows, top, strlen(top));
+		strbuf_addstr(&p->rows, "   # placeholder (toolsync import --role): the lowest role that may use it");
+	}
+	strbuf_addstr(&p->rows, "\n    standards: [");
+	for (i = 0; i < p->standards.n; i++) {
+		if (i)
+			strbuf_addstr(&p->rows, ", ");
+		yaml_write_scalar(&p->rows, p->standards.v[i], strlen(p->standards.v[i]));
+	}
+	strbuf_addstr(&p->rows, "]");
+	if (!p->standards.n)
+		strbuf_addstr(&p->rows, "   # placeholder (--standards): what it supports evidence for");
+	strbuf_addch(&p->rows, '\n');
+}
+
+/* The registry with the rows appended; checked to read back as those rows. */
+static int registry_text(struct plan *p, struct strbuf *out, struct diag *d)
+{
+	struct diag quiet = DIAG_INIT;
+	struct jv *doc, *list;
+	int ok;
+
+	if (path_exists(p->registry) && strbuf_read_file(out, p->registry) < 0) {
+		diag_fail(d, "cannot read '%s': %s", p->registry, strerror(errno));
+		return -1;
+	}
+	if (!out->len)
+		strbuf_addstr(out, "tool_registry:\n");
+	else if (out->buf[out->len - 1] != '\n')
+		strbuf_addch(out, '\n');
+	strbuf_addbuf(out, &p->rows);
+	quiet.out = fopen("/dev/null", "w");
+	doc = yaml_parse(out->buf, out->len, p->registry, &quiet);
+	list = doc && doc->kind == JV_OBJECT ? jv_get(doc, "tool_registry") : NULL;
+	ok = list && list->kind == JV_ARRAY && list->u.arr.n == p->known.n + p->tools.n;
+	jv_free(doc);
+	if (quiet.out)
+		fclose(quiet.out);
+	if (!ok) {
+		diag_fail(d, "cannot append rows to '%s' (its tool_registry is not the last "
+			  "block list of the file); add these rows yourself:", p->registry);
+		fputs(p->rows.buf, stderr);
+		return -1;
+	}
+	return 0;
+}
+
+/* Remove the first n templates written (a later write failed). */
+static void unwrite(struct plan *p, size_t n)
+{
+	while (n--) {
+		char *tpl = xstrfmt("%s/%s.yaml", p->templates, p->keys[n]);
+
+		unlink(tpl);
+		free(tpl);
+	}
+}
+
+static int write_all(struct plan *p, const char *const *from,
+		     struct diag *d)
+{
+	struct strbuf text = STRBUF_INIT, err = STRBUF_INIT, reg = STRBUF_INIT;
+	size_t i;
+	int r = -1;
+
+	if (registry_text(p, &reg, d) || fs_mkdirs(p->templates, 0777, &err))
+		goto out;
+	for (i = 0; i < p->tools.n; i++) {
+		char *tpl = xstrfmt("%s/%s.yaml", p->templates, p->keys[i]);
+
+		strbuf_reset(&text);
+		template_text(&text, &p->tools.v[i], from[i]);
+		r = fs_write_new(tpl, text.buf, text.len, 0666, &err);
+		if (!r && !term_quiet())
+			printf("wrote %s\n", tpl);
+		free(tpl);
+		if (r) {
+			unwrite(p, i);
+			goto out;
+		}
+	}
+	if ((r = fs_write_atomic(p->registry, reg.buf, reg.len, 0666, &err))) {
+		unwrite(p, p->tools.n);
+		goto out;
+	}
+	if (!term_quiet())
+		printf("added %zu row%s to %s\n", p->tools.n, p->tools.n == 1 ? "" : "s", p->registry);
+out:
+	if (err.len)
+		diag_fail(d, "%s; nothing written", err.buf);
+	strbuf_release(&text);
+	strbuf_release(&err);
+	strbuf_release(&reg);
+	return r;
+}
+
+/* --role and --standards, checked against the configuration. */
+static int check_row_options(struct plan *p, const struct import_cmd *o, struct diag *d)
+{
+	char *list, *tok, *save = NULL;
+
+	if ((p->role = o->role) && config_role_rank(&p->cfg, o->role) < 0)
+		diag_fail(d, "--role '%s' is not a role of the configuration", o->role);
+	if (!o->standards)
+		return d->errors ? -1 : 0;
+	list = xstrdup(o->standards);
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (p->cfg.has_standards && strlist_find(&p->cfg.standards, tok) < 0)
+			diag_fail(d, "--standards: '%s' is not in the configuration's standards", tok);
+		strlist_add(&p->standards, tok);
+	}
+	free(list);
+	return d->errors ? -1 : 0;
+}
+
+static int load_plan(struct plan *p, const struct import_cmd *o, const char ***from,
+		     struct diag *d)
+{
+	int i;
+
+	if (config_load(&p->cfg, o->config_path ? o->config_path : "toolsync.yaml",
+			o->config_path != NULL, d) || check_row_options(p, o, d))
+		return -1;
+	p->templates = o->templates ? xstrdup(o->templates) : config_path(&p->cfg, p->cfg.templates);
+	if (!o->registry && p->cfg.registry_is_pg)
+		return diag_fail(d, "the registry is in PostgreSQL: give --registry FILE for the "
+				 "rows, then insert them"), -1;
+	p->registry = o->registry ? xstrdup(o->registry) : config_path(&p->cfg, p->cfg.registry);
+	if (read_known_keys(p, d))
+		return -1;
+	for (i = 0; i < o->nfiles; i++) {
+		struct jv *doc = doc_load(o->files[i], NULL, d);
+		size_t before = p->tools.n, k;
+
+		if (!doc)
+			continue;
+		import_read(doc, o->files[i], o->name, &p->tools, d);
+		*from = xrealloc(*from, (p->tools.n + 1) * sizeof(**from));
+		for (k = before; k < p->tools.n; k++)
+			(*from)[k] = o->files[i];
+		jv_free(doc);
+	}
+	if (!d->errors && !p->tools.n)
+		diag_fail(d, "no tools in %s", o->nfiles == 1 ? o->files[0] : "the files");
+	return d->errors ? -1 : check_tools(p, o, d);
+}
+
+static void plan_release(struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; p->keys && i < p->tools.n; i++)
+		free(p->keys[i]);
+	free(p->keys);
+	import_list_release(&p->tools);
+	strlist_release(&p->standards);
+	strlist_release(&p->known);
+	strbuf_release(&p->rows);
+	free(p->templates);
+	free(p->registry);
+	config_release(&p->cfg);
+}
+
+int cmd_import(int argc, char **argv)
+{
+	struct import_cmd o;
+	struct plan p;
+	struct diag d = DIAG_INIT;
+	const char **from = NULL;
+	size_t i;
+	int r;
+
+	memset(&o, 0, sizeof(o));
+	memset(&p, 0, sizeof(p));
+	if ((r = parse_options(&o, argc, argv)))
+		return r > 0 ? cmd_help("import") : -r;
+	r = EXIT_ERROR;
+	if (!load_plan(&p, &o, &from, &d)) {
+		for (i = 0; i < p.tools.n; i++)
+			row_text(&p, p.keys[i]);
+		if (!write_all(&p, from, &d))
+			r = EXIT_OK;
+	}
+	if (d.errors) {
+		if (!o.fix && p.tools.n)
+			fprintf(stderr, "toolsync: import failed with %u error%s; nothing written "
+				"(--fix makes a schema strict)\n", d.errors, d.errors == 1 ? "" : "s");
+		else
+			fprintf(stderr, "toolsync: import failed with %u error%s; nothing written\n",
+				d.errors, d.errors == 1 ? "" : "s");
+	}
+	free(from);
+	plan_release(&p);
+	return r;
+}

@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: Apache-2.0
+# t_init.sh: toolsync init writes a catalogue that builds at once, and
+# never overwrites.
+. tests/lib.sh
+
+# 1. A new directory (made, with its parents): every file, and it builds.
+run "$TOOLSYNC" init "$T/a/cat"
+expect_rc 0
+for f in toolsync.yaml registry.yaml templates/docs.yaml templates/_defs/common.yaml \
+	 .gitignore .github/workflows/toolsync.yml; do
+	[ -f "$T/a/cat/$f" ] || fail "init did not write $f"
+	expect_in "$T/out" "wrote $T/a/cat/$f"
+done
+expect_in "$T/a/cat/.gitignore" "*.key"
+# the files an editor checks name their JSON Schema (here: the source tree's)
+for f in toolsync.yaml:toolsync registry.yaml:registry templates/docs.yaml:template; do
+	line=$(head -n 1 "$T/a/cat/${f%%:*}")
+	[ "$line" = "# yaml-language-server: \$schema=$(cd "$TOP/schemas" && pwd -P)/${f#*:}.schema.json" ] ||
+		fail "${f%%:*}: first line is '$line'"
+done
+expect_in "$T/a/cat/templates/docs.yaml" '$ref: "_defs/common.yaml#/Period"'
+expect_in "$T/a/cat/.github/workflows/toolsync.yml" "toolsync ci --format sarif"
+cd "$T/a/cat"
+run "$TOOLSYNC" build
+expect_rc 0
+expect_in "$T/out" "index.json not signed"
+[ -f manifests/tools/docs.search.json ] && [ -f manifests/roles/viewer.responses.json ] ||
+	fail "the new catalogue's build wrote no manifests"
+# The next steps it prints work: keygen, a signed build, verify, ci.
+run "$TOOLSYNC" keygen -W
+expect_rc 0
+git init -q . && git check-ignore -q toolsync.key || fail "the secret key is not covered by .gitignore"
+run "$TOOLSYNC" build --key toolsync.key
+expect_rc 0
+run "$TOOLSYNC" verify
+expect_rc 0
+run "$TOOLSYNC" ci
+expect_rc 0
+expect_in "$T/out" "no findings"
+
+# 2. The current directory by default; -q prints nothing.
+mkdir "$T/b" && cd "$T/b"
+run "$TOOLSYNC" init -q
+expect_rc 0
+[ ! -s "$T/out" ] || fail "init -q printed: $(cat "$T/out")"
+[ -f toolsync.yaml ] || fail "init without DIR did not write ./toolsync.yaml"
+
+# 3. Refuses to overwrite: one existing file (a dangling symlink too) and
+#    nothing is written, the file untouched.
+for existing in registry.yaml .github/workflows/toolsync.yml; do
+	rm -rf "$T/c" && mkdir -p "$T/c/$(dirname "$existing")"
+	echo "mine" >"$T/c/$existing"
+	run "$TOOLSYNC" init "$T/c"
+	expect_rc 2
+	expect_in "$T/err" "'$T/c/$existing' exists"
+	expect_in "$T/err" "nothing written"
+	[ "$(find "$T/c" -type f | wc -l)" -eq 1 ] || fail "init wrote files beside an existing $existing"
+	[ "$(cat "$T/c/$existing")" = mine ] || fail "init changed $existing"
+done
+rm -rf "$T/d" && mkdir "$T/d" && ln -s "$T/nowhere" "$T/d/toolsync.yaml"
+run "$TOOLSYNC" init "$T/d"
+expect_rc 2
+[ ! -e "$T/nowhere" ] || fail "init wrote through a dangling symlink"
+
+# 4. A directory that cannot be made: an error, exit 2, nothing written.
+: >"$T/file"
+run "$TOOLSYNC" init "$T/file/sub"
+expect_rc 2
+expect_in "$T/err" "nothing written"
+run "$TOOLSYNC" init a b
+expect_rc 2
+expect_in "$T/err" "unexpected argument 'b'"
+echo "t_init: ok"
