@@ -95,7 +95,7 @@ static char *key_for(const struct import_tool *t, struct diag *d)
 	if (!strict_name_ok(t->name) || !key_is_valid(key)) {
 		struct strbuf q = STRBUF_INIT;
 
-		key_quote(&q, t->name, strlen(t->name));
+		quote_add(&q, t->name, strlen(t->name), QUOTE_MAX);
 		diag_error(d, &t->loc, "tool name '%s' gives no registry key: a key is "
 			   "[a-z0-9][a-z0-9._-]*, at most 64 characters", q.buf);
 		strbuf_release(&q);
