@@ -14,6 +14,7 @@
 #include "toolsync/cmd.h"
 #include "toolsync/diff.h"
 #include "toolsync/envcheck.h"
+#include "toolsync/outdir.h"
 #include "toolsync/reportcmd.h"
 #include "toolsync/verify.h"
 
@@ -67,8 +68,8 @@ static int parse_options(struct ci_cmd *o, int argc, char **argv)
  * one, a warning says that nothing was checked: a pipeline must not pass
  * silently believing the manifests are signed.
  */
-static int verify_step(const struct ts_config *cfg, const char *dir, struct findings *f,
-		       struct diag *d)
+static int verify_step(const struct ts_config *cfg, const char *dir, const char *shown,
+		       struct findings *f, struct diag *d)
 {
 	struct sign_pubkey pub;
 	char *key;
@@ -85,7 +86,7 @@ static int verify_step(const struct ts_config *cfg, const char *dir, struct find
 	key = config_path(cfg, cfg->public_key);
 	ret = verify_load_pubkey(key, &pub, d);
 	free(key);
-	return ret ? -1 : verify_dir(dir, NULL, &pub, f, NULL, d);
+	return ret ? -1 : verify_dir(dir, shown, &pub, f, NULL, d);
 }
 
 /* The steps; each adds findings and returns -1 only for an error (exit 2). */
@@ -93,12 +94,14 @@ static int steps(const struct ci_cmd *o, const struct ts_config *cfg,
 		 struct findings *f, struct diag *d)
 {
 	struct envcheck_opts eo = { &o->env_files, o->environment, NULL, NULL };
-	char *dir = config_path(cfg, cfg->out);
-	int ret;
+	char *dir = config_path(cfg, cfg->out), *snap;
+	/* verify and diff read one tree, old or new, even while a build switches it */
+	int fd = outdir_snapshot(dir, &snap), ret;
 
-	ret = verify_step(cfg, dir, f, d);
-	if (diff_against(cfg, &o->copts, dir, NULL, DIFF_CHECK_BYTES, f, d))
+	ret = verify_step(cfg, snap, dir, f, d);
+	if (diff_against(cfg, &o->copts, snap, dir, DIFF_CHECK_BYTES, f, d))
 		ret = -1;
+	outdir_snapshot_release(fd, snap);
 	if (envcheck_run(cfg, &eo, f, d))
 		ret = -1;
 	free(dir);

@@ -8,6 +8,7 @@
 
 #include "toolsync/cmd.h"
 #include "toolsync/diff.h"
+#include "toolsync/outdir.h"
 #include "toolsync/reportcmd.h"
 
 static const struct rule *const stale_rules[] = { &accept_stale_rule, NULL };
@@ -54,8 +55,8 @@ static int run(struct diff_cmd *o, struct diag *d)
 {
 	struct ts_config cfg;
 	struct findings f = { NULL, 0, 0 };
-	char *dir = NULL;
-	int rc = EXIT_ERROR;
+	char *dir = NULL, *snap = NULL;
+	int rc = EXIT_ERROR, fd = -1;
 
 	report_cmd_watch(&o->rc, d);
 	if (config_load(&cfg, o->config_path ? o->config_path : "toolsync.yaml", 1, d))
@@ -64,12 +65,15 @@ static int run(struct diff_cmd *o, struct diag *d)
 	if (report_cmd_load_accept(&o->rc, &cfg, d))
 		goto cleanup;
 	dir = o->against ? xstrdup(o->against) : config_path(&cfg, cfg.out);
-	if (diff_against(&cfg, &o->copts, dir, NULL, 0, &f, d))
+	fd = outdir_snapshot(dir, &snap);   /* the old tree or the new, never a mix */
+	if (diff_against(&cfg, &o->copts, snap, dir, 0, &f, d))
 		goto cleanup;
 	rc = report_cmd_finish(&o->rc, &f, d);
 cleanup:
 	if (rc == EXIT_ERROR)
 		rc = report_cmd_fail(&o->rc, d);
+	if (snap)
+		outdir_snapshot_release(fd, snap);
 	free(dir);
 	findings_release(&f);
 	config_release(&cfg);

@@ -10,6 +10,7 @@
 #include "toolsync/cmd.h"
 #include "toolsync/config.h"
 #include "toolsync/fsutil.h"
+#include "toolsync/outdir.h"
 #include "toolsync/verify.h"
 
 struct verify_cmd {
@@ -89,11 +90,14 @@ static int run(const struct verify_cmd *o)
 	struct sign_pubkey pub;
 	struct findings f = { NULL, 0, 0 };
 	struct verify_result res = { 0, "", STRBUF_INIT };
-	char *pubkey = NULL, *dir = NULL;
-	int rc = EXIT_ERROR;
+	char *pubkey = NULL, *dir = NULL, *snap = NULL;
+	int rc = EXIT_ERROR, fd = -1;
 
-	if (resolve(o, &cfg, &pubkey, &dir, &d) || verify_load_pubkey(pubkey, &pub, &d) ||
-	    verify_dir(dir, NULL, &pub, &f, &res, &d))
+	if (resolve(o, &cfg, &pubkey, &dir, &d) || verify_load_pubkey(pubkey, &pub, &d))
+		goto cleanup;
+	/* one tree, old or new, even while a build switches it */
+	fd = outdir_snapshot(dir, &snap);
+	if (verify_dir(snap, dir, &pub, &f, &res, &d))
 		goto cleanup;
 	findings_sort(&f);
 	if (f.n) {
@@ -107,6 +111,8 @@ static int run(const struct verify_cmd *o)
 		rc = EXIT_OK;
 	}
 cleanup:
+	if (snap)
+		outdir_snapshot_release(fd, snap);
 	strbuf_release(&res.trusted);
 	findings_release(&f);
 	free(pubkey);

@@ -5,8 +5,10 @@
  * outdir.c) asks fault_inject() first.  It does nothing unless the
  * environment sets TOOLSYNC_FAULT:
  *
- *   TOOLSYNC_FAULT=OP:N:ERRNO   the Nth call of OP (1-based) fails with ERRNO
- *   TOOLSYNC_FAULT=count        nothing fails; at exit, stderr gets one line
+ *   TOOLSYNC_FAULT=OP:N:ERRNO   the Nth call of OP (1-based) fails with ERRNO;
+ *                               up to 4 of these, joined by commas
+ *   TOOLSYNC_FAULT=count        at exit, stderr gets one line (may be joined
+ *                               to the specs above by a comma)
  *                               "toolsync: fault points: write=.. fsync=.. ..."
  *
  * OP is write, fsync, rename, exchange, link, mkdir, unlink, open or any
