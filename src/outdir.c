@@ -507,8 +507,14 @@ int outdir_write(struct outdir *o, const char *rel, const void *data, size_t len
 		return -1;
 	p = path_join(o->stage, rel);
 	dir = path_dirname(p);
-	ret = (!path_is_dir(dir) && fs_mkdirs(dir, 0777, &err)) ||
-	      fs_write_new(p, data, len, 0644, &err) ? -1 : 0;
+	if (!path_is_dir(dir)) {
+		/* one thread makes it: the same calls every run (TOOLSYNC_FAULT counts them) */
+		pthread_mutex_lock(&o->lock);
+		ret = !path_is_dir(dir) && fs_mkdirs(dir, 0777, &err) ? -1 : 0;
+		pthread_mutex_unlock(&o->lock);
+	}
+	if (!ret)
+		ret = fs_write_new(p, data, len, 0644, &err);
 	pthread_mutex_lock(&o->lock);
 	if (ret) {
 		diag_fail(d, "%s", err.buf);
