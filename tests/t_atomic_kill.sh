@@ -36,7 +36,7 @@ first_stage_file() {   # the stage is complete when its index signature is there
 	for s in .toolsync-stage-*/index.json.minisig; do [ -e "$s" ] && return 0; done
 	return 1
 }
-tick() { sleep 0.002; }
+tick() { sleep 0.02; }
 
 cur=a
 killed=0
