@@ -436,7 +436,8 @@ int outdir_open(struct outdir *o, const char *path, struct diag *d)
 	if (resolve(o, path, d) || lock_parent(o, d) || journal_finish(o, d) ||
 	    clean_debris(o, d) || scan_old(o, d))
 		return -1;
-	qsort(o->owned.v, o->owned.n, sizeof(*o->owned.v), cmp_str);
+	if (o->owned.n)
+		qsort(o->owned.v, o->owned.n, sizeof(*o->owned.v), cmp_str);
 	return 0;
 }
 
