@@ -4,27 +4,13 @@
 
 #include "toolsync/config.h"
 #include "toolsync/fsutil.h"
+#include "toolsync/hashset.h"
 #include "toolsync/registry.h"
+#include "toolsync/target.h"
 #include "toolsync/yaml.h"
 
 static const char *const default_roles[] = { "viewer", "analyst", "reviewer", "approver", "admin" };
 static const char *const default_tags[] = { "service", "env", "workload" };
-
-static const struct { const char *name; enum target t; } targets[] = {
-	{ "responses", TARGET_RESPONSES },
-	{ "chat", TARGET_CHAT },
-	{ "mcp", TARGET_MCP },
-};
-
-const char *target_name(enum target t)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(targets); i++)
-		if (targets[i].t == t)
-			return targets[i].name;
-	BUG("unknown target %d", (int)t);
-}
 
 void strlist_add(struct strlist *l, const char *s)
 {
@@ -67,7 +53,7 @@ void config_init(struct ts_config *cfg)
 	cfg->out = xstrdup("manifests");
 	for (i = 0; i < ARRAY_SIZE(default_roles); i++)
 		strlist_add(&cfg->roles, default_roles[i]);
-	cfg->targets = TARGET_RESPONSES | TARGET_CHAT | TARGET_MCP;
+	cfg->targets = TARGETS_DEFAULT;
 	for (i = 0; i < ARRAY_SIZE(default_tags); i++)
 		strlist_add(&cfg->required_tags, default_tags[i]);
 	cfg->retention_days = -1;
@@ -87,9 +73,27 @@ void config_release(struct ts_config *cfg)
 	free(cfg->public_key);
 	strlist_release(&cfg->roles);
 	strlist_release(&cfg->standards);
+	hashset_release(&cfg->standards_set);
 	strlist_release(&cfg->required_tags);
 	jv_free(cfg->doc);
 	memset(cfg, 0, sizeof(*cfg));
+}
+
+int config_allow_standard(struct ts_config *cfg, const char *standard)
+{
+	int added;
+
+	cfg->has_standards = 1;
+	hashset_add(&cfg->standards_set, standard, strlen(standard), &added);
+	if (added)
+		strlist_add(&cfg->standards, standard);
+	return added ? 0 : -1;
+}
+
+int config_standard_allowed(const struct ts_config *cfg, const char *standard)
+{
+	return !cfg->has_standards ||
+	       hashset_find(&cfg->standards_set, standard, strlen(standard)) != NULL;
 }
 
 long config_role_rank(const struct ts_config *cfg, const char *role)
@@ -203,23 +207,24 @@ enum list_flags {
 	LIST_FOLD = 1 << 1,
 };
 
-/* 0 if s (as expanded) may join dst; else reported at loc. */
+/* 0 if s (as expanded) may join dst (and is added to set); else reported at loc. */
 static int list_entry_ok(struct loader *l, const struct srcloc *loc, const char *what,
-			 const struct strlist *dst, const char *s, unsigned flags)
+			 const struct strlist *dst, struct hashset *set, const char *s,
+			 unsigned flags)
 {
 	struct strbuf q = STRBUF_INIT;
 	size_t i;
-	int bad = 1;
+	int bad = 1, added;
 
 	key_quote(&q, s, strlen(s));
 	if (!*s)
 		diag_error(l->d, loc, "'%s': empty entry", what);
-	else if (strlist_find(dst, s) >= 0)
-		diag_error(l->d, loc, "'%s': '%s' is listed twice", what, q.buf);
 	else if ((flags & LIST_NAMES) && !name_is_valid(s))
 		diag_error(l->d, loc, "'%s': '%s' is not a name: use letters, digits, '.', '_' "
 			   "and '-' (at most %d, the first a letter or digit, no '..')", what,
 			   q.buf, KEY_MAX);
+	else if (hashset_add(set, s, strlen(s), &added), !added)
+		diag_error(l->d, loc, "'%s': '%s' is listed twice", what, q.buf);
 	else
 		bad = 0;
 	for (i = 0; !bad && (flags & LIST_FOLD) && i < dst->n; i++)
@@ -232,24 +237,38 @@ static int list_entry_ok(struct loader *l, const struct srcloc *loc, const char 
 	return bad ? -1 : 0;
 }
 
-/* A list of unique, non-empty strings. */
-static void set_list(struct loader *l, const struct jv *v, const char *what,
-		     struct strlist *dst, unsigned flags)
+/*
+ * A list of distinct, non-empty strings into dst, and into set (which the
+ * caller keeps for lookups; NULL: a set of its own, for the duplicate check).
+ */
+static void set_list_in(struct loader *l, const struct jv *v, const char *what,
+			struct strlist *dst, struct hashset *set, unsigned flags)
 {
+	struct hashset own = HASHSET_INIT;
 	size_t i;
 
 	if (v->kind != JV_ARRAY) {
 		diag_error(l->d, &v->loc, "'%s' must be a list, not %s", what, jv_kind_name(v->kind));
 		return;
 	}
+	if (!set)
+		set = &own;
 	strlist_release(dst);
+	hashset_release(set);
 	for (i = 0; i < v->u.arr.n; i++) {
 		char *s = get_string(l, v->u.arr.v[i], what);
 
-		if (s && !list_entry_ok(l, &v->u.arr.v[i]->loc, what, dst, s, flags))
+		if (s && !list_entry_ok(l, &v->u.arr.v[i]->loc, what, dst, set, s, flags))
 			strlist_add(dst, s);
 		free(s);
 	}
+	hashset_release(&own);
+}
+
+static void set_list(struct loader *l, const struct jv *v, const char *what,
+		     struct strlist *dst, unsigned flags)
+{
+	set_list_in(l, v, what, dst, NULL, flags);
 }
 
 static int check_keys(struct loader *l, const struct jv *obj, const char *what,
@@ -343,22 +362,35 @@ static void load_registry(struct loader *l, const struct jv *v)
 static void load_targets(struct loader *l, const struct jv *v)
 {
 	struct strlist names = { 0 };
-	size_t i, j;
+	const struct target_info *t;
+	size_t i;
 
 	l->cfg->targets_loc = v->loc;
 	set_list(l, v, "targets", &names, 0);
 	l->cfg->targets = 0;
 	for (i = 0; i < names.n; i++) {
-		for (j = 0; j < ARRAY_SIZE(targets); j++)
-			if (!strcmp(names.v[i], targets[j].name))
-				break;
-		if (j == ARRAY_SIZE(targets))
-			diag_error(l->d, &v->u.arr.v[i]->loc,
-				   "unknown target '%s' (responses, chat, mcp)", names.v[i]);
+		if (!(t = target_by_name(names.v[i])))
+			diag_error(l->d, &v->u.arr.v[i]->loc, "unknown target '%s' (%s)",
+				   names.v[i], target_known_names());
 		else
-			l->cfg->targets |= targets[j].t;
+			l->cfg->targets |= t->bit;
 	}
 	strlist_release(&names);
+}
+
+/* gemini: {parameters: json-schema | openapi} */
+static void load_gemini(struct loader *l, const struct jv *v)
+{
+	static const char *const keys[] = { "parameters", NULL };
+	const struct jv *p;
+
+	if (check_keys(l, v, "gemini", keys) || !(p = jv_get(v, "parameters")))
+		return;
+	if (p->kind == JV_STRING && !strcmp(p->u.str.ptr, "openapi"))
+		l->cfg->gemini_openapi = 1;
+	else if (p->kind != JV_STRING || strcmp(p->u.str.ptr, "json-schema"))
+		diag_error(l->d, &p->loc, "'gemini.parameters' must be json-schema "
+			   "(parametersJsonSchema, the default) or openapi (parameters)");
 }
 
 static void load_signing(struct loader *l, const struct jv *v)
@@ -400,7 +432,7 @@ static void load_roles(struct loader *l, const struct jv *v)
 
 static void load_standards(struct loader *l, const struct jv *v)
 {
-	set_list(l, v, "standards", &l->cfg->standards, LIST_NAMES);
+	set_list_in(l, v, "standards", &l->cfg->standards, &l->cfg->standards_set, LIST_NAMES);
 	l->cfg->has_standards = 1;
 }
 
@@ -424,6 +456,7 @@ static const struct {
 	{ "roles", load_roles },
 	{ "standards", load_standards },
 	{ "targets", load_targets },
+	{ "gemini", load_gemini },
 	{ "signing", load_signing },
 	{ "debug", load_debug },
 };
@@ -438,7 +471,7 @@ static void load_member(struct loader *l, const struct jv_member *m)
 			return;
 		}
 	diag_error(l->d, &m->loc, "unknown key '%s' (known: registry, templates, out, "
-		   "roles, standards, targets, signing, debug)", m->key);
+		   "roles, standards, targets, gemini, signing, debug)", m->key);
 }
 
 int config_load(struct ts_config *cfg, const char *path, int required, struct diag *d)

@@ -3,6 +3,7 @@
 #include <fnmatch.h>
 
 #include "toolsync/template.h"
+#include "toolsync/target.h"
 #include "toolsync/compile.h"
 #include "toolsync/fsutil.h"
 #include "toolsync/strict.h"
@@ -226,9 +227,35 @@ static int glob_ok(const char *g)
 	return 1;
 }
 
+/* targets: [names]: the targets this template is compiled for (default all). */
+static void load_targets(struct loading *l, struct template *t, const struct jv *v)
+{
+	const struct target_info *ti;
+	size_t i;
+
+	t->targets = ~0u;
+	if (!v)
+		return;
+	if (v->kind != JV_ARRAY) {
+		diag_error(l->d, &v->loc, "'targets' must be a list such as [responses, chat]");
+		return;
+	}
+	t->targets = 0;
+	for (i = 0; i < v->u.arr.n; i++) {
+		const struct jv *x = v->u.arr.v[i];
+
+		if (x->kind != JV_STRING || !(ti = target_by_name(x->u.str.ptr)))
+			diag_error(l->d, &x->loc, "unknown target in 'targets' (%s)",
+				   target_known_names());
+		else
+			t->targets |= ti->bit;
+	}
+}
+
 static void load_fields(struct loading *l, struct template *t)
 {
-	static const char *const known[] = { "match", "description", "parameters", "strict" };
+	static const char *const known[] = { "match", "description", "parameters", "strict",
+					     "targets" };
 	const struct jv *doc = t->doc, *v;
 	size_t i, j;
 
@@ -238,7 +265,7 @@ static void load_fields(struct loading *l, struct template *t)
 				break;
 		if (j == ARRAY_SIZE(known))
 			diag_error(l->d, &doc->u.obj.v[i].loc, "unknown key '%s' in a template "
-				   "(known: match, description, parameters, strict)", doc->u.obj.v[i].key);
+				   "(known: match, description, parameters, strict, targets)", doc->u.obj.v[i].key);
 	}
 	if ((v = jv_get(doc, "match"))) {
 		if (v->kind != JV_STRING || !v->u.str.len)
@@ -264,11 +291,24 @@ static void load_fields(struct loading *l, struct template *t)
 		else
 			t->strict = v->u.boolean;
 	}
+	load_targets(l, t, jv_get(doc, "targets"));
 	v = jv_get(doc, "parameters");
 	if (!v || v->kind != JV_OBJECT)
 		diag_error(l->d, v ? &v->loc : &doc->loc, "a template needs a 'parameters' schema (a mapping)");
 	else
 		t->parameters = jv_copy(v);
+}
+
+/* Each target the template is compiled for checks the schema by its own rules. */
+static void check_targets(struct loading *l, struct template *t)
+{
+	const struct target_info *v;
+	size_t n, i;
+
+	v = target_list(&n);
+	for (i = 0; i < n; i++)
+		if (l->cfg->targets & t->targets & v[i].bit)
+			target_check_schema(v[i].bit, t->parameters, t->strict, l->cfg, l->d);
 }
 
 /* Parse, resolve and check one template; its problems make it bad. */
@@ -290,10 +330,42 @@ static void load_one(struct loading *l, struct template *t, const char *path)
 		check_vars(t->description, l->d);
 	if (t->parameters) {
 		check_vars(t->parameters, l->d);
-		if (!resolve_slot(l, &t->parameters) && t->strict)
-			strict_check(t->parameters, l->d);
+		if (!resolve_slot(l, &t->parameters)) {
+			if (t->strict)
+				strict_check(t->parameters, l->d);
+			check_targets(l, t);
+		}
 	}
 	t->bad = l->d->errors > errors;
+}
+
+/* The file name without .yaml or .yml (is_template_name: one of them). */
+static size_t stem_len(const char *file_name)
+{
+	size_t n = strlen(file_name);
+
+	return n - (!strcmp(file_name + n - 4, ".yml") ? 4 : 5);
+}
+
+/*
+ * The exact-key map and the glob list.  The first file of a stem wins, as
+ * the scan in file-name order did ("x.yaml" sorts before "x.yml").
+ */
+static void index_templates(struct template_set *set)
+{
+	size_t i;
+
+	set->globs = xcalloc(set->n, sizeof(*set->globs));
+	for (i = 0; i < set->n; i++) {
+		struct template *t = &set->v[i];
+		struct hashset_entry *e = hashset_add(&set->by_key, t->file_name,
+						      stem_len(t->file_name), NULL);
+
+		if (!e->val)
+			e->val = t;
+		if (t->match)
+			set->globs[set->nglobs++] = t;
+	}
 }
 
 int templates_load(struct template_set *set, const struct ts_config *cfg, struct diag *d)
@@ -325,6 +397,7 @@ int templates_load(struct template_set *set, const struct ts_config *cfg, struct
 		ret |= -t->bad;
 	}
 	fs_free_list(names, n);
+	index_templates(set);
 out:
 	for (i = 0; i < l.ndefs; i++) {
 		free(l.defs[i].rel);
@@ -348,22 +421,21 @@ void templates_release(struct template_set *set)
 		jv_free(set->v[i].parameters);
 	}
 	free(set->v);
+	free(set->globs);
+	hashset_release(&set->by_key);
 	memset(set, 0, sizeof(*set));
 }
 
 struct template *templates_find(const struct template_set *set, const char *key)
 {
-	size_t i, klen = strlen(key);
+	const struct hashset_entry *e = hashset_find(&set->by_key, key, strlen(key));
+	size_t i;
 
-	for (i = 0; i < set->n; i++) {
-		const char *f = set->v[i].file_name;
-
-		if (!strncmp(f, key, klen) && (!strcmp(f + klen, ".yaml") || !strcmp(f + klen, ".yml")))
-			return &set->v[i];
-	}
-	for (i = 0; i < set->n; i++)
-		if (set->v[i].match && !fnmatch(set->v[i].match, key, 0))
-			return &set->v[i];
+	if (e)
+		return e->val;
+	for (i = 0; i < set->nglobs; i++)
+		if (!fnmatch(set->globs[i]->match, key, 0))
+			return set->globs[i];
 	return NULL;
 }
 

@@ -62,6 +62,19 @@ struct jv *jv_object(void);
 void jv_append(struct jv *arr, struct jv *item);
 /* Set obj[key] (replacing, in place, or appending); takes ownership of val. */
 void jv_set(struct jv *obj, const char *key, struct jv *val);
+/*
+ * Append key: val without looking for key first (the caller knows it is
+ * new: jv_find_dup); takes ownership of val.  The member is borrowed.
+ */
+struct jv_member *jv_push(struct jv *obj, const char *key, struct jv *val);
+/*
+ * The readers' one duplicate-key rule: the member of obj (an object being
+ * read) already named key, or NULL, and key is remembered.  seen belongs to
+ * obj while it is read (HASHSET_INIT, then hashset_release); O(1) per key
+ * however wide the object grows.
+ */
+struct hashset;
+const struct jv_member *jv_find_dup(const struct jv *obj, struct hashset *seen, const char *key);
 /* obj[key] or NULL (also when obj is not an object); borrowed. */
 struct jv *jv_get(const struct jv *obj, const char *key);
 /* The member for key, or NULL; borrowed. */
@@ -73,6 +86,8 @@ struct jv *jv_copy(const struct jv *v);  /* deep copy, locations kept */
 void jv_free(struct jv *v);
 /* Same JSON value (object member order ignored, numbers compared as doubles). */
 int jv_equal(const struct jv *a, const struct jv *b);
+/* Index of the first item of array arr equal to x (jv_equal), or -1. */
+long jv_array_index(const struct jv *arr, const struct jv *x);
 const char *jv_kind_name(enum jv_kind kind);  /* "object", "string", ... */
 
 /*
@@ -135,13 +150,5 @@ void json_write_number(struct strbuf *out, double n);
 int json_integer_exact(const char *text, size_t len, double n);
 /* A JSON string literal with the quotes, escaped as RFC 8785 requires. */
 void json_write_string(struct strbuf *out, const char *s, size_t len);
-
-/*
- * 0 if s[0..len) is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF);
- * else -1 and *bad is the offset of the first bad byte.
- */
-int utf8_check(const char *s, size_t len, size_t *bad);
-/* Length of the valid UTF-8 sequence at s (at most n bytes, n > 0), or 0. */
-size_t utf8_seq(const unsigned char *s, size_t n);
 
 #endif

@@ -5,6 +5,7 @@
  *	description: "Reconcile ${key} entries. Standards: ${standards}."
  *	parameters: { a JSON Schema object, written in YAML }
  *	strict: true
+ *	targets: [responses, chat, mcp]   # optional: fewer than toolsync.yaml's
  *
  * All templates are loaded and checked once, before any row: their $refs to
  * _defs/ files are inlined, their variables checked, and (when strict) the
@@ -16,6 +17,7 @@
 
 #include "toolsync/registry.h"
 #include "toolsync/digest.h"
+#include "toolsync/hashset.h"
 
 struct template {
 	char *path;             /* as shown and recorded: "schemas/templates/ledger.yaml" */
@@ -25,6 +27,7 @@ struct template {
 	const struct jv *description;  /* a string node inside doc */
 	struct jv *parameters;  /* $refs to files resolved (owned) */
 	int strict;
+	unsigned targets;       /* enum target bits it is compiled for (targets:); default all */
 	int bad;                /* failed its checks (already reported) */
 	char blake2b[DIGEST_HEX_SIZE];  /* of the file's bytes */
 };
@@ -32,6 +35,10 @@ struct template {
 struct template_set {
 	struct template *v;     /* sorted by file name */
 	size_t n, alloc;
+	/* the lookup, built once all are loaded: a row costs O(1) plus the globs */
+	struct hashset by_key;  /* "<key>" of <key>.yaml / .yml -> its template */
+	struct template **globs;/* the templates with a match:, in file-name order */
+	size_t nglobs;
 };
 
 /*
