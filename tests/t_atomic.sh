@@ -58,7 +58,7 @@ expect_rc 0
 verify_ok manifests
 nodebris .
 git_like=$(ls -a manifests | tr '\n' ' ')
-[ "$git_like" = ". .. index.json index.json.minisig roles tools " ] || fail "top of output: $git_like"
+[ "$git_like" = ". .. index.json index.json.minisig roles tools traceability.csv traceability.md " ] || fail "top of output: $git_like"
 
 # 3. Ownership: a non-empty directory without an index, a user's file, a
 #    symlinked tools/, a directory named index.json, '' and / are refused
