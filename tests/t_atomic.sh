@@ -10,7 +10,7 @@ cd "$T/cat"
 "$TOOLSYNC" keygen -W -p "$T/k.pub" -s "$T/k.key" >/dev/null
 rm -rf manifests
 
-. tests/atomiclib.sh
+. "$TOP/tests/atomiclib.sh"
 
 # 1. A first build, then one that changes nothing: nothing is written, the
 #    output directory is the same inode, every mtime stays.

@@ -4,7 +4,7 @@
 # (TOOLSYNC_FAULT_FULL=1: all).  See tests/atomiclib.sh and docs/output.md.
 . tests/lib.sh
 "$TOOLSYNC" keygen -W -p "$T/k.pub" -s "$T/k.key" >/dev/null
-. tests/atomiclib.sh
+. "$TOP/tests/atomiclib.sh"
 
 points=0
 sh "$TOP/tests/bench/gen.sh" 1000 "$T/k1" >/dev/null
