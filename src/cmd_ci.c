@@ -16,6 +16,7 @@
 #include "toolsync/committed.h"
 #include "toolsync/diff.h"
 #include "toolsync/envcheck.h"
+#include "toolsync/outdir.h"
 #include "toolsync/reportcmd.h"
 #include "toolsync/term.h"
 #include "toolsync/verify.h"
@@ -85,8 +86,8 @@ static int parse_options(struct ci_cmd *o, int argc, char **argv)
  * docs/ci.md) unless --require-signature (the release job) makes it
  * signature-missing.
  */
-static int verify_step(const struct ci_cmd *o, const struct ts_config *cfg,
-		       const char *dir, struct findings *f, struct diag *d)
+static int verify_step(const struct ci_cmd *o, const struct ts_config *cfg, const char *dir,
+		       const char *shown, struct findings *f, struct diag *d)
 {
 	struct sign_pubkey pub;
 	char *key;
@@ -108,7 +109,7 @@ static int verify_step(const struct ci_cmd *o, const struct ts_config *cfg,
 	key = config_path(cfg, cfg->public_key);
 	ret = verify_load_pubkey(key, &pub, d);
 	free(key);
-	return ret ? -1 : verify_dir(dir, NULL, o->require_signature ? 0 : VERIFY_ALLOW_UNSIGNED,
+	return ret ? -1 : verify_dir(dir, shown, o->require_signature ? 0 : VERIFY_ALLOW_UNSIGNED,
 				     &pub, f, NULL, d);
 }
 
@@ -117,15 +118,17 @@ static int verify_step(const struct ci_cmd *o, const struct ts_config *cfg,
  * With --against the work tree's manifests are still checked byte for
  * byte against the build (manifest-stale).
  */
-static int diff_step(const struct ci_cmd *o, const struct ts_config *cfg,
+static int diff_step(const struct ci_cmd *o, const struct ts_config *cfg, const char *snap,
 		     const char *dir, struct findings *f, struct diag *d)
 {
 	struct committed *old, *tree = NULL;
 	int ret = -1;
 
-	if (!(old = committed_open(cfg->base_dir, dir, o->against, d)))
+	old = o->against ? committed_open(cfg->base_dir, dir, o->against, d) :
+			   committed_dir(snap, dir);
+	if (!old)
 		return -1;
-	tree = o->against ? committed_dir(dir, NULL) : old;
+	tree = o->against ? committed_dir(snap, dir) : old;
 	ret = diff_against(cfg, &o->copts, old, tree, f, d);
 	if (tree != old)
 		committed_free(tree);
@@ -138,12 +141,14 @@ static int steps(const struct ci_cmd *o, const struct ts_config *cfg,
 		 struct findings *f, struct diag *d)
 {
 	struct envcheck_opts eo = { &o->env_files, o->environment, o->db, NULL };
-	char *dir = config_path(cfg, cfg->out);
-	int ret;
+	char *dir = config_path(cfg, cfg->out), *snap;
+	/* verify and diff read one tree, old or new, even while a build switches it */
+	int fd = outdir_snapshot(dir, &snap), ret;
 
-	ret = verify_step(o, cfg, dir, f, d);
-	if (diff_step(o, cfg, dir, f, d))
+	ret = verify_step(o, cfg, snap, dir, f, d);
+	if (diff_step(o, cfg, snap, dir, f, d))
 		ret = -1;
+	outdir_snapshot_release(fd, snap);
 	if (envcheck_run(cfg, &eo, f, d))
 		ret = -1;
 	free(dir);

@@ -9,6 +9,7 @@
 #include "toolsync/cmd.h"
 #include "toolsync/committed.h"
 #include "toolsync/diff.h"
+#include "toolsync/outdir.h"
 #include "toolsync/reportcmd.h"
 #include "toolsync/term.h"
 

@@ -11,6 +11,7 @@
 #include "toolsync/config.h"
 #include "toolsync/fsutil.h"
 #include "toolsync/term.h"
+#include "toolsync/outdir.h"
 #include "toolsync/verify.h"
 
 struct verify_cmd {
@@ -92,11 +93,14 @@ static int run(const struct verify_cmd *o)
 	struct sign_pubkey pub;
 	struct findings f = { NULL, 0, 0 };
 	struct verify_result res = { 0, "", STRBUF_INIT };
-	char *pubkey = NULL, *dir = NULL;
-	int rc = EXIT_ERROR;
+	char *pubkey = NULL, *dir = NULL, *snap = NULL;
+	int rc = EXIT_ERROR, fd = -1;
 
-	if (resolve(o, &cfg, &pubkey, &dir, &d) || verify_load_pubkey(pubkey, &pub, &d) ||
-	    verify_dir(dir, NULL, 0, &pub, &f, &res, &d))
+	if (resolve(o, &cfg, &pubkey, &dir, &d) || verify_load_pubkey(pubkey, &pub, &d))
+		goto cleanup;
+	/* one tree, old or new, even while a build switches it */
+	fd = outdir_snapshot(dir, &snap);
+	if (verify_dir(snap, dir, 0, &pub, &f, &res, &d))
 		goto cleanup;
 	findings_sort(&f);
 	if (f.n) {
@@ -110,6 +114,8 @@ static int run(const struct verify_cmd *o)
 		rc = EXIT_OK;
 	}
 cleanup:
+	if (snap)
+		outdir_snapshot_release(fd, snap);
 	strbuf_release(&res.trusted);
 	findings_release(&f);
 	free(pubkey);

@@ -18,6 +18,7 @@
 
 #include "toolsync/committed.h"
 #include "toolsync/fsutil.h"
+#include "toolsync/outdir.h"
 
 /* A revision is one argument: refused when it could be read as an option or garble a message. */
 #define REV_MAX 256
@@ -38,6 +39,8 @@ struct committed {
 	int batch_in, batch_out;   /* its stdin (a socket: no SIGPIPE), its stdout */
 	struct strbuf rbuf;        /* bytes read from batch_out not yet used */
 	int broken;
+	/* directory only: the snapshot dir is read through (outdir_snapshot) */
+	int snap_fd;
 };
 
 static struct committed *committed_new(const char *dir, const char *display)
@@ -47,6 +50,7 @@ static struct committed *committed_new(const char *dir, const char *display)
 	c->dir = xstrdup(dir);
 	c->display = xstrdup(display ? display : dir);
 	c->batch_in = c->batch_out = -1;
+	c->snap_fd = -1;
 	strbuf_init(&c->rbuf, 0);
 	return c;
 }
@@ -56,6 +60,17 @@ struct committed *committed_dir(const char *dir, const char *display)
 	struct committed *c = committed_new(dir, display);
 
 	c->describe = xstrdup(c->display);
+	return c;
+}
+
+struct committed *committed_dir_snapshot(const char *dir)
+{
+	char *snap;
+	int fd = outdir_snapshot(dir, &snap);
+	struct committed *c = committed_dir(snap, dir);
+
+	c->snap_fd = fd;
+	outdir_snapshot_release(-1, snap);   /* the path is copied; the fd stays open */
 	return c;
 }
 
@@ -355,7 +370,7 @@ struct committed *committed_open(const char *repo_dir, const char *out_dir,
 
 	if (rev)
 		return committed_git(repo_dir, out_dir, rev, out_dir, d);
-	return committed_dir(spec ? spec : out_dir, NULL);
+	return committed_dir_snapshot(spec ? spec : out_dir);
 }
 
 /* ---- reading ---------------------------------------------------------- */
@@ -597,6 +612,8 @@ void committed_free(struct committed *c)
 		free(c->ents[i].path);
 	free(c->ents);
 	strbuf_release(&c->rbuf);
+	if (c->snap_fd >= 0)
+		outdir_snapshot_release(c->snap_fd, NULL);
 	free(c->dir);
 	free(c->display);
 	free(c->describe);

@@ -1,9 +1,12 @@
 /* config.c: toolsync.yaml. */
 #include <ctype.h>
+#include <strings.h>
 
 #include "toolsync/config.h"
 #include "toolsync/fsutil.h"
 #include "toolsync/hashset.h"
+#include "toolsync/quote.h"
+#include "toolsync/registry.h"
 #include "toolsync/target.h"
 #include "toolsync/yaml.h"
 
@@ -194,17 +197,56 @@ static void set_string(struct loader *l, const struct jv *v, const char *what, c
 	*dst = s;
 }
 
-/* A list of unique, non-empty strings. */
+enum list_flags {
+	/*
+	 * Roles and standards are names: a role names files
+	 * (roles/<role>.<target>.json), so '/', '..' or a control character
+	 * must never reach a path.
+	 */
+	LIST_NAMES = 1 << 0,
+	/* roles that differ only in case would be one file on some file systems */
+	LIST_FOLD = 1 << 1,
+};
+
+/* 0 if s (as expanded) may join dst (and is added to set); else reported at loc. */
+static int list_entry_ok(struct loader *l, const struct srcloc *loc, const char *what,
+			 const struct strlist *dst, struct hashset *set, const char *s,
+			 unsigned flags)
+{
+	struct strbuf q = STRBUF_INIT;
+	size_t i;
+	int bad = 1, added;
+
+	quote_add(&q, s, strlen(s), QUOTE_MAX);
+	if (!*s)
+		diag_error(l->d, loc, "'%s': empty entry", what);
+	else if ((flags & LIST_NAMES) && !name_is_valid(s))
+		diag_error(l->d, loc, "'%s': '%s' is not a name: use letters, digits, '.', '_' "
+			   "and '-' (at most %d, the first a letter or digit, no '..')", what,
+			   q.buf, KEY_MAX);
+	else if (hashset_add(set, s, strlen(s), &added), !added)
+		diag_error(l->d, loc, "'%s': '%s' is listed twice", what, q.buf);
+	else
+		bad = 0;
+	for (i = 0; !bad && (flags & LIST_FOLD) && i < dst->n; i++)
+		if (!strcasecmp(dst->v[i], s)) {
+			diag_error(l->d, loc, "'%s': '%s' differs from '%s' only in case (the two "
+				   "would be one file on some file systems)", what, q.buf, dst->v[i]);
+			bad = 1;
+		}
+	strbuf_release(&q);
+	return bad ? -1 : 0;
+}
+
 /*
  * A list of distinct, non-empty strings into dst, and into set (which the
  * caller keeps for lookups; NULL: a set of its own, for the duplicate check).
  */
 static void set_list_in(struct loader *l, const struct jv *v, const char *what,
-			struct strlist *dst, struct hashset *set)
+			struct strlist *dst, struct hashset *set, unsigned flags)
 {
 	struct hashset own = HASHSET_INIT;
 	size_t i;
-	int added;
 
 	if (v->kind != JV_ARRAY) {
 		diag_error(l->d, &v->loc, "'%s' must be a list, not %s", what, jv_kind_name(v->kind));
@@ -217,13 +259,7 @@ static void set_list_in(struct loader *l, const struct jv *v, const char *what,
 	for (i = 0; i < v->u.arr.n; i++) {
 		char *s = get_string(l, v->u.arr.v[i], what);
 
-		if (!s)
-			continue;
-		if (!*s)
-			diag_error(l->d, &v->u.arr.v[i]->loc, "'%s': empty entry", what);
-		else if (hashset_add(set, s, strlen(s), &added), !added)
-			diag_error(l->d, &v->u.arr.v[i]->loc, "'%s': '%s' is listed twice", what, s);
-		else
+		if (s && !list_entry_ok(l, &v->u.arr.v[i]->loc, what, dst, set, s, flags))
 			strlist_add(dst, s);
 		free(s);
 	}
@@ -231,9 +267,9 @@ static void set_list_in(struct loader *l, const struct jv *v, const char *what,
 }
 
 static void set_list(struct loader *l, const struct jv *v, const char *what,
-		     struct strlist *dst)
+		     struct strlist *dst, unsigned flags)
 {
-	set_list_in(l, v, what, dst, NULL);
+	set_list_in(l, v, what, dst, NULL, flags);
 }
 
 static int check_keys(struct loader *l, const struct jv *obj, const char *what,
@@ -331,7 +367,7 @@ static void load_targets(struct loader *l, const struct jv *v)
 	size_t i;
 
 	l->cfg->targets_loc = v->loc;
-	set_list(l, v, "targets", &names);
+	set_list(l, v, "targets", &names, 0);
 	l->cfg->targets = 0;
 	for (i = 0; i < names.n; i++) {
 		if (!(t = target_by_name(names.v[i])))
@@ -378,7 +414,7 @@ static void load_debug(struct loader *l, const struct jv *v)
 	if (check_keys(l, v, "debug", keys))
 		return;
 	if ((p = jv_get(v, "required_tags")))
-		set_list(l, p, "debug.required_tags", &l->cfg->required_tags);
+		set_list(l, p, "debug.required_tags", &l->cfg->required_tags, 0);
 	if (!(p = jv_get(v, "retention_days")) || p->kind == JV_NULL)
 		return;
 	if (p->kind != JV_NUMBER || p->u.number != (double)(long)p->u.number ||
@@ -390,14 +426,14 @@ static void load_debug(struct loader *l, const struct jv *v)
 
 static void load_roles(struct loader *l, const struct jv *v)
 {
-	set_list(l, v, "roles", &l->cfg->roles);
+	set_list(l, v, "roles", &l->cfg->roles, LIST_NAMES | LIST_FOLD);
 	if (!l->cfg->roles.n)
 		diag_error(l->d, &v->loc, "'roles' must name at least one role");
 }
 
 static void load_standards(struct loader *l, const struct jv *v)
 {
-	set_list_in(l, v, "standards", &l->cfg->standards, &l->cfg->standards_set);
+	set_list_in(l, v, "standards", &l->cfg->standards, &l->cfg->standards_set, LIST_NAMES);
 	l->cfg->has_standards = 1;
 }
 

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "toolsync/fault.h"
 #include "toolsync/fsutil.h"
 
 char *path_join(const char *a, const char *b)
@@ -56,7 +57,8 @@ int fs_mkdirs(const char *path, int mode, struct strbuf *err)
 		if (c != '/' && c != '\0')
 			continue;
 		*s = '\0';
-		if (mkdir(p, (mode_t)mode) && errno != EEXIST) {
+		if (!path_is_dir(p) && (fault_inject(FAULT_MKDIR) || mkdir(p, (mode_t)mode)) &&
+		    errno != EEXIST) {
 			strbuf_addf(err, "cannot create directory '%s': %s", p, strerror(errno));
 			ret = -1;
 			break;
@@ -76,6 +78,8 @@ int fs_mkdirs(const char *path, int mode, struct strbuf *err)
 
 static int write_all(int fd, const char *p, size_t len)
 {
+	if (fault_inject(FAULT_WRITE))
+		return -1;
 	while (len) {
 		ssize_t n = write(fd, p, len);
 
@@ -94,7 +98,7 @@ char *fs_write_temp(const char *path, const void *data, size_t len, int mode,
 		    struct strbuf *err)
 {
 	char *tmp = xstrfmt("%s.tmp-XXXXXX", path);
-	int fd = mkstemp(tmp), e;
+	int fd = fault_inject(FAULT_OPEN) ? -1 : mkstemp(tmp), e;
 
 	if (fd < 0) {
 		strbuf_addf(err, "cannot create a temporary file beside '%s': %s", path,
@@ -102,7 +106,8 @@ char *fs_write_temp(const char *path, const void *data, size_t len, int mode,
 		free(tmp);
 		return NULL;
 	}
-	if (fchmod(fd, (mode_t)mode) || write_all(fd, data, len) || fsync(fd)) {
+	if (fchmod(fd, (mode_t)mode) || write_all(fd, data, len) || fault_inject(FAULT_FSYNC) ||
+	    fsync(fd)) {
 		e = errno;
 		close(fd);
 		goto fail;
@@ -126,7 +131,7 @@ int fs_write_atomic(const char *path, const void *data, size_t len, int mode,
 
 	if (!tmp)
 		return -1;
-	if (rename(tmp, path)) {
+	if (fault_inject(FAULT_RENAME) || rename(tmp, path)) {
 		strbuf_addf(err, "cannot write '%s': %s", path, strerror(errno));
 		unlink(tmp);
 		free(tmp);
@@ -139,7 +144,8 @@ int fs_write_atomic(const char *path, const void *data, size_t len, int mode,
 int fs_write_new(const char *path, const void *data, size_t len, int mode,
 		 struct strbuf *err)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)mode), e;
+	int fd = fault_inject(FAULT_OPEN) ? -1 :
+		 open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, (mode_t)mode), e;
 
 	if (fd < 0) {
 		strbuf_addf(err, "cannot create '%s': %s", path, strerror(errno));
@@ -164,7 +170,7 @@ int fs_sync(const char *path, struct strbuf *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC), ret = 0;
 
-	if (fd < 0 || syncfs(fd)) {
+	if (fd < 0 || fault_inject(FAULT_FSYNC) || syncfs(fd)) {
 		strbuf_addf(err, "cannot flush '%s' to disk: %s", path, strerror(errno));
 		ret = -1;
 	}
@@ -234,6 +240,14 @@ void fs_free_list(char **names, size_t n)
 	free(names);
 }
 
+static int remove_one(const char *path, int dir, struct strbuf *err)
+{
+	if (!fault_inject(FAULT_UNLINK) && !(dir ? rmdir(path) : unlink(path)))
+		return 0;
+	strbuf_addf(err, "cannot remove '%s': %s", path, strerror(errno));
+	return -1;
+}
+
 int fs_remove_tree(const char *path, struct strbuf *err)
 {
 	struct stat st;
@@ -245,13 +259,11 @@ int fs_remove_tree(const char *path, struct strbuf *err)
 		BUG("refusing to remove '%s'", path);
 	if (lstat(path, &st))
 		return errno == ENOENT ? 0 : -1;
-	if (!S_ISDIR(st.st_mode)) {
-		if (unlink(path)) {
-			strbuf_addf(err, "cannot remove '%s': %s", path, strerror(errno));
-			return -1;
-		}
-		return 0;
-	}
+	if (!S_ISDIR(st.st_mode))
+		return remove_one(path, 0, err);
+	/* a tree toolsync left may hold a directory made read-only: its own, so writable again */
+	if ((st.st_mode & 0700) != 0700)
+		chmod(path, (st.st_mode & 07777) | 0700);
 	if (fs_list_dir(path, &names, &n)) {
 		strbuf_addf(err, "cannot read directory '%s': %s", path, strerror(errno));
 		return -1;
@@ -263,9 +275,41 @@ int fs_remove_tree(const char *path, struct strbuf *err)
 		free(sub);
 	}
 	fs_free_list(names, n);
-	if (!ret && rmdir(path)) {
-		strbuf_addf(err, "cannot remove '%s': %s", path, strerror(errno));
+	return ret ? ret : remove_one(path, 1, err);
+}
+
+/* A device, a FIFO or a terminal: written into, as a shell's '>' would. */
+static int write_into(const char *path, const void *data, size_t len, struct strbuf *err)
+{
+	int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0 || write_all(fd, data, len))
+		ret = -1;
+	if (ret)
+		strbuf_addf(err, "cannot write '%s': %s", path, strerror(errno));
+	if (fd >= 0 && close(fd) && !ret) {
+		strbuf_addf(err, "cannot write '%s': %s", path, strerror(errno));
 		ret = -1;
 	}
+	return ret;
+}
+
+int fs_write_output(const char *path, const void *data, size_t len, struct strbuf *err)
+{
+	struct stat st;
+	char *real;
+	int ret;
+
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode)) {
+			strbuf_addf(err, "cannot write '%s': it is a directory", path);
+			return -1;
+		}
+		return write_into(path, data, len, err);
+	}
+	/* a symlink to a regular file: replace the file it names, keep the link */
+	real = realpath(path, NULL);
+	ret = fs_write_atomic(real ? real : path, data, len, 0644, err);
+	free(real);
 	return ret;
 }

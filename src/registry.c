@@ -20,22 +20,35 @@ void row_release(struct row *row)
 /*
  * A key becomes a file name (tools/<key>.json) and, with '.' as '_', a
  * function name: it must never reach outside out/, never be hidden, and
- * never clash with another on a case-insensitive file system.
+ * never clash with another on a case-insensitive file system.  Roles
+ * (roles/<role>.<target>.json) and standards follow the same rule, with
+ * capitals allowed ("IFRS-9").
  */
-int key_is_valid(const char *key)
+static int name_ok(const char *s, int upper)
 {
-	size_t i, n = strlen(key);
+	size_t i, n = strlen(s);
 
-	if (!n || n > KEY_MAX || strstr(key, ".."))
+	if (!n || n > KEY_MAX || strstr(s, ".."))
 		return 0;
 	for (i = 0; i < n; i++) {
-		char c = key[i];
-		int alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+		char c = s[i];
+		int alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+			    (upper && c >= 'A' && c <= 'Z');
 
 		if (!alnum && (i == 0 || !strchr("._-", c)))
 			return 0;
 	}
 	return 1;
+}
+
+int key_is_valid(const char *key)
+{
+	return name_ok(key, 0);
+}
+
+int name_is_valid(const char *name)
+{
+	return name_ok(name, 1);
 }
 
 static int cmp_str(const void *a, const void *b)

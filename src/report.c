@@ -525,7 +525,7 @@ int report_emit(const struct strbuf *text, const char *output, struct diag *d)
 		}
 		return 0;
 	}
-	if (fs_write_atomic(output, text->buf, text->len, 0644, &err)) {
+	if (fs_write_output(output, text->buf, text->len, &err)) {
 		diag_fail(d, "%s", err.buf);
 		strbuf_release(&err);
 		return -1;

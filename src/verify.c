@@ -32,8 +32,9 @@ RULE(r_file_missing, "file-missing", CAT_SECURITY, SEV_ERROR, "7.0",
   "a file the signed index lists is missing",
   "Restore the file, or rebuild and re-sign.")
 RULE(r_file_unlisted, "file-unlisted", CAT_SECURITY, SEV_ERROR, "8.0",
-  "tools/ or roles/ holds a file the signed index does not list",
-  "A file was added after signing: remove it, or rebuild and re-sign.")
+  "the manifests directory holds a file the signed index does not list",
+  "A file was added after signing, or an interrupted tool left it: remove "
+  "it, or rebuild and re-sign.")
 
 const struct rule verify_skipped_rule = {
 	"signature-unchecked", CAT_SECURITY, SEV_WARNING,
@@ -86,17 +87,18 @@ static void add(struct verifier *v, const struct rule *r, const char *rel, const
  */
 static int read_rel(struct verifier *v, const char *rel, struct strbuf *buf)
 {
-	char *p = path_join(v->dir, rel);
+	char *p = path_join(v->dir, rel), *shown = path_join(v->display, rel);
 	int ret = 0;
 
 	if (strbuf_read_file(buf, p)) {
 		if (errno == ENOENT) {
 			ret = 1;
 		} else {
-			diag_fail(v->d, "cannot read '%s': %s", p, strerror(errno));
+			diag_fail(v->d, "cannot read '%s': %s", shown, strerror(errno));
 			ret = -1;
 		}
 	}
+	free(shown);
 	free(p);
 	return ret;
 }
@@ -144,7 +146,7 @@ static int check_file(struct verifier *v, const struct index_entry *e)
 		if (errno == ENOENT)
 			add(v, &r_file_missing, e->path, "%s", "listed in index.json but missing");
 		else
-			ret = (diag_fail(v->d, "cannot stat '%s': %s", p, strerror(errno)), -1);
+			ret = (diag_fail(v->d, "cannot stat '%s/%s': %s", v->display, e->path, strerror(errno)), -1);
 	} else if (!S_ISREG(st.st_mode)) {
 		add(v, &r_file_modified, e->path, "%s",
 		    "not a regular file (index.json lists a file)");
@@ -156,7 +158,7 @@ static int check_file(struct verifier *v, const struct index_entry *e)
 		add(v, &r_file_modified, e->path, "%s", msg.buf);
 		strbuf_release(&msg);
 	} else if (strbuf_read_file(&buf, p)) {
-		ret = (diag_fail(v->d, "cannot read '%s': %s", p, strerror(errno)), -1);
+		ret = (diag_fail(v->d, "cannot read '%s/%s': %s", v->display, e->path, strerror(errno)), -1);
 	} else {
 		blake2b256_hex(buf.buf, buf.len, hex);
 		if (strcmp(hex, e->blake2b))
@@ -177,7 +179,7 @@ static int check_unlisted(struct verifier *v, const struct index *ix, const char
 
 	if (fs_list_dir(p, &names, &n)) {
 		if (errno != ENOENT && errno != ENOTDIR)
-			ret = (diag_fail(v->d, "cannot list '%s': %s", p, strerror(errno)), -1);
+			ret = (diag_fail(v->d, "cannot list '%s/%s': %s", v->display, sub, strerror(errno)), -1);
 		free(p);
 		return ret;
 	}
@@ -220,6 +222,38 @@ static int parse_index(struct verifier *v, const struct strbuf *text, int sig_va
 	return ret ? 1 : 0;
 }
 
+/*
+ * The top of the directory: index.json, its signature, tools/, roles/ and
+ * what the index lists; anything else (a temporary file an interrupted
+ * tool left, a user's note) is reported.  tools/ and roles/ as symbolic
+ * links are reported too: build never writes one.
+ */
+static int check_top(struct verifier *v, const struct index *ix)
+{
+	char **names = NULL;
+	size_t n = 0, i;
+
+	if (fs_list_dir(v->dir, &names, &n))
+		return diag_fail(v->d, "cannot list '%s': %s", v->display, strerror(errno)), -1;
+	for (i = 0; i < n; i++) {
+		const char *name = names[i];
+		char *p = path_join(v->dir, name);
+		struct stat st;
+		int sub = !strcmp(name, "tools") || !strcmp(name, "roles");
+
+		if (sub && !lstat(p, &st) && S_ISLNK(st.st_mode))
+			add(v, &r_file_modified, name, "%s",
+			    "a symbolic link: build writes a directory here");
+		else if (!sub && strcmp(name, INDEX_FILE) && strcmp(name, INDEX_FILE ".minisig") &&
+			 !index_find(ix, name))
+			add(v, &r_file_unlisted, name, "%s", "not listed in index.json: added after "
+			    "signing, or left by an interrupted tool");
+		free(p);
+	}
+	fs_free_list(names, n);
+	return 0;
+}
+
 static int check_files(struct verifier *v, const struct index *ix)
 {
 	size_t i;
@@ -232,7 +266,7 @@ static int check_files(struct verifier *v, const struct index *ix)
 		progress_tick();
 	}
 	progress_done();
-	if (check_unlisted(v, ix, "tools") || check_unlisted(v, ix, "roles"))
+	if (check_top(v, ix) || check_unlisted(v, ix, "tools") || check_unlisted(v, ix, "roles"))
 		ret = -1;
 	if (v->res)
 		v->res->files = ix->n;

@@ -75,13 +75,18 @@ expect_rc 0
 expect_in "$T/out" "1 removed"
 cmp -s "$T/m1/tools/rag.search.json" "$T/m2/tools/rag.search.json" || fail "unrelated manifest changed"
 
-# 6. tools/ and roles/ hold toolsync's files only: a stray file (a dotfile
-#    too) is removed, so that verify agrees; a directory is refused first.
+# 6. A build removes only the files the old index lists: a stray file (a
+#    dotfile too) in tools/ or roles/ is refused, named, and left alone;
+#    so is a directory there.
 touch "$T/m1/tools/.keep" "$T/m1/roles/notes.txt"
+before=$(tree_sum "$T/m1")
 run "$TOOLSYNC" build --registry reg2.yaml --out "$T/m1"
-expect_rc 0
-expect_in "$T/out" "2 removed"
-[ ! -e "$T/m1/tools/.keep" ] && [ ! -e "$T/m1/roles/notes.txt" ] || fail "stray files were kept"
+expect_rc 2 "a user's file in tools/"
+expect_in "$T/err" "'$T/m1/tools/.keep' is not listed in '$T/m1/index.json': a build removes only the files it made"
+expect_in "$T/err" "'$T/m1/roles/notes.txt' is not listed in"
+expect_in "$T/err" "nothing was written"
+[ "$before" = "$(tree_sum "$T/m1")" ] || fail "a refused build changed the output"
+rm "$T/m1/tools/.keep" "$T/m1/roles/notes.txt"
 mkdir "$T/m1/tools/sub"
 before=$(tree_sum "$T/m1")
 run "$TOOLSYNC" build --out "$T/m1"

@@ -32,6 +32,12 @@ struct committed;
  * reported by committed_check().
  */
 struct committed *committed_dir(const char *dir, const char *display);
+/*
+ * The output directory dir read as one tree, old or new, even while a
+ * build switches it (outdir_snapshot: a shared lock held until
+ * committed_free).  committed_open uses it for directories.
+ */
+struct committed *committed_dir_snapshot(const char *dir);
 
 /*
  * The directory dir (a path on disk, inside a git work tree; it need not

@@ -59,7 +59,17 @@ int fs_same_content(const char *path, const void *data, size_t len);
 int fs_list_dir(const char *dir, char ***names, size_t *n);
 void fs_free_list(char **names, size_t n);
 
-/* rm -rf; 0 or -1 with a message in err.  Refuses "" and "/". */
+/*
+ * rm -rf, never following a symlink; a directory without u+rwx gets it
+ * first.  0 or -1 with a message in err.  BUG() on "" and "/".
+ */
 int fs_remove_tree(const char *path, struct strbuf *err);
+
+/*
+ * A report file (--output): a regular file (or a symlink to one) is
+ * replaced atomically; a device, FIFO or terminal (or a symlink to one)
+ * is written into, never replaced.  0 or -1 with a message in err.
+ */
+int fs_write_output(const char *path, const void *data, size_t len, struct strbuf *err);
 
 #endif

@@ -33,6 +33,8 @@ int row_check(struct row *row, const struct ts_config *cfg, struct diag *d);
 
 /* 1 if key is a valid registry key ([a-z0-9][a-z0-9._-]*, <= 64, no ".."). */
 int key_is_valid(const char *key);
+/* 1 if name is a valid role or standard: a key's rule, capitals allowed. */
+int name_is_valid(const char *name);
 
 struct source;
 

@@ -136,7 +136,8 @@ void report_write(struct strbuf *out, const struct findings *f,
 
 /*
  * Write the report where --output says (NULL or "-": stdout), atomically
- * for a file.  0 or -1 (reported to d).
+ * for a regular file, into it for a device or FIFO (fs_write_output).
+ * 0 or -1 (reported to d).
  */
 int report_emit(const struct strbuf *text, const char *output, struct diag *d);
 
