@@ -128,6 +128,19 @@ const struct jv_member *jv_find_dup(const struct jv *obj, struct hashset *seen, 
 	return added ? NULL : jv_member(obj, key);
 }
 
+size_t jv_count_nodes(const struct jv *v)
+{
+	size_t n = 1, i;
+
+	if (v->kind == JV_ARRAY)
+		for (i = 0; i < v->u.arr.n; i++)
+			n += jv_count_nodes(v->u.arr.v[i]);
+	else if (v->kind == JV_OBJECT)
+		for (i = 0; i < v->u.obj.n; i++)
+			n += jv_count_nodes(v->u.obj.v[i].val);
+	return n;
+}
+
 struct jv *jv_take(struct jv *obj, const char *key)
 {
 	struct jv_member *m = jv_member(obj, key);
