@@ -100,7 +100,11 @@ struct jv_member *jv_push(struct jv *obj, const char *key, struct jv *val)
 
 	if (obj->kind != JV_OBJECT)
 		BUG("jv_push on %s", jv_kind_name(obj->kind));
-	ALLOC_GROW(obj->u.obj.v, obj->u.obj.n, obj->u.obj.alloc);
+	/* most schema objects hold a few members: start small, then double */
+	if (obj->u.obj.n == obj->u.obj.alloc) {
+		obj->u.obj.alloc = obj->u.obj.alloc ? st_mult(obj->u.obj.alloc, 2) : 4;
+		obj->u.obj.v = xrealloc(obj->u.obj.v, st_mult(obj->u.obj.alloc, sizeof(*obj->u.obj.v)));
+	}
 	m = &obj->u.obj.v[obj->u.obj.n++];
 	m->key = xstrdup(key);
 	m->val = val;
