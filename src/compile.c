@@ -38,66 +38,29 @@ void manifest_serialize(struct strbuf *out, const struct jv *doc, int canonical)
 
 /* A set of strings remembering where each was first seen. */
 struct seen {
-	struct seen_entry { char *s; struct srcloc loc; } *tab;
-	size_t n, cap;
+	struct hashset set;      /* string -> 1 + index in locs */
+	struct srcloc *locs;
+	size_t n, alloc;
 };
 
-static size_t seen_hash(const char *s)
-{
-	size_t h = 5381;
-
-	while (*s)
-		h = h * 33 + (unsigned char)*s++;
-	return h;
-}
-
-static struct seen_entry *seen_slot(const struct seen *set, const char *s)
-{
-	size_t i;
-
-	for (i = seen_hash(s) & (set->cap - 1); set->tab[i].s; i = (i + 1) & (set->cap - 1))
-		if (!strcmp(set->tab[i].s, s))
-			break;
-	return &set->tab[i];
-}
-
-static void seen_grow(struct seen *set)
-{
-	struct seen old = *set;
-	size_t i;
-
-	set->cap = old.cap ? old.cap * 2 : 256;
-	set->tab = xcalloc(set->cap, sizeof(*set->tab));
-	for (i = 0; i < old.cap; i++)
-		if (old.tab[i].s)
-			*seen_slot(set, old.tab[i].s) = old.tab[i];
-	free(old.tab);
-}
-
 /* Add s; if it was there, return its first location (and add nothing). */
-static const struct srcloc *seen_add(struct seen *set, const char *s, const struct srcloc *loc)
+static const struct srcloc *seen_add(struct seen *seen, const char *s, const struct srcloc *loc)
 {
-	struct seen_entry *e;
+	struct hashset_entry *e = hashset_add(&seen->set, s, strlen(s), NULL);
 
-	if ((set->n + 1) * 2 > set->cap)
-		seen_grow(set);
-	e = seen_slot(set, s);
-	if (e->s)
-		return &e->loc;
-	e->s = xstrdup(s);
-	e->loc = *loc;
-	set->n++;
+	if (e->val)
+		return &seen->locs[(uintptr_t)e->val - 1];
+	ALLOC_GROW(seen->locs, seen->n, seen->alloc);
+	seen->locs[seen->n++] = *loc;
+	e->val = (void *)(uintptr_t)seen->n;
 	return NULL;
 }
 
-static void seen_release(struct seen *set)
+static void seen_release(struct seen *seen)
 {
-	size_t i;
-
-	for (i = 0; i < set->cap; i++)
-		free(set->tab[i].s);
-	free(set->tab);
-	memset(set, 0, sizeof(*set));
+	hashset_release(&seen->set);
+	free(seen->locs);
+	memset(seen, 0, sizeof(*seen));
 }
 
 struct job;

@@ -8,6 +8,7 @@
 #include "toolsync/quote.h"
 #include "toolsync/registry.h"
 #include "toolsync/target.h"
+#include "toolsync/varref.h"
 #include "toolsync/yaml.h"
 
 static const char *const default_roles[] = { "viewer", "analyst", "reviewer", "approver", "admin" };
@@ -123,25 +124,26 @@ int is_conninfo(const char *s)
 
 int expand_env(struct strbuf *out, const char *s, struct strbuf *err)
 {
-	while (*s) {
-		const char *end, *val;
+	size_t len = strlen(s), pos = 0;
+	struct varref tok;
+
+	while (varref_next(s, len, &pos, &tok)) {
+		const char *val;
 		char *name;
 
-		if (s[0] == '$' && s[1] == '$' && s[2] == '{') {
-			strbuf_addstr(out, "${");   /* "$${" is a literal "${" */
-			s += 3;
+		if (tok.kind == VARREF_TEXT) {
+			strbuf_add(out, s + tok.off, tok.len);
 			continue;
 		}
-		if (s[0] != '$' || s[1] != '{') {
-			strbuf_addch(out, *s++);
+		if (tok.kind == VARREF_LITERAL) {
+			strbuf_addstr(out, "${");
 			continue;
 		}
-		end = strchr(s + 2, '}');
-		if (!end) {
-			strbuf_addstr(err, "unterminated '${' (write '$${' for a literal)");
+		if (tok.kind == VARREF_UNTERMINATED) {
+			strbuf_addstr(err, VARREF_UNTERMINATED_MSG);
 			return -1;
 		}
-		name = xstrndup(s + 2, (size_t)(end - s - 2));
+		name = xmemdupz(tok.name, tok.name_len);
 		val = getenv(name);
 		if (!val) {
 			strbuf_addf(err, "environment variable '%s' is not set", name);
@@ -150,7 +152,6 @@ int expand_env(struct strbuf *out, const char *s, struct strbuf *err)
 		}
 		free(name);
 		strbuf_addstr(out, val);
-		s = end + 1;
 	}
 	return 0;
 }

@@ -7,55 +7,17 @@
 #include "toolsync/secret.h"
 #include "toolsync/term.h"
 #include "toolsync/utf8.h"
+#include "toolsync/hashset.h"
 
 /*
- * Interned strings: a small open-addressing set.  Locations borrow these
- * pointers, so they live until exit (reachable, so leak checkers are quiet).
+ * Interned strings: locations borrow these pointers, so they live until
+ * exit (reachable, so leak checkers are quiet).
  */
-static char **intern_tab;
-static size_t intern_n, intern_cap;
-
-static size_t str_hash(const char *s)
-{
-	size_t h = 1469598103934665603ULL & SIZE_MAX;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
-static void intern_resize(void)
-{
-	size_t cap = intern_cap ? intern_cap * 2 : 64, i;
-	char **tab = xcalloc(cap, sizeof(*tab));
-
-	for (i = 0; i < intern_cap; i++) {
-		size_t j;
-
-		if (!intern_tab[i])
-			continue;
-		for (j = str_hash(intern_tab[i]) & (cap - 1); tab[j]; j = (j + 1) & (cap - 1))
-			;
-		tab[j] = intern_tab[i];
-	}
-	free(intern_tab);
-	intern_tab = tab;
-	intern_cap = cap;
-}
+static struct hashset interned = HASHSET_INIT;
 
 const char *path_intern(const char *s)
 {
-	size_t j;
-
-	if (!s)
-		return NULL;
-	if ((intern_n + 1) * 2 > intern_cap)
-		intern_resize();
-	for (j = str_hash(s) & (intern_cap - 1); intern_tab[j]; j = (j + 1) & (intern_cap - 1))
-		if (!strcmp(intern_tab[j], s))
-			return intern_tab[j];
-	intern_n++;
-	return intern_tab[j] = xstrdup(s);
+	return s ? hashset_add(&interned, s, strlen(s), NULL)->key : NULL;
 }
 
 void srcloc_format(struct strbuf *out, const struct srcloc *loc)
@@ -78,37 +40,50 @@ struct source_text {
 };
 static struct source_text *sources;
 static size_t nsources, sources_alloc;
+static struct hashset source_index = HASHSET_INIT;  /* file -> 1 + index in sources */
 
+/*
+ * Each file has one slot in sources, found from its interned name: adding
+ * and finding are O(1) however many files were read.  A dropped file's
+ * slot stays, empty, for when it is added again.
+ */
 void diag_add_source(const char *file, const char *data, size_t len)
 {
-	const char *f = path_intern(file);
-	size_t i;
+	struct hashset_entry *e;
+	struct source_text *src;
 
-	for (i = 0; i < nsources; i++)
-		if (sources[i].file == f) {
-			free(sources[i].data);
-			break;
-		}
-	if (i == nsources) {   /* (few at once: readers drop what they are done with) */
+	if (!file)
+		return;
+	e = hashset_add(&source_index, file, strlen(file), NULL);
+	if (!e->val) {
 		ALLOC_GROW(sources, nsources, sources_alloc);
-		nsources++;
+		sources[nsources].file = path_intern(file);
+		sources[nsources].data = NULL;
+		e->val = (void *)(uintptr_t)++nsources;
 	}
-	sources[i].file = f;
-	sources[i].data = xmemdupz(data, len);
-	sources[i].len = len;
+	src = &sources[(uintptr_t)e->val - 1];
+	free(src->data);
+	src->data = xmemdupz(data, len);
+	src->len = len;
+}
+
+static struct source_text *find_source(const char *file)
+{
+	const struct hashset_entry *e = file ? hashset_find(&source_index, file, strlen(file)) : NULL;
+	struct source_text *src = e && e->val ? &sources[(uintptr_t)e->val - 1] : NULL;
+
+	return src && src->data ? src : NULL;
 }
 
 void diag_drop_source(const char *file)
 {
-	const char *f = path_intern(file);
-	size_t i = nsources;
+	struct source_text *src = find_source(file);
 
-	while (i-- > 0)   /* most often the last one added */
-		if (sources[i].file == f) {
-			free(sources[i].data);
-			sources[i] = sources[--nsources];
-			return;
-		}
+	if (src) {
+		free(src->data);
+		src->data = NULL;
+		src->len = 0;
+	}
 }
 
 void diag_clear_sources(void)
@@ -120,17 +95,7 @@ void diag_clear_sources(void)
 	free(sources);
 	sources = NULL;
 	nsources = sources_alloc = 0;
-}
-
-static const struct source_text *find_source(const char *file)
-{
-	const char *f = path_intern(file);
-	size_t i;
-
-	for (i = 0; i < nsources; i++)
-		if (sources[i].file == f)
-			return &sources[i];
-	return NULL;
+	hashset_release(&source_index);
 }
 
 /*

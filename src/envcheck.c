@@ -17,6 +17,7 @@
 #include "toolsync/json.h"
 #include "toolsync/quote.h"
 #include "toolsync/secret.h"
+#include "toolsync/varref.h"
 #include "envcheck_db.h"
 
 extern char **environ;
@@ -405,17 +406,19 @@ static int check_bools(const struct varset *vs, struct findings *f)
  */
 static int find_placeholder(const char *s, size_t len, size_t *off, size_t *plen)
 {
-	size_t i, j;
+	struct varref tok;
+	size_t pos = 0, i, j;
 
-	for (i = 0; i < len; i++) {
-		if (s[i] == '$' && i + 1 < len && s[i + 1] == '{') {
-			for (j = i + 2; j < len && s[j] != '}'; j++)
-				;
-			*off = i;
-			*plen = (j < len ? j + 1 : len) - i;
+	while (varref_next(s, len, &pos, &tok)) {
+		/* env files expand nothing: "$${x}" reaches OpenAI as it is */
+		if (tok.kind != VARREF_TEXT) {
+			*off = tok.off;
+			*plen = tok.len;
 			return 1;
 		}
-		if (s[i] == '<') {
+		for (i = tok.off; i < pos; i++) {
+			if (s[i] != '<')
+				continue;
 			for (j = i + 1; j < len && s[j] != '>' && s[j] != '<'; j++)
 				;
 			if (j < len && s[j] == '>' && j > i + 1) {

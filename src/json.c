@@ -100,7 +100,11 @@ struct jv_member *jv_push(struct jv *obj, const char *key, struct jv *val)
 
 	if (obj->kind != JV_OBJECT)
 		BUG("jv_push on %s", jv_kind_name(obj->kind));
-	ALLOC_GROW(obj->u.obj.v, obj->u.obj.n, obj->u.obj.alloc);
+	/* most schema objects hold a few members: start small, then double */
+	if (obj->u.obj.n == obj->u.obj.alloc) {
+		obj->u.obj.alloc = obj->u.obj.alloc ? st_mult(obj->u.obj.alloc, 2) : 4;
+		obj->u.obj.v = xrealloc(obj->u.obj.v, st_mult(obj->u.obj.alloc, sizeof(*obj->u.obj.v)));
+	}
 	m = &obj->u.obj.v[obj->u.obj.n++];
 	m->key = xstrdup(key);
 	m->val = val;
@@ -126,6 +130,19 @@ const struct jv_member *jv_find_dup(const struct jv *obj, struct hashset *seen, 
 			hashset_add(seen, obj->u.obj.v[i].key, strlen(obj->u.obj.v[i].key), NULL);
 	hashset_add(seen, key, strlen(key), &added);
 	return added ? NULL : jv_member(obj, key);
+}
+
+size_t jv_count_nodes(const struct jv *v)
+{
+	size_t n = 1, i;
+
+	if (v->kind == JV_ARRAY)
+		for (i = 0; i < v->u.arr.n; i++)
+			n += jv_count_nodes(v->u.arr.v[i]);
+	else if (v->kind == JV_OBJECT)
+		for (i = 0; i < v->u.obj.n; i++)
+			n += jv_count_nodes(v->u.obj.v[i].val);
+	return n;
 }
 
 struct jv *jv_take(struct jv *obj, const char *key)

@@ -462,14 +462,20 @@ static struct jv *parse_value(struct reader *r)
 	return v;
 }
 
+/* Every reader starts here: the text kept for messages, a BOM skipped. */
+static void reader_start(struct reader *r)
+{
+	diag_add_source(r->file, r->start, (size_t)(r->end - r->start));
+	if (r->end - r->p >= 3 && !memcmp(r->p, "\xef\xbb\xbf", 3))
+		r->p = r->line_start = r->p + 3;   /* a UTF-8 byte-order mark */
+}
+
 struct jv *json_parse(const char *data, size_t len, const char *file, struct diag *d)
 {
 	struct reader r = { data, data, data + len, path_intern(file), data, 1, 0, d, 0 };
 	struct jv *v;
 
-	diag_add_source(r.file, data, len);
-	if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3))
-		r.p = r.line_start = data + 3;   /* a UTF-8 byte-order mark */
+	reader_start(&r);
 	v = parse_value(&r);
 	if (v) {
 		skip_ws(&r);
@@ -530,7 +536,7 @@ struct json_stream *json_stream_open(const char *data, size_t len, const char *f
 
 	s->r = init;
 	s->key = key;
-	diag_add_source(s->r.file, data, len);
+	reader_start(&s->r);
 	skip_ws(&s->r);
 	if (s->r.p < s->r.end && *s->r.p == '{') {
 		s->r.p++;
@@ -603,7 +609,7 @@ struct json_stream *json_stream_open_object(const char *data, size_t len, const 
 	s->r = init;
 	s->key = key;
 	s->in_mapping = s->has_head = 1;
-	diag_add_source(s->r.file, data, len);
+	reader_start(&s->r);
 	skip_ws(&s->r);
 	loc = here(&s->r, s->r.p, 1);
 	*head = jv_new(JV_OBJECT, &loc);

@@ -7,6 +7,7 @@
 #include "toolsync/compile.h"
 #include "toolsync/fsutil.h"
 #include "toolsync/strict.h"
+#include "toolsync/varref.h"
 #include "toolsync/yaml.h"
 
 /* The variables a template may use (DESIGN.md, Templates). */
@@ -14,93 +15,136 @@ static const char *const var_names[] = { "key", "name", "min_role", "standards" 
 
 /* Deepest chain of $ref files: deeper is a cycle or a mistake. */
 #define REF_DEPTH_MAX 32
+/*
+ * Nodes that $refs may add to one template, in all (copies of copies
+ * count): a $ref fan-out (files that each refer to the next twice) stops
+ * here, as YAML aliases do at theirs.  Strict mode allows 5,000
+ * properties and 1,000 enum values in a schema, so a valid one stays far
+ * below; the fan-out of 21 files of 8 lines that once took 4.2 GB is
+ * refused after about 100,000 nodes, in well under a second.
+ */
+#define REF_BUDGET 100000
+
+/* A _defs file, parsed once. */
+struct defs_file {
+	struct jv *doc;         /* NULL: could not be read (reported) */
+};
+
+/* A $ref target ("file#pointer"), resolved once for every template. */
+struct ref_target {
+	enum { REF_NEW, REF_RESOLVING, REF_DONE, REF_FAILED } state;
+	struct jv *v;           /* REF_DONE: the definition, its $refs inlined */
+	size_t nodes;           /* jv_count_nodes(v) */
+};
 
 struct loading {
 	const struct ts_config *cfg;
 	char *dir;              /* templates directory as shown ("schemas/templates") */
 	struct diag *d;
-	/* _defs files, parsed once */
-	struct defs_file { char *rel; struct jv *doc; } *defs;
+	struct defs_file *defs; /* in the order first referred to */
 	size_t ndefs, defs_alloc;
-	const char *stack[REF_DEPTH_MAX];   /* $refs being inlined, for cycles */
-	size_t depth;
+	struct hashset defs_by_path;      /* relative path -> 1 + index in defs */
+	struct ref_target *targets;
+	size_t ntargets, targets_alloc;
+	struct hashset targets_by_ref;    /* "path#pointer" -> 1 + index in targets */
+	struct hashset reported;/* unknown variables reported, by place */
+	size_t depth;           /* $refs being inlined */
+	size_t budget;          /* nodes the current template's $refs may still add */
+	int over_budget;        /* the budget ran out (reported once) */
 };
 
-/* Report every ${...} that is not a known variable, at the string's line. */
-static void check_vars_in(const struct jv *s, struct diag *d)
-{
-	const char *p = s->u.str.ptr;
-
-	while ((p = strstr(p, "${"))) {
-		const char *end = strchr(p, '}');
-		size_t i, n;
-
-		if (p > s->u.str.ptr && p[-1] == '$') {   /* "$${" is literal */
-			p += 2;
-			continue;
-		}
-		if (!end) {
-			diag_error(d, &s->loc, "unterminated '${' (write '$${' for a literal)");
-			return;
-		}
-		n = (size_t)(end - p - 2);
-		for (i = 0; i < ARRAY_SIZE(var_names); i++)
-			if (strlen(var_names[i]) == n && !memcmp(var_names[i], p + 2, n))
-				break;
-		if (i == ARRAY_SIZE(var_names))
-			diag_error(d, &s->loc, "unknown variable '${%.*s}' (known: ${key}, "
-				   "${name}, ${min_role}, ${standards})", (int)n, p + 2);
-		p = end + 1;
-	}
-}
-
-static void check_vars(const struct jv *v, struct diag *d)
+static int var_known(const char *name, size_t n)
 {
 	size_t i;
 
+	for (i = 0; i < ARRAY_SIZE(var_names); i++)
+		if (strlen(var_names[i]) == n && !memcmp(var_names[i], name, n))
+			return 1;
+	return 0;
+}
+
+/*
+ * The first report of a problem at a place: a definition inlined by many
+ * templates, or many times, is reported once, at its own line.
+ */
+static int first_report(struct loading *l, const struct srcloc *loc, size_t off)
+{
+	char *id = xstrfmt("%s:%u:%u:%zu", loc->file ? loc->file : "", loc->line, loc->col, off);
+	int added;
+
+	hashset_add(&l->reported, id, strlen(id), &added);
+	free(id);
+	return added;
+}
+
+/*
+ * Every ${...} in s that is not a variable, at the string's line (in the
+ * template, or in the _defs file a $ref brought it from).  Returns how
+ * many there are, reported now or before.
+ */
+static size_t check_vars_in(struct loading *l, const struct jv *s)
+{
+	size_t pos = 0, bad = 0;
+	struct varref tok;
+
+	while (varref_next(s->u.str.ptr, s->u.str.len, &pos, &tok)) {
+		if (tok.kind == VARREF_UNTERMINATED) {
+			if (first_report(l, &s->loc, tok.off))
+				diag_error(l->d, &s->loc, VARREF_UNTERMINATED_MSG);
+			bad++;
+		} else if (tok.kind == VARREF_VAR && !var_known(tok.name, tok.name_len)) {
+			if (first_report(l, &s->loc, tok.off))
+				diag_error(l->d, &s->loc, "unknown variable '${%.*s}' (known: ${key}, "
+					   "${name}, ${min_role}, ${standards})", (int)tok.name_len, tok.name);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+static size_t check_vars(struct loading *l, const struct jv *v)
+{
+	size_t i, bad = 0;
+
 	switch (v->kind) {
 	case JV_STRING:
-		check_vars_in(v, d);
-		break;
+		return check_vars_in(l, v);
 	case JV_ARRAY:
 		for (i = 0; i < v->u.arr.n; i++)
-			check_vars(v->u.arr.v[i], d);
+			bad += check_vars(l, v->u.arr.v[i]);
 		break;
 	case JV_OBJECT:
 		for (i = 0; i < v->u.obj.n; i++)
-			check_vars(v->u.obj.v[i].val, d);
+			bad += check_vars(l, v->u.obj.v[i].val);
 		break;
 	default:
 		break;
 	}
+	return bad;
 }
 
 static const struct jv *load_defs(struct loading *l, const char *rel, const struct srcloc *at)
 {
+	struct hashset_entry *e = hashset_add(&l->defs_by_path, rel, strlen(rel), NULL);
 	struct defs_file *df;
 	char *shown, *path;
-	struct jv *doc;
-	size_t i;
 
-	for (i = 0; i < l->ndefs; i++)
-		if (!strcmp(l->defs[i].rel, rel))
-			return l->defs[i].doc;
+	if (e->val)
+		return l->defs[(uintptr_t)e->val - 1].doc;
+	ALLOC_GROW(l->defs, l->ndefs, l->defs_alloc);
+	df = &l->defs[l->ndefs++];
+	df->doc = NULL;
+	e->val = (void *)(uintptr_t)l->ndefs;
 	shown = path_join(l->dir, rel);
 	path = config_path(l->cfg, shown);
 	/* messages name files as they are reached from here, like the registry's */
-	if (!path_exists(path)) {
+	if (!path_exists(path))
 		diag_error(l->d, at, "$ref: cannot find '%s'", path);
-		doc = NULL;
-	} else {
-		doc = doc_load(path, path, l->d);
-	}
+	else
+		df->doc = doc_load(path, path, l->d);
 	free(shown);
 	free(path);
-	ALLOC_GROW(l->defs, l->ndefs, l->defs_alloc);
-	df = &l->defs[l->ndefs++];
-	df->rel = xstrdup(rel);
-	df->doc = doc;
-	return doc;
+	return df->doc;
 }
 
 static int resolve_slot(struct loading *l, struct jv **slot);
@@ -111,6 +155,98 @@ static int ref_path_ok(const char *rel)
 	return rel[0] && rel[0] != '/' && !strstr(rel, "..");
 }
 
+/* Take n nodes from the template's budget; -1 (reported once) when spent. */
+static int spend(struct loading *l, size_t n, const struct jv *ref)
+{
+	if (n <= l->budget) {
+		l->budget -= n;
+		return 0;
+	}
+	if (!l->over_budget)
+		diag_error(l->d, &ref->loc, "$ref '%s': references expand to more than %d "
+			   "nodes (does a definition refer to another many times over?)",
+			   ref->u.str.ptr, REF_BUDGET);
+	l->over_budget = 1;
+	return -1;
+}
+
+/* Report fmt (with ref's text for its %s) at ref; -1. */
+static int error_at(struct loading *l, const struct jv *ref, const char *fmt)
+{
+	diag_error(l->d, &ref->loc, fmt, ref->u.str.ptr);
+	return -1;
+}
+
+/* The definition ref names, found and its own $refs inlined; NULL if reported. */
+static struct jv *resolve_target(struct loading *l, const struct jv *ref, const char *rel,
+				 const char *pointer)
+{
+	const struct jv *doc, *def;
+	struct jv *copy;
+
+	if (!(doc = load_defs(l, rel, &ref->loc)))
+		return NULL;
+	if (!(def = jv_pointer_get(doc, pointer))) {
+		diag_error(l->d, &ref->loc, "$ref '%s': '%s' has no '%s'", ref->u.str.ptr, rel, pointer);
+		return NULL;
+	}
+	if (spend(l, jv_count_nodes(def), ref))
+		return NULL;
+	copy = jv_copy(def);
+	l->depth++;
+	if (resolve_slot(l, &copy)) {
+		jv_free(copy);
+		copy = NULL;
+	}
+	l->depth--;
+	return copy;
+}
+
+/*
+ * The target of ref, resolved once and kept: every later use is a copy.
+ * A target that failed stays failed (reported once), except when the
+ * budget ran out: that belongs to the template being loaded, not to it.
+ */
+static const struct ref_target *find_target(struct loading *l, const struct jv *ref)
+{
+	const char *target = ref->u.str.ptr, *hash = strchr(target, '#');
+	char *rel = hash ? xstrndup(target, (size_t)(hash - target)) : xstrdup(target);
+	char *id = xstrfmt("%s#%s", rel, hash ? hash + 1 : "");
+	struct hashset_entry *e = hashset_add(&l->targets_by_ref, id, strlen(id), NULL);
+	size_t ti;
+	struct ref_target *t;
+	struct jv *v;
+
+	if (!e->val) {
+		ALLOC_GROW(l->targets, l->ntargets, l->targets_alloc);
+		memset(&l->targets[l->ntargets++], 0, sizeof(*t));
+		e->val = (void *)(uintptr_t)l->ntargets;
+	}
+	ti = (uintptr_t)e->val - 1;
+	t = &l->targets[ti];
+	if (t->state == REF_RESOLVING) {
+		diag_error(l->d, &ref->loc, "$ref '%s' refers to itself; use $defs and "
+			   "'#/$defs/...' for recursive schemas", target);
+	} else if (t->state == REF_NEW && !ref_path_ok(rel)) {
+		diag_error(l->d, &ref->loc, "$ref '%s' must stay inside the templates directory", target);
+		t->state = REF_FAILED;
+	} else if (t->state == REF_NEW && l->depth == REF_DEPTH_MAX) {
+		diag_error(l->d, &ref->loc, "$ref '%s': references nest deeper than %d",
+			   target, REF_DEPTH_MAX);
+	} else if (t->state == REF_NEW) {
+		t->state = REF_RESOLVING;
+		/* e and t may move while the target resolves: ti does not */
+		v = resolve_target(l, ref, rel, hash ? hash + 1 : "");
+		t = &l->targets[ti];
+		t->v = v;
+		t->state = v ? REF_DONE : l->over_budget ? REF_NEW : REF_FAILED;
+		t->nodes = v ? jv_count_nodes(v) : 0;
+	}
+	free(rel);
+	free(id);
+	return t->state == REF_DONE ? t : NULL;
+}
+
 /*
  * Replace obj (which has a "$ref" to a file) by a copy of the definition,
  * with obj's other members laid over it (so a $ref can get its own
@@ -118,49 +254,21 @@ static int ref_path_ok(const char *rel)
  */
 static struct jv *inline_ref(struct loading *l, struct jv *obj, const struct jv *ref)
 {
-	const char *target = ref->u.str.ptr, *hash = strchr(target, '#');
-	char *rel = hash ? xstrndup(target, (size_t)(hash - target)) : xstrdup(target);
-	const struct jv *doc, *def;
-	struct jv *copy = NULL;
+	const struct ref_target *t = find_target(l, ref);
+	struct jv *copy;
 	size_t i;
 
-	if (!ref_path_ok(rel)) {
-		diag_error(l->d, &ref->loc, "$ref '%s' must stay inside the templates directory", target);
-		goto out;
+	if (!t || spend(l, t->nodes, ref))
+		return NULL;
+	if (obj->u.obj.n > 1 && t->v->kind != JV_OBJECT) {
+		diag_error(l->d, &ref->loc, "$ref '%s' is not an object, so it cannot take other "
+			   "keys beside it", ref->u.str.ptr);
+		return NULL;
 	}
-	for (i = 0; i < l->depth; i++)
-		if (!strcmp(l->stack[i], target)) {
-			diag_error(l->d, &ref->loc, "$ref '%s' refers to itself; use $defs and '#/$defs/...' for recursive schemas", target);
-			goto out;
-		}
-	if (l->depth == REF_DEPTH_MAX) {
-		diag_error(l->d, &ref->loc, "$ref '%s': references nest deeper than %d", target, REF_DEPTH_MAX);
-		goto out;
-	}
-	if (!(doc = load_defs(l, rel, &ref->loc)))
-		goto out;
-	def = jv_pointer_get(doc, hash ? hash + 1 : "");
-	if (!def) {
-		diag_error(l->d, &ref->loc, "$ref '%s': '%s' has no '%s'", target, rel, hash ? hash + 1 : "");
-		goto out;
-	}
-	copy = jv_copy(def);
-	l->stack[l->depth++] = target;
-	if (resolve_slot(l, &copy)) {
-		jv_free(copy);
-		copy = NULL;
-	}
-	l->depth--;
-	if (copy && obj->u.obj.n > 1 && copy->kind != JV_OBJECT) {
-		diag_error(l->d, &ref->loc, "$ref '%s' is not an object, so it cannot take other keys beside it", target);
-		jv_free(copy);
-		copy = NULL;
-	}
-	for (i = 0; copy && i < obj->u.obj.n; i++)
+	copy = jv_copy(t->v);
+	for (i = 0; i < obj->u.obj.n; i++)
 		if (strcmp(obj->u.obj.v[i].key, "$ref"))
 			jv_set(copy, obj->u.obj.v[i].key, jv_copy(obj->u.obj.v[i].val));
-out:
-	free(rel);
 	return copy;
 }
 
@@ -179,11 +287,75 @@ static int resolve_slot(struct loading *l, struct jv **slot)
 		return 0;
 	}
 	if (v->kind == JV_ARRAY)
-		for (i = 0; i < v->u.arr.n; i++)
+		for (i = 0; i < v->u.arr.n && !l->over_budget; i++)
 			bad |= resolve_slot(l, &v->u.arr.v[i]);
 	else if (v->kind == JV_OBJECT)
-		for (i = 0; i < v->u.obj.n; i++)
+		for (i = 0; i < v->u.obj.n && !l->over_budget; i++)
 			bad |= resolve_slot(l, &v->u.obj.v[i].val);
+	return bad | -l->over_budget;
+}
+
+/*
+ * A local $ref ("#/$defs/X") with other keys beside it is inlined: OpenAI
+ * has refused such a schema ("$ref cannot have keywords {'description'}"),
+ * and the OpenAI Agents SDK inlines it for that reason.  The definition is
+ * copied from root and the other keys are laid over it, as for a file
+ * $ref; a $ref alone stays as it is (docs/strict-mode.md).
+ */
+static int inline_local(struct loading *l, const struct jv *root, struct jv **slot)
+{
+	struct jv *v = *slot, *ref = jv_get(v, "$ref"), *copy;
+	const struct jv *def;
+	size_t i;
+
+	if (!ref || ref->kind != JV_STRING || ref->u.str.ptr[0] != '#' || v->u.obj.n < 2)
+		return 0;
+	if (v == root)
+		return error_at(l, ref, "the parameters schema is a $ref ('%s') with other "
+				"keys beside it: write the object itself");
+	def = jv_pointer_get(root, ref->u.str.ptr + 1);
+	if (!def || def->kind != JV_OBJECT)
+		return error_at(l, ref, def ? "$ref '%s' has other keys beside it, so it is "
+				"inlined, but it is not an object" : "$ref '%s' has other keys "
+				"beside it, so it is inlined, but it points at nothing");
+	if (l->depth == REF_DEPTH_MAX)
+		return error_at(l, ref, "$ref '%s' with other keys beside it: inlining it "
+				"leads to itself again");
+	if (spend(l, jv_count_nodes(def), ref))
+		return -1;
+	copy = jv_copy(def);
+	for (i = 0; i < v->u.obj.n; i++)
+		if (strcmp(v->u.obj.v[i].key, "$ref"))
+			jv_set(copy, v->u.obj.v[i].key, jv_copy(v->u.obj.v[i].val));
+	copy->loc = v->loc;
+	jv_free(v);
+	*slot = copy;
+	return 1;
+}
+
+/*
+ * Every local $ref with siblings under *slot inlined, *slot itself again
+ * until it is none (a definition may be such a $ref); 0 or -1 (reported).
+ */
+static int inline_locals(struct loading *l, const struct jv *root, struct jv **slot)
+{
+	size_t n = 0, i;
+	struct jv *v;
+	int rc, bad;
+
+	while ((rc = inline_local(l, root, slot)) > 0) {
+		l->depth++;
+		n++;
+	}
+	bad = rc;
+	v = *slot;
+	if (v->kind == JV_ARRAY)
+		for (i = 0; i < v->u.arr.n && !bad; i++)
+			bad = inline_locals(l, root, &v->u.arr.v[i]);
+	else if (v->kind == JV_OBJECT)
+		for (i = 0; i < v->u.obj.n && !bad; i++)
+			bad = inline_locals(l, root, &v->u.obj.v[i].val);
+	l->depth -= n;
 	return bad;
 }
 
@@ -322,6 +494,8 @@ static void load_one(struct loading *l, struct template *t, const char *path)
 {
 	struct strbuf bytes = STRBUF_INIT;
 	unsigned errors = l->d->errors;
+	size_t bad_vars = 0;
+	int resolved = 0;
 
 	if (strbuf_read_file(&bytes, path) == 0)
 		blake2b256_hex(bytes.buf, bytes.len, t->blake2b);
@@ -332,17 +506,23 @@ static void load_one(struct loading *l, struct template *t, const char *path)
 		diag_error(l->d, &t->doc->loc, "a template must be a mapping");
 	else if (t->doc)
 		load_fields(l, t);
-	if (t->description && t->description->kind == JV_STRING)
-		check_vars(t->description, l->d);
 	if (t->parameters) {
-		check_vars(t->parameters, l->d);
-		if (!resolve_slot(l, &t->parameters)) {
-			if (t->strict)
-				strict_check(t->parameters, l->d);
-			check_targets(l, t);
-		}
+		l->budget = REF_BUDGET;
+		l->over_budget = 0;
+		resolved = !resolve_slot(l, &t->parameters) &&
+			   !inline_locals(l, t->parameters, &t->parameters);
 	}
-	t->bad = l->d->errors > errors;
+	/* after inlining: a variable a $ref brought in is checked at its _defs line */
+	if (t->description && t->description->kind == JV_STRING)
+		bad_vars += check_vars(l, t->description);
+	if (t->parameters)
+		bad_vars += check_vars(l, t->parameters);
+	if (resolved) {
+		if (t->strict)
+			strict_check(t->parameters, l->d);
+		check_targets(l, t);
+	}
+	t->bad = l->d->errors > errors || bad_vars || (t->parameters && !resolved);
 }
 
 /* The file name without .yaml or .yml (is_template_name: one of them). */
@@ -376,7 +556,9 @@ static void index_templates(struct template_set *set)
 
 int templates_load(struct template_set *set, const struct ts_config *cfg, struct diag *d)
 {
-	struct loading l = { cfg, xstrdup(cfg->templates), d, NULL, 0, 0, { NULL }, 0 };
+	struct loading l = { .cfg = cfg, .dir = xstrdup(cfg->templates), .d = d,
+			     .defs_by_path = HASHSET_INIT, .targets_by_ref = HASHSET_INIT,
+			     .reported = HASHSET_INIT };
 	char *dir = config_path(cfg, cfg->templates), **names;
 	size_t n, i;
 	int ret = 0;
@@ -405,11 +587,15 @@ int templates_load(struct template_set *set, const struct ts_config *cfg, struct
 	fs_free_list(names, n);
 	index_templates(set);
 out:
-	for (i = 0; i < l.ndefs; i++) {
-		free(l.defs[i].rel);
+	for (i = 0; i < l.ndefs; i++)
 		jv_free(l.defs[i].doc);
-	}
+	for (i = 0; i < l.ntargets; i++)
+		jv_free(l.targets[i].v);
 	free(l.defs);
+	free(l.targets);
+	hashset_release(&l.defs_by_path);
+	hashset_release(&l.targets_by_ref);
+	hashset_release(&l.reported);
 	free(l.dir);
 	free(dir);
 	return ret ? -1 : 0;
@@ -479,26 +665,21 @@ static void var_value(struct strbuf *out, const char *name, size_t n, const stru
 	}
 }
 
-/* s with its variables substituted (checked at load: all are known). */
+/* s with its variables substituted (checked at load, after inlining: all are known). */
 static struct jv *subst_string(const struct jv *s, const struct row *row)
 {
 	struct strbuf out = STRBUF_INIT;
-	const char *p = s->u.str.ptr, *end = p + s->u.str.len;
+	struct varref tok;
+	size_t pos = 0;
 	struct jv *r;
 
-	while (p < end) {
-		const char *close;
-
-		if (p + 2 < end && p[0] == '$' && p[1] == '$' && p[2] == '{') {
+	while (varref_next(s->u.str.ptr, s->u.str.len, &pos, &tok)) {
+		if (tok.kind == VARREF_LITERAL)
 			strbuf_addstr(&out, "${");
-			p += 3;
-		} else if (p + 1 < end && p[0] == '$' && p[1] == '{' &&
-			   (close = memchr(p, '}', (size_t)(end - p)))) {
-			var_value(&out, p + 2, (size_t)(close - p - 2), row);
-			p = close + 1;
-		} else {
-			strbuf_addch(&out, *p++);
-		}
+		else if (tok.kind == VARREF_VAR)
+			var_value(&out, tok.name, tok.name_len, row);
+		else
+			strbuf_add(&out, s->u.str.ptr + tok.off, tok.len);
 	}
 	r = jv_stringn(out.buf, out.len);
 	r->loc = s->loc;
@@ -522,10 +703,9 @@ static struct jv *render(const struct jv *v, const struct row *row)
 		return r;
 	case JV_OBJECT:
 		r = jv_new(JV_OBJECT, &v->loc);
-		for (i = 0; i < v->u.obj.n; i++) {
-			jv_set(r, v->u.obj.v[i].key, render(v->u.obj.v[i].val, row));
-			r->u.obj.v[i].loc = v->u.obj.v[i].loc;
-		}
+		for (i = 0; i < v->u.obj.n; i++)
+			jv_push(r, v->u.obj.v[i].key, render(v->u.obj.v[i].val, row))->loc =
+				v->u.obj.v[i].loc;
 		return r;
 	default:
 		return jv_copy(v);

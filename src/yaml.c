@@ -52,6 +52,29 @@ static int at_tab(const yaml_parser_t *p)
 	       p->problem_mark.index < (size_t)(end - start) && start[p->problem_mark.index] == '\t';
 }
 
+/*
+ * Where libyaml's reader stopped (a NUL or another control character):
+ * it gives only a byte offset, so count the lines up to it.
+ */
+static struct srcloc reader_error_loc(const struct yreader *r)
+{
+	const yaml_parser_t *p = &r->parser;
+	const unsigned char *s = p->input.string.start, *end = p->input.string.end, *q, *bol;
+	struct srcloc loc = { r->file, 0, 0, 0 };
+
+	if (!s || p->problem_offset > (size_t)(end - s))
+		return loc;
+	loc.line = 1;
+	for (q = bol = s; q < s + p->problem_offset; q++)
+		if (*q == '\n') {
+			loc.line++;
+			bol = q + 1;
+		}
+	loc.col = (unsigned)(q - bol) + 1;
+	loc.len = 1;
+	return loc;
+}
+
 /* The next event; on a libyaml error, report it and return -1. */
 static int next_event(struct yreader *r, yaml_event_t *ev)
 {
@@ -60,9 +83,7 @@ static int next_event(struct yreader *r, yaml_event_t *ev)
 
 	if (yaml_parser_parse(&r->parser, ev))
 		return 0;
-	loc = mark_loc(r, &p->problem_mark, 1);
-	if (p->error == YAML_READER_ERROR)
-		loc = (struct srcloc){ r->file, 0, 0, 0 };
+	loc = p->error == YAML_READER_ERROR ? reader_error_loc(r) : mark_loc(r, &p->problem_mark, 1);
 	if (p->context && p->context_mark.line != p->problem_mark.line)
 		yfail(r, &loc, "%s %s started at line %u", p->problem ? p->problem : "invalid YAML",
 		      p->context, (unsigned)p->context_mark.line + 1);
@@ -71,19 +92,6 @@ static int next_event(struct yreader *r, yaml_event_t *ev)
 		      p->context ? " " : "", p->context ? p->context : "",
 		      at_tab(p) ? " (a tab: YAML indents with spaces only)" : "");
 	return -1;
-}
-
-static size_t count_nodes(const struct jv *v)
-{
-	size_t n = 1, i;
-
-	if (v->kind == JV_ARRAY)
-		for (i = 0; i < v->u.arr.n; i++)
-			n += count_nodes(v->u.arr.v[i]);
-	else if (v->kind == JV_OBJECT)
-		for (i = 0; i < v->u.obj.n; i++)
-			n += count_nodes(v->u.obj.v[i].val);
-	return n;
 }
 
 static void remember_anchor(struct yreader *r, const yaml_char_t *name, const struct jv *v)
@@ -110,7 +118,7 @@ static struct jv *resolve_alias(struct yreader *r, const yaml_event_t *ev)
 		yfail(r, &loc, "unknown alias '*%s'", ev->data.alias.anchor);
 		return NULL;
 	}
-	n = count_nodes(r->anchors[i].v);
+	n = jv_count_nodes(r->anchors[i].v);
 	if (n > r->budget) {
 		yfail(r, &loc, "aliases expand to more than %d nodes", ALIAS_BUDGET);
 		return NULL;

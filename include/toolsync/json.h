@@ -83,6 +83,8 @@ struct jv_member *jv_member(const struct jv *obj, const char *key);
 struct jv *jv_take(struct jv *obj, const char *key);
 
 struct jv *jv_copy(const struct jv *v);  /* deep copy, locations kept */
+/* v and every node below it: what a copy costs (alias and $ref budgets). */
+size_t jv_count_nodes(const struct jv *v);
 void jv_free(struct jv *v);
 /* Same JSON value (object member order ignored, numbers compared as doubles). */
 int jv_equal(const struct jv *a, const struct jv *b);
