@@ -1,9 +1,10 @@
 /*
  * compile.c: rows -> manifests -> files, and the role bundles.
  *
- * Rows stream through one at a time: each is checked, rendered through its
- * template, wrapped in the manifest envelope, serialized, hashed and handed
- * to the caller.  What stays in memory is per-key bookkeeping (duplicate
+ * Rows stream through one at a time: each is checked, its template found,
+ * and its manifest rendered from the template's compiled segments (the
+ * envelope included: no tree is built per row), hashed in both forms and
+ * handed to the caller.  What stays in memory is per-key bookkeeping (duplicate
  * and collision checks), the index, and the tools of the role bundles
  * (never more than BUNDLE_MAX + 1 of them).
  */
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "toolsync/compile.h"
+#include "toolsync/segments.h"
 #include "toolsync/template.h"
 
 /* OpenAI accepts at most 128 tools in one request. */
@@ -97,12 +99,121 @@ static void seen_release(struct seen *set)
 	memset(set, 0, sizeof(*set));
 }
 
-struct job;
+/* The manifest's two forms, and a bundle item's. */
+enum form { FORM_PRETTY, FORM_JCS, FORMS };
+
+/*
+ * The role-bundle targets, in the order their files are written, each
+ * with the shape of its tool object (DESIGN.md, Output).  A new target
+ * is one entry here: its bundle items are compiled from the shape.
+ */
+static struct jv *shape_responses(const struct jv *tool)
+{
+	return jv_copy(tool);
+}
+
+static struct jv *shape_chat(const struct jv *tool)
+{
+	struct jv *r = jv_object(), *fn = jv_object();
+
+	jv_set(r, "type", jv_string("function"));
+	jv_set(fn, "name", jv_copy(jv_get(tool, "name")));
+	jv_set(fn, "description", jv_copy(jv_get(tool, "description")));
+	jv_set(fn, "parameters", jv_copy(jv_get(tool, "parameters")));
+	jv_set(fn, "strict", jv_copy(jv_get(tool, "strict")));
+	jv_set(r, "function", fn);
+	return r;
+}
+
+static struct jv *shape_mcp(const struct jv *tool)
+{
+	struct jv *r = jv_object();
+
+	jv_set(r, "name", jv_copy(jv_get(tool, "name")));
+	jv_set(r, "description", jv_copy(jv_get(tool, "description")));
+	jv_set(r, "inputSchema", jv_copy(jv_get(tool, "parameters")));
+	return r;
+}
+
+static const struct target_form {
+	enum target t;
+	struct jv *(*shape)(const struct jv *tool);
+} target_forms[] = {
+	{ TARGET_RESPONSES, shape_responses },
+	{ TARGET_CHAT, shape_chat },
+	{ TARGET_MCP, shape_mcp },
+};
+
+#define NTARGETS ARRAY_SIZE(target_forms)
+
+/* A template compiled into segments: what a row costs is a concatenation. */
+struct tforms {
+	struct segprog manifest[FORMS];
+	struct segprog item[NTARGETS][FORMS];   /* one tool in a role bundle */
+};
 
 struct bundle_tool {
 	char *key;
 	long rank;
-	struct jv *tool;   /* the manifest's "tool" object */
+	struct strbuf item[NTARGETS][FORMS];
+};
+
+/*
+ * Output files are handled in batches: the main thread reads and checks
+ * the rows of one batch while the workers render, hash and (when the
+ * callback says it is thread-safe) emit the one before; the main thread
+ * then records it in the index and emits it in registry order otherwise.
+ * A batch bounds the memory held at once; its buffers are reused.
+ */
+#define BATCH_SIZE 256
+
+struct job {
+	struct strbuf path;
+	struct row row;               /* a tool's row, moved in */
+	const struct template *t;     /* a tool's template; NULL for a bundle */
+	const struct tforms *forms;
+	struct compiled_tool ct;      /* ct.row is NULL for bundles */
+	struct strbuf bytes;          /* what is written */
+	struct strbuf jcs;            /* a bundle's RFC 8785 form */
+	char digest[DIGEST_HEX_SIZE], jcs_digest[DIGEST_HEX_SIZE];
+	int rc;
+};
+
+struct batch {
+	struct job v[BATCH_SIZE];
+	size_t n;
+};
+
+/* What a worker keeps from job to job. */
+struct scratch {
+	struct segvals vals;
+	struct strbuf jcs;
+};
+
+struct compiler;
+
+struct pool;
+
+struct worker {
+	struct pool *p;
+	struct scratch s;
+	pthread_t thread;
+};
+
+/*
+ * Persistent worker threads taking the jobs of one batch at a time.  With
+ * one job slot (TOOLSYNC_JOBS=1) there are no threads: the main thread
+ * runs each batch when it hands it over.
+ */
+struct pool {
+	struct compiler *c;
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+	struct batch *cur;            /* being worked on, or NULL */
+	size_t next, finished;
+	int quit;
+	unsigned n;                   /* threads started */
+	struct worker w[JOBS_MAX];
 };
 
 struct compiler {
@@ -113,151 +224,25 @@ struct compiler {
 	struct index *ix;
 	struct diag *d;
 	struct template_set templates;
+	struct tforms **forms;        /* one per template, NULL for a bad one */
 	struct seen keys, names;
 	struct bundle_tool *bt;       /* at most BUNDLE_MAX + 1 kept */
 	size_t nbt, bt_alloc;
 	size_t ntools;
 	int failed;                   /* something was reported: stop emitting */
 	int stopped;                  /* the callback failed: stop altogether */
-	struct job *batch;            /* BATCH_SIZE files on their way out */
-	size_t nbatch;
-	unsigned nthreads;
+	struct batch batch[2];        /* one filling, one with the workers */
+	struct batch *filling, *working;
+	struct scratch main;          /* the main thread's */
+	struct pool pool;
 };
 
 /*
- * Output files are handled in batches: the rows of a batch are rendered
- * one after another, then serialized and hashed on every core, then handed
- * to the callback (on every core too when it says it is thread-safe), in
- * registry order otherwise.  A batch bounds the memory held at once.
+ * The manifest envelope, in DESIGN.md's key order.  Values come from vals
+ * (a row's, or the markers: then "standards" is the array hole);
+ * locations from row: "key", "min_role" and "standards" carry the
+ * registry row's, "tool" the template's.
  */
-#define BATCH_SIZE 256
-
-struct job {
-	char *path;
-	struct jv *doc;
-	struct row row;               /* a tool's row, moved in */
-	struct compiled_tool ct;      /* ct.row is NULL for bundles */
-	struct strbuf bytes;
-	char digest[DIGEST_HEX_SIZE], jcs_digest[DIGEST_HEX_SIZE];
-	int rc;
-};
-
-static void job_hash(const struct compiler *c, struct job *j)
-{
-	struct strbuf jcs = STRBUF_INIT;
-
-	manifest_serialize(&j->bytes, j->doc, c->o->canonical);
-	blake2b256_hex(j->bytes.buf, j->bytes.len, j->digest);
-	if (c->o->canonical) {
-		memcpy(j->jcs_digest, j->digest, sizeof(j->digest));
-	} else {
-		json_write(&jcs, j->doc, JSON_CANONICAL);
-		blake2b256_hex(jcs.buf, jcs.len, j->jcs_digest);
-	}
-	strbuf_release(&jcs);
-}
-
-static void job_emit(const struct compiler *c, struct job *j)
-{
-	struct out_file f = { j->path, &j->bytes, j->digest, j->jcs_digest,
-			      j->ct.row ? &j->ct : NULL };
-
-	if (!c->failed && c->emit)
-		j->rc = c->emit(c->ctx, &f);
-}
-
-struct worker {
-	struct compiler *c;
-	unsigned id;
-	pthread_t thread;
-};
-
-static void *work(void *arg)
-{
-	struct worker *w = arg;
-	struct compiler *c = w->c;
-	size_t i;
-
-	for (i = w->id; i < c->nbatch; i += c->nthreads) {
-		job_hash(c, &c->batch[i]);
-		if (c->o->parallel_emit)
-			job_emit(c, &c->batch[i]);
-	}
-	return NULL;
-}
-
-static void run_workers(struct compiler *c)
-{
-	struct worker w[JOBS_MAX];
-	unsigned i, n = c->nthreads;
-
-	if (n > 1 && c->nbatch < 2 * (size_t)n)
-		n = 1;   /* not worth a thread */
-	for (i = 0; i < n; i++) {
-		w[i] = (struct worker){ c, i, 0 };
-		if (i && pthread_create(&w[i].thread, NULL, work, &w[i]))
-			BUG("cannot start a worker thread");
-	}
-	if (n == 1) {
-		unsigned saved = c->nthreads;
-
-		c->nthreads = 1;
-		work(&w[0]);
-		c->nthreads = saved;
-		return;
-	}
-	work(&w[0]);
-	for (i = 1; i < n; i++)
-		pthread_join(w[i].thread, NULL);
-}
-
-static void bundle_keep(struct compiler *c, const struct row *row, const struct jv *tool);
-
-/* Serialize, hash and emit the batch; record it in the index. */
-static int flush_batch(struct compiler *c)
-{
-	size_t i;
-	int ret = 0;
-
-	run_workers(c);
-	for (i = 0; i < c->nbatch; i++) {
-		struct job *j = &c->batch[i];
-
-		if (!c->o->parallel_emit)
-			job_emit(c, j);
-		if (j->rc && !ret)
-			c->failed = c->stopped = 1, ret = -1;
-		if (c->ix)
-			index_add(c->ix, j->path, j->bytes.len, j->digest, j->jcs_digest);
-		if (j->ct.row)
-			bundle_keep(c, j->ct.row, jv_get(j->doc, "tool"));
-		free(j->path);
-		jv_free(j->doc);
-		row_release(&j->row);
-		strbuf_release(&j->bytes);
-	}
-	c->nbatch = 0;
-	return ret;
-}
-
-/* Queue a file; doc and path become the batch's; a tool's row is moved in. */
-static int queue_file(struct compiler *c, char *path, struct jv *doc, struct row *row,
-		      const char *template_path)
-{
-	struct job *j = &c->batch[c->nbatch++];
-
-	memset(j, 0, sizeof(*j));
-	j->path = path;
-	j->doc = doc;
-	strbuf_init(&j->bytes, 8192);
-	if (row) {
-		j->row = *row;
-		row_init(row);
-		j->ct = (struct compiled_tool){ &j->row, template_path, doc };
-	}
-	return c->nbatch == BATCH_SIZE ? flush_batch(c) : 0;
-}
-
 static struct jv *string_at(const char *s, const struct srcloc *loc)
 {
 	struct jv *v = jv_string(s);
@@ -266,7 +251,6 @@ static struct jv *string_at(const char *s, const struct srcloc *loc)
 	return v;
 }
 
-/* The manifest envelope, in DESIGN.md's key order. */
 static struct jv *bool_at(int b, const struct srcloc *loc)
 {
 	struct jv *v = jv_new(JV_BOOL, loc);
@@ -275,25 +259,34 @@ static struct jv *bool_at(int b, const struct srcloc *loc)
 	return v;
 }
 
-static struct jv *build_manifest(const struct row *row, const struct template *t,
-				 const char *name)
+static struct jv *standards_array(const struct row *row, const struct segvals *vals)
 {
-	struct jv *m = jv_new(JV_OBJECT, &row->loc), *tool, *std, *src;
-	const struct jv *strict;
+	struct jv *std;
 	size_t i;
 
-	jv_set(m, "format", jv_string(MANIFEST_FORMAT));
-	jv_set(m, "key", string_at(row->key, &row->key_loc));
-	jv_set(m, "min_role", string_at(row->min_role, &row->role_loc));
+	if (!vals->standards)
+		return string_at(segment_marker(HOLE_STANDARDS_ARRAY), &row->standards_loc);
 	std = jv_new(JV_ARRAY, &row->standards_loc);
-	for (i = 0; i < row->standards.n; i++)
-		jv_append(std, string_at(row->standards.v[i], &row->standards_loc));
-	jv_set(m, "standards", std);
+	for (i = 0; i < vals->standards->n; i++)
+		jv_append(std, string_at(vals->standards->v[i], &row->standards_loc));
+	return std;
+}
+
+static struct jv *build_manifest(const struct row *row, const struct template *t,
+				 const struct segvals *vals)
+{
+	struct jv *m = jv_new(JV_OBJECT, &row->loc), *tool, *src;
+	const struct jv *strict;
+
+	jv_set(m, "format", jv_string(MANIFEST_FORMAT));
+	jv_set(m, "key", string_at(vals->raw[HOLE_KEY].buf, &row->key_loc));
+	jv_set(m, "min_role", string_at(vals->raw[HOLE_MIN_ROLE].buf, &row->role_loc));
+	jv_set(m, "standards", standards_array(row, vals));
 	tool = jv_new(JV_OBJECT, &t->doc->loc);
 	jv_set(tool, "type", jv_string("function"));
-	jv_set(tool, "name", string_at(name, &row->key_loc));
-	jv_set(tool, "description", template_render_description(t, row));
-	jv_set(tool, "parameters", template_render_parameters(t, row));
+	jv_set(tool, "name", string_at(vals->raw[HOLE_NAME].buf, &row->key_loc));
+	jv_set(tool, "description", template_render_description(t, vals));
+	jv_set(tool, "parameters", template_render_parameters(t, vals));
 	/* located at the template's strict: line (for diff), else at the template */
 	strict = jv_get(t->doc, "strict");
 	jv_set(tool, "strict", bool_at(t->strict, strict ? &strict->loc : &t->doc->loc));
@@ -305,18 +298,331 @@ static struct jv *build_manifest(const struct row *row, const struct template *t
 	return m;
 }
 
-/* Keep the tool for the role bundles (only as many as could be valid). */
-static void bundle_keep(struct compiler *c, const struct row *row, const struct jv *tool)
+/* Compile doc (holding markers) in both forms, cutting the array around an item. */
+static int compile_forms(struct segprog prog[FORMS], const struct jv *doc, int item)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int bad;
+
+	/* an item is compiled as the one item of an array: "[\n  " X "\n]\n" */
+	json_write(&sb, doc, JSON_PRETTY);
+	bad = segprog_compile(&prog[FORM_PRETTY], &sb, JSON_PRETTY, item ? 4 : 0, item ? 3 : 0);
+	strbuf_reset(&sb);
+	json_write(&sb, doc, JSON_CANONICAL);
+	bad |= segprog_compile(&prog[FORM_JCS], &sb, JSON_CANONICAL, item, item);
+	strbuf_release(&sb);
+	return bad;
+}
+
+static void tforms_free(struct tforms *f)
+{
+	size_t i, k;
+
+	if (!f)
+		return;
+	for (k = 0; k < FORMS; k++) {
+		segprog_release(&f->manifest[k]);
+		for (i = 0; i < NTARGETS; i++)
+			segprog_release(&f->item[i][k]);
+	}
+	free(f);
+}
+
+/* A template's forms: its manifest with holes, and each target's item. */
+static struct tforms *compile_template(const struct compiler *c, const struct template *t)
+{
+	struct tforms *f = xcalloc(1, sizeof(*f));
+	struct segvals mv = SEGVALS_INIT;
+	struct row none;
+	struct jv *doc;
+	size_t i;
+	int bad;
+
+	row_init(&none);
+	segvals_markers(&mv);
+	doc = build_manifest(&none, t, &mv);
+	bad = compile_forms(f->manifest, doc, 0);
+	for (i = 0; i < NTARGETS && c->cfg->targets; i++) {
+		struct jv *arr = jv_array();
+
+		jv_append(arr, target_forms[i].shape(jv_get(doc, "tool")));
+		bad |= compile_forms(f->item[i], arr, 1);
+		jv_free(arr);
+	}
+	jv_free(doc);
+	segvals_release(&mv);
+	if (bad) {
+		/* only a byte that is not UTF-8 can do this, and every input is checked */
+		diag_error(c->d, &t->doc->loc, "template '%s' holds bytes that are not UTF-8",
+			   t->path);
+		tforms_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+static void compile_templates(struct compiler *c)
+{
+	size_t i;
+
+	c->forms = xcalloc(c->templates.n + 1, sizeof(*c->forms));
+	for (i = 0; i < c->templates.n; i++)
+		if (!c->templates.v[i].bad)
+			c->forms[i] = compile_template(c, &c->templates.v[i]);
+}
+
+/* Render a tool's manifest (and its RFC 8785 form) and hash both. */
+static void job_render(const struct compiler *c, struct job *j, struct scratch *s)
+{
+	const struct segprog *m = j->forms->manifest;
+
+	segvals_set(&s->vals, j->row.key, j->row.min_role, &j->row.standards);
+	strbuf_reset(&j->bytes);
+	segprog_render(&j->bytes, &m[c->o->canonical ? FORM_JCS : FORM_PRETTY], &s->vals);
+	blake2b256_hex(j->bytes.buf, j->bytes.len, j->digest);
+	if (c->o->canonical) {
+		memcpy(j->jcs_digest, j->digest, sizeof(j->digest));
+		return;
+	}
+	strbuf_reset(&s->jcs);
+	segprog_render(&s->jcs, &m[FORM_JCS], &s->vals);
+	blake2b256_hex(s->jcs.buf, s->jcs.len, j->jcs_digest);
+}
+
+static void job_hash(const struct compiler *c, struct job *j, struct scratch *s)
+{
+	if (j->t) {
+		job_render(c, j, s);
+		return;
+	}
+	blake2b256_hex(j->bytes.buf, j->bytes.len, j->digest);
+	blake2b256_hex(j->jcs.buf, j->jcs.len, j->jcs_digest);
+}
+
+/* The manifest tree, for a callback that compares documents (diff). */
+static struct jv *job_tree(struct job *j, struct scratch *s)
+{
+	segvals_set(&s->vals, j->row.key, j->row.min_role, &j->row.standards);
+	return build_manifest(&j->row, j->t, &s->vals);
+}
+
+static void job_emit(const struct compiler *c, struct job *j, struct scratch *s)
+{
+	struct out_file f = { j->path.buf, &j->bytes, j->digest, j->jcs_digest,
+			      j->t ? &j->ct : NULL };
+	struct jv *tree = NULL;
+
+	if (c->failed || !c->emit)
+		return;
+	if (j->t && !c->o->bytes_only)
+		j->ct.manifest = tree = job_tree(j, s);
+	j->rc = c->emit(c->ctx, &f);
+	j->ct.manifest = NULL;
+	jv_free(tree);
+}
+
+static void job_run(const struct compiler *c, struct job *j, struct scratch *s)
+{
+	job_hash(c, j, s);
+	if (c->o->parallel_emit)
+		job_emit(c, j, s);
+}
+
+/* Jobs a worker takes at once: fewer trips to the lock. */
+#define CHUNK 8
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	struct pool *p = w->p;
+	size_t i, from, to;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (!p->quit && !(p->cur && p->next < p->cur->n))
+			pthread_cond_wait(&p->work, &p->mu);
+		if (p->quit)
+			break;
+		from = p->next;
+		to = p->next = from + CHUNK < p->cur->n ? from + CHUNK : p->cur->n;
+		pthread_mutex_unlock(&p->mu);
+		for (i = from; i < to; i++)
+			job_run(p->c, &p->cur->v[i], &w->s);
+		pthread_mutex_lock(&p->mu);
+		p->finished += to - from;
+		if (p->finished == p->cur->n)
+			pthread_cond_signal(&p->done);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+static void pool_start(struct pool *p, struct compiler *c, unsigned n)
+{
+	unsigned i;
+
+	memset(p, 0, sizeof(*p));
+	p->c = c;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->done, NULL);
+	for (i = 0; n > 1 && i < n; i++) {
+		p->w[i] = (struct worker){ p, { SEGVALS_INIT, STRBUF_INIT }, 0 };
+		if (pthread_create(&p->w[i].thread, NULL, work, &p->w[i]))
+			break;   /* fewer threads: slower, not wrong */
+		p->n++;
+	}
+}
+
+/* Wait until the workers have finished the batch they hold. */
+static void pool_wait(struct pool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->cur && p->finished < p->cur->n)
+		pthread_cond_wait(&p->done, &p->mu);
+	p->cur = NULL;
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void pool_submit(struct pool *p, struct batch *b)
+{
+	size_t i;
+
+	if (!p->n) {
+		for (i = 0; i < b->n; i++)
+			job_run(p->c, &b->v[i], &p->c->main);
+		return;
+	}
+	pthread_mutex_lock(&p->mu);
+	p->cur = b;
+	p->next = p->finished = 0;
+	if (!b->n)
+		p->cur = NULL;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void pool_stop(struct pool *p)
+{
+	unsigned i;
+
+	pool_wait(p);
+	pthread_mutex_lock(&p->mu);
+	p->quit = 1;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	for (i = 0; i < p->n; i++) {
+		pthread_join(p->w[i].thread, NULL);
+		segvals_release(&p->w[i].s.vals);
+		strbuf_release(&p->w[i].s.jcs);
+	}
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->work);
+	pthread_cond_destroy(&p->done);
+}
+
+static void bundle_keep(struct compiler *c, const struct job *j);
+
+/* The batch the workers finished: emit in order, index, keep for bundles. */
+static int finish_batch(struct compiler *c, struct batch *b)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < b->n; i++) {
+		struct job *j = &b->v[i];
+
+		if (!c->o->parallel_emit)
+			job_emit(c, j, &c->main);
+		if (j->rc && !ret)
+			c->failed = c->stopped = 1, ret = -1;
+		if (c->ix)
+			index_add(c->ix, j->path.buf, j->bytes.len, j->digest, j->jcs_digest);
+		if (j->t)
+			bundle_keep(c, j);
+		row_release(&j->row);
+	}
+	b->n = 0;
+	return ret;
+}
+
+/*
+ * Hand the filled batch to the workers once they are done with the one
+ * before (finished here), and fill the other meanwhile.  With drain, also
+ * wait for the handed one: nothing is left with the workers.
+ */
+static int flush_batch(struct compiler *c, int drain)
+{
+	struct batch *b = c->filling;
+	int ret = 0;
+
+	pool_wait(&c->pool);
+	if (c->working)
+		ret = finish_batch(c, c->working);
+	c->working = b;
+	c->filling = b == &c->batch[0] ? &c->batch[1] : &c->batch[0];
+	pool_submit(&c->pool, b);
+	if (drain) {
+		pool_wait(&c->pool);
+		ret |= finish_batch(c, b);
+		c->working = NULL;
+	}
+	return ret;
+}
+
+/* The next job of the filling batch, its buffers emptied. */
+static struct job *new_job(struct compiler *c)
+{
+	struct job *j = &c->filling->v[c->filling->n++];
+
+	strbuf_reset(&j->path);
+	strbuf_reset(&j->bytes);
+	strbuf_reset(&j->jcs);
+	j->t = NULL;
+	j->forms = NULL;
+	j->ct = (struct compiled_tool){ NULL, NULL, NULL };
+	j->rc = 0;
+	return j;
+}
+
+static int job_queued(struct compiler *c)
+{
+	return c->filling->n == BATCH_SIZE ? flush_batch(c, 0) : 0;
+}
+
+/* Queue a tool; its row is moved in. */
+static int queue_tool(struct compiler *c, struct row *row, const struct template *t,
+		      const struct tforms *forms)
+{
+	struct job *j = new_job(c);
+
+	strbuf_addf(&j->path, "tools/%s.json", row->key);
+	j->row = *row;
+	row_init(row);
+	j->t = t;
+	j->forms = forms;
+	j->ct = (struct compiled_tool){ &j->row, t->path, NULL };
+	return job_queued(c);
+}
+
+/* Keep the tool's bundle items (only as many tools as could be valid). */
+static void bundle_keep(struct compiler *c, const struct job *j)
 {
 	struct bundle_tool *b;
+	size_t i, k;
 
 	if (!c->cfg->targets || c->nbt > BUNDLE_MAX)
 		return;
 	ALLOC_GROW(c->bt, c->nbt, c->bt_alloc);
 	b = &c->bt[c->nbt++];
-	b->key = xstrdup(row->key);
-	b->rank = config_role_rank(c->cfg, row->min_role);
-	b->tool = jv_copy(tool);
+	b->key = xstrdup(j->row.key);
+	b->rank = config_role_rank(c->cfg, j->row.min_role);
+	segvals_set(&c->main.vals, j->row.key, j->row.min_role, &j->row.standards);
+	for (i = 0; i < NTARGETS; i++)
+		for (k = 0; k < FORMS; k++) {
+			strbuf_init(&b->item[i][k], 0);
+			segprog_render(&b->item[i][k], &j->forms->item[i][k], &c->main.vals);
+		}
 }
 
 /* Duplicate keys and function-name collisions, against every earlier row. */
@@ -340,59 +646,31 @@ static int check_unique(struct compiler *c, const struct row *row, const char *n
 	return bad;
 }
 
-/* Render one checked row into its manifest and queue it; the row is moved. */
+/* Find a checked row's template and queue it; the row is moved. */
 static int compile_row(struct compiler *c, struct row *row)
 {
 	const struct template *t;
-	char *name = tool_function_name(row->key);
-	int ret = -1;
+	char name[KEY_MAX + 1], *p;
 
+	if (strlen(row->key) > KEY_MAX)
+		BUG("row_check let a key of %zu bytes through", strlen(row->key));
+	memcpy(name, row->key, strlen(row->key) + 1);
+	for (p = name; (p = strchr(p, '.')); )
+		*p++ = '_';   /* tool_function_name, without the allocation */
 	if (check_unique(c, row, name))
-		goto out;
+		return -1;
 	if (!(t = templates_find(&c->templates, row->key))) {
 		/* a broken template may be this key's: its error was reported */
 		if (templates_unmatchable(&c->templates))
-			goto out;
+			return -1;
 		diag_error(c->d, &row->key_loc, "no template for key '%s' (no %s/%s.yaml, and no "
 			   "'match:' glob fits)", row->key, c->cfg->templates, row->key);
-		goto out;
+		return -1;
 	}
-	if (t->bad)
-		goto out;   /* reported when the template was loaded */
+	if (t->bad || !c->forms[t - c->templates.v])
+		return -1;   /* reported when the template was loaded */
 	c->ntools++;
-	ret = queue_file(c, xstrfmt("tools/%s.json", row->key), build_manifest(row, t, name),
-			 row, t->path);
-out:
-	free(name);
-	return ret;
-}
-
-/* The tool object as a target wants it (DESIGN.md, Output). */
-static struct jv *tool_for_target(const struct jv *tool, enum target t)
-{
-	struct jv *r, *fn;
-
-	switch (t) {
-	case TARGET_RESPONSES:
-		return jv_copy(tool);
-	case TARGET_CHAT:
-		r = jv_object();
-		jv_set(r, "type", jv_string("function"));
-		fn = jv_object();
-		jv_set(fn, "name", jv_copy(jv_get(tool, "name")));
-		jv_set(fn, "description", jv_copy(jv_get(tool, "description")));
-		jv_set(fn, "parameters", jv_copy(jv_get(tool, "parameters")));
-		jv_set(fn, "strict", jv_copy(jv_get(tool, "strict")));
-		jv_set(r, "function", fn);
-		return r;
-	case TARGET_MCP:
-		r = jv_object();
-		jv_set(r, "name", jv_copy(jv_get(tool, "name")));
-		jv_set(r, "description", jv_copy(jv_get(tool, "description")));
-		jv_set(r, "inputSchema", jv_copy(jv_get(tool, "parameters")));
-		return r;
-	}
-	BUG("unknown target %d", (int)t);
+	return queue_tool(c, row, t, c->forms[t - c->templates.v]);
 }
 
 static int cmp_bundle_tool(const void *a, const void *b)
@@ -410,21 +688,40 @@ static size_t bundle_size(const struct compiler *c, long rank)
 	return n;
 }
 
-static int emit_bundle(struct compiler *c, long rank, enum target t)
+/*
+ * A role's bundle for one target: the items of its tools, sorted by key,
+ * in an array as json_write() writes it (pretty: "[", ",\n  " between
+ * items, "\n]\n"; RFC 8785: "[", ",", "]").
+ */
+static int emit_bundle(struct compiler *c, long rank, size_t target)
 {
-	struct jv *arr = jv_array();
-	char *path = xstrfmt("roles/%s.%s.json", c->cfg->roles.v[rank], target_name(t));
-	size_t i;
+	struct job *j = new_job(c);
+	size_t i, n = 0;
 
-	for (i = 0; i < c->nbt; i++)
-		if (c->bt[i].rank <= rank)
-			jv_append(arr, tool_for_target(c->bt[i].tool, t));
-	return queue_file(c, path, arr, NULL, NULL);
+	strbuf_addf(&j->path, "roles/%s.%s.json", c->cfg->roles.v[rank],
+		    target_name(target_forms[target].t));
+	strbuf_addch(&j->bytes, '[');
+	strbuf_addch(&j->jcs, '[');
+	for (i = 0; i < c->nbt; i++) {
+		if (c->bt[i].rank > rank)
+			continue;
+		strbuf_addstr(&j->bytes, n ? ",\n  " : "\n  ");
+		strbuf_addbuf(&j->bytes, &c->bt[i].item[target][FORM_PRETTY]);
+		if (n++)
+			strbuf_addch(&j->jcs, ',');
+		strbuf_addbuf(&j->jcs, &c->bt[i].item[target][FORM_JCS]);
+	}
+	strbuf_addstr(&j->bytes, n ? "\n]\n" : "]\n");
+	strbuf_addch(&j->jcs, ']');
+	if (c->o->canonical) {
+		strbuf_reset(&j->bytes);
+		strbuf_addbuf(&j->bytes, &j->jcs);
+	}
+	return job_queued(c);
 }
 
 static int emit_bundles(struct compiler *c)
 {
-	static const enum target order[] = { TARGET_RESPONSES, TARGET_CHAT, TARGET_MCP };
 	const struct srcloc *at = c->cfg->path ? &c->cfg->targets_loc : NULL;
 	size_t r, t;
 	int bad = 0;
@@ -442,28 +739,42 @@ static int emit_bundles(struct compiler *c)
 		return bad;
 	qsort(c->bt, c->nbt, sizeof(*c->bt), cmp_bundle_tool);
 	for (r = 0; r < c->cfg->roles.n; r++)
-		for (t = 0; t < ARRAY_SIZE(order); t++)
-			if ((c->cfg->targets & order[t]) && emit_bundle(c, (long)r, order[t]))
+		for (t = 0; t < NTARGETS; t++)
+			if ((c->cfg->targets & target_forms[t].t) && emit_bundle(c, (long)r, t))
 				return -1;
-	return flush_batch(c);
+	return flush_batch(c, 1);
+}
+
+static void batch_release(struct batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < BATCH_SIZE; i++) {
+		strbuf_release(&b->v[i].path);
+		strbuf_release(&b->v[i].bytes);
+		strbuf_release(&b->v[i].jcs);
+		row_release(&b->v[i].row);   /* left by an error: dropped */
+	}
 }
 
 static void compiler_release(struct compiler *c)
 {
-	size_t i;
+	size_t i, k, t;
 
 	for (i = 0; i < c->nbt; i++) {
 		free(c->bt[i].key);
-		jv_free(c->bt[i].tool);
+		for (t = 0; t < NTARGETS; t++)
+			for (k = 0; k < FORMS; k++)
+				strbuf_release(&c->bt[i].item[t][k]);
 	}
 	free(c->bt);
-	for (i = 0; i < c->nbatch; i++) {   /* left by an error: dropped */
-		free(c->batch[i].path);
-		jv_free(c->batch[i].doc);
-		row_release(&c->batch[i].row);
-		strbuf_release(&c->batch[i].bytes);
-	}
-	free(c->batch);
+	for (i = 0; c->forms && i < c->templates.n; i++)
+		tforms_free(c->forms[i]);
+	free(c->forms);
+	batch_release(&c->batch[0]);
+	batch_release(&c->batch[1]);
+	segvals_release(&c->main.vals);
+	strbuf_release(&c->main.jcs);
 	seen_release(&c->keys);
 	seen_release(&c->names);
 	templates_release(&c->templates);
@@ -493,27 +804,31 @@ static int compile_rows(struct compiler *c, struct source *src)
 		}
 		c->failed |= r < 0 || c->d->errors > before;
 	}
-	flush_batch(c);
+	flush_batch(c, 1);
 	return c->failed ? -1 : 0;
 }
 
 int compile_catalogue(const struct ts_config *cfg, const struct compile_opts *o,
 		      compile_emit_fn emit, void *ctx, struct index *ix, struct diag *d)
 {
-	struct compiler c = { cfg, o, emit, ctx, ix, d, { 0 }, { 0 }, { 0 }, NULL, 0, 0, 0, 0, 0, NULL, 0, 0 };
+	struct compiler *c = xcalloc(1, sizeof(*c));
 	struct source *src;
 	int ret = -1;
 
-	c.batch = xcalloc(BATCH_SIZE, sizeof(*c.batch));
-	c.nthreads = compile_jobs();
-	templates_load(&c.templates, cfg, d);
-	c.failed = d->errors > 0;
-	if (!(src = source_open(cfg, o->registry, d)))
-		goto out;
-	if (compile_rows(&c, src) == 0 && emit_bundles(&c) == 0 && !d->errors)
-		ret = 0;
-	source_close(src);
-out:
-	compiler_release(&c);
+	*c = (struct compiler){ .cfg = cfg, .o = o, .emit = emit, .ctx = ctx, .ix = ix, .d = d,
+				.main = { SEGVALS_INIT, STRBUF_INIT } };
+	c->filling = &c->batch[0];
+	templates_load(&c->templates, cfg, d);
+	compile_templates(c);
+	c->failed = d->errors > 0;
+	pool_start(&c->pool, c, compile_jobs());
+	if ((src = source_open(cfg, o->registry, d))) {
+		if (compile_rows(c, src) == 0 && emit_bundles(c) == 0 && !d->errors)
+			ret = 0;
+		source_close(src);
+	}
+	pool_stop(&c->pool);
+	compiler_release(c);
+	free(c);
 	return ret;
 }

@@ -4,12 +4,29 @@
 
 #include "toolsync/template.h"
 #include "toolsync/compile.h"
+#include "toolsync/segments.h"
 #include "toolsync/fsutil.h"
 #include "toolsync/strict.h"
 #include "toolsync/yaml.h"
 
-/* The variables a template may use (DESIGN.md, Templates). */
-static const char *const var_names[] = { "key", "name", "min_role", "standards" };
+/* The variables a template may use (DESIGN.md, Templates), by hole. */
+static const char *const var_names[HOLE_STRINGS] = {
+	[HOLE_KEY] = "key",
+	[HOLE_NAME] = "name",
+	[HOLE_MIN_ROLE] = "min_role",
+	[HOLE_STANDARDS] = "standards",
+};
+
+/* The hole of the variable name[0..n), or -1 when it is none of them. */
+static int var_hole(const char *name, size_t n)
+{
+	int h;
+
+	for (h = 0; h < HOLE_STRINGS; h++)
+		if (strlen(var_names[h]) == n && !memcmp(var_names[h], name, n))
+			return h;
+	return -1;
+}
 
 /* Deepest chain of $ref files: deeper is a cycle or a mistake. */
 #define REF_DEPTH_MAX 32
@@ -25,31 +42,35 @@ struct loading {
 	size_t depth;
 };
 
-/* Report every ${...} that is not a known variable, at the string's line. */
+/*
+ * Report every ${...} that is not a known variable, at the string's line.
+ * The whole string is scanned, past a NUL too, as subst_string() reads it.
+ */
 static void check_vars_in(const struct jv *s, struct diag *d)
 {
-	const char *p = s->u.str.ptr;
+	const char *p = s->u.str.ptr, *end = p + s->u.str.len;
 
-	while ((p = strstr(p, "${"))) {
-		const char *end = strchr(p, '}');
-		size_t i, n;
+	while ((p = memchr(p, '$', (size_t)(end - p)))) {
+		const char *close = memchr(p, '}', (size_t)(end - p));
+		size_t n;
 
+		if (p + 1 == end || p[1] != '{') {
+			p++;
+			continue;
+		}
 		if (p > s->u.str.ptr && p[-1] == '$') {   /* "$${" is literal */
 			p += 2;
 			continue;
 		}
-		if (!end) {
+		if (!close) {
 			diag_error(d, &s->loc, "unterminated '${' (write '$${' for a literal)");
 			return;
 		}
-		n = (size_t)(end - p - 2);
-		for (i = 0; i < ARRAY_SIZE(var_names); i++)
-			if (strlen(var_names[i]) == n && !memcmp(var_names[i], p + 2, n))
-				break;
-		if (i == ARRAY_SIZE(var_names))
+		n = (size_t)(close - p - 2);
+		if (var_hole(p + 2, n) < 0)
 			diag_error(d, &s->loc, "unknown variable '${%.*s}' (known: ${key}, "
 				   "${name}, ${min_role}, ${standards})", (int)n, p + 2);
-		p = end + 1;
+		p = close + 1;
 	}
 }
 
@@ -296,11 +317,37 @@ static void load_one(struct loading *l, struct template *t, const char *path)
 	t->bad = l->d->errors > errors;
 }
 
+/* The length of a template name without ".yaml" or ".yml". */
+static size_t stem_len(const char *file_name)
+{
+	size_t n = strlen(file_name);
+
+	return n - (n > 5 && !strcmp(file_name + n - 5, ".yaml") ? 5 : 4);
+}
+
+/*
+ * Exact names into a hash table (the first in file-name order wins, as
+ * the scan did: "a.yaml" before "a.yml"), and each glob's literal prefix,
+ * which rules most keys out before fnmatch.
+ */
+static void index_templates(struct template_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++) {
+		struct template *t = &set->v[i];
+
+		hashmap_add(&set->exact, t->file_name, stem_len(t->file_name), t);
+		if (t->match)
+			t->match_prefix = strcspn(t->match, "*?[\\");
+	}
+}
+
 int templates_load(struct template_set *set, const struct ts_config *cfg, struct diag *d)
 {
 	struct loading l = { cfg, xstrdup(cfg->templates), d, NULL, 0, 0, { NULL }, 0 };
 	char *dir = config_path(cfg, cfg->templates), **names;
-	size_t n, i;
+	size_t n, i, bad;
 	int ret = 0;
 
 	memset(set, 0, sizeof(*set));
@@ -315,6 +362,13 @@ int templates_load(struct template_set *set, const struct ts_config *cfg, struct
 
 		if (!is_template_name(names[i]))
 			continue;
+		/* the name is written into every manifest, which is UTF-8 */
+		if (utf8_check(names[i], strlen(names[i]), &bad)) {
+			diag_fail(d, "a template's file name in '%s' is not valid UTF-8 "
+				  "(byte 0x%02x): rename it", dir, (unsigned char)names[i][bad]);
+			ret = -1;
+			continue;
+		}
 		ALLOC_GROW(set->v, set->n, set->alloc);
 		t = memset(&set->v[set->n++], 0, sizeof(*t));
 		t->file_name = xstrdup(names[i]);
@@ -325,6 +379,7 @@ int templates_load(struct template_set *set, const struct ts_config *cfg, struct
 		ret |= -t->bad;
 	}
 	fs_free_list(names, n);
+	index_templates(set);
 out:
 	for (i = 0; i < l.ndefs; i++) {
 		free(l.defs[i].rel);
@@ -348,22 +403,23 @@ void templates_release(struct template_set *set)
 		jv_free(set->v[i].parameters);
 	}
 	free(set->v);
+	hashmap_release(&set->exact);
 	memset(set, 0, sizeof(*set));
 }
 
 struct template *templates_find(const struct template_set *set, const char *key)
 {
-	size_t i, klen = strlen(key);
+	struct template *t = hashmap_get(&set->exact, key, strlen(key));
+	size_t i;
 
+	if (t)
+		return t;
 	for (i = 0; i < set->n; i++) {
-		const char *f = set->v[i].file_name;
-
-		if (!strncmp(f, key, klen) && (!strcmp(f + klen, ".yaml") || !strcmp(f + klen, ".yml")))
-			return &set->v[i];
+		t = &set->v[i];
+		if (t->match && !strncmp(t->match, key, t->match_prefix) &&
+		    !fnmatch(t->match, key, 0))
+			return t;
 	}
-	for (i = 0; i < set->n; i++)
-		if (set->v[i].match && !fnmatch(set->v[i].match, key, 0))
-			return &set->v[i];
 	return NULL;
 }
 
@@ -378,31 +434,17 @@ int templates_unmatchable(const struct template_set *set)
 }
 
 /* The value of ${name} for a row. */
-static void var_value(struct strbuf *out, const char *name, size_t n, const struct row *row)
+static void var_value(struct strbuf *out, const char *name, size_t n, const struct segvals *vals)
 {
-	size_t i;
+	int h = var_hole(name, n);
 
-	if (n == 3 && !memcmp(name, "key", 3)) {
-		strbuf_addstr(out, row->key);
-	} else if (n == 4 && !memcmp(name, "name", 4)) {
-		char *fn = tool_function_name(row->key);
-
-		strbuf_addstr(out, fn);
-		free(fn);
-	} else if (n == 8 && !memcmp(name, "min_role", 8)) {
-		strbuf_addstr(out, row->min_role);
-	} else if (n == 9 && !memcmp(name, "standards", 9)) {
-		for (i = 0; i < row->standards.n; i++)
-			strbuf_addf(out, "%s%s", i ? ", " : "", row->standards.v[i]);
-		if (!row->standards.n)
-			strbuf_addstr(out, "none");
-	} else {
+	if (h < 0)
 		BUG("unknown template variable '%.*s' survived the check", (int)n, name);
-	}
+	strbuf_addbuf(out, &vals->raw[h]);
 }
 
 /* s with its variables substituted (checked at load: all are known). */
-static struct jv *subst_string(const struct jv *s, const struct row *row)
+static struct jv *subst_string(const struct jv *s, const struct segvals *vals)
 {
 	struct strbuf out = STRBUF_INIT;
 	const char *p = s->u.str.ptr, *end = p + s->u.str.len;
@@ -416,7 +458,7 @@ static struct jv *subst_string(const struct jv *s, const struct row *row)
 			p += 3;
 		} else if (p + 1 < end && p[0] == '$' && p[1] == '{' &&
 			   (close = memchr(p, '}', (size_t)(end - p)))) {
-			var_value(&out, p + 2, (size_t)(close - p - 2), row);
+			var_value(&out, p + 2, (size_t)(close - p - 2), vals);
 			p = close + 1;
 		} else {
 			strbuf_addch(&out, *p++);
@@ -429,23 +471,23 @@ static struct jv *subst_string(const struct jv *s, const struct row *row)
 }
 
 /* A deep copy of v with every string's variables substituted. */
-static struct jv *render(const struct jv *v, const struct row *row)
+static struct jv *render(const struct jv *v, const struct segvals *vals)
 {
 	struct jv *r;
 	size_t i;
 
 	switch (v->kind) {
 	case JV_STRING:
-		return memchr(v->u.str.ptr, '$', v->u.str.len) ? subst_string(v, row) : jv_copy(v);
+		return memchr(v->u.str.ptr, '$', v->u.str.len) ? subst_string(v, vals) : jv_copy(v);
 	case JV_ARRAY:
 		r = jv_new(JV_ARRAY, &v->loc);
 		for (i = 0; i < v->u.arr.n; i++)
-			jv_append(r, render(v->u.arr.v[i], row));
+			jv_append(r, render(v->u.arr.v[i], vals));
 		return r;
 	case JV_OBJECT:
 		r = jv_new(JV_OBJECT, &v->loc);
 		for (i = 0; i < v->u.obj.n; i++) {
-			jv_set(r, v->u.obj.v[i].key, render(v->u.obj.v[i].val, row));
+			jv_set(r, v->u.obj.v[i].key, render(v->u.obj.v[i].val, vals));
 			r->u.obj.v[i].loc = v->u.obj.v[i].loc;
 		}
 		return r;
@@ -454,12 +496,12 @@ static struct jv *render(const struct jv *v, const struct row *row)
 	}
 }
 
-struct jv *template_render_description(const struct template *t, const struct row *row)
+struct jv *template_render_description(const struct template *t, const struct segvals *vals)
 {
-	return render(t->description, row);
+	return render(t->description, vals);
 }
 
-struct jv *template_render_parameters(const struct template *t, const struct row *row)
+struct jv *template_render_parameters(const struct template *t, const struct segvals *vals)
 {
-	return render(t->parameters, row);
+	return render(t->parameters, vals);
 }

@@ -22,7 +22,8 @@ struct compiled_tool {
 	/*
 	 * The manifest document (see DESIGN.md, Output).  Nodes under "tool"
 	 * carry the template's locations; "key", "min_role" and "standards"
-	 * carry the registry row's.  Borrowed for the callback only.
+	 * carry the registry row's.  Borrowed for the callback only; NULL
+	 * when compile_opts.bytes_only is set.
 	 */
 	const struct jv *manifest;
 };
@@ -47,13 +48,19 @@ struct compile_opts {
 	 * state); otherwise it is called from one thread, in registry order.
 	 */
 	int parallel_emit;
+	/*
+	 * The callback needs the bytes and digests only, not the manifest
+	 * trees (build): rows are rendered from the templates' segments and
+	 * no tree is built.
+	 */
+	int bytes_only;
 };
 
 /*
  * Compile the whole catalogue.  Each output file goes to emit (tools in
  * registry order, then bundles; see parallel_emit); each is added to ix
- * when ix is not NULL.  Serializing and hashing use TOOLSYNC_JOBS threads
- * (default: one per processor).
+ * when ix is not NULL.  Rendering and hashing use TOOLSYNC_JOBS threads
+ * (default: one per processor) while the main thread reads the rows.
  * Every problem is reported to d.  Returns 0 when everything compiled,
  * -1 otherwise (then the caller must discard what emit received).
  */
