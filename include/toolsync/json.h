@@ -73,6 +73,8 @@ struct jv *jv_copy(const struct jv *v);  /* deep copy, locations kept */
 void jv_free(struct jv *v);
 /* Same JSON value (object member order ignored, numbers compared as doubles). */
 int jv_equal(const struct jv *a, const struct jv *b);
+/* Index of the first item of array arr equal to x (jv_equal), or -1. */
+long jv_array_index(const struct jv *arr, const struct jv *x);
 const char *jv_kind_name(enum jv_kind kind);  /* "object", "string", ... */
 
 /*
@@ -135,13 +137,5 @@ void json_write_number(struct strbuf *out, double n);
 int json_integer_exact(const char *text, size_t len, double n);
 /* A JSON string literal with the quotes, escaped as RFC 8785 requires. */
 void json_write_string(struct strbuf *out, const char *s, size_t len);
-
-/*
- * 0 if s[0..len) is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF);
- * else -1 and *bad is the offset of the first bad byte.
- */
-int utf8_check(const char *s, size_t len, size_t *bad);
-/* Length of the valid UTF-8 sequence at s (at most n bytes, n > 0), or 0. */
-size_t utf8_seq(const unsigned char *s, size_t n);
 
 #endif

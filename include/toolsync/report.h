@@ -42,6 +42,9 @@ struct rule {
  */
 #define RULE(name, id, cat, sev, secsev, summary, help) \
 	static const struct rule name = { id, cat, sev, summary, help, secsev };
+/* The same, for a rule that other files of one module emit (declared extern). */
+#define RULE_SHARED(name, id, cat, sev, secsev, summary, help) \
+	const struct rule name = { id, cat, sev, summary, help, secsev };
 
 struct finding {
 	const struct rule *rule;   /* borrowed: a static table entry */

@@ -13,6 +13,7 @@
 #define TOOLSYNC_STRBUF_H
 
 #include "toolsync/common.h"
+#include "toolsync/utf8.h"
 
 struct strbuf {
 	char *buf;
@@ -56,9 +57,5 @@ int strbuf_read_fd(struct strbuf *sb, int fd);
 void strbuf_rtrim(struct strbuf *sb);
 int strbuf_cmp(const struct strbuf *a, const struct strbuf *b);
 
-/* Append code point cp (at most U+10FFFF; the caller checks) as UTF-8. */
-void strbuf_add_utf8(struct strbuf *sb, uint32_t cp);
-/* Characters in UTF-8 text: bytes that do not continue a sequence. */
-size_t utf8_chars(const char *s, size_t len);
 
 #endif

@@ -1,0 +1,725 @@
+/* json_read.c: the strict JSON reader with locations, whole or one item at a time. */
+#include <errno.h>
+#include <math.h>
+
+#include "toolsync/json.h"
+
+/* Nesting deeper than this is refused rather than risking the stack. */
+#define JSON_DEPTH_MAX 512
+
+/* ---- the reader -------------------------------------------------------- */
+
+struct reader {
+	const char *p, *start, *end;
+	const char *file;
+	const char *line_start;
+	unsigned line;
+	unsigned depth;
+	struct diag *d;
+	int failed;
+};
+
+static struct srcloc here(const struct reader *r, const char *at, size_t len)
+{
+	struct srcloc loc = { r->file, r->line, 0, (unsigned)len };
+	const char *p;
+
+	/* Columns count characters, not bytes: skip UTF-8 continuation bytes. */
+	for (p = r->line_start; p < at; p++)
+		if (((unsigned char)*p & 0xc0) != 0x80)
+			loc.col++;
+	loc.col++;
+	return loc;
+}
+
+TS_PRINTF(3, 4) static void fail_at(struct reader *r, const char *at, const char *fmt, ...)
+{
+	struct srcloc loc = here(r, at, 1);
+	va_list ap;
+
+	if (r->failed)
+		return;   /* after a syntax error, the rest is noise */
+	r->failed = 1;
+	va_start(ap, fmt);
+	diag_verror(r->d, &loc, fmt, ap);
+	va_end(ap);
+}
+
+static void skip_ws(struct reader *r)
+{
+	while (r->p < r->end) {
+		char c = *r->p;
+
+		if (c == '\n') {
+			r->line++;
+			r->line_start = r->p + 1;
+		} else if (c != ' ' && c != '\t' && c != '\r') {
+			break;
+		}
+		r->p++;
+	}
+}
+
+/* What stands at r->p, for "unexpected X" messages. */
+static const char *describe(const struct reader *r, char buf[8])
+{
+	unsigned char c;
+
+	if (r->p >= r->end)
+		return "end of file";
+	c = (unsigned char)*r->p;
+	if (c < 0x20 || c >= 0x7f)
+		snprintf(buf, 8, "0x%02x", c);
+	else
+		snprintf(buf, 8, "'%c'", c);
+	return buf;
+}
+
+/*
+ * What JSON users most often get wrong where a value or key should be.
+ * A closing bracket there follows a comma (empty lists and objects are
+ * read elsewhere), hence the trailing-comma hint, but not after a value.
+ */
+static const char *hint_at(const struct reader *r, int value_expected)
+{
+	if (r->p >= r->end)
+		return "";
+	if (value_expected && (*r->p == ']' || *r->p == '}'))
+		return " (a trailing comma is not allowed in JSON)";
+	if (*r->p == '/' || *r->p == '#')
+		return " (comments are not allowed in JSON)";
+	if (*r->p == '\'')
+		return " (JSON strings take double quotes)";
+	return "";
+}
+
+static const char *hint(const struct reader *r)
+{
+	return hint_at(r, 1);
+}
+
+static struct jv *parse_value(struct reader *r);
+
+static int hex4(const char *p, unsigned *out)
+{
+	unsigned v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		char c = p[i];
+
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* A \u escape at r->p (just after the backslash-u), surrogate pairs joined. */
+static int parse_unicode(struct reader *r, struct strbuf *sb)
+{
+	const char *at = r->p - 2;
+	unsigned hi, lo;
+
+	if (r->end - r->p < 4 || hex4(r->p, &hi)) {
+		fail_at(r, at, "bad \\u escape: four hex digits expected");
+		return -1;
+	}
+	r->p += 4;
+	if (hi >= 0xdc00 && hi <= 0xdfff) {
+		fail_at(r, at, "unpaired surrogate \\u%04x", hi);
+		return -1;
+	}
+	if (hi >= 0xd800 && hi <= 0xdbff) {
+		if (r->end - r->p < 6 || r->p[0] != '\\' || r->p[1] != 'u' ||
+		    hex4(r->p + 2, &lo) || lo < 0xdc00 || lo > 0xdfff) {
+			fail_at(r, at, "unpaired surrogate \\u%04x", hi);
+			return -1;
+		}
+		r->p += 6;
+		strbuf_add_utf8(sb, 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00));
+		return 0;
+	}
+	strbuf_add_utf8(sb, hi);
+	return 0;
+}
+
+static int parse_escape(struct reader *r, struct strbuf *sb)
+{
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	const char *e;
+
+	if (r->p + 1 >= r->end) {
+		fail_at(r, r->p, "unterminated string");
+		return -1;
+	}
+	r->p += 2;
+	if (r->p[-1] == 'u')
+		return parse_unicode(r, sb);
+	e = r->p[-1] ? strchr(from, r->p[-1]) : NULL;
+	if (!e) {
+		fail_at(r, r->p - 2, "bad escape '\\%c'", r->p[-1]);
+		return -1;
+	}
+	strbuf_addch(sb, to[e - from]);
+	return 0;
+}
+
+/* A string at r->p (the opening quote) into sb. */
+static int parse_string_into(struct reader *r, struct strbuf *sb)
+{
+	const char *open = r->p++;
+
+	while (r->p < r->end && *r->p != '"') {
+		unsigned char c = (unsigned char)*r->p;
+		size_t n;
+
+		if (c == '\\') {
+			if (parse_escape(r, sb))
+				return -1;
+			continue;
+		}
+		if (c < 0x20) {
+			fail_at(r, r->p, c == '\n' ? "unterminated string" :
+				"control character in a string (write it as \\u%04x)", c);
+			return -1;
+		}
+		n = utf8_seq((const unsigned char *)r->p, (size_t)(r->end - r->p));
+		if (!n) {
+			fail_at(r, r->p, "invalid UTF-8 in a string");
+			return -1;
+		}
+		strbuf_add(sb, r->p, n);
+		r->p += n;
+	}
+	if (r->p >= r->end) {
+		fail_at(r, open, "unterminated string");
+		return -1;
+	}
+	r->p++;
+	return 0;
+}
+
+static struct jv *parse_string(struct reader *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct srcloc loc = here(r, r->p, 1);
+	const char *start = r->p;
+	struct jv *v;
+
+	if (parse_string_into(r, &sb)) {
+		strbuf_release(&sb);
+		return NULL;
+	}
+	loc.len = (unsigned)(r->p - start);
+	v = jv_new(JV_STRING, &loc);
+	free(v->u.str.ptr);
+	v->u.str.len = sb.len;
+	v->u.str.ptr = strbuf_detach(&sb, NULL);
+	return v;
+}
+
+/* RFC 8259 number grammar; the value must fit a double exactly enough. */
+static struct jv *parse_number(struct reader *r)
+{
+	const char *s = r->p, *q = s;
+	struct srcloc loc = here(r, s, 1);
+	char *text, *end;
+	double n;
+	int is_int = 1;
+	struct jv *v;
+
+	if (*q == '-')
+		q++;
+	if (q < r->end && *q == '0')
+		q++;
+	else if (q < r->end && *q >= '1' && *q <= '9')
+		while (q < r->end && *q >= '0' && *q <= '9')
+			q++;
+	else
+		return fail_at(r, s, "bad number"), NULL;
+	if (q < r->end && *q == '.') {
+		is_int = 0;
+		if (++q >= r->end || *q < '0' || *q > '9')
+			return fail_at(r, s, "bad number: digits expected after '.'"), NULL;
+		while (q < r->end && *q >= '0' && *q <= '9')
+			q++;
+	}
+	if (q < r->end && (*q == 'e' || *q == 'E')) {
+		is_int = 0;
+		q++;
+		if (q < r->end && (*q == '+' || *q == '-'))
+			q++;
+		if (q >= r->end || *q < '0' || *q > '9')
+			return fail_at(r, s, "bad number: digits expected in the exponent"), NULL;
+		while (q < r->end && *q >= '0' && *q <= '9')
+			q++;
+	}
+	if (q < r->end && *q >= '0' && *q <= '9')
+		return fail_at(r, s, "bad number: leading zeros are not allowed"), NULL;
+	text = xmemdupz(s, (size_t)(q - s));
+	errno = 0;
+	n = strtod(text, &end);
+	free(text);
+	if (!isfinite(n) || (errno == ERANGE && fabs(n) > 1))
+		return fail_at(r, s, "number %.*s is too large for a double", (int)(q - s), s), NULL;
+	if (is_int && !json_integer_exact(s, (size_t)(q - s), n))
+		return fail_at(r, s, "integer %.*s is not exactly representable (beyond 2^53)",
+			       (int)(q - s), s), NULL;
+	loc.len = (unsigned)(q - s);
+	r->p = q;
+	v = jv_new(JV_NUMBER, &loc);
+	v->u.number = n;
+	return v;
+}
+
+static struct jv *parse_literal(struct reader *r)
+{
+	char dbuf[8];
+	static const struct { const char *word; enum jv_kind kind; int b; } lits[] = {
+		{ "true", JV_BOOL, 1 }, { "false", JV_BOOL, 0 }, { "null", JV_NULL, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(lits); i++) {
+		size_t n = strlen(lits[i].word);
+
+		if ((size_t)(r->end - r->p) >= n && !memcmp(r->p, lits[i].word, n)) {
+			struct srcloc loc = here(r, r->p, n);
+			struct jv *v = jv_new(lits[i].kind, &loc);
+
+			v->u.boolean = lits[i].b;
+			r->p += n;
+			return v;
+		}
+	}
+	if ((size_t)(r->end - r->p) >= 3 && (!memcmp(r->p, "NaN", 3) || !memcmp(r->p, "Inf", 3)))
+		fail_at(r, r->p, "NaN and Infinity are not JSON");
+	else
+		fail_at(r, r->p, "unexpected %s: a value was expected%s", describe(r, dbuf), hint(r));
+	return NULL;
+}
+
+static struct jv *parse_array(struct reader *r)
+{
+	char dbuf[8];
+	struct srcloc loc = here(r, r->p, 1);
+	struct jv *arr = jv_new(JV_ARRAY, &loc), *item;
+
+	r->p++;
+	skip_ws(r);
+	if (r->p < r->end && *r->p == ']') {
+		r->p++;
+		return arr;
+	}
+	for (;;) {
+		if (!(item = parse_value(r)))
+			break;
+		jv_append(arr, item);
+		skip_ws(r);
+		if (r->p < r->end && *r->p == ',') {
+			r->p++;
+			skip_ws(r);
+			if (r->p < r->end && *r->p == ']') {
+				fail_at(r, r->p, "trailing comma before ']'");
+				break;
+			}
+			continue;
+		}
+		if (r->p < r->end && *r->p == ']') {
+			r->p++;
+			return arr;
+		}
+		fail_at(r, r->p, "unexpected %s: ',' or ']' expected", describe(r, dbuf));
+		break;
+	}
+	jv_free(arr);
+	return NULL;
+}
+
+/*
+ * Duplicate keys: a linear scan for small objects; a hash set once an
+ * object grows, so a 100,000-row object stays linear.
+ */
+struct keyset {
+	const char **tab;
+	size_t cap, n;
+};
+
+static size_t key_hash(const char *s)
+{
+	size_t h = 14695981039346656037ULL & SIZE_MAX;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+static int keyset_add(struct keyset *ks, const char *key)
+{
+	size_t i;
+
+	if ((ks->n + 1) * 2 > ks->cap) {
+		struct keyset old = *ks;
+
+		ks->cap = old.cap ? old.cap * 2 : 64;
+		ks->tab = xcalloc(ks->cap, sizeof(*ks->tab));
+		ks->n = 0;
+		for (i = 0; i < old.cap; i++)
+			if (old.tab[i])
+				keyset_add(ks, old.tab[i]);
+		free(old.tab);
+	}
+	for (i = key_hash(key) & (ks->cap - 1); ks->tab[i]; i = (i + 1) & (ks->cap - 1))
+		if (!strcmp(ks->tab[i], key))
+			return -1;
+	ks->tab[i] = key;
+	ks->n++;
+	return 0;
+}
+
+static const struct jv_member *find_dup(struct jv *obj, struct keyset *ks, const char *key)
+{
+	size_t i;
+
+	if (obj->u.obj.n < 16) {
+		for (i = 0; i < obj->u.obj.n; i++)
+			if (!strcmp(obj->u.obj.v[i].key, key))
+				return &obj->u.obj.v[i];
+		return NULL;
+	}
+	if (!ks->tab)
+		for (i = 0; i < obj->u.obj.n; i++)
+			keyset_add(ks, obj->u.obj.v[i].key);
+	if (!keyset_add(ks, key))
+		return NULL;
+	for (i = 0; i < obj->u.obj.n; i++)
+		if (!strcmp(obj->u.obj.v[i].key, key))
+			return &obj->u.obj.v[i];
+	return NULL;
+}
+
+/* One "key": value member; 0, or -1 when parsing must stop. */
+static int parse_member(struct reader *r, struct jv *obj, struct keyset *ks)
+{
+	char dbuf[8];
+	struct strbuf key = STRBUF_INIT;
+	struct srcloc kloc = here(r, r->p, 1);
+	const struct jv_member *dup;
+	struct jv_member *m;
+	struct jv *val;
+	const char *kstart = r->p;
+
+	if (r->p >= r->end || *r->p != '"') {
+		fail_at(r, r->p, "unexpected %s: a \"key\" was expected%s", describe(r, dbuf), hint(r));
+		return -1;
+	}
+	if (parse_string_into(r, &key))
+		goto fail;
+	kloc.len = (unsigned)(r->p - kstart);
+	if (memchr(key.buf, '\0', key.len)) {
+		fail_at(r, kstart, "object key holds a NUL character");
+		goto fail;
+	}
+	if ((dup = find_dup(obj, ks, key.buf))) {
+		diag_error(r->d, &kloc, "duplicate key '%s' (first at line %u)", key.buf, dup->loc.line);
+		r->failed = 1;
+		goto fail;
+	}
+	skip_ws(r);
+	if (r->p >= r->end || *r->p != ':') {
+		fail_at(r, r->p, "unexpected %s: ':' expected", describe(r, dbuf));
+		goto fail;
+	}
+	r->p++;
+	if (!(val = parse_value(r)))
+		goto fail;
+	jv_set(obj, key.buf, val);
+	m = &obj->u.obj.v[obj->u.obj.n - 1];
+	m->loc = kloc;
+	strbuf_release(&key);
+	return 0;
+fail:
+	strbuf_release(&key);
+	return -1;
+}
+
+static struct jv *parse_object(struct reader *r)
+{
+	char dbuf[8];
+	struct srcloc loc = here(r, r->p, 1);
+	struct jv *obj = jv_new(JV_OBJECT, &loc);
+	struct keyset ks = { NULL, 0, 0 };
+
+	r->p++;
+	skip_ws(r);
+	if (r->p < r->end && *r->p == '}') {
+		r->p++;
+		return obj;
+	}
+	for (;;) {
+		if (parse_member(r, obj, &ks))
+			break;
+		skip_ws(r);
+		if (r->p < r->end && *r->p == ',') {
+			r->p++;
+			skip_ws(r);
+			if (r->p < r->end && *r->p == '}') {
+				fail_at(r, r->p, "trailing comma before '}'");
+				break;
+			}
+			continue;
+		}
+		if (r->p < r->end && *r->p == '}') {
+			r->p++;
+			free(ks.tab);
+			return obj;
+		}
+		fail_at(r, r->p, "unexpected %s: ',' or '}' expected", describe(r, dbuf));
+		break;
+	}
+	free(ks.tab);
+	jv_free(obj);
+	return NULL;
+}
+
+static struct jv *parse_value(struct reader *r)
+{
+	struct jv *v;
+
+	skip_ws(r);
+	if (r->p >= r->end) {
+		fail_at(r, r->p, "unexpected end of file: a value was expected");
+		return NULL;
+	}
+	if (++r->depth > JSON_DEPTH_MAX) {
+		fail_at(r, r->p, "nesting deeper than %d levels", JSON_DEPTH_MAX);
+		return NULL;
+	}
+	switch (*r->p) {
+	case '{': v = parse_object(r); break;
+	case '[': v = parse_array(r); break;
+	case '"': v = parse_string(r); break;
+	case '-': case '0': case '1': case '2': case '3': case '4':
+	case '5': case '6': case '7': case '8': case '9':
+		v = parse_number(r);
+		break;
+	default:
+		v = parse_literal(r);
+		break;
+	}
+	r->depth--;
+	return v;
+}
+
+struct jv *json_parse(const char *data, size_t len, const char *file, struct diag *d)
+{
+	struct reader r = { data, data, data + len, path_intern(file), data, 1, 0, d, 0 };
+	struct jv *v;
+
+	diag_add_source(r.file, data, len);
+	if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3))
+		r.p = r.line_start = data + 3;   /* a UTF-8 byte-order mark */
+	v = parse_value(&r);
+	if (v) {
+		skip_ws(&r);
+		if (r.p < r.end) {
+			fail_at(&r, r.p, "unexpected text after the JSON value");
+			jv_free(v);
+			v = NULL;
+		}
+	}
+	return v;
+}
+
+/* ---- a list read one item at a time ------------------------------------ */
+
+struct json_stream {
+	struct reader r;
+	const char *key;
+	int in_mapping;   /* the list is the value of the root mapping's one key */
+	int has_head;     /* ... its last key, other members before it (open_object) */
+	size_t items;
+	int done;
+};
+
+static int expect_char(struct reader *r, char c, const char *what)
+{
+	char dbuf[8];
+
+	skip_ws(r);
+	if (r->p < r->end && *r->p == c) {
+		r->p++;
+		return 0;
+	}
+	fail_at(r, r->p, "unexpected %s: %s expected%s", describe(r, dbuf), what, hint_at(r, 0));
+	return -1;
+}
+
+/* After "{": "key": must follow, then the list. */
+static int open_keyed(struct json_stream *s, const char *key)
+{
+	struct strbuf k = STRBUF_INIT;
+	int ret = 0;
+
+	skip_ws(&s->r);
+	if (s->r.p >= s->r.end || *s->r.p != '"' || parse_string_into(&s->r, &k) ||
+	    strcmp(k.buf, key) || expect_char(&s->r, ':', "':'")) {
+		fail_at(&s->r, s->r.p, "expected a list, or a mapping holding only '%s'", key);
+		ret = -1;
+	}
+	strbuf_release(&k);
+	return ret;
+}
+
+struct json_stream *json_stream_open(const char *data, size_t len, const char *file,
+				     const char *key, struct diag *d)
+{
+	struct json_stream *s = xcalloc(1, sizeof(*s));
+	struct reader init = { data, data, data + len, path_intern(file), data, 1, 0, d, 0 };
+
+	s->r = init;
+	s->key = key;
+	diag_add_source(s->r.file, data, len);
+	skip_ws(&s->r);
+	if (s->r.p < s->r.end && *s->r.p == '{') {
+		s->r.p++;
+		s->in_mapping = 1;
+		if (open_keyed(s, key))
+			goto fail;
+	}
+	if (expect_char(&s->r, '[', s->in_mapping ? "a list ('[')" :
+			"a list of rows ('['), or an object holding only that list,"))
+		goto fail;
+	return s;
+fail:
+	free(s);
+	return NULL;
+}
+
+/*
+ * The members before key: each value into head (duplicates refused), up
+ * to key's list.  0 with s at the list's first item, or -1 (reported).
+ */
+static int open_members(struct json_stream *s, struct jv *head)
+{
+	struct strbuf k = STRBUF_INIT;
+	const char *at;
+	struct jv *v;
+	int ret = -1;
+
+	for (;;) {
+		skip_ws(&s->r);
+		at = s->r.p;
+		strbuf_reset(&k);
+		if (s->r.p >= s->r.end || *s->r.p != '"') {
+			fail_at(&s->r, at, "expected '%s', a list, in this object", s->key);
+			break;
+		}
+		if (parse_string_into(&s->r, &k) || expect_char(&s->r, ':', "':'"))
+			break;
+		if (!strcmp(k.buf, s->key)) {
+			ret = expect_char(&s->r, '[', "a list ('[')");
+			break;
+		}
+		if (jv_get(head, k.buf)) {
+			fail_at(&s->r, at, "duplicate key '%s'", k.buf);
+			break;
+		}
+		if (!(v = parse_value(&s->r)))
+			break;
+		jv_set(head, k.buf, v);
+		skip_ws(&s->r);
+		if (s->r.p < s->r.end && *s->r.p == '}') {
+			fail_at(&s->r, s->r.p, "expected '%s', a list, in this object", s->key);
+			break;
+		}
+		if (expect_char(&s->r, ',', "','"))
+			break;
+	}
+	strbuf_release(&k);
+	return ret;
+}
+
+struct json_stream *json_stream_open_object(const char *data, size_t len, const char *file,
+					    const char *key, struct jv **head, struct diag *d)
+{
+	struct json_stream *s = xcalloc(1, sizeof(*s));
+	struct reader init = { data, data, data + len, path_intern(file), data, 1, 0, d, 0 };
+	struct srcloc loc;
+
+	s->r = init;
+	s->key = key;
+	s->in_mapping = s->has_head = 1;
+	diag_add_source(s->r.file, data, len);
+	skip_ws(&s->r);
+	loc = here(&s->r, s->r.p, 1);
+	*head = jv_new(JV_OBJECT, &loc);
+	if (!expect_char(&s->r, '{', "an object ('{')") && !open_members(s, *head))
+		return s;
+	jv_free(*head);
+	*head = NULL;
+	free(s);
+	return NULL;
+}
+
+/* After the list's "]": the mapping's "}" if any, then nothing. */
+static int close_stream(struct json_stream *s)
+{
+	char dbuf[8];
+
+	s->done = 1;
+	skip_ws(&s->r);
+	if (s->in_mapping && (s->r.p >= s->r.end || *s->r.p != '}')) {
+		fail_at(&s->r, s->r.p, s->has_head ? "'%s' must be the object's last member" :
+			"the mapping may hold only '%s'", s->key);
+		return -1;
+	}
+	s->r.p += s->in_mapping;
+	skip_ws(&s->r);
+	if (s->r.p < s->r.end) {
+		fail_at(&s->r, s->r.p, "unexpected %s after the %s", describe(&s->r, dbuf),
+			s->in_mapping ? "closing '}'" : "list");
+		return -1;
+	}
+	return 0;
+}
+
+int json_stream_next(struct json_stream *s, struct jv **out)
+{
+	*out = NULL;
+	if (s->done || s->r.failed)
+		return 0;   /* the end, or an error already reported */
+	skip_ws(&s->r);
+	if (s->r.p < s->r.end && *s->r.p == ']') {
+		s->r.p++;
+		return close_stream(s);
+	}
+	if (s->items && expect_char(&s->r, ',', "',' or ']'"))
+		return -1;
+	if (!(*out = parse_value(&s->r)))
+		return -1;
+	s->items++;
+	skip_ws(&s->r);
+	if (s->r.p < s->r.end && *s->r.p == ']') {
+		s->r.p++;
+		if (close_stream(s)) {
+			jv_free(*out);
+			*out = NULL;
+			return -1;
+		}
+	}
+	return 1;
+}
+
+void json_stream_close(struct json_stream *s)
+{
+	free(s);
+}
