@@ -422,7 +422,6 @@ int cmd_build(int argc, char **argv)
 	b.lock_fd = -1;
 	pthread_mutex_init(&b.lock, NULL);
 	b.copts.parallel_emit = 1;
-	b.copts.bytes_only = 1;
 	if ((rc = parse_options(&b, argc, argv)))
 		return rc > 0 ? cmd_help("build") : EXIT_ERROR;
 	rc = run(&b) ? EXIT_ERROR : EXIT_OK;

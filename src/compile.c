@@ -399,33 +399,35 @@ static void job_hash(const struct compiler *c, struct job *j, struct scratch *s)
 	blake2b256_hex(j->jcs.buf, j->jcs.len, j->jcs_digest);
 }
 
-/* The manifest tree, for a callback that compares documents (diff). */
-static struct jv *job_tree(struct job *j, struct scratch *s)
+const struct jv *compiled_tool_manifest(struct compiled_tool *t)
 {
-	segvals_set(&s->vals, j->row.key, j->row.min_role, &j->row.standards);
-	return build_manifest(&j->row, j->t, &s->vals);
+	struct segvals vals = SEGVALS_INIT;
+
+	if (!t->tree) {
+		segvals_set(&vals, t->row->key, t->row->min_role, &t->row->standards);
+		t->tree = build_manifest(t->row, t->template, &vals);
+		segvals_release(&vals);
+	}
+	return t->tree;
 }
 
-static void job_emit(const struct compiler *c, struct job *j, struct scratch *s)
+static void job_emit(const struct compiler *c, struct job *j)
 {
 	struct out_file f = { j->path.buf, &j->bytes, j->digest, j->jcs_digest,
 			      j->t ? &j->ct : NULL };
-	struct jv *tree = NULL;
 
 	if (c->failed || !c->emit)
 		return;
-	if (j->t && !c->o->bytes_only)
-		j->ct.manifest = tree = job_tree(j, s);
 	j->rc = c->emit(c->ctx, &f);
-	j->ct.manifest = NULL;
-	jv_free(tree);
+	jv_free(j->ct.tree);
+	j->ct.tree = NULL;
 }
 
 static void job_run(const struct compiler *c, struct job *j, struct scratch *s)
 {
 	job_hash(c, j, s);
 	if (c->o->parallel_emit)
-		job_emit(c, j, s);
+		job_emit(c, j);
 }
 
 /* Jobs a worker takes at once: fewer trips to the lock. */
@@ -533,7 +535,7 @@ static int finish_batch(struct compiler *c, struct batch *b)
 		struct job *j = &b->v[i];
 
 		if (!c->o->parallel_emit)
-			job_emit(c, j, &c->main);
+			job_emit(c, j);
 		if (j->rc && !ret)
 			c->failed = c->stopped = 1, ret = -1;
 		if (c->ix)
@@ -580,7 +582,7 @@ static struct job *new_job(struct compiler *c)
 	strbuf_reset(&j->jcs);
 	j->t = NULL;
 	j->forms = NULL;
-	j->ct = (struct compiled_tool){ NULL, NULL, NULL };
+	j->ct = (struct compiled_tool){ NULL, NULL, NULL, NULL };
 	j->rc = 0;
 	return j;
 }
@@ -601,7 +603,7 @@ static int queue_tool(struct compiler *c, struct row *row, const struct template
 	row_init(row);
 	j->t = t;
 	j->forms = forms;
-	j->ct = (struct compiled_tool){ &j->row, t->path, NULL };
+	j->ct = (struct compiled_tool){ &j->row, t->path, t, NULL };
 	return job_queued(c);
 }
 

@@ -23,6 +23,7 @@ struct session {
 	size_t nadded, alloc_added, alloc_kept;
 	struct strlist bundles;  /* roles/ files compiled */
 	struct strlist stale;    /* outputs whose bytes differ from the committed ones */
+	struct strbuf text;      /* the committed file at hand (reused) */
 	int bad;
 };
 
@@ -60,19 +61,36 @@ static int check_manifest(const struct jv *doc, const char *key, struct diag *d)
 	return 0;
 }
 
-/* Parse DIR/tools/<name>; NULL when unreadable or malformed (reported). */
-static struct jv *load_committed(struct session *s, const char *name, struct srcloc *loc)
+/* Read DIR/tools/<name> into s->text; -1 when unreadable (reported). */
+static int read_committed(struct session *s, const char *name)
 {
 	char *rel = xstrfmt("tools/%s", name), *path = path_join(s->dir, rel);
-	char *shown = path_join(s->display, rel), *key = xstrndup(name, strlen(name) - 5);
-	struct strbuf buf = STRBUF_INIT;
-	struct jv *doc = NULL;
+	int ret = 0;
+
+	strbuf_reset(&s->text);
+	if (strbuf_read_file(&s->text, path)) {
+		char *shown = path_join(s->display, rel);
+
+		diag_fail(s->d, "cannot read '%s': %s", shown, strerror(errno));
+		free(shown);
+		s->bad = 1;
+		ret = -1;
+	}
+	free(rel);
+	free(path);
+	return ret;
+}
+
+/* Parse s->text, read from DIR/tools/<name>; NULL when malformed (reported). */
+static struct jv *parse_committed(struct session *s, const char *name, struct srcloc *loc)
+{
+	char *rel = xstrfmt("tools/%s", name), *shown = path_join(s->display, rel);
+	char *key = xstrndup(name, strlen(name) - 5);
+	struct jv *doc;
 
 	*loc = (struct srcloc){ path_intern(shown), 1, 1, 0 };
-	if (strbuf_read_file(&buf, path))
-		diag_fail(s->d, "cannot read '%s': %s", shown, strerror(errno));
-	else if ((doc = json_parse(buf.buf, buf.len, shown, s->d)) &&
-		 check_manifest(doc, key, s->d)) {
+	if ((doc = json_parse(s->text.buf, s->text.len, shown, s->d)) &&
+	    check_manifest(doc, key, s->d)) {
 		jv_free(doc);
 		doc = NULL;
 	}
@@ -80,12 +98,15 @@ static struct jv *load_committed(struct session *s, const char *name, struct src
 		s->bad = 1;
 	else   /* checked: findings point at it by line, never quote it */
 		diag_drop_source(shown);
-	strbuf_release(&buf);
 	free(rel);
-	free(path);
 	free(shown);
 	free(key);
 	return doc;
+}
+
+static struct jv *load_committed(struct session *s, const char *name, struct srcloc *loc)
+{
+	return read_committed(s, name) ? NULL : parse_committed(s, name, loc);
 }
 
 static int cmp_name(const void *key, const void *elem)
@@ -93,10 +114,10 @@ static int cmp_name(const void *key, const void *elem)
 	return strcmp(key, *(char *const *)elem);
 }
 
-static void keep_added(struct session *s, const struct compiled_tool *t)
+static void keep_added(struct session *s, struct compiled_tool *t)
 {
-	const struct jv *k = jv_get(t->manifest, "key");
-	struct jv *copy = jv_copy(t->manifest);
+	const struct jv *manifest = compiled_tool_manifest(t), *k = jv_get(manifest, "key");
+	struct jv *copy = jv_copy(manifest);
 
 	ALLOC_GROW(s->kept, s->nadded, s->alloc_kept);
 	ALLOC_GROW(s->added, s->nadded, s->alloc_added);
@@ -108,32 +129,57 @@ static void keep_added(struct session *s, const struct compiled_tool *t)
 }
 
 /*
- * Committed bytes that are not what build writes.  A manifest committed
- * from a --canonical build is exactly the RFC 8785 form, whose digest the
- * compile already has: that is what build produces too, not stale.
+ * The committed bytes in s->text say what the compiled file says: they are
+ * its bytes, or, for a manifest committed from a --canonical build, its
+ * RFC 8785 form (whose digest the compile already has).  Then there is
+ * nothing to parse or compare, and it is not stale either.
  */
+static int same_as_compiled(const struct session *s, const struct out_file *f)
+{
+	char hex[DIGEST_HEX_SIZE];
+
+	if (s->text.len == f->bytes->len && !memcmp(s->text.buf, f->bytes->buf, s->text.len))
+		return 1;
+	blake2b256_hex(s->text.buf, s->text.len, hex);
+	return s->text.len && !strcmp(hex, f->jcs_blake2b);
+}
+
+/* Committed bytes that are not what build writes (a bundle). */
 static void compare_bytes(struct session *s, const struct out_file *f)
 {
-	struct strbuf buf = STRBUF_INIT;
-	char *path = path_join(s->dir, f->path), hex[DIGEST_HEX_SIZE];
+	char *path = path_join(s->dir, f->path);
 
-	if (!fs_same_content(path, f->bytes->buf, f->bytes->len)) {
-		if (!strbuf_read_file(&buf, path))
-			blake2b256_hex(buf.buf, buf.len, hex);
-		if (buf.len == 0 || strcmp(hex, f->jcs_blake2b))
-			strlist_add(&s->stale, f->path);
-	}
-	strbuf_release(&buf);
+	strbuf_reset(&s->text);
+	if (strbuf_read_file(&s->text, path) || !same_as_compiled(s, f))
+		strlist_add(&s->stale, f->path);
 	free(path);
+}
+
+/*
+ * A compiled tool against its committed manifest, which is parsed only
+ * when its bytes differ: a catalogue that did not change costs a read and
+ * a comparison per tool.
+ */
+static void diff_committed(struct session *s, const char *name, const struct out_file *f)
+{
+	size_t before = s->out->n;
+	struct srcloc loc;
+	struct jv *old;
+
+	if (read_committed(s, name) || same_as_compiled(s, f))
+		return;
+	if (!(old = parse_committed(s, name, &loc)))
+		return;
+	diff_tool(old, compiled_tool_manifest(f->tool), s->cfg, f->tool->row->key, s->out);
+	if ((s->flags & DIFF_CHECK_BYTES) && s->out->n == before)
+		strlist_add(&s->stale, f->path);
+	jv_free(old);
 }
 
 static int on_file(void *ctx, const struct out_file *f)
 {
 	struct session *s = ctx;
 	char *name, **hit;
-	struct srcloc loc;
-	struct jv *old;
-	size_t before = s->out->n;
 
 	if (!f->tool) {
 		strlist_add(&s->bundles, f->path);
@@ -145,14 +191,9 @@ static int on_file(void *ctx, const struct out_file *f)
 	hit = s->nnames ? bsearch(name, s->names, s->nnames, sizeof(*s->names), cmp_name) : NULL;
 	if (!hit) {
 		keep_added(s, f->tool);
-	} else if ((old = load_committed(s, name, &loc))) {
-		s->seen[hit - s->names] = 1;
-		diff_tool(old, f->tool->manifest, s->cfg, f->tool->row->key, s->out);
-		if ((s->flags & DIFF_CHECK_BYTES) && s->out->n == before)
-			compare_bytes(s, f);
-		jv_free(old);
 	} else {
 		s->seen[hit - s->names] = 1;
+		diff_committed(s, name, f);
 	}
 	free(name);
 	return 0;
@@ -244,6 +285,7 @@ static void session_release(struct session *s)
 	fs_free_list(s->names, s->nnames);
 	strlist_release(&s->bundles);
 	strlist_release(&s->stale);
+	strbuf_release(&s->text);
 }
 
 static int list_committed(struct session *s)
@@ -276,6 +318,7 @@ int diff_against(const struct ts_config *cfg, const struct compile_opts *o,
 	int ret;
 
 	memset(&s, 0, sizeof(s));
+	strbuf_init(&s.text, 0);
 	s.cfg = cfg;
 	s.dir = dir;
 	s.display = display ? display : dir;

@@ -15,18 +15,25 @@
 #include "toolsync/registry.h"
 #include "toolsync/index.h"
 
+struct template;
+
 /* One compiled tool. */
 struct compiled_tool {
 	const struct row *row;
 	const char *template_path;  /* as written in the manifest: "schemas/templates/x.yaml" */
-	/*
-	 * The manifest document (see DESIGN.md, Output).  Nodes under "tool"
-	 * carry the template's locations; "key", "min_role" and "standards"
-	 * carry the registry row's.  Borrowed for the callback only; NULL
-	 * when compile_opts.bytes_only is set.
-	 */
-	const struct jv *manifest;
+	const struct template *template;
+	struct jv *tree;            /* compiled_tool_manifest()'s, until the callback returns */
 };
+
+/*
+ * The manifest document (see DESIGN.md, Output), for a callback that
+ * compares documents.  Rows are rendered from their templates' segments,
+ * so the tree is built on the first call only (diff asks for the tools
+ * whose committed bytes differ).  Nodes under "tool" carry the template's
+ * locations; "key", "min_role" and "standards" carry the registry row's.
+ * Borrowed for the callback only.
+ */
+const struct jv *compiled_tool_manifest(struct compiled_tool *t);
 
 /* One output file, relative to the output directory. */
 struct out_file {
@@ -34,7 +41,7 @@ struct out_file {
 	const struct strbuf *bytes; /* exactly what is written */
 	const char *blake2b;        /* BLAKE2b-256 hex of bytes */
 	const char *jcs_blake2b;    /* BLAKE2b-256 hex of the RFC 8785 form */
-	const struct compiled_tool *tool;  /* tools/ files; NULL for bundles */
+	struct compiled_tool *tool; /* tools/ files; NULL for bundles */
 };
 
 /* Return 0 to go on, -1 to stop (the callback reported why). */
@@ -48,12 +55,6 @@ struct compile_opts {
 	 * state); otherwise it is called from one thread, in registry order.
 	 */
 	int parallel_emit;
-	/*
-	 * The callback needs the bytes and digests only, not the manifest
-	 * trees (build): rows are rendered from the templates' segments and
-	 * no tree is built.
-	 */
-	int bytes_only;
 };
 
 /*
