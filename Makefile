@@ -4,7 +4,8 @@
 #   make demo       install missing packages, build, run on the example catalogue
 #   make check      install missing packages, build, run every test
 #   make check SANITIZE=1   the same under AddressSanitizer + UBSan
-#   make bench      benchmarks (hyperfine, /usr/bin/time -v)
+#   make bench      toolsync against the Python reference (tests/bench/run.sh;
+#                   BENCH_SIZES, BENCH_RUNS, BENCH_PLACES; not part of check)
 #   make fuzz       build the libFuzzer targets (clang)
 #   DEV=1           warnings are errors
 
@@ -41,7 +42,7 @@ UNIT_OBJS := $(patsubst tests/unit/%.c,$(B)/unit/%.o,$(UNIT_SRCS))
 # Each tests/unit/check_<m>.c exports Suite *<m>_suite(void).
 SUITES    := $(filter-out all,$(patsubst tests/unit/check_%.c,%,$(UNIT_SRCS)))
 
-.PHONY: all demo check unit scripted deps deps-build bench fuzz clean format
+.PHONY: all demo check unit scripted deps deps-build deps-bench bench fuzz clean format
 all: $(BIN)
 
 $(BIN): $(B)/main.o $(B)/libtoolsync.a
@@ -76,6 +77,8 @@ deps:
 	@sh scripts/install-deps.sh test
 deps-build:
 	@sh scripts/install-deps.sh build
+deps-bench:
+	@sh scripts/install-deps.sh bench
 
 demo: deps-build
 	@$(MAKE) --no-print-directory all
@@ -92,7 +95,7 @@ unit: $(B)/check_all
 scripted: $(BIN)
 	@TOOLSYNC=$(CURDIR)/$(BIN) sh tests/run-scripts.sh
 
-bench: deps
+bench: deps-bench
 	@$(MAKE) --no-print-directory all
 	@sh tests/bench/run.sh ./$(BIN)
 
