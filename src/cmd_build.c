@@ -17,6 +17,7 @@
 #include "toolsync/cmd.h"
 #include "toolsync/compile.h"
 #include "toolsync/fsutil.h"
+#include "toolsync/prev_index.h"
 #include "toolsync/sign.h"
 
 struct build {
@@ -33,6 +34,7 @@ struct build {
 	int sig_kept;            /* no key, index unchanged: its old signature stays */
 	struct strlist staged;   /* paths (relative) waiting in stage */
 	struct index ix;
+	struct prev_index prev;  /* the output's index.json, to skip by digest */
 	size_t written, unchanged, removed;
 	struct diag d;
 	/* stage_file runs on several threads: this guards everything above */
@@ -122,25 +124,71 @@ static void signature_of(struct build *b, const char *name, const struct strbuf 
 	strbuf_release(&tc);
 }
 
+/*
+ * The output holds f's bytes, as the old index says (prev_index.h): no
+ * need to read it.
+ */
+static int same_by_digest(struct build *b, const struct out_file *f)
+{
+	if (!prev_index_same(&b->prev, f->path, f->bytes->len, f->blake2b))
+		return 0;
+	pthread_mutex_lock(&b->lock);
+	b->unchanged++;
+	pthread_mutex_unlock(&b->lock);
+	return 1;
+}
+
+/*
+ * An unchanged manifest's signature, kept as it is when the old index
+ * was signed by this key with this trusted comment: signing the same
+ * bytes again would give the same file.  1 kept (and listed), 0 not.
+ */
+static int keep_signature(struct build *b, const char *sig_path)
+{
+	const struct index_entry *e;
+
+	if (!b->prev.sigs_kept || !(e = prev_index_same(&b->prev, sig_path, 0, NULL)))
+		return 0;
+	pthread_mutex_lock(&b->lock);
+	index_add(&b->ix, sig_path, e->size, e->blake2b, NULL);
+	b->unchanged++;
+	pthread_mutex_unlock(&b->lock);
+	return 1;
+}
+
+/*
+ * compile_opts.known_jcs: the old index's RFC 8785 digest of the same
+ * bytes (the same bytes have the same canonical form, wherever they are).
+ */
+static const char *known_jcs(void *ctx, const char *path, const char *blake2b)
+{
+	const struct build *b = ctx;
+	const struct index_entry *e = index_find(&b->prev.ix, path);
+
+	return e && e->jcs_blake2b[0] && !strcmp(e->blake2b, blake2b) ? e->jcs_blake2b : NULL;
+}
+
 /* compile_catalogue's callback: stage the file (and its signature). */
 static int stage_file(void *ctx, const struct out_file *f)
 {
 	struct build *b = ctx;
 	struct strbuf sig = STRBUF_INIT;
 	char digest[DIGEST_HEX_SIZE], *sig_path;
-	int ret;
+	int same = same_by_digest(b, f), ret = 0;
 
-	if (stage_bytes(b, f->path, f->bytes))
+	if (!same && stage_bytes(b, f->path, f->bytes))
 		return -1;
 	if (!b->sign_each || !f->tool)
 		return 0;
 	sig_path = xstrfmt("%s.minisig", f->path);
-	signature_of(b, strrchr(f->path, '/') + 1, f->bytes, &sig);
-	blake2b256_hex(sig.buf, sig.len, digest);
-	pthread_mutex_lock(&b->lock);
-	index_add(&b->ix, sig_path, sig.len, digest, NULL);
-	pthread_mutex_unlock(&b->lock);
-	ret = stage_bytes(b, sig_path, &sig);
+	if (!same || !keep_signature(b, sig_path)) {
+		signature_of(b, strrchr(f->path, '/') + 1, f->bytes, &sig);
+		blake2b256_hex(sig.buf, sig.len, digest);
+		pthread_mutex_lock(&b->lock);
+		index_add(&b->ix, sig_path, sig.len, digest, NULL);
+		pthread_mutex_unlock(&b->lock);
+		ret = stage_bytes(b, sig_path, &sig);
+	}
 	strbuf_release(&sig);
 	free(sig_path);
 	return ret;
@@ -404,6 +452,7 @@ static int run(struct build *b)
 	b->out = b->out_opt ? xstrdup(b->out_opt) : config_path(&b->cfg, b->cfg.out);
 	if (load_key(b) || lock_out(b) || check_out_dirs(b))
 		return -1;
+	prev_index_open(&b->prev, b->out, b->key);
 	if (compile_catalogue(&b->cfg, &b->copts, stage_file, b, &b->ix, &b->d))
 		return -1;
 	if (commit(b))
@@ -420,8 +469,10 @@ int cmd_build(int argc, char **argv)
 
 	memset(&b, 0, sizeof(b));
 	b.lock_fd = -1;
+	b.prev = (struct prev_index)PREV_INDEX_INIT;
 	pthread_mutex_init(&b.lock, NULL);
 	b.copts.parallel_emit = 1;
+	b.copts.known_jcs = known_jcs;
 	if ((rc = parse_options(&b, argc, argv)))
 		return rc > 0 ? cmd_help("build") : EXIT_ERROR;
 	rc = run(&b) ? EXIT_ERROR : EXIT_OK;
@@ -439,6 +490,7 @@ int cmd_build(int argc, char **argv)
 		close(b.lock_fd);
 	strlist_release(&b.staged);
 	index_release(&b.ix);
+	prev_index_release(&b.prev);
 	config_release(&b.cfg);
 	pthread_mutex_destroy(&b.lock);
 	return rc;

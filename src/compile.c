@@ -150,6 +150,7 @@ static const struct target_form {
 struct tforms {
 	struct segprog manifest[FORMS];
 	struct segprog item[NTARGETS][FORMS];   /* one tool in a role bundle */
+	size_t size_hint;                        /* a manifest's size, about */
 };
 
 struct bundle_tool {
@@ -342,6 +343,9 @@ static struct tforms *compile_template(const struct compiler *c, const struct te
 	segvals_markers(&mv);
 	doc = build_manifest(&none, t, &mv);
 	bad = compile_forms(f->manifest, doc, 0);
+	f->size_hint = 512;
+	for (i = 0; !bad && i < f->manifest[FORM_PRETTY].n; i++)
+		f->size_hint += f->manifest[FORM_PRETTY].v[i].len;
 	for (i = 0; i < NTARGETS && c->cfg->targets; i++) {
 		struct jv *arr = jv_array();
 
@@ -375,13 +379,19 @@ static void compile_templates(struct compiler *c)
 static void job_render(const struct compiler *c, struct job *j, struct scratch *s)
 {
 	const struct segprog *m = j->forms->manifest;
+	const char *known;
 
 	segvals_set(&s->vals, j->row.key, j->row.min_role, &j->row.standards);
 	strbuf_reset(&j->bytes);
+	strbuf_grow(&j->bytes, j->forms->size_hint);
 	segprog_render(&j->bytes, &m[c->o->canonical ? FORM_JCS : FORM_PRETTY], &s->vals);
 	blake2b256_hex(j->bytes.buf, j->bytes.len, j->digest);
 	if (c->o->canonical) {
 		memcpy(j->jcs_digest, j->digest, sizeof(j->digest));
+		return;
+	}
+	if (c->o->known_jcs && (known = c->o->known_jcs(c->ctx, j->path.buf, j->digest))) {
+		memcpy(j->jcs_digest, known, sizeof(j->jcs_digest));
 		return;
 	}
 	strbuf_reset(&s->jcs);
@@ -598,7 +608,9 @@ static int queue_tool(struct compiler *c, struct row *row, const struct template
 {
 	struct job *j = new_job(c);
 
-	strbuf_addf(&j->path, "tools/%s.json", row->key);
+	strbuf_addstr(&j->path, "tools/");
+	strbuf_addstr(&j->path, row->key);
+	strbuf_addstr(&j->path, ".json");
 	j->row = *row;
 	row_init(row);
 	j->t = t;

@@ -55,6 +55,13 @@ struct compile_opts {
 	 * state); otherwise it is called from one thread, in registry order.
 	 */
 	int parallel_emit;
+	/*
+	 * Optional: the RFC 8785 digest of path when its bytes have this
+	 * digest, if the caller knows it already (build: from the old index);
+	 * then that form is neither rendered nor hashed.  NULL: not known.
+	 * Called from several threads at once, with emit's ctx.
+	 */
+	const char *(*known_jcs)(void *ctx, const char *path, const char *blake2b);
 };
 
 /*

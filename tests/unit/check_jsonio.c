@@ -303,6 +303,55 @@ START_TEST(test_index_round_trip)
 }
 END_TEST
 
+/*
+ * index_write()'s own layout is read without a tree; anything it cannot
+ * take (an escaped path, a path outside) goes to the JSON reader, which
+ * gives the same entries or the same error.
+ */
+START_TEST(test_index_own_layout)
+{
+	static const char hex[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	static const char *const paths[] = { "tools/q\"uote.json", "tools/\xc3\xa9.json", "tools/a.json" };
+	struct index ix = { NULL, 0, 0 }, back;
+	struct strbuf sb = STRBUF_INIT;
+	char *msgs;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(paths); i++)
+		index_add(&ix, paths[i], i, hex, i ? hex : NULL);
+	index_sort(&ix);
+	index_write(&sb, &ix);
+	ck_assert_int_eq(parse_index_text(sb.buf, &back, &msgs), 0);
+	ck_assert_uint_eq(back.n, ix.n);
+	for (i = 0; i < ix.n; i++) {
+		ck_assert_str_eq(back.v[i].path, ix.v[i].path);
+		ck_assert_uint_eq(back.v[i].size, ix.v[i].size);
+		ck_assert_str_eq(back.v[i].jcs_blake2b, ix.v[i].jcs_blake2b);
+	}
+	free(msgs);
+	index_release(&back);
+	/* a path outside, or twice, in the own layout: refused as the reader refuses it */
+	free(ix.v[0].path);
+	ix.v[0].path = xstrdup("../outside.json");
+	strbuf_reset(&sb);
+	index_write(&sb, &ix);
+	ck_assert_int_eq(parse_index_text(sb.buf, &back, &msgs), -1);
+	ck_assert_ptr_nonnull(strstr(msgs, "must stay inside the directory"));
+	free(msgs);
+	index_release(&back);
+	free(ix.v[0].path);
+	ix.v[0].path = xstrdup(ix.v[1].path);
+	strbuf_reset(&sb);
+	index_write(&sb, &ix);
+	ck_assert_int_eq(parse_index_text(sb.buf, &back, &msgs), -1);
+	ck_assert_ptr_nonnull(strstr(msgs, "twice"));
+	free(msgs);
+	index_release(&back);
+	index_release(&ix);
+	strbuf_release(&sb);
+}
+END_TEST
+
 START_TEST(test_bad_index)
 {
 	struct index ix;
@@ -332,6 +381,7 @@ Suite *jsonio_suite(void)
 	tcase_add_test(tc, test_aliases_and_pointers);
 	tcase_add_test(tc, test_utf8_check);
 	tcase_add_test(tc, test_index_round_trip);
+	tcase_add_test(tc, test_index_own_layout);
 	tcase_add_loop_test(tc, test_bad_index, 0, (int)ARRAY_SIZE(bad_index));
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,0 +1,50 @@
+/*
+ * prev_index.h: the index.json of the output a build replaces, so that
+ * unchanged files are skipped by digest instead of being read.
+ *
+ * The old index is trusted only when its signature verifies with the
+ * build's own key, or when it is unsigned (no index.json.minisig); a
+ * signed index the build cannot check (no key given) is not trusted.
+ * Then, file by file, the output must still hold a regular file of the
+ * listed size, older than index.json (which a build writes last): a file
+ * edited after the build is read and compared as before.
+ *
+ * With --sign-each, the signature of an unchanged manifest is kept as it
+ * is (neither read nor made again) when the old index was signed by the
+ * same key with the same trusted comment: Ed25519 is deterministic, so
+ * signing the same bytes again would give the same file.
+ */
+#ifndef TOOLSYNC_PREV_INDEX_H
+#define TOOLSYNC_PREV_INDEX_H
+
+#include <time.h>
+
+#include "toolsync/index.h"
+#include "toolsync/sign.h"
+
+struct prev_index {
+	struct index ix;          /* empty when the index is not trusted */
+	int dir_fd;               /* the output directory; -1 */
+	struct timespec mtime;    /* index.json's */
+	int sigs_kept;            /* signatures of unchanged manifests may be kept */
+};
+
+#define PREV_INDEX_INIT { { NULL, 0, 0 }, -1, { 0, 0 }, 0 }
+
+/*
+ * Read out/index.json and decide whether to trust it (key: the build's
+ * secret key, or NULL).  Nothing is reported: an index that is missing,
+ * malformed or not trusted only means that files are compared by content.
+ */
+void prev_index_open(struct prev_index *p, const char *out, const struct sign_key *key);
+void prev_index_release(struct prev_index *p);
+
+/*
+ * The entry of rel when out/rel is known to hold bytes of this size and
+ * digest (blake2b NULL: any, for a signature kept as it is), without
+ * reading it; NULL otherwise.
+ */
+const struct index_entry *prev_index_same(const struct prev_index *p, const char *rel,
+					  uint64_t size, const char *blake2b);
+
+#endif
