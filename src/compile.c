@@ -8,7 +8,9 @@
  * and collision checks), the index, and the tools of the role bundles
  * (never more than BUNDLE_MAX + 1 of them).
  */
+#include <fcntl.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "toolsync/compile.h"
@@ -177,6 +179,7 @@ struct job {
 	struct strbuf bytes;          /* what is written */
 	struct strbuf jcs;            /* a bundle's RFC 8785 form */
 	char digest[DIGEST_HEX_SIZE], jcs_digest[DIGEST_HEX_SIZE];
+	int committed_same;           /* see out_file */
 	int rc;
 };
 
@@ -189,7 +192,10 @@ struct batch {
 struct scratch {
 	struct segvals vals;
 	struct strbuf jcs;
+	struct strbuf committed;
 };
+
+#define SCRATCH_INIT { SEGVALS_INIT, STRBUF_INIT, STRBUF_INIT }
 
 struct compiler;
 
@@ -236,6 +242,7 @@ struct compiler {
 	struct batch *filling, *working;
 	struct scratch main;          /* the main thread's */
 	struct pool pool;
+	int compare_fd;               /* o->compare_dir; -1 */
 };
 
 /*
@@ -394,6 +401,9 @@ static void job_render(const struct compiler *c, struct job *j, struct scratch *
 		memcpy(j->jcs_digest, known, sizeof(j->jcs_digest));
 		return;
 	}
+	j->jcs_digest[0] = '\0';
+	if (!c->ix)
+		return;   /* only on demand: out_file_jcs_blake2b() */
 	strbuf_reset(&s->jcs);
 	segprog_render(&s->jcs, &m[FORM_JCS], &s->vals);
 	blake2b256_hex(s->jcs.buf, s->jcs.len, j->jcs_digest);
@@ -421,10 +431,28 @@ const struct jv *compiled_tool_manifest(struct compiled_tool *t)
 	return t->tree;
 }
 
+const char *out_file_jcs_blake2b(const struct out_file *f)
+{
+	struct compiled_tool *t = f->tool;
+	struct segvals vals = SEGVALS_INIT;
+	struct strbuf jcs = STRBUF_INIT;
+
+	if (f->jcs_blake2b[0] || !t)
+		return f->jcs_blake2b;
+	if (!t->jcs_blake2b[0]) {
+		segvals_set(&vals, t->row->key, t->row->min_role, &t->row->standards);
+		segprog_render(&jcs, &t->forms->manifest[FORM_JCS], &vals);
+		blake2b256_hex(jcs.buf, jcs.len, t->jcs_blake2b);
+		segvals_release(&vals);
+		strbuf_release(&jcs);
+	}
+	return t->jcs_blake2b;
+}
+
 static void job_emit(const struct compiler *c, struct job *j)
 {
 	struct out_file f = { j->path.buf, &j->bytes, j->digest, j->jcs_digest,
-			      j->t ? &j->ct : NULL };
+			      j->t ? &j->ct : NULL, j->committed_same };
 
 	if (c->failed || !c->emit)
 		return;
@@ -433,9 +461,40 @@ static void job_emit(const struct compiler *c, struct job *j)
 	j->ct.tree = NULL;
 }
 
+/* A committed file bigger than this is not what a build writes anyway. */
+#define COMMITTED_MAX (64u << 20)
+
+/*
+ * The committed file holds these bytes, or their RFC 8785 form (from a
+ * --canonical build).  Anything odd (missing, a symlink, not a regular
+ * file, unreadable) is "not the same": the callback looks at it itself.
+ */
+static int same_as_committed(const struct compiler *c, struct job *j, struct scratch *s)
+{
+	struct out_file f = { j->path.buf, &j->bytes, j->digest, j->jcs_digest,
+			      j->t ? &j->ct : NULL, 0 };
+	char hex[DIGEST_HEX_SIZE];
+	struct stat st;
+	int fd = openat(c->compare_fd, j->path.buf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return 0;
+	strbuf_reset(&s->committed);
+	ret = !fstat(fd, &st) && S_ISREG(st.st_mode) && (uint64_t)st.st_size <= COMMITTED_MAX &&
+	      !strbuf_read_fd(&s->committed, fd);
+	close(fd);
+	if (!ret || !s->committed.len)
+		return 0;
+	if (s->committed.len == j->bytes.len && !memcmp(s->committed.buf, j->bytes.buf, j->bytes.len))
+		return 1;
+	blake2b256_hex(s->committed.buf, s->committed.len, hex);
+	return !strcmp(hex, out_file_jcs_blake2b(&f));
+}
+
 static void job_run(const struct compiler *c, struct job *j, struct scratch *s)
 {
 	job_hash(c, j, s);
+	j->committed_same = c->compare_fd >= 0 && same_as_committed(c, j, s);
 	if (c->o->parallel_emit)
 		job_emit(c, j);
 }
@@ -469,6 +528,13 @@ static void *work(void *arg)
 	return NULL;
 }
 
+static void scratch_release(struct scratch *s)
+{
+	segvals_release(&s->vals);
+	strbuf_release(&s->jcs);
+	strbuf_release(&s->committed);
+}
+
 static void pool_start(struct pool *p, struct compiler *c, unsigned n)
 {
 	unsigned i;
@@ -479,7 +545,7 @@ static void pool_start(struct pool *p, struct compiler *c, unsigned n)
 	pthread_cond_init(&p->work, NULL);
 	pthread_cond_init(&p->done, NULL);
 	for (i = 0; n > 1 && i < n; i++) {
-		p->w[i] = (struct worker){ p, { SEGVALS_INIT, STRBUF_INIT }, 0 };
+		p->w[i] = (struct worker){ p, SCRATCH_INIT, 0 };
 		if (pthread_create(&p->w[i].thread, NULL, work, &p->w[i]))
 			break;   /* fewer threads: slower, not wrong */
 		p->n++;
@@ -525,8 +591,7 @@ static void pool_stop(struct pool *p)
 	pthread_mutex_unlock(&p->mu);
 	for (i = 0; i < p->n; i++) {
 		pthread_join(p->w[i].thread, NULL);
-		segvals_release(&p->w[i].s.vals);
-		strbuf_release(&p->w[i].s.jcs);
+		scratch_release(&p->w[i].s);
 	}
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->work);
@@ -592,7 +657,7 @@ static struct job *new_job(struct compiler *c)
 	strbuf_reset(&j->jcs);
 	j->t = NULL;
 	j->forms = NULL;
-	j->ct = (struct compiled_tool){ NULL, NULL, NULL, NULL };
+	j->ct = (struct compiled_tool){ NULL, NULL, NULL, NULL, NULL, "" };
 	j->rc = 0;
 	return j;
 }
@@ -615,7 +680,7 @@ static int queue_tool(struct compiler *c, struct row *row, const struct template
 	row_init(row);
 	j->t = t;
 	j->forms = forms;
-	j->ct = (struct compiled_tool){ &j->row, t->path, t, NULL };
+	j->ct = (struct compiled_tool){ &j->row, t->path, t, forms, NULL, "" };
 	return job_queued(c);
 }
 
@@ -787,8 +852,9 @@ static void compiler_release(struct compiler *c)
 	free(c->forms);
 	batch_release(&c->batch[0]);
 	batch_release(&c->batch[1]);
-	segvals_release(&c->main.vals);
-	strbuf_release(&c->main.jcs);
+	scratch_release(&c->main);
+	if (c->compare_fd >= 0)
+		close(c->compare_fd);
 	seen_release(&c->keys);
 	seen_release(&c->names);
 	templates_release(&c->templates);
@@ -830,8 +896,10 @@ int compile_catalogue(const struct ts_config *cfg, const struct compile_opts *o,
 	int ret = -1;
 
 	*c = (struct compiler){ .cfg = cfg, .o = o, .emit = emit, .ctx = ctx, .ix = ix, .d = d,
-				.main = { SEGVALS_INIT, STRBUF_INIT } };
+				.main = SCRATCH_INIT, .compare_fd = -1 };
 	c->filling = &c->batch[0];
+	if (o->compare_dir)
+		c->compare_fd = open(o->compare_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	templates_load(&c->templates, cfg, d);
 	compile_templates(c);
 	c->failed = d->errors > 0;

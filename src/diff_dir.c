@@ -141,14 +141,17 @@ static int same_as_compiled(const struct session *s, const struct out_file *f)
 	if (s->text.len == f->bytes->len && !memcmp(s->text.buf, f->bytes->buf, s->text.len))
 		return 1;
 	blake2b256_hex(s->text.buf, s->text.len, hex);
-	return s->text.len && !strcmp(hex, f->jcs_blake2b);
+	return s->text.len && !strcmp(hex, out_file_jcs_blake2b(f));
 }
 
 /* Committed bytes that are not what build writes (a bundle). */
 static void compare_bytes(struct session *s, const struct out_file *f)
 {
-	char *path = path_join(s->dir, f->path);
+	char *path;
 
+	if (f->committed_same)
+		return;
+	path = path_join(s->dir, f->path);
 	strbuf_reset(&s->text);
 	if (strbuf_read_file(&s->text, path) || !same_as_compiled(s, f))
 		strlist_add(&s->stale, f->path);
@@ -166,7 +169,7 @@ static void diff_committed(struct session *s, const char *name, const struct out
 	struct srcloc loc;
 	struct jv *old;
 
-	if (read_committed(s, name) || same_as_compiled(s, f))
+	if (f->committed_same || read_committed(s, name) || same_as_compiled(s, f))
 		return;
 	if (!(old = parse_committed(s, name, &loc)))
 		return;
@@ -314,6 +317,7 @@ int diff_against(const struct ts_config *cfg, const struct compile_opts *o,
 		 struct findings *out, struct diag *d)
 {
 	struct session s;
+	struct compile_opts co = *o;
 	size_t start = out->n;
 	int ret;
 
@@ -325,9 +329,10 @@ int diff_against(const struct ts_config *cfg, const struct compile_opts *o,
 	s.flags = flags;
 	s.out = out;
 	s.d = d;
+	co.compare_dir = dir;   /* compared on the workers: on_file sees what differs */
 	ret = list_committed(&s);
 	if (!ret)
-		ret = compile_catalogue(cfg, o, on_file, &s, NULL, d);
+		ret = compile_catalogue(cfg, &co, on_file, &s, NULL, d);
 	if (!ret) {
 		finish_unpaired(&s);
 		if (flags & DIFF_CHECK_BYTES) {

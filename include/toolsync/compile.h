@@ -16,13 +16,16 @@
 #include "toolsync/index.h"
 
 struct template;
+struct tforms;
 
 /* One compiled tool. */
 struct compiled_tool {
 	const struct row *row;
 	const char *template_path;  /* as written in the manifest: "schemas/templates/x.yaml" */
 	const struct template *template;
+	const struct tforms *forms; /* the template's segments */
 	struct jv *tree;            /* compiled_tool_manifest()'s, until the callback returns */
+	char jcs_blake2b[DIGEST_HEX_SIZE];  /* out_file_jcs_blake2b()'s when made late */
 };
 
 /*
@@ -40,9 +43,22 @@ struct out_file {
 	const char *path;           /* "tools/<key>.json", "roles/<role>.<target>.json" */
 	const struct strbuf *bytes; /* exactly what is written */
 	const char *blake2b;        /* BLAKE2b-256 hex of bytes */
-	const char *jcs_blake2b;    /* BLAKE2b-256 hex of the RFC 8785 form */
+	/*
+	 * BLAKE2b-256 hex of the RFC 8785 form; "" for a tool when compiling
+	 * without an index (diff): then out_file_jcs_blake2b() makes it.
+	 */
+	const char *jcs_blake2b;
 	struct compiled_tool *tool; /* tools/ files; NULL for bundles */
+	/*
+	 * With compile_opts.compare_dir: 1 when that directory holds exactly
+	 * these bytes at path, or their RFC 8785 form; 0 otherwise (also when
+	 * the file is missing, not regular, or unreadable).
+	 */
+	int committed_same;
 };
+
+/* f->jcs_blake2b, made on the first call when it was left empty. */
+const char *out_file_jcs_blake2b(const struct out_file *f);
 
 /* Return 0 to go on, -1 to stop (the callback reported why). */
 typedef int (*compile_emit_fn)(void *ctx, const struct out_file *f);
@@ -62,6 +78,13 @@ struct compile_opts {
 	 * Called from several threads at once, with emit's ctx.
 	 */
 	const char *(*known_jcs)(void *ctx, const char *path, const char *blake2b);
+	/*
+	 * Optional: a directory of committed output (diff, ci).  Each file is
+	 * compared with it on the worker threads (out_file.committed_same),
+	 * so that the callback, which runs in order on one thread, only looks
+	 * into the files that differ.
+	 */
+	const char *compare_dir;
 };
 
 /*
