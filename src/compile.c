@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "toolsync/compile.h"
+#include "toolsync/matrix.h"
 #include "toolsync/segments.h"
+#include "toolsync/target.h"
 #include "toolsync/template.h"
 
 /* OpenAI accepts at most 128 tools in one request. */
@@ -104,61 +106,24 @@ static void seen_release(struct seen *set)
 /* The manifest's two forms, and a bundle item's. */
 enum form { FORM_PRETTY, FORM_JCS, FORMS };
 
-/*
- * The role-bundle targets, in the order their files are written, each
- * with the shape of its tool object (DESIGN.md, Output).  A new target
- * is one entry here: its bundle items are compiled from the shape.
- */
-static struct jv *shape_responses(const struct jv *tool)
-{
-	return jv_copy(tool);
-}
-
-static struct jv *shape_chat(const struct jv *tool)
-{
-	struct jv *r = jv_object(), *fn = jv_object();
-
-	jv_set(r, "type", jv_string("function"));
-	jv_set(fn, "name", jv_copy(jv_get(tool, "name")));
-	jv_set(fn, "description", jv_copy(jv_get(tool, "description")));
-	jv_set(fn, "parameters", jv_copy(jv_get(tool, "parameters")));
-	jv_set(fn, "strict", jv_copy(jv_get(tool, "strict")));
-	jv_set(r, "function", fn);
-	return r;
-}
-
-static struct jv *shape_mcp(const struct jv *tool)
-{
-	struct jv *r = jv_object();
-
-	jv_set(r, "name", jv_copy(jv_get(tool, "name")));
-	jv_set(r, "description", jv_copy(jv_get(tool, "description")));
-	jv_set(r, "inputSchema", jv_copy(jv_get(tool, "parameters")));
-	return r;
-}
-
-static const struct target_form {
-	enum target t;
-	struct jv *(*shape)(const struct jv *tool);
-} target_forms[] = {
-	{ TARGET_RESPONSES, shape_responses },
-	{ TARGET_CHAT, shape_chat },
-	{ TARGET_MCP, shape_mcp },
-};
-
-#define NTARGETS ARRAY_SIZE(target_forms)
+/* Targets (target.h) a template can have items for; more is a BUG. */
+#define TARGETS_MAX 8
 
 /* A template compiled into segments: what a row costs is a concatenation. */
 struct tforms {
 	struct segprog manifest[FORMS];
-	struct segprog item[NTARGETS][FORMS];   /* one tool in a role bundle */
+	/* one tool in a role bundle, per target_list() entry */
+	struct segprog item[TARGETS_MAX][FORMS];
+	/* the item of a target whose shape changes strings is made from a tree */
+	int item_from_tree[TARGETS_MAX];
 	size_t size_hint;                        /* a manifest's size, about */
 };
 
 struct bundle_tool {
 	char *key;
 	long rank;
-	struct strbuf item[NTARGETS][FORMS];
+	unsigned targets;             /* the bundles it goes in: its template's targets */
+	struct strbuf item[TARGETS_MAX][FORMS];
 };
 
 /*
@@ -243,6 +208,9 @@ struct compiler {
 	struct scratch main;          /* the main thread's */
 	struct pool pool;
 	int compare_fd;               /* o->compare_dir; -1 */
+	struct matrix matrix;         /* every compiled row, for traceability.* */
+	const struct target_info *targets;
+	size_t ntargets;
 };
 
 /*
@@ -306,20 +274,40 @@ static struct jv *build_manifest(const struct row *row, const struct template *t
 	return m;
 }
 
+/*
+ * A bundle item is written as the one item of an array, "[\n  " X "\n]\n"
+ * (pretty) or "[" X "]": these are the bytes to cut off around it.
+ */
+static const size_t item_cut[FORMS][2] = { [FORM_PRETTY] = { 4, 3 }, [FORM_JCS] = { 1, 1 } };
+static const enum json_style form_style[FORMS] = { JSON_PRETTY, JSON_CANONICAL };
+
 /* Compile doc (holding markers) in both forms, cutting the array around an item. */
 static int compile_forms(struct segprog prog[FORMS], const struct jv *doc, int item)
 {
 	struct strbuf sb = STRBUF_INIT;
-	int bad;
+	int bad = 0, k;
 
-	/* an item is compiled as the one item of an array: "[\n  " X "\n]\n" */
-	json_write(&sb, doc, JSON_PRETTY);
-	bad = segprog_compile(&prog[FORM_PRETTY], &sb, JSON_PRETTY, item ? 4 : 0, item ? 3 : 0);
-	strbuf_reset(&sb);
-	json_write(&sb, doc, JSON_CANONICAL);
-	bad |= segprog_compile(&prog[FORM_JCS], &sb, JSON_CANONICAL, item, item);
+	for (k = 0; k < FORMS; k++) {
+		strbuf_reset(&sb);
+		json_write(&sb, doc, form_style[k]);
+		bad |= segprog_compile(&prog[k], &sb, form_style[k], item ? item_cut[k][0] : 0,
+				       item ? item_cut[k][1] : 0);
+	}
 	strbuf_release(&sb);
 	return bad;
+}
+
+/* A bundle item from its tree, in form k (the items no segments can make). */
+static void item_from_tree(struct strbuf *out, const struct jv *entry, int k)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct jv *arr = jv_array();
+
+	jv_append(arr, jv_copy(entry));
+	json_write(&sb, arr, form_style[k]);
+	strbuf_add(out, sb.buf + item_cut[k][0], sb.len - item_cut[k][0] - item_cut[k][1]);
+	strbuf_release(&sb);
+	jv_free(arr);
 }
 
 static void tforms_free(struct tforms *f)
@@ -330,10 +318,47 @@ static void tforms_free(struct tforms *f)
 		return;
 	for (k = 0; k < FORMS; k++) {
 		segprog_release(&f->manifest[k]);
-		for (i = 0; i < NTARGETS; i++)
+		for (i = 0; i < TARGETS_MAX; i++)
 			segprog_release(&f->item[i][k]);
 	}
 	free(f);
+}
+
+/*
+ * A target's shape (target_entry()) may do more than move strings about:
+ * Gemini's OpenAPI form rewrites type names, for one.  So each target's
+ * item segments are checked once against the item made from a tree for a
+ * probe row; a target that fails is rendered from trees (bundles hold at
+ * most BUNDLE_MAX tools, so that stays cheap).
+ */
+static int items_agree(const struct compiler *c, const struct template *t,
+		       const struct segprog prog[FORMS], enum target bit)
+{
+	static const char *const probe_standards[] = { "Std-1", "x\"y" };
+	struct strlist stds = { (char **)probe_standards, 2, 0 };
+	struct segvals vals = SEGVALS_INIT;
+	struct strbuf want = STRBUF_INIT, got = STRBUF_INIT;
+	struct row none;
+	struct jv *doc, *entry;
+	int k, same = 1;
+
+	row_init(&none);
+	segvals_set(&vals, "probe.Key-1", "Role \"x\"", &stds);
+	doc = build_manifest(&none, t, &vals);
+	entry = target_entry(bit, jv_get(doc, "tool"), c->cfg);
+	for (k = 0; k < FORMS && same; k++) {
+		strbuf_reset(&want);
+		strbuf_reset(&got);
+		item_from_tree(&want, entry, k);
+		segprog_render(&got, &prog[k], &vals);
+		same = !strbuf_cmp(&want, &got);
+	}
+	jv_free(entry);
+	jv_free(doc);
+	segvals_release(&vals);
+	strbuf_release(&want);
+	strbuf_release(&got);
+	return same;
 }
 
 /* A template's forms: its manifest with holes, and each target's item. */
@@ -353,12 +378,17 @@ static struct tforms *compile_template(const struct compiler *c, const struct te
 	f->size_hint = 512;
 	for (i = 0; !bad && i < f->manifest[FORM_PRETTY].n; i++)
 		f->size_hint += f->manifest[FORM_PRETTY].v[i].len;
-	for (i = 0; i < NTARGETS && c->cfg->targets; i++) {
-		struct jv *arr = jv_array();
+	for (i = 0; i < c->ntargets && !bad; i++) {
+		enum target bit = c->targets[i].bit;
+		struct jv *arr;
 
-		jv_append(arr, target_forms[i].shape(jv_get(doc, "tool")));
+		if (!(c->cfg->targets & t->targets & bit))
+			continue;
+		arr = jv_array();
+		jv_append(arr, target_entry(bit, jv_get(doc, "tool"), c->cfg));
 		bad |= compile_forms(f->item[i], arr, 1);
 		jv_free(arr);
+		f->item_from_tree[i] = !bad && !items_agree(c, t, f->item[i], bit);
 	}
 	jv_free(doc);
 	segvals_release(&mv);
@@ -376,6 +406,9 @@ static void compile_templates(struct compiler *c)
 {
 	size_t i;
 
+	c->targets = target_list(&c->ntargets);
+	if (c->ntargets > TARGETS_MAX)
+		BUG("%zu targets, TARGETS_MAX is %d", c->ntargets, TARGETS_MAX);
 	c->forms = xcalloc(c->templates.n + 1, sizeof(*c->forms));
 	for (i = 0; i < c->templates.n; i++)
 		if (!c->templates.v[i].bad)
@@ -684,6 +717,20 @@ static int queue_tool(struct compiler *c, struct row *row, const struct template
 	return job_queued(c);
 }
 
+/* A bundle item from the tool's tree (the targets whose segments disagreed). */
+static void keep_item_from_tree(struct compiler *c, struct bundle_tool *b, const struct job *j,
+				size_t i)
+{
+	struct jv *doc = build_manifest(&j->row, j->t, &c->main.vals);
+	struct jv *entry = target_entry(c->targets[i].bit, jv_get(doc, "tool"), c->cfg);
+	int k;
+
+	for (k = 0; k < FORMS; k++)
+		item_from_tree(&b->item[i][k], entry, k);
+	jv_free(entry);
+	jv_free(doc);
+}
+
 /* Keep the tool's bundle items (only as many tools as could be valid). */
 static void bundle_keep(struct compiler *c, const struct job *j)
 {
@@ -696,12 +743,21 @@ static void bundle_keep(struct compiler *c, const struct job *j)
 	b = &c->bt[c->nbt++];
 	b->key = xstrdup(j->row.key);
 	b->rank = config_role_rank(c->cfg, j->row.min_role);
+	b->targets = j->t->targets;
 	segvals_set(&c->main.vals, j->row.key, j->row.min_role, &j->row.standards);
-	for (i = 0; i < NTARGETS; i++)
-		for (k = 0; k < FORMS; k++) {
+	for (i = 0; i < TARGETS_MAX; i++)
+		for (k = 0; k < FORMS; k++)
 			strbuf_init(&b->item[i][k], 0);
-			segprog_render(&b->item[i][k], &j->forms->item[i][k], &c->main.vals);
+	for (i = 0; i < c->ntargets; i++) {
+		if (!(c->cfg->targets & b->targets & c->targets[i].bit))
+			continue;
+		if (j->forms->item_from_tree[i]) {
+			keep_item_from_tree(c, b, j, i);
+			continue;
 		}
+		for (k = 0; k < FORMS; k++)
+			segprog_render(&b->item[i][k], &j->forms->item[i][k], &c->main.vals);
+	}
 }
 
 /* Duplicate keys and function-name collisions, against every earlier row. */
@@ -722,6 +778,26 @@ static int check_unique(struct compiler *c, const struct row *row, const char *n
 		bad = -1;
 	}
 	strbuf_release(&where);
+	return bad;
+}
+
+/* Every target the tool goes to must accept its function name. */
+static int check_target_names(struct compiler *c, const struct row *row, const char *name,
+			      const struct template *t)
+{
+	struct strbuf why = STRBUF_INIT;
+	size_t i;
+	int bad = 0;
+
+	for (i = 0; i < c->ntargets; i++)
+		if ((c->cfg->targets & t->targets & c->targets[i].bit) &&
+		    target_check_name(c->targets[i].bit, name, &why)) {
+			diag_error(c->d, &row->key_loc, "target %s: key '%s' gives function name "
+				   "'%s': %s", c->targets[i].name, row->key, name, why.buf);
+			strbuf_reset(&why);
+			bad = -1;
+		}
+	strbuf_release(&why);
 	return bad;
 }
 
@@ -748,7 +824,10 @@ static int compile_row(struct compiler *c, struct row *row)
 	}
 	if (t->bad || !c->forms[t - c->templates.v])
 		return -1;   /* reported when the template was loaded */
+	if (check_target_names(c, row, name, t))
+		return -1;
 	c->ntools++;
+	matrix_add(&c->matrix, row);
 	return queue_tool(c, row, t, c->forms[t - c->templates.v]);
 }
 
@@ -777,12 +856,11 @@ static int emit_bundle(struct compiler *c, long rank, size_t target)
 	struct job *j = new_job(c);
 	size_t i, n = 0;
 
-	strbuf_addf(&j->path, "roles/%s.%s.json", c->cfg->roles.v[rank],
-		    target_name(target_forms[target].t));
+	strbuf_addf(&j->path, "roles/%s.%s.json", c->cfg->roles.v[rank], c->targets[target].name);
 	strbuf_addch(&j->bytes, '[');
 	strbuf_addch(&j->jcs, '[');
 	for (i = 0; i < c->nbt; i++) {
-		if (c->bt[i].rank > rank)
+		if (c->bt[i].rank > rank || !(c->bt[i].targets & c->targets[target].bit))
 			continue;
 		strbuf_addstr(&j->bytes, n ? ",\n  " : "\n  ");
 		strbuf_addbuf(&j->bytes, &c->bt[i].item[target][FORM_PRETTY]);
@@ -818,10 +896,41 @@ static int emit_bundles(struct compiler *c)
 		return bad;
 	qsort(c->bt, c->nbt, sizeof(*c->bt), cmp_bundle_tool);
 	for (r = 0; r < c->cfg->roles.n; r++)
-		for (t = 0; t < NTARGETS; t++)
-			if ((c->cfg->targets & target_forms[t].t) && emit_bundle(c, (long)r, t))
+		for (t = 0; t < c->ntargets; t++)
+			if ((c->cfg->targets & c->targets[t].bit) && emit_bundle(c, (long)r, t))
 				return -1;
 	return flush_batch(c, 1);
+}
+
+/*
+ * A file that is not JSON (the traceability matrix): it has no JCS form,
+ * so its own digest stands for it where a caller compares JCS digests.
+ */
+static int emit_text(struct compiler *c, const char *path, const struct strbuf *bytes)
+{
+	char digest[DIGEST_HEX_SIZE];
+	struct out_file f = { path, bytes, digest, digest, NULL, 0 };
+
+	blake2b256_hex(bytes->buf, bytes->len, digest);
+	if (c->ix)
+		index_add(c->ix, path, bytes->len, digest, NULL);
+	return !c->failed && c->emit ? c->emit(c->ctx, &f) : 0;
+}
+
+/* traceability.md and traceability.csv (see matrix.h), after every tool. */
+static int emit_matrix(struct compiler *c)
+{
+	struct strbuf md = STRBUF_INIT, csv = STRBUF_INIT;
+	int ret;
+
+	if (c->failed)
+		return -1;
+	matrix_write(&c->matrix, MATRIX_MARKDOWN, &md);
+	matrix_write(&c->matrix, MATRIX_CSV, &csv);
+	ret = emit_text(c, MATRIX_MD_FILE, &md) || emit_text(c, MATRIX_CSV_FILE, &csv) ? -1 : 0;
+	strbuf_release(&md);
+	strbuf_release(&csv);
+	return ret;
 }
 
 static void batch_release(struct batch *b)
@@ -842,7 +951,7 @@ static void compiler_release(struct compiler *c)
 
 	for (i = 0; i < c->nbt; i++) {
 		free(c->bt[i].key);
-		for (t = 0; t < NTARGETS; t++)
+		for (t = 0; t < TARGETS_MAX; t++)
 			for (k = 0; k < FORMS; k++)
 				strbuf_release(&c->bt[i].item[t][k]);
 	}
@@ -857,6 +966,7 @@ static void compiler_release(struct compiler *c)
 		close(c->compare_fd);
 	seen_release(&c->keys);
 	seen_release(&c->names);
+	matrix_release(&c->matrix);
 	templates_release(&c->templates);
 }
 
@@ -900,12 +1010,14 @@ int compile_catalogue(const struct ts_config *cfg, const struct compile_opts *o,
 	c->filling = &c->batch[0];
 	if (o->compare_dir)
 		c->compare_fd = open(o->compare_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	matrix_init(&c->matrix, cfg);
 	templates_load(&c->templates, cfg, d);
 	compile_templates(c);
 	c->failed = d->errors > 0;
 	pool_start(&c->pool, c, compile_jobs());
 	if ((src = source_open(cfg, o->registry, d))) {
-		if (compile_rows(c, src) == 0 && emit_bundles(c) == 0 && !d->errors)
+		if (compile_rows(c, src) == 0 && emit_bundles(c) == 0 && emit_matrix(c) == 0 &&
+		    !d->errors)
 			ret = 0;
 		source_close(src);
 	}
