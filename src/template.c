@@ -360,29 +360,34 @@ static void load_one(struct loading *l, struct template *t, const char *path)
 	t->bad = l->d->errors > errors;
 }
 
-/* The length of a template name without ".yaml" or ".yml". */
+/* The file name without .yaml or .yml (is_template_name: one of them). */
 static size_t stem_len(const char *file_name)
 {
 	size_t n = strlen(file_name);
 
-	return n - (n > 5 && !strcmp(file_name + n - 5, ".yaml") ? 5 : 4);
+	return n - (!strcmp(file_name + n - 4, ".yml") ? 4 : 5);
 }
 
 /*
- * Exact names into a hash table (the first in file-name order wins, as
- * the scan did: "a.yaml" before "a.yml"), and each glob's literal prefix,
- * which rules most keys out before fnmatch.
+ * The exact-key map and the glob list.  The first file of a stem wins, as
+ * the scan in file-name order did ("x.yaml" sorts before "x.yml").
  */
 static void index_templates(struct template_set *set)
 {
 	size_t i;
 
+	set->globs = xcalloc(set->n, sizeof(*set->globs));
 	for (i = 0; i < set->n; i++) {
 		struct template *t = &set->v[i];
+		struct hashset_entry *e = hashset_add(&set->by_key, t->file_name,
+						      stem_len(t->file_name), NULL);
 
-		hashmap_add(&set->exact, t->file_name, stem_len(t->file_name), t);
-		if (t->match)
+		if (!e->val)
+			e->val = t;
+		if (t->match) {
+			set->globs[set->nglobs++] = t;
 			t->match_prefix = strcspn(t->match, "*?[\\");
+		}
 	}
 }
 
@@ -446,23 +451,23 @@ void templates_release(struct template_set *set)
 		jv_free(set->v[i].parameters);
 	}
 	free(set->v);
-	hashmap_release(&set->exact);
+	free(set->globs);
+	hashset_release(&set->by_key);
 	memset(set, 0, sizeof(*set));
 }
 
 struct template *templates_find(const struct template_set *set, const char *key)
 {
-	struct template *t = hashmap_get(&set->exact, key, strlen(key));
+	const struct hashset_entry *e = hashset_find(&set->by_key, key, strlen(key));
 	size_t i;
 
-	if (t)
-		return t;
-	for (i = 0; i < set->n; i++) {
-		t = &set->v[i];
-		if (t->match && !strncmp(t->match, key, t->match_prefix) &&
-		    !fnmatch(t->match, key, 0))
-			return t;
-	}
+	if (e)
+		return e->val;
+	/* the glob's literal start rules most keys out before fnmatch */
+	for (i = 0; i < set->nglobs; i++)
+		if (!strncmp(set->globs[i]->match, key, set->globs[i]->match_prefix) &&
+		    !fnmatch(set->globs[i]->match, key, 0))
+			return set->globs[i];
 	return NULL;
 }
 

@@ -17,7 +17,7 @@
 
 #include "toolsync/registry.h"
 #include "toolsync/digest.h"
-#include "toolsync/hashmap.h"
+#include "toolsync/hashset.h"
 
 struct segvals;
 
@@ -38,7 +38,10 @@ struct template {
 struct template_set {
 	struct template *v;     /* sorted by file name */
 	size_t n, alloc;
-	struct hashmap exact;   /* file name without .yaml/.yml -> template */
+	/* the lookup, built once all are loaded: a row costs O(1) plus the globs */
+	struct hashset by_key;  /* "<key>" of <key>.yaml / .yml -> its template */
+	struct template **globs;/* the templates with a match:, in file-name order */
+	size_t nglobs;
 };
 
 /*

@@ -1,11 +1,10 @@
 /*
  * check_segments.c: a tree compiled into segments renders the very bytes
  * json_write() writes for the tree with the values substituted, in both
- * forms, whatever the values hold; and the hash table behind lookups.
+ * forms, whatever the values hold.
  */
 #include <check.h>
 
-#include "toolsync/hashmap.h"
 #include "toolsync/segments.h"
 
 /* {"key": K, "deep": {"d": "<${key}|${name}|${min_role}|${standards}>"}, "std": S, ...} */
@@ -126,29 +125,6 @@ START_TEST(test_stray_marker_byte)
 }
 END_TEST
 
-START_TEST(test_hashmap)
-{
-	struct hashmap m = HASHMAP_INIT;
-	static char keys[1000][8];
-	int i, one = 1, two = 2;
-
-	ck_assert_ptr_null(hashmap_get(&m, "x", 1));
-	for (i = 0; i < 1000; i++) {
-		snprintf(keys[i], sizeof(keys[i]), "k%d", i);
-		ck_assert_ptr_eq(hashmap_add(&m, keys[i], strlen(keys[i]), keys[i]), keys[i]);
-	}
-	for (i = 0; i < 1000; i++)
-		ck_assert_ptr_eq(hashmap_get(&m, keys[i], strlen(keys[i])), keys[i]);
-	ck_assert_ptr_null(hashmap_get(&m, "k1000", 5));
-	ck_assert_ptr_null(hashmap_get(&m, "k1", 1));   /* a prefix is another key */
-	/* the first value stays */
-	ck_assert_ptr_eq(hashmap_add(&m, "dup", 3, &one), &one);
-	ck_assert_ptr_eq(hashmap_add(&m, "dup", 3, &two), &one);
-	ck_assert_uint_eq(m.n, 1001);
-	hashmap_release(&m);
-}
-END_TEST
-
 Suite *segments_suite(void)
 {
 	Suite *s = suite_create("segments");
@@ -157,7 +133,6 @@ Suite *segments_suite(void)
 	tcase_add_test(tc, test_same_bytes);
 	tcase_add_test(tc, test_item_cut_from_array);
 	tcase_add_test(tc, test_stray_marker_byte);
-	tcase_add_test(tc, test_hashmap);
 	suite_add_tcase(s, tc);
 	return s;
 }
