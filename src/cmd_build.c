@@ -282,7 +282,12 @@ static int write_index(struct build *b)
 	int ret;
 
 	index_write(&index, &b->ix);
-	ret = write_if_changed(b, INDEX_FILE, &index);
+	if (prev_index_same_text(&b->prev, index.buf, index.len)) {
+		b->unchanged++;   /* as read a moment ago: not read again to compare */
+		ret = 0;
+	} else {
+		ret = write_if_changed(b, INDEX_FILE, &index);
+	}
 	if (ret >= 0 && b->key) {
 		signature_of(b, INDEX_FILE, &index, &sig);
 		ret = write_if_changed(b, INDEX_FILE ".minisig", &sig);

@@ -75,8 +75,12 @@ void prev_index_open(struct prev_index *p, const char *out, const struct sign_ke
 
 	*p = (struct prev_index)PREV_INDEX_INIT;
 	p->dir_fd = open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (p->dir_fd >= 0 && !read_at(p->dir_fd, INDEX_FILE, &text, &st) &&
-	    index_trusted(p->dir_fd, &text, key, &same_tc) &&
+	if (p->dir_fd >= 0 && !read_at(p->dir_fd, INDEX_FILE, &text, &st)) {
+		p->have_text = 1;
+		p->text_size = text.len;
+		blake2b256_hex(text.buf, text.len, p->text_blake2b);
+	}
+	if (p->have_text && index_trusted(p->dir_fd, &text, key, &same_tc) &&
 	    !parse_quietly(&p->ix, &text, path_intern(file))) {
 		p->mtime = st.st_mtim;
 		p->sigs_kept = key && same_tc;
@@ -99,6 +103,16 @@ void prev_index_release(struct prev_index *p)
  * Strictly older: file times tick coarsely (a few ms), so a file written
  * in the same tick as index.json, even edited after it, is read instead.
  */
+int prev_index_same_text(const struct prev_index *p, const void *data, size_t len)
+{
+	char hex[DIGEST_HEX_SIZE];
+
+	if (!p->have_text || p->text_size != len)
+		return 0;
+	blake2b256_hex(data, len, hex);
+	return !strcmp(hex, p->text_blake2b);
+}
+
 static int older(const struct timespec *a, const struct timespec *b)
 {
 	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);

@@ -27,9 +27,12 @@ struct prev_index {
 	int dir_fd;               /* the output directory; -1 */
 	struct timespec mtime;    /* index.json's */
 	int sigs_kept;            /* signatures of unchanged manifests may be kept */
+	int have_text;            /* index.json was read: its size and digest below */
+	uint64_t text_size;
+	char text_blake2b[DIGEST_HEX_SIZE];
 };
 
-#define PREV_INDEX_INIT { { NULL, 0, 0 }, -1, { 0, 0 }, 0 }
+#define PREV_INDEX_INIT { { NULL, 0, 0 }, -1, { 0, 0 }, 0, 0, 0, "" }
 
 /*
  * Read out/index.json and decide whether to trust it (key: the build's
@@ -46,5 +49,12 @@ void prev_index_release(struct prev_index *p);
  */
 const struct index_entry *prev_index_same(const struct prev_index *p, const char *rel,
 					  uint64_t size, const char *blake2b);
+
+/*
+ * 1 when index.json, as read by prev_index_open(), holds exactly these
+ * bytes (the build holds the lock, so it has not changed since): a
+ * rebuild need not read a large index a second time to compare it.
+ */
+int prev_index_same_text(const struct prev_index *p, const void *data, size_t len);
 
 #endif
