@@ -39,55 +39,93 @@ void manifest_serialize(struct strbuf *out, const struct jv *doc, int canonical)
 	json_write(out, doc, canonical ? JSON_CANONICAL : JSON_PRETTY);
 }
 
-/* A set of strings remembering where each was first seen. */
+/*
+ * The keys seen so far, each with where it was first seen, found by its
+ * function name ('.' read as '_'): one set catches both a duplicate key
+ * and two keys that give one function name.  The keys' bytes live in
+ * chunks (no allocation per row), the table holds pointers.
+ */
+#define SEEN_CHUNK 65536
+
 struct seen {
-	struct seen_entry { char *s; struct srcloc loc; } *tab;
+	struct seen_entry { const char *key; struct srcloc loc; } *tab;
 	size_t n, cap;
+	char **chunks;                /* the keys' bytes */
+	size_t nchunks, chunks_alloc, used;
 };
 
-static size_t seen_hash(const char *s)
+static unsigned char name_char(char c)
+{
+	return c == '.' ? '_' : (unsigned char)c;
+}
+
+static size_t seen_hash(const char *key)
 {
 	size_t h = 5381;
 
-	while (*s)
-		h = h * 33 + (unsigned char)*s++;
+	while (*key)
+		h = h * 33 + name_char(*key++);
 	return h;
 }
 
-static struct seen_entry *seen_slot(const struct seen *set, const char *s)
+static int same_name(const char *a, const char *b)
+{
+	while (*a && name_char(*a) == name_char(*b))
+		a++, b++;
+	return !*a && !*b;
+}
+
+static struct seen_entry *seen_slot(const struct seen *set, const char *key)
 {
 	size_t i;
 
-	for (i = seen_hash(s) & (set->cap - 1); set->tab[i].s; i = (i + 1) & (set->cap - 1))
-		if (!strcmp(set->tab[i].s, s))
+	for (i = seen_hash(key) & (set->cap - 1); set->tab[i].key; i = (i + 1) & (set->cap - 1))
+		if (same_name(set->tab[i].key, key))
 			break;
 	return &set->tab[i];
 }
 
 static void seen_grow(struct seen *set)
 {
-	struct seen old = *set;
-	size_t i;
+	struct seen_entry *old = set->tab;
+	size_t i, cap = set->cap;
 
-	set->cap = old.cap ? old.cap * 2 : 256;
+	set->cap = cap ? st_mult(cap, 2) : 256;
 	set->tab = xcalloc(set->cap, sizeof(*set->tab));
-	for (i = 0; i < old.cap; i++)
-		if (old.tab[i].s)
-			*seen_slot(set, old.tab[i].s) = old.tab[i];
-	free(old.tab);
+	for (i = 0; i < cap; i++)
+		if (old[i].key)
+			*seen_slot(set, old[i].key) = old[i];
+	free(old);
 }
 
-/* Add s; if it was there, return its first location (and add nothing). */
-static const struct srcloc *seen_add(struct seen *set, const char *s, const struct srcloc *loc)
+static const char *seen_copy(struct seen *set, const char *key)
+{
+	size_t n = strlen(key) + 1;
+	char *p;
+
+	if (!set->nchunks || set->used + n > SEEN_CHUNK) {
+		ALLOC_GROW(set->chunks, set->nchunks + 1, set->chunks_alloc);
+		set->chunks[set->nchunks++] = xmalloc(n > SEEN_CHUNK ? n : SEEN_CHUNK);
+		set->used = 0;
+	}
+	p = set->chunks[set->nchunks - 1] + set->used;
+	memcpy(p, key, n);
+	set->used += n;
+	return p;
+}
+
+/* Add key; if it or a key of the same function name was there, that one. */
+static const struct seen_entry *seen_add(struct seen *set, const char *key,
+					 const struct srcloc *loc)
 {
 	struct seen_entry *e;
 
 	if ((set->n + 1) * 2 > set->cap)
 		seen_grow(set);
-	e = seen_slot(set, s);
-	if (e->s)
-		return &e->loc;
-	e->s = xstrdup(s);
+	e = seen_slot(set, key);
+	if (e->key)
+		return e;
+	e->key = seen_copy(set, key);
 	e->loc = *loc;
 	set->n++;
 	return NULL;
@@ -97,8 +135,9 @@ static void seen_release(struct seen *set)
 {
 	size_t i;
 
-	for (i = 0; i < set->cap; i++)
-		free(set->tab[i].s);
+	for (i = 0; i < set->nchunks; i++)
+		free(set->chunks[i]);
+	free(set->chunks);
 	free(set->tab);
 	memset(set, 0, sizeof(*set));
 }
@@ -197,7 +236,7 @@ struct compiler {
 	struct diag *d;
 	struct template_set templates;
 	struct tforms **forms;        /* one per template, NULL for a bad one */
-	struct seen keys, names;
+	struct seen seen;             /* keys, by function name */
 	struct bundle_tool *bt;       /* at most BUNDLE_MAX + 1 kept */
 	size_t nbt, bt_alloc;
 	size_t ntools;
@@ -763,22 +802,19 @@ static void bundle_keep(struct compiler *c, const struct job *j)
 /* Duplicate keys and function-name collisions, against every earlier row. */
 static int check_unique(struct compiler *c, const struct row *row, const char *name)
 {
-	const struct srcloc *first;
+	const struct seen_entry *first = seen_add(&c->seen, row->key, &row->key_loc);
 	struct strbuf where = STRBUF_INIT;
-	int bad = 0;
 
-	if ((first = seen_add(&c->keys, row->key, &row->key_loc))) {
-		srcloc_format(&where, first);
+	if (!first)
+		return 0;
+	srcloc_format(&where, &first->loc);
+	if (!strcmp(first->key, row->key))
 		diag_error(c->d, &row->key_loc, "duplicate key '%s' (first at %s)", row->key, where.buf);
-		bad = -1;
-	} else if ((first = seen_add(&c->names, name, &row->key_loc))) {
-		srcloc_format(&where, first);
+	else
 		diag_error(c->d, &row->key_loc, "key '%s' gives function name '%s', which the key at %s "
 			   "already gives", row->key, name, where.buf);
-		bad = -1;
-	}
 	strbuf_release(&where);
-	return bad;
+	return -1;
 }
 
 /* Every target the tool goes to must accept its function name. */
@@ -964,8 +1000,7 @@ static void compiler_release(struct compiler *c)
 	scratch_release(&c->main);
 	if (c->compare_fd >= 0)
 		close(c->compare_fd);
-	seen_release(&c->keys);
-	seen_release(&c->names);
+	seen_release(&c->seen);
 	matrix_release(&c->matrix);
 	templates_release(&c->templates);
 }

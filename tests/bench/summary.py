@@ -51,7 +51,8 @@ def main():
     print("# toolsync benchmarks (%s)" % sys.argv[2])
     print()
     print("Medians of interleaved runs; `vs reference` is the reference's wall "
-          "time divided by toolsync's.")
+          "time divided by toolsync's, then its user+sys time divided by toolsync's "
+          "(steadier when the machine is busy).")
     for place, n in blocks:
         print()
         print("## %d tools, %s" % (n, place))
@@ -60,15 +61,19 @@ def main():
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         ref = runs.get((place, n, "reference"))
         refw = stats(ref, n)["wall"] if ref else None
+        refc = stats(ref, n)["cpu"] if ref else None
         for cmd in ORDER:
             if (place, n, cmd) not in runs:
                 continue
             s = stats(runs[(place, n, cmd)], n)
             s["speedup"] = refw / s["wall"] if refw and cmd in ("sign-each", "build") else None
+            s["cpu_speedup"] = (refc / s["cpu"] if refc and s["cpu"] and
+                                cmd in ("sign-each", "build") else None)
             table[(place, n, cmd)] = s
             print("| %s | %.2f s | %.2f-%.2f | %.2f s | %.1f us | %.2f | %.1f MB | %s | %d |" % (
                 cmd, s["wall"], s["min"], s["max"], s["cpu"], s["us_tool"], s["cpu_wall"],
-                s["rss"], "%.2fx" % s["speedup"] if s["speedup"] else "", s["runs"]))
+                s["rss"], "%.2fx, %.2fx" % (s["speedup"], s["cpu_speedup"] or 0)
+                if s["speedup"] else "", s["runs"]))
     sizes = sorted({n for _, n in blocks})
     if len(sizes) > 1:
         print()
