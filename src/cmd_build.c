@@ -146,11 +146,13 @@ static int same_by_digest(struct build *b, const struct out_file *f)
 static int keep_signature(struct build *b, const char *sig_path)
 {
 	const struct index_entry *e;
+	char hex[DIGEST_HEX_SIZE];
 
 	if (!b->prev.sigs_kept || !(e = prev_index_same(&b->prev, sig_path, 0, NULL)))
 		return 0;
+	index_digest_hex(e->blake2b, hex);
 	pthread_mutex_lock(&b->lock);
-	index_add(&b->ix, sig_path, e->size, e->blake2b, NULL);
+	index_add(&b->ix, sig_path, e->size, hex, NULL);
 	b->unchanged++;
 	pthread_mutex_unlock(&b->lock);
 	return 1;
@@ -160,12 +162,16 @@ static int keep_signature(struct build *b, const char *sig_path)
  * compile_opts.known_jcs: the old index's RFC 8785 digest of the same
  * bytes (the same bytes have the same canonical form, wherever they are).
  */
-static const char *known_jcs(void *ctx, const char *path, const char *blake2b)
+static int known_jcs(void *ctx, const char *path, const char *blake2b,
+		     char jcs[DIGEST_HEX_SIZE])
 {
 	const struct build *b = ctx;
 	const struct index_entry *e = index_find(&b->prev.ix, path);
 
-	return e && e->jcs_blake2b[0] && !strcmp(e->blake2b, blake2b) ? e->jcs_blake2b : NULL;
+	if (!e || !e->has_jcs || !index_digest_is(e->blake2b, blake2b))
+		return 0;
+	index_digest_hex(e->jcs_blake2b, jcs);
+	return 1;
 }
 
 /* compile_catalogue's callback: stage the file (and its signature). */
@@ -460,6 +466,7 @@ static int run(struct build *b)
 	prev_index_open(&b->prev, b->out, b->key);
 	if (compile_catalogue(&b->cfg, &b->copts, stage_file, b, &b->ix, &b->d))
 		return -1;
+	prev_index_drop_entries(&b->prev);   /* done with them: memory for the new index */
 	if (commit(b))
 		return -1;
 	print_summary(b);

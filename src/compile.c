@@ -458,7 +458,6 @@ static void compile_templates(struct compiler *c)
 static void job_render(const struct compiler *c, struct job *j, struct scratch *s)
 {
 	const struct segprog *m = j->forms->manifest;
-	const char *known;
 
 	segvals_set(&s->vals, j->row.key, j->row.min_role, &j->row.standards);
 	strbuf_reset(&j->bytes);
@@ -469,10 +468,8 @@ static void job_render(const struct compiler *c, struct job *j, struct scratch *
 		memcpy(j->jcs_digest, j->digest, sizeof(j->digest));
 		return;
 	}
-	if (c->o->known_jcs && (known = c->o->known_jcs(c->ctx, j->path.buf, j->digest))) {
-		memcpy(j->jcs_digest, known, sizeof(j->jcs_digest));
+	if (c->o->known_jcs && c->o->known_jcs(c->ctx, j->path.buf, j->digest, j->jcs_digest))
 		return;
-	}
 	j->jcs_digest[0] = '\0';
 	if (!c->ix)
 		return;   /* only on demand: out_file_jcs_blake2b() */

@@ -2,13 +2,45 @@
 #include "toolsync/index.h"
 #include "toolsync/json.h"
 
-/* A hex digest (or "") into its slot, cut to the slot as snprintf would. */
-static void digest_copy(char dst[DIGEST_HEX_SIZE], const char *src)
+static int hex_value(char c)
 {
-	size_t n = strnlen(src, DIGEST_HEX_SIZE - 1);
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
 
-	memcpy(dst, src, n);
-	dst[n] = '\0';
+/* 64 lowercase hex digits (what toolsync computes and the readers check). */
+static void digest_from_hex(unsigned char out[DIGEST_SIZE], const char *hex)
+{
+	size_t i;
+
+	for (i = 0; i < DIGEST_SIZE; i++) {
+		int hi = hex_value(hex[2 * i]), lo = hi < 0 ? -1 : hex_value(hex[2 * i + 1]);
+
+		if (lo < 0)
+			BUG("index digest '%.64s' is not 64 hex digits", hex);
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	if (hex[2 * DIGEST_SIZE])
+		BUG("index digest longer than 64 hex digits");
+}
+
+void index_digest_hex(const unsigned char digest[DIGEST_SIZE], char out[DIGEST_HEX_SIZE])
+{
+	static const char xd[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < DIGEST_SIZE; i++) {
+		out[2 * i] = xd[digest[i] >> 4];
+		out[2 * i + 1] = xd[digest[i] & 15];
+	}
+	out[2 * DIGEST_SIZE] = '\0';
+}
+
+int index_digest_is(const unsigned char digest[DIGEST_SIZE], const char *hex)
+{
+	char mine[DIGEST_HEX_SIZE];
+
+	index_digest_hex(digest, mine);
+	return !strcmp(mine, hex);
 }
 
 void index_add(struct index *ix, const char *path, uint64_t size,
@@ -20,8 +52,11 @@ void index_add(struct index *ix, const char *path, uint64_t size,
 	e = &ix->v[ix->n++];
 	e->path = xstrdup(path);
 	e->size = size;
-	digest_copy(e->blake2b, blake2b);
-	digest_copy(e->jcs_blake2b, jcs_blake2b ? jcs_blake2b : "");
+	digest_from_hex(e->blake2b, blake2b);
+	e->has_jcs = jcs_blake2b != NULL;
+	memset(e->jcs_blake2b, 0, sizeof(e->jcs_blake2b));
+	if (jcs_blake2b)
+		digest_from_hex(e->jcs_blake2b, jcs_blake2b);
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -37,7 +72,7 @@ void index_sort(struct index *ix)
 
 const struct index_entry *index_find(const struct index *ix, const char *path)
 {
-	struct index_entry key = { (char *)path, 0, "", "" };
+	struct index_entry key = { (char *)path, 0, { 0 }, { 0 }, 0 };
 
 	if (!ix->n)
 		return NULL;
@@ -61,7 +96,7 @@ void index_release(struct index *ix)
  */
 void index_write(struct strbuf *out, const struct index *ix)
 {
-	char size[24];
+	char size[24], hex[DIGEST_HEX_SIZE];
 	size_t i;
 
 	/* about 250 bytes an entry: grown once, not doubled 20 times */
@@ -76,10 +111,12 @@ void index_write(struct strbuf *out, const struct index *ix)
 		strbuf_add(out, size, (size_t)snprintf(size, sizeof(size), "%llu",
 						       (unsigned long long)e->size));
 		strbuf_addstr(out, ",\n      \"blake2b\": \"");
-		strbuf_addstr(out, e->blake2b);
-		if (e->jcs_blake2b[0]) {
+		index_digest_hex(e->blake2b, hex);
+		strbuf_add(out, hex, 2 * DIGEST_SIZE);
+		if (e->has_jcs) {
 			strbuf_addstr(out, "\",\n      \"jcs_blake2b\": \"");
-			strbuf_addstr(out, e->jcs_blake2b);
+			index_digest_hex(e->jcs_blake2b, hex);
+			strbuf_add(out, hex, 2 * DIGEST_SIZE);
 		}
 		strbuf_addstr(out, "\"\n    }");
 	}
@@ -194,15 +231,16 @@ static int take_size(struct cursor *c, uint64_t *size)
 
 static int take_entry(struct cursor *c, struct index *ix, struct strbuf *path)
 {
-	struct index_entry e = { NULL, 0, "", "" };
+	char b2[DIGEST_HEX_SIZE], jcs[DIGEST_HEX_SIZE] = "";
+	uint64_t size;
 	const char *s;
 	size_t n;
 
 	if (!take(c, "    {\n      \"path\": \"") || !take_plain(c, &s, &n) ||
-	    !take(c, "\",\n      \"size\": ") || !take_size(c, &e.size) ||
-	    !take(c, ",\n      \"blake2b\": \"") || !take_hex(c, e.blake2b))
+	    !take(c, "\",\n      \"size\": ") || !take_size(c, &size) ||
+	    !take(c, ",\n      \"blake2b\": \"") || !take_hex(c, b2))
 		return 0;
-	if (take(c, ",\n      \"jcs_blake2b\": \"") && !take_hex(c, e.jcs_blake2b))
+	if (take(c, ",\n      \"jcs_blake2b\": \"") && !take_hex(c, jcs))
 		return 0;
 	if (!take(c, "\n    }"))
 		return 0;
@@ -210,7 +248,7 @@ static int take_entry(struct cursor *c, struct index *ix, struct strbuf *path)
 	strbuf_add(path, s, n);
 	if (!index_path_ok(path->buf))
 		return 0;
-	index_add(ix, path->buf, e.size, e.blake2b, e.jcs_blake2b[0] ? e.jcs_blake2b : NULL);
+	index_add(ix, path->buf, size, b2, jcs[0] ? jcs : NULL);
 	return 1;
 }
 

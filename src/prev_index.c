@@ -103,6 +103,11 @@ void prev_index_release(struct prev_index *p)
  * Strictly older: file times tick coarsely (a few ms), so a file written
  * in the same tick as index.json, even edited after it, is read instead.
  */
+void prev_index_drop_entries(struct prev_index *p)
+{
+	index_release(&p->ix);
+}
+
 int prev_index_same_text(const struct prev_index *p, const void *data, size_t len)
 {
 	char hex[DIGEST_HEX_SIZE];
@@ -124,7 +129,7 @@ const struct index_entry *prev_index_same(const struct prev_index *p, const char
 	const struct index_entry *e = index_find(&p->ix, rel);
 	struct stat st;
 
-	if (!e || (blake2b && (e->size != size || strcmp(e->blake2b, blake2b))))
+	if (!e || (blake2b && (e->size != size || !index_digest_is(e->blake2b, blake2b))))
 		return NULL;
 	if (fstatat(p->dir_fd, rel, &st, AT_SYMLINK_NOFOLLOW) || !S_ISREG(st.st_mode) ||
 	    (uint64_t)st.st_size != e->size || !older(&st.st_mtim, &p->mtime))

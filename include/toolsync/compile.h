@@ -73,11 +73,12 @@ struct compile_opts {
 	int parallel_emit;
 	/*
 	 * Optional: the RFC 8785 digest of path when its bytes have this
-	 * digest, if the caller knows it already (build: from the old index);
-	 * then that form is neither rendered nor hashed.  NULL: not known.
+	 * digest, if the caller knows it already (build: from the old index):
+	 * 1 and jcs filled; then that form is neither rendered nor hashed.
 	 * Called from several threads at once, with emit's ctx.
 	 */
-	const char *(*known_jcs)(void *ctx, const char *path, const char *blake2b);
+	int (*known_jcs)(void *ctx, const char *path, const char *blake2b,
+			 char jcs[DIGEST_HEX_SIZE]);
 	/*
 	 * Optional: a directory of committed output (diff, ci).  Each file is
 	 * compared with it on the worker threads (out_file.committed_same),

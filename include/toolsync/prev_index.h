@@ -41,6 +41,8 @@ struct prev_index {
  */
 void prev_index_open(struct prev_index *p, const char *out, const struct sign_key *key);
 void prev_index_release(struct prev_index *p);
+/* Forget the entries (prev_index_same() finds nothing), keep the rest. */
+void prev_index_drop_entries(struct prev_index *p);
 
 /*
  * The entry of rel when out/rel is known to hold bytes of this size and
