@@ -26,17 +26,10 @@
 
 char *tool_function_name(const char *key)
 {
-	char *name = xstrdup(key), *p;
+	char *name = xmalloc(strlen(key) + 1);
 
-	for (p = name; *p; p++)
-		if (*p == '.')
-			*p = '_';
+	key_function_name(name, key);
 	return name;
-}
-
-void manifest_serialize(struct strbuf *out, const struct jv *doc, int canonical)
-{
-	json_write(out, doc, canonical ? JSON_CANONICAL : JSON_PRETTY);
 }
 
 /*
@@ -838,13 +831,11 @@ static int check_target_names(struct compiler *c, const struct row *row, const c
 static int compile_row(struct compiler *c, struct row *row)
 {
 	const struct template *t;
-	char name[KEY_MAX + 1], *p;
+	char name[KEY_MAX + 1];
 
 	if (strlen(row->key) > KEY_MAX)
 		BUG("row_check let a key of %zu bytes through", strlen(row->key));
-	memcpy(name, row->key, strlen(row->key) + 1);
-	for (p = name; (p = strchr(p, '.')); )
-		*p++ = '_';   /* tool_function_name, without the allocation */
+	key_function_name(name, row->key);
 	if (check_unique(c, row, name))
 		return -1;
 	if (!(t = templates_find(&c->templates, row->key))) {

@@ -44,6 +44,13 @@ static int cmp_str(const void *a, const void *b)
 
 #define QUOTED_KEY_MAX 80
 
+void key_function_name(char *dst, const char *key)
+{
+	do
+		*dst++ = *key == '.' ? '_' : *key;
+	while (*key++);
+}
+
 void key_quote(struct strbuf *out, const char *key, size_t len)
 {
 	size_t i, n = len > QUOTED_KEY_MAX ? QUOTED_KEY_MAX : len;

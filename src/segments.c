@@ -2,6 +2,7 @@
  * segments.c: JSON texts compiled into byte segments with holes, and
  * rendered per row by concatenation (see segments.h).
  */
+#include "toolsync/registry.h"
 #include "toolsync/segments.h"
 
 #define MARK 0xff
@@ -133,7 +134,6 @@ static void standards_text(struct strbuf *out, const struct strlist *standards)
 void segvals_set(struct segvals *vals, const char *key, const char *min_role,
 		 const struct strlist *standards)
 {
-	char *p;
 	int h;
 
 	for (h = 0; h < HOLE_STRINGS; h++) {
@@ -141,10 +141,8 @@ void segvals_set(struct segvals *vals, const char *key, const char *min_role,
 		strbuf_reset(&vals->text[h]);
 	}
 	strbuf_addstr(&vals->raw[HOLE_KEY], key);
-	/* the function name: '.' becomes '_' (tool_function_name) */
 	strbuf_addstr(&vals->raw[HOLE_NAME], key);
-	for (p = vals->raw[HOLE_NAME].buf; (p = strchr(p, '.')); )
-		*p++ = '_';
+	key_function_name(vals->raw[HOLE_NAME].buf, key);
 	strbuf_addstr(&vals->raw[HOLE_MIN_ROLE], min_role);
 	standards_text(&vals->raw[HOLE_STANDARDS], standards);
 	for (h = 0; h < HOLE_STRINGS; h++)

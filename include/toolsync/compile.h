@@ -100,9 +100,6 @@ int compile_catalogue(const struct ts_config *cfg, const struct compile_opts *o,
 		      compile_emit_fn emit, void *ctx, struct index *ix,
 		      struct diag *d);
 
-/* Serialize a document as toolsync writes files (pretty or canonical). */
-void manifest_serialize(struct strbuf *out, const struct jv *doc, int canonical);
-
 /* The function name for a key: '.' becomes '_'. Caller frees. */
 char *tool_function_name(const char *key);
 

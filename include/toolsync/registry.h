@@ -33,6 +33,11 @@ int row_check(struct row *row, const struct ts_config *cfg, struct diag *d);
 
 /* 1 if key is a valid registry key ([a-z0-9][a-z0-9._-]*, <= 64, no ".."). */
 int key_is_valid(const char *key);
+/*
+ * The function name of a key into dst (strlen(key) + 1 bytes): '.' becomes
+ * '_' (DESIGN.md, Templates).  dst may be key itself.
+ */
+void key_function_name(char *dst, const char *key);
 
 /*
  * A key as messages show it: control characters as \xHH, cut after 80

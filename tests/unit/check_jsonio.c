@@ -306,6 +306,23 @@ START_TEST(test_index_round_trip)
 }
 END_TEST
 
+/* ix written with path as its first entry's: parsed, refused with msg. */
+static void refused_with_path(struct index *ix, const char *path, const char *msg)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct index back;
+	char *msgs, *copy = xstrdup(path);
+
+	free(ix->v[0].path);
+	ix->v[0].path = copy;
+	index_write(&sb, ix);
+	ck_assert_int_eq(parse_index_text(sb.buf, &back, &msgs), -1);
+	ck_assert_ptr_nonnull(strstr(msgs, msg));
+	free(msgs);
+	index_release(&back);
+	strbuf_release(&sb);
+}
+
 /*
  * index_write()'s own layout is read without a tree; anything it cannot
  * take (an escaped path, a path outside) goes to the JSON reader, which
@@ -335,22 +352,8 @@ START_TEST(test_index_own_layout)
 	free(msgs);
 	index_release(&back);
 	/* a path outside, or twice, in the own layout: refused as the reader refuses it */
-	free(ix.v[0].path);
-	ix.v[0].path = xstrdup("../outside.json");
-	strbuf_reset(&sb);
-	index_write(&sb, &ix);
-	ck_assert_int_eq(parse_index_text(sb.buf, &back, &msgs), -1);
-	ck_assert_ptr_nonnull(strstr(msgs, "must stay inside the directory"));
-	free(msgs);
-	index_release(&back);
-	free(ix.v[0].path);
-	ix.v[0].path = xstrdup(ix.v[1].path);
-	strbuf_reset(&sb);
-	index_write(&sb, &ix);
-	ck_assert_int_eq(parse_index_text(sb.buf, &back, &msgs), -1);
-	ck_assert_ptr_nonnull(strstr(msgs, "twice"));
-	free(msgs);
-	index_release(&back);
+	refused_with_path(&ix, "../outside.json", "must stay inside the directory");
+	refused_with_path(&ix, ix.v[1].path, "twice");
 	index_release(&ix);
 	strbuf_release(&sb);
 }
