@@ -537,7 +537,9 @@ static int same_as_committed(const struct compiler *c, struct job *j, struct scr
 			      j->t ? &j->ct : NULL, 0 };
 	char hex[DIGEST_HEX_SIZE];
 	struct stat st;
-	int fd = openat(c->compare_fd, j->path.buf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), ret;
+	/* O_NONBLOCK: a FIFO in its place must not hang the diff */
+	int fd = openat(c->compare_fd, j->path.buf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int ret;
 
 	if (fd < 0)
 		return 0;

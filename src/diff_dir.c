@@ -2,6 +2,9 @@
  * diff_dir.c: the compiled catalogue against a committed output directory.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "toolsync/diff.h"
 #include "toolsync/digest.h"
@@ -61,6 +64,29 @@ static int check_manifest(const struct jv *doc, const char *key, struct diag *d)
 	return 0;
 }
 
+/*
+ * A committed file, only if it is a regular one: a FIFO or a device in
+ * its place must not hang or flood the diff.  0; -1 (errno); -2 when it
+ * is not a regular file.
+ */
+static int read_regular(struct strbuf *sb, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), ret = -1, e;
+	struct stat st;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st))
+		e = errno;
+	else if (!S_ISREG(st.st_mode))
+		e = 0, ret = -2;
+	else
+		e = (ret = strbuf_read_fd(sb, fd)) ? errno : 0;
+	close(fd);
+	errno = e;
+	return ret;
+}
+
 /* Read DIR/tools/<name> into s->text; -1 when unreadable (reported). */
 static int read_committed(struct session *s, const char *name)
 {
@@ -68,10 +94,11 @@ static int read_committed(struct session *s, const char *name)
 	int ret = 0;
 
 	strbuf_reset(&s->text);
-	if (strbuf_read_file(&s->text, path)) {
+	if ((ret = read_regular(&s->text, path))) {
 		char *shown = path_join(s->display, rel);
 
-		diag_fail(s->d, "cannot read '%s': %s", shown, strerror(errno));
+		diag_fail(s->d, "cannot read '%s': %s", shown,
+			  ret == -2 ? "not a regular file" : strerror(errno));
 		free(shown);
 		s->bad = 1;
 		ret = -1;
@@ -153,7 +180,7 @@ static void compare_bytes(struct session *s, const struct out_file *f)
 		return;
 	path = path_join(s->dir, f->path);
 	strbuf_reset(&s->text);
-	if (strbuf_read_file(&s->text, path) || !same_as_compiled(s, f))
+	if (read_regular(&s->text, path) || !same_as_compiled(s, f))
 		strlist_add(&s->stale, f->path);
 	free(path);
 }

@@ -7,10 +7,13 @@
 #include "toolsync/prev_index.h"
 #include "toolsync/fsutil.h"
 
-/* index.json (or its signature) as a regular file under dir_fd, capped. */
+/*
+ * index.json (or its signature) as a regular file under dir_fd, capped;
+ * O_NONBLOCK so that a FIFO in its place cannot hang the build.
+ */
 static int read_at(int dir_fd, const char *name, struct strbuf *sb, struct stat *st)
 {
-	int fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), ret = -1;
+	int fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), ret = -1;
 
 	if (fd < 0)
 		return -1;

@@ -68,4 +68,18 @@ tamper
 run "$TOOLSYNC" build
 expect_rc 0
 expect_in "$T/out" "0 written"
+# 6. a FIFO in place of index.json does not hang the build (it is refused
+#    or ignored, never waited on)
+rm -f manifests/index.json
+mkfifo manifests/index.json
+run timeout 60 "$TOOLSYNC" build
+[ "$rc" -ne 124 ] || fail "the build waited on a FIFO named index.json"
+# 7. diff: a FIFO in place of a committed manifest is an error, not a hang
+rm -rf manifests
+"$TOOLSYNC" build >/dev/null
+rm manifests/tools/fx.rate-lookup.json
+mkfifo manifests/tools/fx.rate-lookup.json
+run timeout 60 "$TOOLSYNC" diff
+expect_rc 2 "diff against a FIFO"
+expect_in "$T/err" "not a regular file"
 echo "skip by digest ok"
