@@ -463,9 +463,6 @@ static void job_render(const struct compiler *c, struct job *j, struct scratch *
 	}
 	if (c->o->known_jcs && c->o->known_jcs(c->ctx, j->path.buf, j->digest, j->jcs_digest))
 		return;
-	j->jcs_digest[0] = '\0';
-	if (!c->ix)
-		return;   /* only on demand: out_file_jcs_blake2b() */
 	strbuf_reset(&s->jcs);
 	segprog_render(&s->jcs, &m[FORM_JCS], &s->vals);
 	blake2b256_hex(s->jcs.buf, s->jcs.len, j->jcs_digest);

@@ -1,11 +1,12 @@
 /*
- * diff_dir.c: the compiled catalogue against a committed output directory.
+ * diff_dir.c: the compiled catalogue against committed manifests, read
+ * through a source of committed files (a directory, or a git revision):
+ * the semantic comparison against one source, and (ci) the bytes that
+ * build would write against another, usually the same.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "toolsync/committed.h"
 #include "toolsync/diff.h"
 #include "toolsync/digest.h"
 #include "toolsync/fsutil.h"
@@ -14,8 +15,9 @@
 
 struct session {
 	const struct ts_config *cfg;
-	const char *dir, *display;
-	unsigned flags;
+	struct committed *old;   /* compared semantically */
+	struct committed *tree;  /* compared byte for byte (ci); NULL: not */
+	int separate;            /* tree is not old: every difference there is stale */
 	struct findings *out;
 	struct diag *d;
 	char **names;            /* committed tools/ entries, sorted */
@@ -25,8 +27,10 @@ struct session {
 	struct diff_side *added;
 	size_t nadded, alloc_added, alloc_kept;
 	struct strlist bundles;  /* roles/ files compiled */
+	char **tnames;           /* separate: tree's tools/ entries, sorted */
+	size_t ntnames;
+	char *tseen;             /* tnames[i] was compiled */
 	struct strlist stale;    /* outputs whose bytes differ from the committed ones */
-	struct strbuf text;      /* the committed file at hand (reused) */
 	int bad;
 };
 
@@ -64,76 +68,33 @@ static int check_manifest(const struct jv *doc, const char *key, struct diag *d)
 	return 0;
 }
 
-/*
- * A committed file, only if it is a regular one: a FIFO or a device in
- * its place must not hang or flood the diff.  0; -1 (errno); -2 when it
- * is not a regular file.
- */
-static int read_regular(struct strbuf *sb, const char *path)
+/* Parse the committed tools/<name>; NULL when unreadable or malformed (reported). */
+static struct jv *load_committed(struct session *s, const char *name, struct srcloc *loc)
 {
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), ret = -1, e;
-	struct stat st;
-
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st))
-		e = errno;
-	else if (!S_ISREG(st.st_mode))
-		e = 0, ret = -2;
-	else
-		e = (ret = strbuf_read_fd(sb, fd)) ? errno : 0;
-	close(fd);
-	errno = e;
-	return ret;
-}
-
-/* Read DIR/tools/<name> into s->text; -1 when unreadable (reported). */
-static int read_committed(struct session *s, const char *name)
-{
-	char *rel = xstrfmt("tools/%s", name), *path = path_join(s->dir, rel);
-	int ret = 0;
-
-	strbuf_reset(&s->text);
-	if ((ret = read_regular(&s->text, path))) {
-		char *shown = path_join(s->display, rel);
-
-		diag_fail(s->d, "cannot read '%s': %s", shown,
-			  ret == -2 ? "not a regular file" : strerror(errno));
-		free(shown);
-		s->bad = 1;
-		ret = -1;
-	}
-	free(rel);
-	free(path);
-	return ret;
-}
-
-/* Parse s->text, read from DIR/tools/<name>; NULL when malformed (reported). */
-static struct jv *parse_committed(struct session *s, const char *name, struct srcloc *loc)
-{
-	char *rel = xstrfmt("tools/%s", name), *shown = path_join(s->display, rel);
-	char *key = xstrndup(name, strlen(name) - 5);
-	struct jv *doc;
+	char *rel = xstrfmt("tools/%s", name), *shown = committed_location(s->old, rel);
+	char *msgname = committed_name(s->old, rel), *key = xstrndup(name, strlen(name) - 5);
+	struct strbuf buf = STRBUF_INIT;
+	struct jv *doc = NULL;
+	int r;
 
 	*loc = (struct srcloc){ path_intern(shown), 1, 1, 0 };
-	if ((doc = json_parse(s->text.buf, s->text.len, shown, s->d)) &&
-	    check_manifest(doc, key, s->d)) {
+	if ((r = committed_read(s->old, rel, &buf, s->d)) == 1)
+		diag_fail(s->d, "cannot read '%s': %s", msgname, strerror(ENOENT));
+	else if (!r && (doc = json_parse(buf.buf, buf.len, msgname, s->d)) &&
+		 check_manifest(doc, key, s->d)) {
 		jv_free(doc);
 		doc = NULL;
 	}
 	if (!doc)
 		s->bad = 1;
 	else   /* checked: findings point at it by line, never quote it */
-		diag_drop_source(shown);
+		diag_drop_source(msgname);
+	strbuf_release(&buf);
 	free(rel);
 	free(shown);
+	free(msgname);
 	free(key);
 	return doc;
-}
-
-static struct jv *load_committed(struct session *s, const char *name, struct srcloc *loc)
-{
-	return read_committed(s, name) ? NULL : parse_committed(s, name, loc);
 }
 
 static int cmp_name(const void *key, const void *elem)
@@ -156,74 +117,72 @@ static void keep_added(struct session *s, struct compiled_tool *t)
 }
 
 /*
- * The committed bytes in s->text say what the compiled file says: they are
- * its bytes, or, for a manifest committed from a --canonical build, its
- * RFC 8785 form (whose digest the compile already has).  Then there is
- * nothing to parse or compare, and it is not stale either.
+ * Committed bytes that are not what build writes.  A manifest committed
+ * from a --canonical build is exactly the RFC 8785 form, whose digest the
+ * compile already has: that is what build produces too, not stale.
  */
-static int same_as_compiled(const struct session *s, const struct out_file *f)
-{
-	char hex[DIGEST_HEX_SIZE];
-
-	if (s->text.len == f->bytes->len && !memcmp(s->text.buf, f->bytes->buf, s->text.len))
-		return 1;
-	blake2b256_hex(s->text.buf, s->text.len, hex);
-	return s->text.len && !strcmp(hex, out_file_jcs_blake2b(f));
-}
-
-/* Committed bytes that are not what build writes (a bundle). */
 static void compare_bytes(struct session *s, const struct out_file *f)
 {
-	char *path;
+	struct strbuf buf = STRBUF_INIT;
+	char hex[DIGEST_HEX_SIZE];
+	int r = committed_read(s->tree, f->path, &buf, s->d);
 
-	if (f->committed_same)
-		return;
-	path = path_join(s->dir, f->path);
-	strbuf_reset(&s->text);
-	if (read_regular(&s->text, path) || !same_as_compiled(s, f))
-		strlist_add(&s->stale, f->path);
-	free(path);
+	if (r < 0) {
+		s->bad = 1;
+	} else if (r == 1 || buf.len != f->bytes->len ||
+		   memcmp(buf.buf, f->bytes->buf, buf.len)) {
+		if (!r)
+			blake2b256_hex(buf.buf, buf.len, hex);
+		if (r || buf.len == 0 || strcmp(hex, f->jcs_blake2b))
+			strlist_add(&s->stale, f->path);
+	}
+	strbuf_release(&buf);
 }
 
-/*
- * A compiled tool against its committed manifest, which is parsed only
- * when its bytes differ: a catalogue that did not change costs a read and
- * a comparison per tool.
- */
-static void diff_committed(struct session *s, const char *name, const struct out_file *f)
+static char **find_name(char **names, size_t n, const char *name)
 {
-	size_t before = s->out->n;
-	struct srcloc loc;
-	struct jv *old;
+	return n ? bsearch(name, names, n, sizeof(*names), cmp_name) : NULL;
+}
 
-	if (f->committed_same || read_committed(s, name) || same_as_compiled(s, f))
-		return;
-	if (!(old = parse_committed(s, name, &loc)))
-		return;
-	diff_tool(old, compiled_tool_manifest(f->tool), s->cfg, f->tool->row->key, s->out);
-	if ((s->flags & DIFF_CHECK_BYTES) && s->out->n == before)
-		strlist_add(&s->stale, f->path);
-	jv_free(old);
+/* separate: a tool file of the tree that build produces. */
+static void mark_produced(struct session *s, const char *name)
+{
+	char **hit = find_name(s->tnames, s->ntnames, name);
+
+	if (hit)
+		s->tseen[hit - s->tnames] = 1;
 }
 
 static int on_file(void *ctx, const struct out_file *f)
 {
 	struct session *s = ctx;
 	char *name, **hit;
+	struct srcloc loc;
+	struct jv *old;
+	size_t before = s->out->n;
 
 	if (!f->tool) {
 		strlist_add(&s->bundles, f->path);
-		if (s->flags & DIFF_CHECK_BYTES)
+		if (s->tree)
 			compare_bytes(s, f);
 		return 0;
 	}
 	name = xstrfmt("%s.json", f->tool->row->key);
-	hit = s->nnames ? bsearch(name, s->names, s->nnames, sizeof(*s->names), cmp_name) : NULL;
+	hit = find_name(s->names, s->nnames, name);
+	if (s->separate) {
+		mark_produced(s, name);
+		compare_bytes(s, f);
+	}
 	if (!hit) {
 		keep_added(s, f->tool);
+	} else if ((old = load_committed(s, name, &loc))) {
+		s->seen[hit - s->names] = 1;
+		diff_tool(old, compiled_tool_manifest(f->tool), s->cfg, f->tool->row->key, s->out);
+		if (s->tree && !s->separate && s->out->n == before)
+			compare_bytes(s, f);
+		jv_free(old);
 	} else {
 		s->seen[hit - s->names] = 1;
-		diff_committed(s, name, f);
 	}
 	free(name);
 	return 0;
@@ -260,16 +219,25 @@ static void finish_unpaired(struct session *s)
 	free(removed);
 }
 
-/* roles/ files committed but no longer produced (a role or target went away). */
-static void extra_bundles(struct session *s)
+/*
+ * Files of the tree that build no longer produces: roles/ bundles (a role
+ * or target went away), and, when the tree is not what was compared,
+ * tools/ manifests of removed tools.
+ */
+static void extra_files(struct session *s)
 {
-	char *dir = path_join(s->dir, "roles"), **names;
+	char **names;
 	size_t n, i;
 
-	if (fs_list_dir(dir, &names, &n)) {
-		free(dir);
+	for (i = 0; i < s->ntnames; i++)
+		if (!s->tseen[i] && has_suffix(s->tnames[i], ".json")) {
+			char *rel = xstrfmt("tools/%s", s->tnames[i]);
+
+			strlist_add(&s->stale, rel);
+			free(rel);
+		}
+	if (committed_list(s->tree, "roles", &names, &n))
 		return;
-	}
 	for (i = 0; i < n; i++) {
 		char *rel = xstrfmt("roles/%s", names[i]);
 
@@ -278,7 +246,6 @@ static void extra_bundles(struct session *s)
 		free(rel);
 	}
 	fs_free_list(names, n);
-	free(dir);
 }
 
 /*
@@ -292,10 +259,10 @@ static void report_stale(struct session *s, size_t semantic)
 
 	for (i = 0; i < s->stale.n; i++) {
 		const char *rel = s->stale.v[i];
-		char *shown = path_join(s->display, rel);
+		char *shown = committed_location(s->tree, rel);
 		struct srcloc loc = { path_intern(shown), 1, 1, 0 };
 
-		if (!strncmp(rel, "tools/", 6) || !semantic)
+		if (!strncmp(rel, "tools/", 6) || !semantic || s->separate)
 			findings_add(s->out, &r_manifest_stale, &loc, NULL, NULL, NULL, NULL,
 				     "'%s' differs from what build produces; run 'toolsync build' "
 				     "and commit the result", shown);
@@ -313,57 +280,60 @@ static void session_release(struct session *s)
 	free(s->added);
 	free(s->seen);
 	fs_free_list(s->names, s->nnames);
+	fs_free_list(s->tnames, s->ntnames);
+	free(s->tseen);
 	strlist_release(&s->bundles);
 	strlist_release(&s->stale);
-	strbuf_release(&s->text);
+}
+
+/* The tools/ names of c, sorted; none when there is no tools/.  0 or -1 (reported). */
+static int list_tools(struct session *s, struct committed *c, char ***names, size_t *n)
+{
+	if (!committed_list(c, "tools", names, n))
+		return 0;
+	*names = NULL;
+	*n = 0;
+	if (errno == ENOENT || errno == ENOTDIR)
+		return 0;
+	diag_fail(s->d, "cannot read '%s/tools': %s", committed_describe(c), strerror(errno));
+	return -1;
 }
 
 static int list_committed(struct session *s)
 {
-	char *tools = path_join(s->dir, "tools");
-	int ret = 0;
+	int ret = committed_check(s->old, s->d);
 
-	if (!path_is_dir(s->dir)) {
-		diag_fail(s->d, "cannot read '%s': not a directory of manifests", s->display);
-		ret = -1;
-	} else if (fs_list_dir(tools, &s->names, &s->nnames)) {
-		if (errno != ENOENT) {
-			diag_fail(s->d, "cannot read '%s/tools': %s", s->display, strerror(errno));
-			ret = -1;
-		}
-		s->names = NULL;
-		s->nnames = 0;
-	}
-	free(tools);
+	if (!ret)
+		ret = list_tools(s, s->old, &s->names, &s->nnames);
+	if (!ret && s->separate && !(ret = committed_check(s->tree, s->d)))
+		ret = list_tools(s, s->tree, &s->tnames, &s->ntnames);
 	s->seen = xcalloc(s->nnames + 1, 1);
+	s->tseen = xcalloc(s->ntnames + 1, 1);
 	return ret;
 }
 
 int diff_against(const struct ts_config *cfg, const struct compile_opts *o,
-		 const char *dir, const char *display, unsigned flags,
+		 struct committed *old, struct committed *tree,
 		 struct findings *out, struct diag *d)
 {
 	struct session s;
-	struct compile_opts co = *o;
 	size_t start = out->n;
 	int ret;
 
 	memset(&s, 0, sizeof(s));
-	strbuf_init(&s.text, 0);
 	s.cfg = cfg;
-	s.dir = dir;
-	s.display = display ? display : dir;
-	s.flags = flags;
+	s.old = old;
+	s.tree = tree;
+	s.separate = tree && tree != old;
 	s.out = out;
 	s.d = d;
-	co.compare_dir = dir;   /* compared on the workers: on_file sees what differs */
 	ret = list_committed(&s);
 	if (!ret)
-		ret = compile_catalogue(cfg, &co, on_file, &s, NULL, d);
+		ret = compile_catalogue(cfg, o, on_file, &s, NULL, d);
 	if (!ret) {
 		finish_unpaired(&s);
-		if (flags & DIFF_CHECK_BYTES) {
-			extra_bundles(&s);
+		if (tree) {
+			extra_files(&s);
 			report_stale(&s, out->n - start);
 		}
 	}

@@ -370,14 +370,14 @@ START_TEST(test_verify_dir)
 	sign_detached(key, ix_text.buf, ix_text.len, "file:index.json", &sig);
 	put(dir, "index.json.minisig", sig.buf);
 
-	ck_assert_int_eq(verify_dir(dir, "m", &pub, &f, &res, &d), 0);
+	ck_assert_int_eq(verify_dir(dir, "m", 0, &pub, &f, &res, &d), 0);
 	ck_assert_uint_eq(f.n, 0);
 	ck_assert_uint_eq(res.files, 1);
 	ck_assert_str_eq(res.trusted.buf, "file:index.json");
 
 	put(dir, "tools/a.json", "{\"key\": \"b\"}\n");   /* same size, other bytes */
 	put(dir, "roles/x.json", "[]\n");
-	ck_assert_int_eq(verify_dir(dir, "m", &pub, &f, NULL, &d), 0);
+	ck_assert_int_eq(verify_dir(dir, "m", 0, &pub, &f, NULL, &d), 0);
 	findings_sort(&f);
 	ck_assert_uint_eq(f.n, 2);
 	ck_assert_str_eq(f.v[0].rule->id, "file-unlisted");
@@ -389,7 +389,7 @@ START_TEST(test_verify_dir)
 	/* a directory that is not there is an error, not a finding */
 	findings_release(&f);
 	d.out = fopen("/dev/null", "w");
-	ck_assert_int_eq(verify_dir("/nonexistent/m", NULL, &pub, &f, NULL, &d), -1);
+	ck_assert_int_eq(verify_dir("/nonexistent/m", NULL, 0, &pub, &f, NULL, &d), -1);
 	ck_assert_uint_eq(f.n, 0);
 	ck_assert_uint_eq(d.errors, 1);
 	fclose(d.out);
