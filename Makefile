@@ -5,7 +5,8 @@
 #   make check      install missing packages, build, run every test
 #   make check SANITIZE=1   the same under AddressSanitizer + UBSan
 #   make test-numbers   the number writer on 10 million upstream and random doubles
-#   make bench      benchmarks (hyperfine, /usr/bin/time -v)
+#   make bench      toolsync against the Python reference (tests/bench/run.sh;
+#                   BENCH_SIZES, BENCH_RUNS, BENCH_PLACES; not part of check)
 #   make fuzz       build the libFuzzer targets (clang)
 #   make install    PREFIX=/usr/local DESTDIR=: binary, man page, completions,
 #                   share/toolsync (JSON Schemas, SQL, the example, demo.sh)
@@ -46,8 +47,8 @@ UNIT_OBJS := $(patsubst tests/unit/%.c,$(B)/unit/%.o,$(UNIT_SRCS))
 # Each tests/unit/check_<m>.c exports Suite *<m>_suite(void).
 SUITES    := $(filter-out all,$(patsubst tests/unit/check_%.c,%,$(UNIT_SRCS)))
 
-.PHONY: all demo check unit scripted test-numbers deps deps-build bench fuzz clean format \
-        install uninstall deb
+.PHONY: all demo check unit scripted test-numbers deps deps-build deps-bench bench fuzz clean \
+        format install uninstall deb
 all: $(BIN)
 
 $(BIN): $(B)/main.o $(B)/libtoolsync.a
@@ -85,6 +86,8 @@ deps:
 	@sh scripts/install-deps.sh test
 deps-build:
 	@sh scripts/install-deps.sh build
+deps-bench:
+	@sh scripts/install-deps.sh bench
 
 demo: deps-build
 	@$(MAKE) --no-print-directory all
@@ -106,7 +109,7 @@ test-numbers: $(B)/check_all
 scripted: $(BIN)
 	@TOOLSYNC=$(CURDIR)/$(BIN) sh tests/run-scripts.sh
 
-bench: deps
+bench: deps-bench
 	@$(MAKE) --no-print-directory all
 	@sh tests/bench/run.sh ./$(BIN)
 

@@ -1,17 +1,21 @@
 /*
  * compile.c: rows -> manifests -> files, and the role bundles.
  *
- * Rows stream through one at a time: each is checked, rendered through its
- * template, wrapped in the manifest envelope, serialized, hashed and handed
- * to the caller.  What stays in memory is per-key bookkeeping (duplicate
+ * Rows stream through one at a time: each is checked, its template found,
+ * and its manifest rendered from the template's compiled segments (the
+ * envelope included: no tree is built per row), hashed in both forms and
+ * handed to the caller.  What stays in memory is per-key bookkeeping (duplicate
  * and collision checks), the index, and the tools of the role bundles
  * (never more than BUNDLE_MAX + 1 of them).
  */
+#include <fcntl.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "toolsync/compile.h"
 #include "toolsync/matrix.h"
+#include "toolsync/segments.h"
 #include "toolsync/target.h"
 #include "toolsync/template.h"
 #include "toolsync/term.h"
@@ -23,53 +27,198 @@
 
 char *tool_function_name(const char *key)
 {
-	char *name = xstrdup(key), *p;
+	char *name = xmalloc(strlen(key) + 1);
 
-	for (p = name; *p; p++)
-		if (*p == '.')
-			*p = '_';
+	key_function_name(name, key);
 	return name;
 }
 
-void manifest_serialize(struct strbuf *out, const struct jv *doc, int canonical)
-{
-	json_write(out, doc, canonical ? JSON_CANONICAL : JSON_PRETTY);
-}
+/*
+ * The keys seen so far, each with where it was first seen, found by its
+ * function name ('.' read as '_'): one set catches both a duplicate key
+ * and two keys that give one function name.  The keys' bytes live in
+ * chunks (no allocation per row), the table holds pointers.
+ */
+#define SEEN_CHUNK 65536
 
-/* A set of strings remembering where each was first seen. */
 struct seen {
-	struct hashset set;      /* string -> 1 + index in locs */
-	struct srcloc *locs;
-	size_t n, alloc;
+	struct seen_entry { const char *key; struct srcloc loc; } *tab;
+	size_t n, cap;
+	char **chunks;                /* the keys' bytes */
+	size_t nchunks, chunks_alloc, used;
 };
 
-/* Add s; if it was there, return its first location (and add nothing). */
-static const struct srcloc *seen_add(struct seen *seen, const char *s, const struct srcloc *loc)
+static unsigned char name_char(char c)
 {
-	struct hashset_entry *e = hashset_add(&seen->set, s, strlen(s), NULL);
+	return c == '.' ? '_' : (unsigned char)c;
+}
 
-	if (e->val)
-		return &seen->locs[(uintptr_t)e->val - 1];
-	ALLOC_GROW(seen->locs, seen->n, seen->alloc);
-	seen->locs[seen->n++] = *loc;
-	e->val = (void *)(uintptr_t)seen->n;
+static size_t seen_hash(const char *key)
+{
+	size_t h = 5381;
+
+	while (*key)
+		h = h * 33 + name_char(*key++);
+	return h;
+}
+
+static int same_name(const char *a, const char *b)
+{
+	while (*a && name_char(*a) == name_char(*b))
+		a++, b++;
+	return !*a && !*b;
+}
+
+static struct seen_entry *seen_slot(const struct seen *set, const char *key)
+{
+	size_t i;
+
+	for (i = seen_hash(key) & (set->cap - 1); set->tab[i].key; i = (i + 1) & (set->cap - 1))
+		if (same_name(set->tab[i].key, key))
+			break;
+	return &set->tab[i];
+}
+
+static void seen_grow(struct seen *set)
+{
+	struct seen_entry *old = set->tab;
+	size_t i, cap = set->cap;
+
+	set->cap = cap ? st_mult(cap, 2) : 256;
+	set->tab = xcalloc(set->cap, sizeof(*set->tab));
+	for (i = 0; i < cap; i++)
+		if (old[i].key)
+			*seen_slot(set, old[i].key) = old[i];
+	free(old);
+}
+
+static const char *seen_copy(struct seen *set, const char *key)
+{
+	size_t n = strlen(key) + 1;
+	char *p;
+
+	if (!set->nchunks || set->used + n > SEEN_CHUNK) {
+		ALLOC_GROW(set->chunks, set->nchunks + 1, set->chunks_alloc);
+		set->chunks[set->nchunks++] = xmalloc(n > SEEN_CHUNK ? n : SEEN_CHUNK);
+		set->used = 0;
+	}
+	p = set->chunks[set->nchunks - 1] + set->used;
+	memcpy(p, key, n);
+	set->used += n;
+	return p;
+}
+
+/* Add key; if it or a key of the same function name was there, that one. */
+static const struct seen_entry *seen_add(struct seen *set, const char *key,
+					 const struct srcloc *loc)
+{
+	struct seen_entry *e;
+
+	if ((set->n + 1) * 2 > set->cap)
+		seen_grow(set);
+	e = seen_slot(set, key);
+	if (e->key)
+		return e;
+	e->key = seen_copy(set, key);
+	e->loc = *loc;
+	set->n++;
 	return NULL;
 }
 
-static void seen_release(struct seen *seen)
+static void seen_release(struct seen *set)
 {
-	hashset_release(&seen->set);
-	free(seen->locs);
-	memset(seen, 0, sizeof(*seen));
+	size_t i;
+
+	for (i = 0; i < set->nchunks; i++)
+		free(set->chunks[i]);
+	free(set->chunks);
+	free(set->tab);
+	memset(set, 0, sizeof(*set));
 }
 
-struct job;
+/* The manifest's two forms, and a bundle item's. */
+enum form { FORM_PRETTY, FORM_JCS, FORMS };
+
+/* Targets (target.h) a template can have items for; more is a BUG. */
+#define TARGETS_MAX 8
+
+/* A template compiled into segments: what a row costs is a concatenation. */
+struct tforms {
+	struct segprog manifest[FORMS];
+	/* one tool in a role bundle, per target_list() entry */
+	struct segprog item[TARGETS_MAX][FORMS];
+	/* the item of a target whose shape changes strings is made from a tree */
+	int item_from_tree[TARGETS_MAX];
+	size_t size_hint;                        /* a manifest's size, about */
+};
 
 struct bundle_tool {
 	char *key;
 	long rank;
-	unsigned targets;  /* the bundles it goes in: the template's targets */
-	struct jv *tool;   /* the manifest's "tool" object */
+	unsigned targets;             /* the bundles it goes in: its template's targets */
+	struct strbuf item[TARGETS_MAX][FORMS];
+};
+
+/*
+ * Output files are handled in batches: the main thread reads and checks
+ * the rows of one batch while the workers render, hash and (when the
+ * callback says it is thread-safe) emit the one before; the main thread
+ * then records it in the index and emits it in registry order otherwise.
+ * A batch bounds the memory held at once; its buffers are reused.
+ */
+#define BATCH_SIZE 256
+
+struct job {
+	struct strbuf path;
+	struct row row;               /* a tool's row, moved in */
+	const struct template *t;     /* a tool's template; NULL for a bundle */
+	const struct tforms *forms;
+	struct compiled_tool ct;      /* ct.row is NULL for bundles */
+	struct strbuf bytes;          /* what is written */
+	struct strbuf jcs;            /* a bundle's RFC 8785 form */
+	char digest[DIGEST_HEX_SIZE], jcs_digest[DIGEST_HEX_SIZE];
+	int committed_same;           /* see out_file */
+	int rc;
+};
+
+struct batch {
+	struct job v[BATCH_SIZE];
+	size_t n;
+};
+
+/* What a worker keeps from job to job. */
+struct scratch {
+	struct segvals vals;
+	struct strbuf jcs;
+	struct strbuf committed;
+};
+
+#define SCRATCH_INIT { SEGVALS_INIT, STRBUF_INIT, STRBUF_INIT }
+
+struct compiler;
+
+struct pool;
+
+struct worker {
+	struct pool *p;
+	struct scratch s;
+	pthread_t thread;
+};
+
+/*
+ * Persistent worker threads taking the jobs of one batch at a time.  With
+ * one job slot (TOOLSYNC_JOBS=1) there are no threads: the main thread
+ * runs each batch when it hands it over.
+ */
+struct pool {
+	struct compiler *c;
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+	struct batch *cur;            /* being worked on, or NULL */
+	size_t next, finished;
+	int quit;
+	unsigned n;                   /* threads started */
+	struct worker w[JOBS_MAX];
 };
 
 struct compiler {
@@ -80,155 +229,29 @@ struct compiler {
 	struct index *ix;
 	struct diag *d;
 	struct template_set templates;
-	struct seen keys, names;
+	struct tforms **forms;        /* one per template, NULL for a bad one */
+	struct seen seen;             /* keys, by function name */
 	struct bundle_tool *bt;       /* at most BUNDLE_MAX + 1 kept */
 	size_t nbt, bt_alloc;
 	size_t ntools;
-	struct matrix matrix;         /* every compiled row, for traceability.* */
 	int failed;                   /* something was reported: stop emitting */
 	int stopped;                  /* the callback failed: stop altogether */
-	struct job *batch;            /* BATCH_SIZE files on their way out */
-	size_t nbatch;
-	unsigned nthreads;
+	struct batch batch[2];        /* one filling, one with the workers */
+	struct batch *filling, *working;
+	struct scratch main;          /* the main thread's */
+	struct pool pool;
+	int compare_fd;               /* o->compare_dir; -1 */
+	struct matrix matrix;         /* every compiled row, for traceability.* */
+	const struct target_info *targets;
+	size_t ntargets;
 };
 
 /*
- * Output files are handled in batches: the rows of a batch are rendered
- * one after another, then serialized and hashed on every core, then handed
- * to the callback (on every core too when it says it is thread-safe), in
- * registry order otherwise.  A batch bounds the memory held at once.
+ * The manifest envelope, in DESIGN.md's key order.  Values come from vals
+ * (a row's, or the markers: then "standards" is the array hole);
+ * locations from row: "key", "min_role" and "standards" carry the
+ * registry row's, "tool" the template's.
  */
-#define BATCH_SIZE 256
-
-struct job {
-	char *path;
-	struct jv *doc;
-	struct row row;               /* a tool's row, moved in */
-	struct compiled_tool ct;      /* ct.row is NULL for bundles */
-	unsigned targets;             /* a tool's: its template's targets */
-	struct strbuf bytes;
-	char digest[DIGEST_HEX_SIZE], jcs_digest[DIGEST_HEX_SIZE];
-	int rc;
-};
-
-static void job_hash(const struct compiler *c, struct job *j)
-{
-	struct strbuf jcs = STRBUF_INIT;
-
-	manifest_serialize(&j->bytes, j->doc, c->o->canonical);
-	blake2b256_hex(j->bytes.buf, j->bytes.len, j->digest);
-	if (c->o->canonical) {
-		memcpy(j->jcs_digest, j->digest, sizeof(j->digest));
-	} else {
-		json_write(&jcs, j->doc, JSON_CANONICAL);
-		blake2b256_hex(jcs.buf, jcs.len, j->jcs_digest);
-	}
-	strbuf_release(&jcs);
-}
-
-static void job_emit(const struct compiler *c, struct job *j)
-{
-	struct out_file f = { j->path, &j->bytes, j->digest, j->jcs_digest,
-			      j->ct.row ? &j->ct : NULL };
-
-	if (!c->failed && c->emit)
-		j->rc = c->emit(c->ctx, &f);
-}
-
-struct worker {
-	struct compiler *c;
-	unsigned id;
-	pthread_t thread;
-};
-
-static void *work(void *arg)
-{
-	struct worker *w = arg;
-	struct compiler *c = w->c;
-	size_t i;
-
-	for (i = w->id; i < c->nbatch; i += c->nthreads) {
-		job_hash(c, &c->batch[i]);
-		if (c->o->parallel_emit)
-			job_emit(c, &c->batch[i]);
-	}
-	return NULL;
-}
-
-static void run_workers(struct compiler *c)
-{
-	struct worker w[JOBS_MAX];
-	unsigned i, n = c->nthreads;
-
-	if (n > 1 && c->nbatch < 2 * (size_t)n)
-		n = 1;   /* not worth a thread */
-	for (i = 0; i < n; i++) {
-		w[i] = (struct worker){ c, i, 0 };
-		if (i && pthread_create(&w[i].thread, NULL, work, &w[i]))
-			BUG("cannot start a worker thread");
-	}
-	if (n == 1) {
-		unsigned saved = c->nthreads;
-
-		c->nthreads = 1;
-		work(&w[0]);
-		c->nthreads = saved;
-		return;
-	}
-	work(&w[0]);
-	for (i = 1; i < n; i++)
-		pthread_join(w[i].thread, NULL);
-}
-
-static void bundle_keep(struct compiler *c, const struct row *row, const struct jv *tool,
-			unsigned targets);
-
-/* Serialize, hash and emit the batch; record it in the index. */
-static int flush_batch(struct compiler *c)
-{
-	size_t i;
-	int ret = 0;
-
-	run_workers(c);
-	for (i = 0; i < c->nbatch; i++) {
-		struct job *j = &c->batch[i];
-
-		if (!c->o->parallel_emit)
-			job_emit(c, j);
-		if (j->rc && !ret)
-			c->failed = c->stopped = 1, ret = -1;
-		if (c->ix)
-			index_add(c->ix, j->path, j->bytes.len, j->digest, j->jcs_digest);
-		if (j->ct.row)
-			bundle_keep(c, j->ct.row, jv_get(j->doc, "tool"), j->targets);
-		free(j->path);
-		jv_free(j->doc);
-		row_release(&j->row);
-		strbuf_release(&j->bytes);
-	}
-	c->nbatch = 0;
-	return ret;
-}
-
-/* Queue a file; doc and path become the batch's; a tool's row is moved in. */
-static int queue_file(struct compiler *c, char *path, struct jv *doc, struct row *row,
-		      const struct template *t)
-{
-	struct job *j = &c->batch[c->nbatch++];
-
-	memset(j, 0, sizeof(*j));
-	j->path = path;
-	j->doc = doc;
-	strbuf_init(&j->bytes, 8192);
-	if (row) {
-		j->row = *row;
-		row_init(row);
-		j->ct = (struct compiled_tool){ &j->row, t->path, doc };
-		j->targets = t->targets;
-	}
-	return c->nbatch == BATCH_SIZE ? flush_batch(c) : 0;
-}
-
 static struct jv *string_at(const char *s, const struct srcloc *loc)
 {
 	struct jv *v = jv_string(s);
@@ -237,7 +260,6 @@ static struct jv *string_at(const char *s, const struct srcloc *loc)
 	return v;
 }
 
-/* The manifest envelope, in DESIGN.md's key order. */
 static struct jv *bool_at(int b, const struct srcloc *loc)
 {
 	struct jv *v = jv_new(JV_BOOL, loc);
@@ -246,25 +268,34 @@ static struct jv *bool_at(int b, const struct srcloc *loc)
 	return v;
 }
 
-static struct jv *build_manifest(const struct row *row, const struct template *t,
-				 const char *name)
+static struct jv *standards_array(const struct row *row, const struct segvals *vals)
 {
-	struct jv *m = jv_new(JV_OBJECT, &row->loc), *tool, *std, *src;
-	const struct jv *strict;
+	struct jv *std;
 	size_t i;
 
-	jv_set(m, "format", jv_string(MANIFEST_FORMAT));
-	jv_set(m, "key", string_at(row->key, &row->key_loc));
-	jv_set(m, "min_role", string_at(row->min_role, &row->role_loc));
+	if (!vals->standards)
+		return string_at(segment_marker(HOLE_STANDARDS_ARRAY), &row->standards_loc);
 	std = jv_new(JV_ARRAY, &row->standards_loc);
-	for (i = 0; i < row->standards.n; i++)
-		jv_append(std, string_at(row->standards.v[i], &row->standards_loc));
-	jv_set(m, "standards", std);
+	for (i = 0; i < vals->standards->n; i++)
+		jv_append(std, string_at(vals->standards->v[i], &row->standards_loc));
+	return std;
+}
+
+static struct jv *build_manifest(const struct row *row, const struct template *t,
+				 const struct segvals *vals)
+{
+	struct jv *m = jv_new(JV_OBJECT, &row->loc), *tool, *src;
+	const struct jv *strict;
+
+	jv_set(m, "format", jv_string(MANIFEST_FORMAT));
+	jv_set(m, "key", string_at(vals->raw[HOLE_KEY].buf, &row->key_loc));
+	jv_set(m, "min_role", string_at(vals->raw[HOLE_MIN_ROLE].buf, &row->role_loc));
+	jv_set(m, "standards", standards_array(row, vals));
 	tool = jv_new(JV_OBJECT, &t->doc->loc);
 	jv_set(tool, "type", jv_string("function"));
-	jv_set(tool, "name", string_at(name, &row->key_loc));
-	jv_set(tool, "description", template_render_description(t, row));
-	jv_set(tool, "parameters", template_render_parameters(t, row));
+	jv_set(tool, "name", string_at(vals->raw[HOLE_NAME].buf, &row->key_loc));
+	jv_set(tool, "description", template_render_description(t, vals));
+	jv_set(tool, "parameters", template_render_parameters(t, vals));
 	/* located at the template's strict: line (for diff), else at the template */
 	strict = jv_get(t->doc, "strict");
 	jv_set(tool, "strict", bool_at(t->strict, strict ? &strict->loc : &t->doc->loc));
@@ -276,58 +307,519 @@ static struct jv *build_manifest(const struct row *row, const struct template *t
 	return m;
 }
 
-/* Keep the tool for the role bundles (only as many as could be valid). */
-static void bundle_keep(struct compiler *c, const struct row *row, const struct jv *tool,
-			unsigned targets)
+/*
+ * A bundle item is written as the one item of an array, "[\n  " X "\n]\n"
+ * (pretty) or "[" X "]": these are the bytes to cut off around it.
+ */
+static const size_t item_cut[FORMS][2] = { [FORM_PRETTY] = { 4, 3 }, [FORM_JCS] = { 1, 1 } };
+static const enum json_style form_style[FORMS] = { JSON_PRETTY, JSON_CANONICAL };
+
+/* Compile doc (holding markers) in both forms, cutting the array around an item. */
+static int compile_forms(struct segprog prog[FORMS], const struct jv *doc, int item)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int bad = 0, k;
+
+	for (k = 0; k < FORMS; k++) {
+		strbuf_reset(&sb);
+		json_write(&sb, doc, form_style[k]);
+		bad |= segprog_compile(&prog[k], &sb, form_style[k], item ? item_cut[k][0] : 0,
+				       item ? item_cut[k][1] : 0);
+	}
+	strbuf_release(&sb);
+	return bad;
+}
+
+/* A bundle item from its tree, in form k (the items no segments can make). */
+static void item_from_tree(struct strbuf *out, const struct jv *entry, int k)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct jv *arr = jv_array();
+
+	jv_append(arr, jv_copy(entry));
+	json_write(&sb, arr, form_style[k]);
+	strbuf_add(out, sb.buf + item_cut[k][0], sb.len - item_cut[k][0] - item_cut[k][1]);
+	strbuf_release(&sb);
+	jv_free(arr);
+}
+
+static void tforms_free(struct tforms *f)
+{
+	size_t i, k;
+
+	if (!f)
+		return;
+	for (k = 0; k < FORMS; k++) {
+		segprog_release(&f->manifest[k]);
+		for (i = 0; i < TARGETS_MAX; i++)
+			segprog_release(&f->item[i][k]);
+	}
+	free(f);
+}
+
+/*
+ * A target's shape (target_entry()) may do more than move strings about:
+ * Gemini's OpenAPI form rewrites type names, for one.  So each target's
+ * item segments are checked once against the item made from a tree for a
+ * probe row; a target that fails is rendered from trees (bundles hold at
+ * most BUNDLE_MAX tools, so that stays cheap).
+ */
+static int items_agree(const struct compiler *c, const struct template *t,
+		       const struct segprog prog[FORMS], enum target bit)
+{
+	static const char *const probe_standards[] = { "Std-1", "x\"y" };
+	struct strlist stds = { (char **)probe_standards, 2, 0 };
+	struct segvals vals = SEGVALS_INIT;
+	struct strbuf want = STRBUF_INIT, got = STRBUF_INIT;
+	struct row none;
+	struct jv *doc, *entry;
+	int k, same = 1;
+
+	row_init(&none);
+	segvals_set(&vals, "probe.Key-1", "Role \"x\"", &stds);
+	doc = build_manifest(&none, t, &vals);
+	entry = target_entry(bit, jv_get(doc, "tool"), c->cfg);
+	for (k = 0; k < FORMS && same; k++) {
+		strbuf_reset(&want);
+		strbuf_reset(&got);
+		item_from_tree(&want, entry, k);
+		segprog_render(&got, &prog[k], &vals);
+		same = !strbuf_cmp(&want, &got);
+	}
+	jv_free(entry);
+	jv_free(doc);
+	segvals_release(&vals);
+	strbuf_release(&want);
+	strbuf_release(&got);
+	return same;
+}
+
+/* A template's forms: its manifest with holes, and each target's item. */
+static struct tforms *compile_template(const struct compiler *c, const struct template *t)
+{
+	struct tforms *f = xcalloc(1, sizeof(*f));
+	struct segvals mv = SEGVALS_INIT;
+	struct row none;
+	struct jv *doc;
+	size_t i;
+	int bad;
+
+	row_init(&none);
+	segvals_markers(&mv);
+	doc = build_manifest(&none, t, &mv);
+	bad = compile_forms(f->manifest, doc, 0);
+	f->size_hint = 512;
+	for (i = 0; !bad && i < f->manifest[FORM_PRETTY].n; i++)
+		f->size_hint += f->manifest[FORM_PRETTY].v[i].len;
+	for (i = 0; i < c->ntargets && !bad; i++) {
+		enum target bit = c->targets[i].bit;
+		struct jv *arr;
+
+		if (!(c->cfg->targets & t->targets & bit))
+			continue;
+		arr = jv_array();
+		jv_append(arr, target_entry(bit, jv_get(doc, "tool"), c->cfg));
+		bad |= compile_forms(f->item[i], arr, 1);
+		jv_free(arr);
+		f->item_from_tree[i] = !bad && !items_agree(c, t, f->item[i], bit);
+	}
+	jv_free(doc);
+	segvals_release(&mv);
+	if (bad) {
+		/* only a byte that is not UTF-8 can do this, and every input is checked */
+		diag_error(c->d, &t->doc->loc, "template '%s' holds bytes that are not UTF-8",
+			   t->path);
+		tforms_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+static void compile_templates(struct compiler *c)
+{
+	size_t i;
+
+	c->targets = target_list(&c->ntargets);
+	if (c->ntargets > TARGETS_MAX)
+		BUG("%zu targets, TARGETS_MAX is %d", c->ntargets, TARGETS_MAX);
+	c->forms = xcalloc(c->templates.n + 1, sizeof(*c->forms));
+	for (i = 0; i < c->templates.n; i++)
+		if (!c->templates.v[i].bad)
+			c->forms[i] = compile_template(c, &c->templates.v[i]);
+}
+
+/* Render a tool's manifest (and its RFC 8785 form) and hash both. */
+static void job_render(const struct compiler *c, struct job *j, struct scratch *s)
+{
+	const struct segprog *m = j->forms->manifest;
+
+	segvals_set(&s->vals, j->row.key, j->row.min_role, &j->row.standards);
+	strbuf_reset(&j->bytes);
+	strbuf_grow(&j->bytes, j->forms->size_hint);
+	segprog_render(&j->bytes, &m[c->o->canonical ? FORM_JCS : FORM_PRETTY], &s->vals);
+	blake2b256_hex(j->bytes.buf, j->bytes.len, j->digest);
+	if (c->o->canonical) {
+		memcpy(j->jcs_digest, j->digest, sizeof(j->digest));
+		return;
+	}
+	if (c->o->known_jcs && c->o->known_jcs(c->ctx, j->path.buf, j->digest, j->jcs_digest))
+		return;
+	strbuf_reset(&s->jcs);
+	segprog_render(&s->jcs, &m[FORM_JCS], &s->vals);
+	blake2b256_hex(s->jcs.buf, s->jcs.len, j->jcs_digest);
+}
+
+static void job_hash(const struct compiler *c, struct job *j, struct scratch *s)
+{
+	if (j->t) {
+		job_render(c, j, s);
+		return;
+	}
+	blake2b256_hex(j->bytes.buf, j->bytes.len, j->digest);
+	blake2b256_hex(j->jcs.buf, j->jcs.len, j->jcs_digest);
+}
+
+const struct jv *compiled_tool_manifest(struct compiled_tool *t)
+{
+	struct segvals vals = SEGVALS_INIT;
+
+	if (!t->tree) {
+		segvals_set(&vals, t->row->key, t->row->min_role, &t->row->standards);
+		t->tree = build_manifest(t->row, t->template, &vals);
+		segvals_release(&vals);
+	}
+	return t->tree;
+}
+
+const char *out_file_jcs_blake2b(const struct out_file *f)
+{
+	struct compiled_tool *t = f->tool;
+	struct segvals vals = SEGVALS_INIT;
+	struct strbuf jcs = STRBUF_INIT;
+
+	if (f->jcs_blake2b[0] || !t)
+		return f->jcs_blake2b;
+	if (!t->jcs_blake2b[0]) {
+		segvals_set(&vals, t->row->key, t->row->min_role, &t->row->standards);
+		segprog_render(&jcs, &t->forms->manifest[FORM_JCS], &vals);
+		blake2b256_hex(jcs.buf, jcs.len, t->jcs_blake2b);
+		segvals_release(&vals);
+		strbuf_release(&jcs);
+	}
+	return t->jcs_blake2b;
+}
+
+static void job_emit(const struct compiler *c, struct job *j)
+{
+	struct out_file f = { j->path.buf, &j->bytes, j->digest, j->jcs_digest,
+			      j->t ? &j->ct : NULL, j->committed_same };
+
+	if (c->failed || !c->emit)
+		return;
+	j->rc = c->emit(c->ctx, &f);
+	jv_free(j->ct.tree);
+	j->ct.tree = NULL;
+}
+
+/* A committed file bigger than this is not what a build writes anyway. */
+#define COMMITTED_MAX (64u << 20)
+
+/*
+ * The committed file holds these bytes, or their RFC 8785 form (from a
+ * --canonical build).  Anything odd (missing, a symlink, not a regular
+ * file, unreadable) is "not the same": the callback looks at it itself.
+ */
+static int same_as_committed(const struct compiler *c, struct job *j, struct scratch *s)
+{
+	struct out_file f = { j->path.buf, &j->bytes, j->digest, j->jcs_digest,
+			      j->t ? &j->ct : NULL, 0 };
+	char hex[DIGEST_HEX_SIZE];
+	struct stat st;
+	/* O_NONBLOCK: a FIFO in its place must not hang the diff */
+	int fd = openat(c->compare_fd, j->path.buf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return 0;
+	strbuf_reset(&s->committed);
+	ret = !fstat(fd, &st) && S_ISREG(st.st_mode) && (uint64_t)st.st_size <= COMMITTED_MAX &&
+	      !strbuf_read_fd(&s->committed, fd);
+	close(fd);
+	if (!ret || !s->committed.len)
+		return 0;
+	if (s->committed.len == j->bytes.len && !memcmp(s->committed.buf, j->bytes.buf, j->bytes.len))
+		return 1;
+	blake2b256_hex(s->committed.buf, s->committed.len, hex);
+	return !strcmp(hex, out_file_jcs_blake2b(&f));
+}
+
+static void job_run(const struct compiler *c, struct job *j, struct scratch *s)
+{
+	job_hash(c, j, s);
+	j->committed_same = c->compare_fd >= 0 && same_as_committed(c, j, s);
+	if (c->o->parallel_emit)
+		job_emit(c, j);
+}
+
+/* Jobs a worker takes at once: fewer trips to the lock. */
+#define CHUNK 8
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	struct pool *p = w->p;
+	size_t i, from, to;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (!p->quit && !(p->cur && p->next < p->cur->n))
+			pthread_cond_wait(&p->work, &p->mu);
+		if (p->quit)
+			break;
+		from = p->next;
+		to = p->next = from + CHUNK < p->cur->n ? from + CHUNK : p->cur->n;
+		pthread_mutex_unlock(&p->mu);
+		for (i = from; i < to; i++)
+			job_run(p->c, &p->cur->v[i], &w->s);
+		pthread_mutex_lock(&p->mu);
+		p->finished += to - from;
+		if (p->finished == p->cur->n)
+			pthread_cond_signal(&p->done);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+static void scratch_release(struct scratch *s)
+{
+	segvals_release(&s->vals);
+	strbuf_release(&s->jcs);
+	strbuf_release(&s->committed);
+}
+
+static void pool_start(struct pool *p, struct compiler *c, unsigned n)
+{
+	unsigned i;
+
+	memset(p, 0, sizeof(*p));
+	p->c = c;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->done, NULL);
+	for (i = 0; n > 1 && i < n; i++) {
+		p->w[i] = (struct worker){ p, SCRATCH_INIT, 0 };
+		if (pthread_create(&p->w[i].thread, NULL, work, &p->w[i]))
+			break;   /* fewer threads: slower, not wrong */
+		p->n++;
+	}
+}
+
+/* Wait until the workers have finished the batch they hold. */
+static void pool_wait(struct pool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->cur && p->finished < p->cur->n)
+		pthread_cond_wait(&p->done, &p->mu);
+	p->cur = NULL;
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void pool_submit(struct pool *p, struct batch *b)
+{
+	size_t i;
+
+	if (!p->n) {
+		for (i = 0; i < b->n; i++)
+			job_run(p->c, &b->v[i], &p->c->main);
+		return;
+	}
+	pthread_mutex_lock(&p->mu);
+	p->cur = b;
+	p->next = p->finished = 0;
+	if (!b->n)
+		p->cur = NULL;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void pool_stop(struct pool *p)
+{
+	unsigned i;
+
+	pool_wait(p);
+	pthread_mutex_lock(&p->mu);
+	p->quit = 1;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	for (i = 0; i < p->n; i++) {
+		pthread_join(p->w[i].thread, NULL);
+		scratch_release(&p->w[i].s);
+	}
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->work);
+	pthread_cond_destroy(&p->done);
+}
+
+static void bundle_keep(struct compiler *c, const struct job *j);
+
+/* The batch the workers finished: emit in order, index, keep for bundles. */
+static int finish_batch(struct compiler *c, struct batch *b)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < b->n; i++) {
+		struct job *j = &b->v[i];
+
+		if (!c->o->parallel_emit)
+			job_emit(c, j);
+		if (j->rc && !ret)
+			c->failed = c->stopped = 1, ret = -1;
+		if (c->ix)
+			index_add(c->ix, j->path.buf, j->bytes.len, j->digest, j->jcs_digest);
+		if (j->t)
+			bundle_keep(c, j);
+		row_release(&j->row);
+	}
+	b->n = 0;
+	return ret;
+}
+
+/*
+ * Hand the filled batch to the workers once they are done with the one
+ * before (finished here), and fill the other meanwhile.  With drain, also
+ * wait for the handed one: nothing is left with the workers.
+ */
+static int flush_batch(struct compiler *c, int drain)
+{
+	struct batch *b = c->filling;
+	int ret = 0;
+
+	pool_wait(&c->pool);
+	if (c->working)
+		ret = finish_batch(c, c->working);
+	c->working = b;
+	c->filling = b == &c->batch[0] ? &c->batch[1] : &c->batch[0];
+	pool_submit(&c->pool, b);
+	if (drain) {
+		pool_wait(&c->pool);
+		ret |= finish_batch(c, b);
+		c->working = NULL;
+	}
+	return ret;
+}
+
+/* The next job of the filling batch, its buffers emptied. */
+static struct job *new_job(struct compiler *c)
+{
+	struct job *j = &c->filling->v[c->filling->n++];
+
+	strbuf_reset(&j->path);
+	strbuf_reset(&j->bytes);
+	strbuf_reset(&j->jcs);
+	j->t = NULL;
+	j->forms = NULL;
+	j->ct = (struct compiled_tool){ NULL, NULL, NULL, NULL, NULL, "" };
+	j->rc = 0;
+	return j;
+}
+
+static int job_queued(struct compiler *c)
+{
+	return c->filling->n == BATCH_SIZE ? flush_batch(c, 0) : 0;
+}
+
+/* Queue a tool; its row is moved in. */
+static int queue_tool(struct compiler *c, struct row *row, const struct template *t,
+		      const struct tforms *forms)
+{
+	struct job *j = new_job(c);
+
+	strbuf_addstr(&j->path, "tools/");
+	strbuf_addstr(&j->path, row->key);
+	strbuf_addstr(&j->path, ".json");
+	j->row = *row;
+	row_init(row);
+	j->t = t;
+	j->forms = forms;
+	j->ct = (struct compiled_tool){ &j->row, t->path, t, forms, NULL, "" };
+	return job_queued(c);
+}
+
+/* A bundle item from the tool's tree (the targets whose segments disagreed). */
+static void keep_item_from_tree(struct compiler *c, struct bundle_tool *b, const struct job *j,
+				size_t i)
+{
+	struct jv *doc = build_manifest(&j->row, j->t, &c->main.vals);
+	struct jv *entry = target_entry(c->targets[i].bit, jv_get(doc, "tool"), c->cfg);
+	int k;
+
+	for (k = 0; k < FORMS; k++)
+		item_from_tree(&b->item[i][k], entry, k);
+	jv_free(entry);
+	jv_free(doc);
+}
+
+/* Keep the tool's bundle items (only as many tools as could be valid). */
+static void bundle_keep(struct compiler *c, const struct job *j)
 {
 	struct bundle_tool *b;
+	size_t i, k;
 
 	if (!c->cfg->targets || c->nbt > BUNDLE_MAX)
 		return;
 	ALLOC_GROW(c->bt, c->nbt, c->bt_alloc);
 	b = &c->bt[c->nbt++];
-	b->key = xstrdup(row->key);
-	b->rank = config_role_rank(c->cfg, row->min_role);
-	b->targets = targets;
-	b->tool = jv_copy(tool);
+	b->key = xstrdup(j->row.key);
+	b->rank = config_role_rank(c->cfg, j->row.min_role);
+	b->targets = j->t->targets;
+	segvals_set(&c->main.vals, j->row.key, j->row.min_role, &j->row.standards);
+	for (i = 0; i < TARGETS_MAX; i++)
+		for (k = 0; k < FORMS; k++)
+			strbuf_init(&b->item[i][k], 0);
+	for (i = 0; i < c->ntargets; i++) {
+		if (!(c->cfg->targets & b->targets & c->targets[i].bit))
+			continue;
+		if (j->forms->item_from_tree[i]) {
+			keep_item_from_tree(c, b, j, i);
+			continue;
+		}
+		for (k = 0; k < FORMS; k++)
+			segprog_render(&b->item[i][k], &j->forms->item[i][k], &c->main.vals);
+	}
 }
 
 /* Duplicate keys and function-name collisions, against every earlier row. */
 static int check_unique(struct compiler *c, const struct row *row, const char *name)
 {
-	const struct srcloc *first;
+	const struct seen_entry *first = seen_add(&c->seen, row->key, &row->key_loc);
 	struct strbuf where = STRBUF_INIT;
-	int bad = 0;
 
-	if ((first = seen_add(&c->keys, row->key, &row->key_loc))) {
-		srcloc_format(&where, first);
+	if (!first)
+		return 0;
+	srcloc_format(&where, &first->loc);
+	if (!strcmp(first->key, row->key))
 		diag_error(c->d, &row->key_loc, "duplicate key '%s' (first at %s)", row->key, where.buf);
-		bad = -1;
-	} else if ((first = seen_add(&c->names, name, &row->key_loc))) {
-		srcloc_format(&where, first);
+	else
 		diag_error(c->d, &row->key_loc, "key '%s' gives function name '%s', which the key at %s "
 			   "already gives", row->key, name, where.buf);
-		bad = -1;
-	}
 	strbuf_release(&where);
-	return bad;
+	return -1;
 }
 
 /* Every target the tool goes to must accept its function name. */
 static int check_target_names(struct compiler *c, const struct row *row, const char *name,
 			      const struct template *t)
 {
-	const struct target_info *v;
 	struct strbuf why = STRBUF_INIT;
-	size_t n, i;
+	size_t i;
 	int bad = 0;
 
-	v = target_list(&n);
-	for (i = 0; i < n; i++)
-		if ((c->cfg->targets & t->targets & v[i].bit) &&
-		    target_check_name(v[i].bit, name, &why)) {
+	for (i = 0; i < c->ntargets; i++)
+		if ((c->cfg->targets & t->targets & c->targets[i].bit) &&
+		    target_check_name(c->targets[i].bit, name, &why)) {
 			diag_error(c->d, &row->key_loc, "target %s: key '%s' gives function name "
-				   "'%s': %s", v[i].name, row->key, name, why.buf);
+				   "'%s': %s", c->targets[i].name, row->key, name, why.buf);
 			strbuf_reset(&why);
 			bad = -1;
 		}
@@ -335,34 +827,32 @@ static int check_target_names(struct compiler *c, const struct row *row, const c
 	return bad;
 }
 
-/* Render one checked row into its manifest and queue it; the row is moved. */
+/* Find a checked row's template and queue it; the row is moved. */
 static int compile_row(struct compiler *c, struct row *row)
 {
 	const struct template *t;
-	char *name = tool_function_name(row->key);
-	int ret = -1;
+	char name[KEY_MAX + 1];
 
+	if (strlen(row->key) > KEY_MAX)
+		BUG("row_check let a key of %zu bytes through", strlen(row->key));
+	key_function_name(name, row->key);
 	if (check_unique(c, row, name))
-		goto out;
+		return -1;
 	if (!(t = templates_find(&c->templates, row->key))) {
 		/* a broken template may be this key's: its error was reported */
 		if (templates_unmatchable(&c->templates))
-			goto out;
+			return -1;
 		diag_error(c->d, &row->key_loc, "no template for key '%s' (no %s/%s.yaml, and no "
 			   "'match:' glob fits)", row->key, c->cfg->templates, row->key);
-		goto out;
+		return -1;
 	}
-	if (t->bad)
-		goto out;   /* reported when the template was loaded */
+	if (t->bad || !c->forms[t - c->templates.v])
+		return -1;   /* reported when the template was loaded */
 	if (check_target_names(c, row, name, t))
-		goto out;
+		return -1;
 	c->ntools++;
 	matrix_add(&c->matrix, row);
-	ret = queue_file(c, xstrfmt("tools/%s.json", row->key), build_manifest(row, t, name),
-			 row, t);
-out:
-	free(name);
-	return ret;
+	return queue_tool(c, row, t, c->forms[t - c->templates.v]);
 }
 
 static int cmp_bundle_tool(const void *a, const void *b)
@@ -380,22 +870,39 @@ static size_t bundle_size(const struct compiler *c, long rank)
 	return n;
 }
 
-static int emit_bundle(struct compiler *c, long rank, enum target t)
+/*
+ * A role's bundle for one target: the items of its tools, sorted by key,
+ * in an array as json_write() writes it (pretty: "[", ",\n  " between
+ * items, "\n]\n"; RFC 8785: "[", ",", "]").
+ */
+static int emit_bundle(struct compiler *c, long rank, size_t target)
 {
-	struct jv *arr = jv_array();
-	char *path = xstrfmt("roles/%s.%s.json", c->cfg->roles.v[rank], target_name(t));
-	size_t i;
+	struct job *j = new_job(c);
+	size_t i, n = 0;
 
-	for (i = 0; i < c->nbt; i++)
-		if (c->bt[i].rank <= rank && (c->bt[i].targets & t))
-			jv_append(arr, target_entry(t, c->bt[i].tool, c->cfg));
-	return queue_file(c, path, arr, NULL, NULL);
+	strbuf_addf(&j->path, "roles/%s.%s.json", c->cfg->roles.v[rank], c->targets[target].name);
+	strbuf_addch(&j->bytes, '[');
+	strbuf_addch(&j->jcs, '[');
+	for (i = 0; i < c->nbt; i++) {
+		if (c->bt[i].rank > rank || !(c->bt[i].targets & c->targets[target].bit))
+			continue;
+		strbuf_addstr(&j->bytes, n ? ",\n  " : "\n  ");
+		strbuf_addbuf(&j->bytes, &c->bt[i].item[target][FORM_PRETTY]);
+		if (n++)
+			strbuf_addch(&j->jcs, ',');
+		strbuf_addbuf(&j->jcs, &c->bt[i].item[target][FORM_JCS]);
+	}
+	strbuf_addstr(&j->bytes, n ? "\n]\n" : "]\n");
+	strbuf_addch(&j->jcs, ']');
+	if (c->o->canonical) {
+		strbuf_reset(&j->bytes);
+		strbuf_addbuf(&j->bytes, &j->jcs);
+	}
+	return job_queued(c);
 }
 
 static int emit_bundles(struct compiler *c)
 {
-	size_t ntargets;
-	const struct target_info *order = target_list(&ntargets);
 	const struct srcloc *at = c->cfg->path ? &c->cfg->targets_loc : NULL;
 	size_t r, t;
 	int bad = 0;
@@ -413,10 +920,10 @@ static int emit_bundles(struct compiler *c)
 		return bad;
 	qsort(c->bt, c->nbt, sizeof(*c->bt), cmp_bundle_tool);
 	for (r = 0; r < c->cfg->roles.n; r++)
-		for (t = 0; t < ntargets; t++)
-			if ((c->cfg->targets & order[t].bit) && emit_bundle(c, (long)r, order[t].bit))
+		for (t = 0; t < c->ntargets; t++)
+			if ((c->cfg->targets & c->targets[t].bit) && emit_bundle(c, (long)r, t))
 				return -1;
-	return flush_batch(c);
+	return flush_batch(c, 1);
 }
 
 /*
@@ -426,7 +933,7 @@ static int emit_bundles(struct compiler *c)
 static int emit_text(struct compiler *c, const char *path, const struct strbuf *bytes)
 {
 	char digest[DIGEST_HEX_SIZE];
-	struct out_file f = { path, bytes, digest, digest, NULL };
+	struct out_file f = { path, bytes, digest, digest, NULL, 0 };
 
 	blake2b256_hex(bytes->buf, bytes->len, digest);
 	if (c->ix)
@@ -450,24 +957,38 @@ static int emit_matrix(struct compiler *c)
 	return ret;
 }
 
-static void compiler_release(struct compiler *c)
+static void batch_release(struct batch *b)
 {
 	size_t i;
 
+	for (i = 0; i < BATCH_SIZE; i++) {
+		strbuf_release(&b->v[i].path);
+		strbuf_release(&b->v[i].bytes);
+		strbuf_release(&b->v[i].jcs);
+		row_release(&b->v[i].row);   /* left by an error: dropped */
+	}
+}
+
+static void compiler_release(struct compiler *c)
+{
+	size_t i, k, t;
+
 	for (i = 0; i < c->nbt; i++) {
 		free(c->bt[i].key);
-		jv_free(c->bt[i].tool);
+		for (t = 0; t < TARGETS_MAX; t++)
+			for (k = 0; k < FORMS; k++)
+				strbuf_release(&c->bt[i].item[t][k]);
 	}
 	free(c->bt);
-	for (i = 0; i < c->nbatch; i++) {   /* left by an error: dropped */
-		free(c->batch[i].path);
-		jv_free(c->batch[i].doc);
-		row_release(&c->batch[i].row);
-		strbuf_release(&c->batch[i].bytes);
-	}
-	free(c->batch);
-	seen_release(&c->keys);
-	seen_release(&c->names);
+	for (i = 0; c->forms && i < c->templates.n; i++)
+		tforms_free(c->forms[i]);
+	free(c->forms);
+	batch_release(&c->batch[0]);
+	batch_release(&c->batch[1]);
+	scratch_release(&c->main);
+	if (c->compare_fd >= 0)
+		close(c->compare_fd);
+	seen_release(&c->seen);
 	matrix_release(&c->matrix);
 	templates_release(&c->templates);
 }
@@ -498,7 +1019,7 @@ static int compile_rows(struct compiler *c, struct source *src)
 		c->failed |= r < 0 || c->d->errors > before;
 		progress_tick();
 	}
-	flush_batch(c);
+	flush_batch(c, 1);
 	progress_done();
 	return c->failed ? -1 : 0;
 }
@@ -506,22 +1027,28 @@ static int compile_rows(struct compiler *c, struct source *src)
 int compile_catalogue(const struct ts_config *cfg, const struct compile_opts *o,
 		      compile_emit_fn emit, void *ctx, struct index *ix, struct diag *d)
 {
-	struct compiler c = { .cfg = cfg, .o = o, .emit = emit, .ctx = ctx, .ix = ix, .d = d };
+	struct compiler *c = xcalloc(1, sizeof(*c));
 	struct source *src;
 	int ret = -1;
 
-	c.batch = xcalloc(BATCH_SIZE, sizeof(*c.batch));
-	c.nthreads = compile_jobs();
-	matrix_init(&c.matrix, cfg);
-	templates_load(&c.templates, cfg, d);
-	c.failed = d->errors > 0;
-	if (!(src = source_open(cfg, o->registry, d)))
-		goto out;
-	if (compile_rows(&c, src) == 0 && emit_bundles(&c) == 0 && emit_matrix(&c) == 0 &&
-	    !d->errors)
-		ret = 0;
-	source_close(src);
-out:
-	compiler_release(&c);
+	*c = (struct compiler){ .cfg = cfg, .o = o, .emit = emit, .ctx = ctx, .ix = ix, .d = d,
+				.main = SCRATCH_INIT, .compare_fd = -1 };
+	c->filling = &c->batch[0];
+	if (o->compare_dir)
+		c->compare_fd = open(o->compare_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	matrix_init(&c->matrix, cfg);
+	templates_load(&c->templates, cfg, d);
+	compile_templates(c);
+	c->failed = d->errors > 0;
+	pool_start(&c->pool, c, compile_jobs());
+	if ((src = source_open(cfg, o->registry, d))) {
+		if (compile_rows(c, src) == 0 && emit_bundles(c) == 0 && emit_matrix(c) == 0 &&
+		    !d->errors)
+			ret = 0;
+		source_close(src);
+	}
+	pool_stop(&c->pool);
+	compiler_release(c);
+	free(c);
 	return ret;
 }

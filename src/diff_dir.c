@@ -102,10 +102,10 @@ static int cmp_name(const void *key, const void *elem)
 	return strcmp(key, *(char *const *)elem);
 }
 
-static void keep_added(struct session *s, const struct compiled_tool *t)
+static void keep_added(struct session *s, struct compiled_tool *t)
 {
-	const struct jv *k = jv_get(t->manifest, "key");
-	struct jv *copy = jv_copy(t->manifest);
+	const struct jv *manifest = compiled_tool_manifest(t), *k = jv_get(manifest, "key");
+	struct jv *copy = jv_copy(manifest);
 
 	ALLOC_GROW(s->kept, s->nadded, s->alloc_kept);
 	ALLOC_GROW(s->added, s->nadded, s->alloc_added);
@@ -177,7 +177,7 @@ static int on_file(void *ctx, const struct out_file *f)
 		keep_added(s, f->tool);
 	} else if ((old = load_committed(s, name, &loc))) {
 		s->seen[hit - s->names] = 1;
-		diff_tool(old, f->tool->manifest, s->cfg, f->tool->row->key, s->out);
+		diff_tool(old, compiled_tool_manifest(f->tool), s->cfg, f->tool->row->key, s->out);
 		if (s->tree && !s->separate && s->out->n == before)
 			compare_bytes(s, f);
 		jv_free(old);

@@ -56,6 +56,13 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+void key_function_name(char *dst, const char *key)
+{
+	do
+		*dst++ = *key == '.' ? '_' : *key;
+	while (*key++);
+}
+
 static void list_roles(struct strbuf *sb, const struct ts_config *cfg)
 {
 	size_t i;

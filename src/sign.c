@@ -364,6 +364,12 @@ out:
 	return key;
 }
 
+void sign_key_public(const struct sign_key *key, struct sign_pubkey *pub)
+{
+	memcpy(pub->keyid, key->keynum, sizeof(pub->keyid));
+	crypto_sign_ed25519_sk_to_pk(pub->pk, key->sk);
+}
+
 void sign_key_free(struct sign_key *key)
 {
 	if (key)

@@ -5,13 +5,30 @@
 #include "toolsync/template.h"
 #include "toolsync/target.h"
 #include "toolsync/compile.h"
+#include "toolsync/segments.h"
 #include "toolsync/fsutil.h"
 #include "toolsync/strict.h"
 #include "toolsync/varref.h"
 #include "toolsync/yaml.h"
 
-/* The variables a template may use (DESIGN.md, Templates). */
-static const char *const var_names[] = { "key", "name", "min_role", "standards" };
+/* The variables a template may use (DESIGN.md, Templates), by hole. */
+static const char *const var_names[HOLE_STRINGS] = {
+	[HOLE_KEY] = "key",
+	[HOLE_NAME] = "name",
+	[HOLE_MIN_ROLE] = "min_role",
+	[HOLE_STANDARDS] = "standards",
+};
+
+/* The hole of the variable name[0..n), or -1 when it is none of them. */
+static int var_hole(const char *name, size_t n)
+{
+	int h;
+
+	for (h = 0; h < HOLE_STRINGS; h++)
+		if (strlen(var_names[h]) == n && !memcmp(var_names[h], name, n))
+			return h;
+	return -1;
+}
 
 /* Deepest chain of $ref files: deeper is a cycle or a mistake. */
 #define REF_DEPTH_MAX 32
@@ -55,12 +72,7 @@ struct loading {
 
 static int var_known(const char *name, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(var_names); i++)
-		if (strlen(var_names[i]) == n && !memcmp(var_names[i], name, n))
-			return 1;
-	return 0;
+	return var_hole(name, n) >= 0;
 }
 
 /*
@@ -549,8 +561,10 @@ static void index_templates(struct template_set *set)
 
 		if (!e->val)
 			e->val = t;
-		if (t->match)
+		if (t->match) {
 			set->globs[set->nglobs++] = t;
+			t->match_prefix = strcspn(t->match, "*?[\\");
+		}
 	}
 }
 
@@ -560,7 +574,7 @@ int templates_load(struct template_set *set, const struct ts_config *cfg, struct
 			     .defs_by_path = HASHSET_INIT, .targets_by_ref = HASHSET_INIT,
 			     .reported = HASHSET_INIT };
 	char *dir = config_path(cfg, cfg->templates), **names;
-	size_t n, i;
+	size_t n, i, bad;
 	int ret = 0;
 
 	memset(set, 0, sizeof(*set));
@@ -575,6 +589,13 @@ int templates_load(struct template_set *set, const struct ts_config *cfg, struct
 
 		if (!is_template_name(names[i]))
 			continue;
+		/* the name is written into every manifest, which is UTF-8 */
+		if (utf8_check(names[i], strlen(names[i]), &bad)) {
+			diag_fail(d, "a template's file name in '%s' is not valid UTF-8 "
+				  "(byte 0x%02x): rename it", dir, (unsigned char)names[i][bad]);
+			ret = -1;
+			continue;
+		}
 		ALLOC_GROW(set->v, set->n, set->alloc);
 		t = memset(&set->v[set->n++], 0, sizeof(*t));
 		t->file_name = xstrdup(names[i]);
@@ -625,8 +646,10 @@ struct template *templates_find(const struct template_set *set, const char *key)
 
 	if (e)
 		return e->val;
+	/* the glob's literal start rules most keys out before fnmatch */
 	for (i = 0; i < set->nglobs; i++)
-		if (!fnmatch(set->globs[i]->match, key, 0))
+		if (!strncmp(set->globs[i]->match, key, set->globs[i]->match_prefix) &&
+		    !fnmatch(set->globs[i]->match, key, 0))
 			return set->globs[i];
 	return NULL;
 }
@@ -642,31 +665,17 @@ int templates_unmatchable(const struct template_set *set)
 }
 
 /* The value of ${name} for a row. */
-static void var_value(struct strbuf *out, const char *name, size_t n, const struct row *row)
+static void var_value(struct strbuf *out, const char *name, size_t n, const struct segvals *vals)
 {
-	size_t i;
+	int h = var_hole(name, n);
 
-	if (n == 3 && !memcmp(name, "key", 3)) {
-		strbuf_addstr(out, row->key);
-	} else if (n == 4 && !memcmp(name, "name", 4)) {
-		char *fn = tool_function_name(row->key);
-
-		strbuf_addstr(out, fn);
-		free(fn);
-	} else if (n == 8 && !memcmp(name, "min_role", 8)) {
-		strbuf_addstr(out, row->min_role);
-	} else if (n == 9 && !memcmp(name, "standards", 9)) {
-		for (i = 0; i < row->standards.n; i++)
-			strbuf_addf(out, "%s%s", i ? ", " : "", row->standards.v[i]);
-		if (!row->standards.n)
-			strbuf_addstr(out, "none");
-	} else {
+	if (h < 0)
 		BUG("unknown template variable '%.*s' survived the check", (int)n, name);
-	}
+	strbuf_addbuf(out, &vals->raw[h]);
 }
 
 /* s with its variables substituted (checked at load, after inlining: all are known). */
-static struct jv *subst_string(const struct jv *s, const struct row *row)
+static struct jv *subst_string(const struct jv *s, const struct segvals *vals)
 {
 	struct strbuf out = STRBUF_INIT;
 	struct varref tok;
@@ -677,7 +686,7 @@ static struct jv *subst_string(const struct jv *s, const struct row *row)
 		if (tok.kind == VARREF_LITERAL)
 			strbuf_addstr(&out, "${");
 		else if (tok.kind == VARREF_VAR)
-			var_value(&out, tok.name, tok.name_len, row);
+			var_value(&out, tok.name, tok.name_len, vals);
 		else
 			strbuf_add(&out, s->u.str.ptr + tok.off, tok.len);
 	}
@@ -688,23 +697,23 @@ static struct jv *subst_string(const struct jv *s, const struct row *row)
 }
 
 /* A deep copy of v with every string's variables substituted. */
-static struct jv *render(const struct jv *v, const struct row *row)
+static struct jv *render(const struct jv *v, const struct segvals *vals)
 {
 	struct jv *r;
 	size_t i;
 
 	switch (v->kind) {
 	case JV_STRING:
-		return memchr(v->u.str.ptr, '$', v->u.str.len) ? subst_string(v, row) : jv_copy(v);
+		return memchr(v->u.str.ptr, '$', v->u.str.len) ? subst_string(v, vals) : jv_copy(v);
 	case JV_ARRAY:
 		r = jv_new(JV_ARRAY, &v->loc);
 		for (i = 0; i < v->u.arr.n; i++)
-			jv_append(r, render(v->u.arr.v[i], row));
+			jv_append(r, render(v->u.arr.v[i], vals));
 		return r;
 	case JV_OBJECT:
 		r = jv_new(JV_OBJECT, &v->loc);
 		for (i = 0; i < v->u.obj.n; i++)
-			jv_push(r, v->u.obj.v[i].key, render(v->u.obj.v[i].val, row))->loc =
+			jv_push(r, v->u.obj.v[i].key, render(v->u.obj.v[i].val, vals))->loc =
 				v->u.obj.v[i].loc;
 		return r;
 	default:
@@ -712,12 +721,12 @@ static struct jv *render(const struct jv *v, const struct row *row)
 	}
 }
 
-struct jv *template_render_description(const struct template *t, const struct row *row)
+struct jv *template_render_description(const struct template *t, const struct segvals *vals)
 {
-	return render(t->description, row);
+	return render(t->description, vals);
 }
 
-struct jv *template_render_parameters(const struct template *t, const struct row *row)
+struct jv *template_render_parameters(const struct template *t, const struct segvals *vals)
 {
-	return render(t->parameters, row);
+	return render(t->parameters, vals);
 }

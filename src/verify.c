@@ -161,7 +161,7 @@ static int check_file(struct verifier *v, const struct index_entry *e)
 		ret = (diag_fail(v->d, "cannot read '%s/%s': %s", v->display, e->path, strerror(errno)), -1);
 	} else {
 		blake2b256_hex(buf.buf, buf.len, hex);
-		if (strcmp(hex, e->blake2b))
+		if (!index_digest_is(e->blake2b, hex))
 			add(v, &r_file_modified, e->path, "%s",
 			    "BLAKE2b-256 differs from index.json: changed after signing");
 	}

@@ -15,26 +15,50 @@
 #include "toolsync/registry.h"
 #include "toolsync/index.h"
 
+struct template;
+struct tforms;
+
 /* One compiled tool. */
 struct compiled_tool {
 	const struct row *row;
 	const char *template_path;  /* as written in the manifest: "schemas/templates/x.yaml" */
-	/*
-	 * The manifest document (see DESIGN.md, Output).  Nodes under "tool"
-	 * carry the template's locations; "key", "min_role" and "standards"
-	 * carry the registry row's.  Borrowed for the callback only.
-	 */
-	const struct jv *manifest;
+	const struct template *template;
+	const struct tforms *forms; /* the template's segments */
+	struct jv *tree;            /* compiled_tool_manifest()'s, until the callback returns */
+	char jcs_blake2b[DIGEST_HEX_SIZE];  /* out_file_jcs_blake2b()'s when made late */
 };
+
+/*
+ * The manifest document (see DESIGN.md, Output), for a callback that
+ * compares documents.  Rows are rendered from their templates' segments,
+ * so the tree is built on the first call only (diff asks for the tools
+ * whose committed bytes differ).  Nodes under "tool" carry the template's
+ * locations; "key", "min_role" and "standards" carry the registry row's.
+ * Borrowed for the callback only.
+ */
+const struct jv *compiled_tool_manifest(struct compiled_tool *t);
 
 /* One output file, relative to the output directory. */
 struct out_file {
 	const char *path;           /* "tools/<key>.json", "roles/<role>.<target>.json" */
 	const struct strbuf *bytes; /* exactly what is written */
 	const char *blake2b;        /* BLAKE2b-256 hex of bytes */
-	const char *jcs_blake2b;    /* BLAKE2b-256 hex of the RFC 8785 form */
-	const struct compiled_tool *tool;  /* tools/ files; NULL for bundles */
+	/*
+	 * BLAKE2b-256 hex of the RFC 8785 form; "" for a tool when compiling
+	 * without an index (diff): then out_file_jcs_blake2b() makes it.
+	 */
+	const char *jcs_blake2b;
+	struct compiled_tool *tool; /* tools/ files; NULL for bundles */
+	/*
+	 * With compile_opts.compare_dir: 1 when that directory holds exactly
+	 * these bytes at path, or their RFC 8785 form; 0 otherwise (also when
+	 * the file is missing, not regular, or unreadable).
+	 */
+	int committed_same;
 };
+
+/* f->jcs_blake2b, made on the first call when it was left empty. */
+const char *out_file_jcs_blake2b(const struct out_file *f);
 
 /* Return 0 to go on, -1 to stop (the callback reported why). */
 typedef int (*compile_emit_fn)(void *ctx, const struct out_file *f);
@@ -47,22 +71,34 @@ struct compile_opts {
 	 * state); otherwise it is called from one thread, in registry order.
 	 */
 	int parallel_emit;
+	/*
+	 * Optional: the RFC 8785 digest of path when its bytes have this
+	 * digest, if the caller knows it already (build: from the old index):
+	 * 1 and jcs filled; then that form is neither rendered nor hashed.
+	 * Called from several threads at once, with emit's ctx.
+	 */
+	int (*known_jcs)(void *ctx, const char *path, const char *blake2b,
+			 char jcs[DIGEST_HEX_SIZE]);
+	/*
+	 * Optional: a directory of committed output (diff, ci).  Each file is
+	 * compared with it on the worker threads (out_file.committed_same),
+	 * so that the callback, which runs in order on one thread, only looks
+	 * into the files that differ.
+	 */
+	const char *compare_dir;
 };
 
 /*
  * Compile the whole catalogue.  Each output file goes to emit (tools in
  * registry order, then bundles; see parallel_emit); each is added to ix
- * when ix is not NULL.  Serializing and hashing use TOOLSYNC_JOBS threads
- * (default: one per processor).
+ * when ix is not NULL.  Rendering and hashing use TOOLSYNC_JOBS threads
+ * (default: one per processor) while the main thread reads the rows.
  * Every problem is reported to d.  Returns 0 when everything compiled,
  * -1 otherwise (then the caller must discard what emit received).
  */
 int compile_catalogue(const struct ts_config *cfg, const struct compile_opts *o,
 		      compile_emit_fn emit, void *ctx, struct index *ix,
 		      struct diag *d);
-
-/* Serialize a document as toolsync writes files (pretty or canonical). */
-void manifest_serialize(struct strbuf *out, const struct jv *doc, int canonical);
 
 /* The function name for a key: '.' becomes '_'. Caller frees. */
 char *tool_function_name(const char *key);

@@ -25,11 +25,18 @@
 #define INDEX_FILE "index.json"
 #define MANIFEST_FORMAT "toolsync.manifest/1"
 
+#define DIGEST_SIZE 32   /* BLAKE2b-256 */
+
+/*
+ * Digests are kept as bytes (index.json writes them as hex): an index of
+ * 200,000 files is then 13 MB smaller.
+ */
 struct index_entry {
 	char *path;
 	uint64_t size;
-	char blake2b[DIGEST_HEX_SIZE];
-	char jcs_blake2b[DIGEST_HEX_SIZE];
+	unsigned char blake2b[DIGEST_SIZE];
+	unsigned char jcs_blake2b[DIGEST_SIZE];
+	int has_jcs;
 };
 
 struct index {
@@ -37,8 +44,13 @@ struct index {
 	size_t n, alloc;
 };
 
+/* blake2b and jcs_blake2b (NULL: none) as 64 hex digits. */
 void index_add(struct index *ix, const char *path, uint64_t size,
 	       const char *blake2b, const char *jcs_blake2b);
+/* An entry's digest as hex, as index.json holds it. */
+void index_digest_hex(const unsigned char digest[DIGEST_SIZE], char out[DIGEST_HEX_SIZE]);
+/* 1 when the digest is the one written hex (64 lowercase digits). */
+int index_digest_is(const unsigned char digest[DIGEST_SIZE], const char *hex);
 void index_sort(struct index *ix);
 /* Binary search (after index_sort); NULL if absent. */
 const struct index_entry *index_find(const struct index *ix, const char *path);

@@ -36,6 +36,12 @@ int key_is_valid(const char *key);
 /* 1 if name is a valid role or standard: a key's rule, capitals allowed. */
 int name_is_valid(const char *name);
 
+/*
+ * The function name of a key into dst (strlen(key) + 1 bytes): '.' becomes
+ * '_' (DESIGN.md, Templates).  dst may be key itself.
+ */
+void key_function_name(char *dst, const char *key);
+
 struct source;
 
 /* What every source implements. */

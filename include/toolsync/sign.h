@@ -44,6 +44,9 @@ struct sign_pubkey {
 	unsigned char pk[32];
 };
 
+/* The public half of a secret key (what verifies its signatures). */
+void sign_key_public(const struct sign_key *key, struct sign_pubkey *pub);
+
 /* Parse a minisign public key file's text. 0, or -1 with a message in err. */
 int sign_pubkey_parse(struct sign_pubkey *pub, const char *text, size_t len,
 		      const char *file, struct strbuf *err);

@@ -19,10 +19,13 @@
 #include "toolsync/digest.h"
 #include "toolsync/hashset.h"
 
+struct segvals;
+
 struct template {
 	char *path;             /* as shown and recorded: "schemas/templates/ledger.yaml" */
 	char *file_name;        /* "ledger.yaml" */
 	char *match;            /* glob, or NULL */
+	size_t match_prefix;    /* the glob's literal start, before any '*?[\\' */
 	struct jv *doc;         /* the parsed file */
 	const struct jv *description;  /* a string node inside doc */
 	struct jv *parameters;  /* $refs to files resolved (owned) */
@@ -48,7 +51,11 @@ struct template_set {
 int templates_load(struct template_set *set, const struct ts_config *cfg, struct diag *d);
 void templates_release(struct template_set *set);
 
-/* <key>.yaml, else the first template in file-name order whose match fits. */
+/*
+ * <key>.yaml, else the first template in file-name order whose match fits.
+ * An exact name is one hash lookup; globs are tried in order, each only
+ * when the key starts with its literal prefix.
+ */
 struct template *templates_find(const struct template_set *set, const char *key);
 /*
  * 1 if a template failed to load before its 'match:' was known: a key that
@@ -56,8 +63,12 @@ struct template *templates_find(const struct template_set *set, const char *key)
  */
 int templates_unmatchable(const struct template_set *set);
 
-/* Substitute the row's variables; the results are owned by the caller. */
-struct jv *template_render_description(const struct template *t, const struct row *row);
-struct jv *template_render_parameters(const struct template *t, const struct row *row);
+/*
+ * Substitute a row's variables (vals->raw, see segments.h); the results
+ * are owned by the caller.  With segvals_markers() the strings hold the
+ * holes' markers instead: what segprog_compile() cuts into segments.
+ */
+struct jv *template_render_description(const struct template *t, const struct segvals *vals);
+struct jv *template_render_parameters(const struct template *t, const struct segvals *vals);
 
 #endif

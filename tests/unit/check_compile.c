@@ -4,6 +4,7 @@
 
 #include "toolsync/compile.h"
 #include "toolsync/fsutil.h"
+#include "toolsync/segments.h"
 #include "toolsync/template.h"
 
 static char dir[64];
@@ -64,6 +65,7 @@ START_TEST(test_lookup_and_render)
 	struct template_set set;
 	struct diag d = DIAG_INIT;
 	struct row row;
+	struct segvals vals = SEGVALS_INIT;
 	struct jv *desc, *params;
 	char *out;
 	struct strbuf sb = STRBUF_INIT;
@@ -80,9 +82,10 @@ START_TEST(test_lookup_and_render)
 	row.min_role = xstrdup("viewer");
 	strlist_add(&row.standards, "X");
 	strlist_add(&row.standards, "Y");
-	desc = template_render_description(templates_find(&set, "a.glob"), &row);
+	segvals_set(&vals, row.key, row.min_role, &row.standards);
+	desc = template_render_description(templates_find(&set, "a.glob"), &vals);
 	ck_assert_str_eq(desc->u.str.ptr, "Tool a.glob as a_glob for viewer: X, Y; ${lit}");
-	params = template_render_parameters(templates_find(&set, "a.glob"), &row);
+	params = template_render_parameters(templates_find(&set, "a.glob"), &vals);
 	json_write(&sb, params, JSON_COMPACT);
 	ck_assert_str_eq(sb.buf, "{\"type\":\"object\",\"properties\":{\"when\":{\"type\":\"object\","
 			 "\"properties\":{\"d\":{\"type\":\"string\",\"format\":\"date\",\"description\":\"A day.\"}},"
@@ -97,6 +100,7 @@ START_TEST(test_lookup_and_render)
 	strbuf_release(&sb);
 	jv_free(desc);
 	jv_free(params);
+	segvals_release(&vals);
 	row_release(&row);
 	templates_release(&set);
 	config_release(&cfg);
@@ -122,7 +126,7 @@ START_TEST(test_pipeline)
 {
 	struct ts_config cfg;
 	struct diag d = DIAG_INIT;
-	struct compile_opts o = { NULL, 0, 0 };
+	struct compile_opts o = { NULL, 0, 0, NULL, NULL };
 	struct collected c = { { 0 }, STRBUF_INIT };
 	struct index ix = { 0 };
 	char *cfgpath = path_join(dir, "toolsync.yaml");
@@ -160,7 +164,7 @@ START_TEST(test_no_targets_no_bundles)
 {
 	struct ts_config cfg;
 	struct diag d = DIAG_INIT;
-	struct compile_opts o = { NULL, 1, 0 };
+	struct compile_opts o = { NULL, 1, 0, NULL, NULL };
 	struct collected c = { { 0 }, STRBUF_INIT };
 	char *cfgpath = path_join(dir, "toolsync.yaml");
 
@@ -186,6 +190,23 @@ START_TEST(test_function_name)
 }
 END_TEST
 
+/* A template's name is written into every manifest: it must be UTF-8. */
+START_TEST(test_template_name_not_utf8)
+{
+	struct ts_config cfg;
+	struct template_set set;
+	struct diag d = DIAG_INIT;
+
+	put("schemas/templates/z\xff" "K.yaml", "description: X.\nparameters: {type: object, "
+	    "properties: {}, required: [], additionalProperties: false}\n");
+	ck_assert_int_eq(load(&cfg, &set, &d), -1);
+	ck_assert_uint_eq(d.errors, 1);
+	ck_assert_uint_eq(set.n, 2);   /* the others are loaded */
+	templates_release(&set);
+	config_release(&cfg);
+}
+END_TEST
+
 Suite *compile_suite(void)
 {
 	Suite *s = suite_create("compile");
@@ -196,6 +217,7 @@ Suite *compile_suite(void)
 	tcase_add_test(tc, test_pipeline);
 	tcase_add_test(tc, test_no_targets_no_bundles);
 	tcase_add_test(tc, test_function_name);
+	tcase_add_test(tc, test_template_name_not_utf8);
 	suite_add_tcase(s, tc);
 	return s;
 }

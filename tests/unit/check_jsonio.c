@@ -294,11 +294,66 @@ START_TEST(test_index_round_trip)
 	ck_assert_str_eq(msgs, "");
 	ck_assert_uint_eq(back.n, 2);
 	ck_assert_str_eq(back.v[0].path, "roles/a.chat.json");
-	ck_assert_str_eq(back.v[0].jcs_blake2b, "");
+	ck_assert_int_eq(back.v[0].has_jcs, 0);
 	ck_assert_uint_eq(back.v[1].size, 12);
-	ck_assert_str_eq(back.v[1].jcs_blake2b, ix.v[1].jcs_blake2b);
+	ck_assert_int_eq(back.v[1].has_jcs, 1);
+	ck_assert_int_eq(index_digest_is(back.v[1].jcs_blake2b,
+					 "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"), 1);
 	free(msgs);
 	index_release(&back);
+	index_release(&ix);
+	strbuf_release(&sb);
+}
+END_TEST
+
+/* ix written with path as its first entry's: parsed, refused with msg. */
+static void refused_with_path(struct index *ix, const char *path, const char *msg)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct index back;
+	char *msgs, *copy = xstrdup(path);
+
+	free(ix->v[0].path);
+	ix->v[0].path = copy;
+	index_write(&sb, ix);
+	ck_assert_int_eq(parse_index_text(sb.buf, &back, &msgs), -1);
+	ck_assert_ptr_nonnull(strstr(msgs, msg));
+	free(msgs);
+	index_release(&back);
+	strbuf_release(&sb);
+}
+
+/*
+ * index_write()'s own layout is read without a tree; anything it cannot
+ * take (an escaped path, a path outside) goes to the JSON reader, which
+ * gives the same entries or the same error.
+ */
+START_TEST(test_index_own_layout)
+{
+	static const char hex[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	static const char *const paths[] = { "tools/q\"uote.json", "tools/\xc3\xa9.json", "tools/a.json" };
+	struct index ix = { NULL, 0, 0 }, back;
+	struct strbuf sb = STRBUF_INIT;
+	char *msgs;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(paths); i++)
+		index_add(&ix, paths[i], i, hex, i ? hex : NULL);
+	index_sort(&ix);
+	index_write(&sb, &ix);
+	ck_assert_int_eq(parse_index_text(sb.buf, &back, &msgs), 0);
+	ck_assert_uint_eq(back.n, ix.n);
+	for (i = 0; i < ix.n; i++) {
+		ck_assert_str_eq(back.v[i].path, ix.v[i].path);
+		ck_assert_uint_eq(back.v[i].size, ix.v[i].size);
+		ck_assert_int_eq(back.v[i].has_jcs, ix.v[i].has_jcs);
+		ck_assert_mem_eq(back.v[i].jcs_blake2b, ix.v[i].jcs_blake2b, DIGEST_SIZE);
+	}
+	free(msgs);
+	index_release(&back);
+	/* a path outside, or twice, in the own layout: refused as the reader refuses it */
+	refused_with_path(&ix, "../outside.json", "must stay inside the directory");
+	refused_with_path(&ix, ix.v[1].path, "twice");
 	index_release(&ix);
 	strbuf_release(&sb);
 }
@@ -333,6 +388,7 @@ Suite *jsonio_suite(void)
 	tcase_add_test(tc, test_aliases_and_pointers);
 	tcase_add_test(tc, test_utf8_check);
 	tcase_add_test(tc, test_index_round_trip);
+	tcase_add_test(tc, test_index_own_layout);
 	tcase_add_loop_test(tc, test_bad_index, 0, (int)ARRAY_SIZE(bad_index));
 	suite_add_tcase(s, tc);
 	return s;
