@@ -358,10 +358,17 @@ static int read_old_index(struct scan *s)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char *shown = path_join(s->o->shown, INDEX_FILE);
-	int fd = openat(s->o->dir_fd, INDEX_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), ret = 0;
+	/* O_NONBLOCK: a FIFO named index.json is refused, never waited on */
+	int fd = openat(s->o->dir_fd, INDEX_FILE, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int ret = 0;
+	struct stat st;
 
 	if (fd < 0) {
 		ret = errno == ENOENT ? 1 : -1;
+	} else if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		diag_fail(s->d, "'%s' is not a regular file: toolsync cannot tell its files from "
+			  "others in '%s': remove it, or give another --out", shown, s->o->shown);
+		ret = -2;
 	} else if (strbuf_read_fd(&sb, fd)) {
 		ret = -1;
 	} else if (index_parse(&s->ix, sb.buf, sb.len, path_intern(shown), s->d)) {
