@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* accept.c: the accept file (see accept.h and docs/diff.md). */
 #include "toolsync/accept.h"
 #include "toolsync/fsutil.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * committed.c: committed files as bytes, from a directory or a git tree.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * compile.c: rows -> manifests -> files, and the role bundles.
  *

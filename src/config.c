@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* config.c: toolsync.yaml. */
 #include <ctype.h>
 #include <strings.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* diag.c: error messages with file:line:col, quoted source and caret. */
 #include <errno.h>
 #include <unistd.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * diff_dir.c: the compiled catalogue against committed manifests, read
  * through a source of committed files (a directory, or a git revision):

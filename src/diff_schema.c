@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * diff_schema.c: two parameter schemas compared as a caller sees them.
  */

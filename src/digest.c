@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* digest.c: BLAKE2b-256 hex digests. */
 #include <sodium.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * dotenv.c: env files with locations (see dotenv.h for the syntax).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * envcheck.c: the OpenAI debug-logging configuration -> findings.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * envcheck_db.c: check-config --db, the openai_debug_events table audited
  * against the configuration (columns, index, retention, tags, RLS).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fault.c: TOOLSYNC_FAULT, the test-only failure switch (see fault.h). */
 #include <errno.h>
 #include <pthread.h>

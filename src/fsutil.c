@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fsutil.c: paths, atomic writes, directory listings. */
 #define _GNU_SOURCE   /* syncfs */
 #include <dirent.h>

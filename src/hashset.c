@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hashset.c: open-addressing set of byte strings (see hashset.h). */
 #include <pthread.h>
 #include <sodium.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* index.c: manifests/index.json, written and read. */
 #include "toolsync/index.h"
 #include "toolsync/json.h"

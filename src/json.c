@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* json.c: the jv tree and JSON pointers (RFC 6901). */
 #include <errno.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* json_read.c: the strict JSON reader with locations, whole or one item at a time. */
 #include "toolsync/hashset.h"
 #include "toolsync/json.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* json_write.c: JSON writers, pretty and RFC 8785 (JCS). */
 #include "toolsync/json.h"
 #include "toolsync/number.h"

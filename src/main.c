@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* main.c: argv -> the subcommand table. */
 #include <errno.h>
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * matrix.c: the standards traceability matrix (see matrix.h).
  *

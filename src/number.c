@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * number.c: number literals in (number_parse), doubles out (number_digits,
  * number_write).

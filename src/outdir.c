@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * outdir.c: the output directory, switched atomically (see outdir.h and
  * docs/output.md).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * pgconn.c: connecting to PostgreSQL, for the registry source and
  * check-config --db.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * pgvalue.c: reading the registry's column values as PostgreSQL prints
  * them (text format), with no server: table-name quoting, the standards

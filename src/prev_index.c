@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* prev_index.c: the old index.json, trusted or not (see prev_index.h). */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* quote.c: user values as messages show them (see quote.h). */
 #include "toolsync/common.h"
 #include "toolsync/quote.h"

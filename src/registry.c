@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* registry.c: registry rows, their rules, and choosing a source. */
 #include "toolsync/registry.h"
 #include "toolsync/fsutil.h"

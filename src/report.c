@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * report.c: findings, --fail-on, and the one reporter for every format.
  *

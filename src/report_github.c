@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * report_github.c: findings as GitHub workflow commands (::error file=...::).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * report_gitlab.c: findings as a GitLab Code Quality report
  * (artifacts:reports:codequality): a JSON array of issues, each with

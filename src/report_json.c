@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * report_json.c: findings as toolsync.report/1 JSON (schemas/report.schema.json).
  *

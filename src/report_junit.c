@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * report_junit.c: findings as JUnit XML, for CI systems that show test
  * results (Jenkins' junit step, Azure DevOps' PublishTestResults, GitLab's

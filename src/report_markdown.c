@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * report_markdown.c: findings as a pull-request comment or step summary.
  *

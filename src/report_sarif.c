@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * report_sarif.c: findings as SARIF 2.1.0 for code scanning.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* report_text.c: findings for a terminal or a log, coloured on a terminal. */
 
 #include "toolsync/report.h"

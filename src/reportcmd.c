@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reportcmd.c: --format, --fail-on, --output, the accept file, the report. */
 #include <ctype.h>
 #include <limits.h>

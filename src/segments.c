@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * segments.c: JSON texts compiled into byte segments with holes, and
  * rendered per row by concatenation (see segments.h).

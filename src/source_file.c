@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * source_file.c: registry rows from a YAML or JSON file.
  *

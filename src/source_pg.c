@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * source_pg.c: registry rows from a PostgreSQL table (libpq).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* strbuf.c: growable buffers; see strbuf.h. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * strict.c: OpenAI's strict-mode rules for a tool's parameter schema.
  *

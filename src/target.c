@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * target.c: the model APIs toolsync writes role bundles for (target.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* template.c: loading, $ref inlining, variable substitution. */
 #include <errno.h>
 #include <fnmatch.h>

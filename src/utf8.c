@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* utf8.c: UTF-8 sequences, checking, counting and encoding. */
 #include "toolsync/utf8.h"
 #include "toolsync/strbuf.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* varref.c: the "${NAME}" scanner (see varref.h). */
 #include "toolsync/varref.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* xalloc.c: allocation that never returns NULL, and BUG(). */
 #include "toolsync/common.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* yaml.c: a YAML document (libyaml events) into a struct jv tree. */
 #include <errno.h>
 #include <yaml.h>

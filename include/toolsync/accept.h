@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * accept.h: the accept file, findings a reviewer has accepted.
  *

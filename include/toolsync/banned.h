@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * banned.h: functions that are easy to misuse.  Use strbuf or snprintf.
  * Including a banned name turns into a compile error that names it.

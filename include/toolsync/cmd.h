@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cmd.h: the subcommands.  Each cmd_<name>(argc, argv) gets argv[0] equal
  * to its name, parses its own options, prints its usage on -h/--help, and

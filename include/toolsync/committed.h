@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * committed.h: a source of committed files, read as bytes: the output
  * directory on disk, or the same directory as it was at a git revision.

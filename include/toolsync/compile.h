@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * compile.h: the pipeline from registry rows to manifest files.
  *

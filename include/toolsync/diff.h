@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * diff.h: compare compiled manifests with committed ones -> findings.
  *

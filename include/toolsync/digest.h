@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* digest.h: BLAKE2b digests (libsodium crypto_generichash) as hex. */
 #ifndef TOOLSYNC_DIGEST_H
 #define TOOLSYNC_DIGEST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * dotenv.h: env files (".env"), parsed with the location of every name
  * and value.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * envcheck.h: the OpenAI debug-logging configuration rules (check-config,
  * and the check-config step of ci).

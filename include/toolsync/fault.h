@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fault.h: fault injection for the write side, as SQLite's test VFS does.
  *

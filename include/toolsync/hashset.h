@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * hashset.h: a set of byte-string keys, optionally a map (a value per key).
  *

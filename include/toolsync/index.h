@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * index.h: manifests/index.json, the list of every output file with its
  * size and digests.  It is written last and signed: it is the commit point

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * number.h: which number literals toolsync accepts, and how it writes a
  * double.  The one home of both rules: the JSON and YAML readers call

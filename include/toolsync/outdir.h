@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * outdir.h: the output directory, switched atomically (docs/output.md).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * pgconn.h: connecting to PostgreSQL (libpq), shared by the registry source
  * and check-config --db.

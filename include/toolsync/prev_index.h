@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * prev_index.h: the index.json of the output a build replaces, so that
  * unchanged files are skipped by digest instead of being read.

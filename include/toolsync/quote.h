@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * quote.h: the one way a user value reaches a message or a report.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * registry.h: rows of the tool_registry, from a file or from PostgreSQL.
  *

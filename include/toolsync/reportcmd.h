@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * reportcmd.h: what the commands that report findings share (diff,
  * check-config, ci): --format, --fail-on, --output and the accept file,

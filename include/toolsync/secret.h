@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * secret.h: the one definition of what must never be shown: what looks
  * like an API key, a password in a connection string, and a variable

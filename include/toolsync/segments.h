@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * segments.h: a JSON text compiled once into byte segments with holes.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sign.h: minisign-compatible Ed25519 keys and signatures (libsodium).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * source_pg.h: the pieces of the PostgreSQL registry source that need no
  * server, so that unit tests can reach them.  The source itself is

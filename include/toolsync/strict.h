@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * strict.h: OpenAI's rules for function tools with "strict": true.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * template.h: tool templates (schemas/templates/<key>.yaml or a match: glob).
  *

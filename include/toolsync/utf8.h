@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * utf8.h: one definition of valid UTF-8 for every reader and reporter.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * varref.h: the one scanner of "${NAME}" references.
  *

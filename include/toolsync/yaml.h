@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * yaml.h: read a YAML document (libyaml) into a struct jv tree.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_dotenv.c: libFuzzer target for the env file parser.  Build with
  * `make fuzz`.  Whatever parses must survive a round trip: each value

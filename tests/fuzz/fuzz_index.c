@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_index.c: libFuzzer target for index_parse, which reads index.json
  * entry by entry (json_stream_open_object).  Whatever parses must write

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_json.c: libFuzzer target for the JSON reader and writers.
  * Whatever parses must serialize, and the pretty and canonical forms must

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_number.c: libFuzzer target for number_parse and number_write.
  * What parses must be written, and what is written must parse back to the

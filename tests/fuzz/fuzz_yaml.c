@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_yaml.c: libFuzzer target for the YAML reader and the streaming
  * reader the registry uses.  Build with `make fuzz`.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_all.c: one runner for every tests/unit/check_<m>.c suite. */
 #include <check.h>
 #include <stdlib.h>

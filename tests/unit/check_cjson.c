@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * check_cjson.c: cJSON as an outside witness of toolsync's JSON.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * check_committed.c: the sources of committed files: a directory (regular
  * files only, no symlink followed) and a git tree read with git ls-tree

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_compile.c: templates (lookup, $ref, variables) and the pipeline. */
 #include <check.h>
 #include <unistd.h>

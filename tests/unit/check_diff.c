@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_diff.c: diff_tool and diff_unpaired on hand-made manifests. */
 #include <check.h>
 

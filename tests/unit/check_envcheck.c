@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_envcheck.c: the env file parser and the debug-logging rules. */
 #include <check.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_hashset.c: the shared hash set (hashset.c). */
 #include <check.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_jsonio.c: the JSON reader and writers, and the YAML reader. */
 #include <check.h>
 

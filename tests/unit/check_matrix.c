@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_matrix.c: the standards traceability matrix. */
 #include <check.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * check_number.c: number_write against RFC 8785's upstream test sequence
  * and a slow reference; number_parse and both readers on one table.

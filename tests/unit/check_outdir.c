@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_outdir.c: the output directory's switch, ownership and readers. */
 #include <check.h>
 #include <stdio.h>

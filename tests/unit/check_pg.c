@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * check_pg.c: the PostgreSQL source's parts that need no server: name
  * quoting, the standards column in each shape, row locations, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_registry.c: key syntax and row checks. */
 #include <check.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_report.c: findings, --fail-on, and each report format. */
 #include <check.h>
 #include <unistd.h>

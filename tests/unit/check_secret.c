@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_secret.c: what looks like an API key or password (secret.c), and the escaper (quote.c). */
 #include <check.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * check_segments.c: a tree compiled into segments renders the very bytes
  * json_write() writes for the tree with the values substituted, in both

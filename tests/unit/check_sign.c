@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_sign.c: minisign-format keys and signatures (sign.c). */
 #include <check.h>
 #include <sodium.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_strict.c: OpenAI strict-mode rules, one case per rule. */
 #include <check.h>
 

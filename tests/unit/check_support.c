@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_support.c: strbuf, fsutil, digest, diag. */
 #include <check.h>
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_target.c: bundle entries and provider rules for each target. */
 #include <check.h>
 

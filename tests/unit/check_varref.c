@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_varref.c: the one "${NAME}" scanner (varref.c) and its users. */
 #include <check.h>
 
