@@ -79,10 +79,9 @@ static int make_stage(struct build *b);
 static int stage_bytes(struct build *b, const char *path, const struct strbuf *bytes)
 {
 	struct strbuf err = STRBUF_INIT;
-	char *dst = path_join(b->out, path), *staged, *dir;
-	int same = fs_same_content(dst, bytes->buf, bytes->len), ret = 0;
+	char *staged, *dir;
+	int same = fs_same_content(b->out, path, bytes->buf, bytes->len), ret = 0;
 
-	free(dst);
 	if (same) {
 		pthread_mutex_lock(&b->lock);
 		b->unchanged++;
@@ -208,7 +207,7 @@ static int write_if_changed(struct build *b, const char *name, const struct strb
 	char *path = path_join(b->out, name);
 	int ret = 1;
 
-	if (fs_same_content(path, bytes->buf, bytes->len)) {
+	if (fs_same_content(b->out, name, bytes->buf, bytes->len)) {
 		b->unchanged++;
 		ret = 0;
 	} else if (fs_write_atomic(path, bytes->buf, bytes->len, 0644, &err)) {

@@ -71,8 +71,6 @@ static int verify_step(const struct ts_config *cfg, const char *dir, struct find
 		       struct diag *d)
 {
 	struct sign_pubkey pub;
-	char *key;
-	int ret;
 
 	if (!cfg->public_key) {
 		struct srcloc loc = { cfg->path, 1, 1, 0 };
@@ -82,10 +80,9 @@ static int verify_step(const struct ts_config *cfg, const char *dir, struct find
 			     "was not checked", cfg->out);
 		return 0;
 	}
-	key = config_path(cfg, cfg->public_key);
-	ret = verify_load_pubkey(key, &pub, d);
-	free(key);
-	return ret ? -1 : verify_dir(dir, NULL, &pub, f, NULL, d);
+	if (verify_load_pubkey(cfg, NULL, &pub, d))
+		return -1;
+	return verify_dir(dir, NULL, &pub, f, NULL, d);
 }
 
 /* The steps; each adds findings and returns -1 only for an error (exit 2). */

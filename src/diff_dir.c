@@ -63,14 +63,14 @@ static int check_manifest(const struct jv *doc, const char *key, struct diag *d)
 /* Parse DIR/tools/<name>; NULL when unreadable or malformed (reported). */
 static struct jv *load_committed(struct session *s, const char *name, struct srcloc *loc)
 {
-	char *rel = xstrfmt("tools/%s", name), *path = path_join(s->dir, rel);
+	char *rel = xstrfmt("tools/%s", name);
 	char *shown = path_join(s->display, rel), *key = xstrndup(name, strlen(name) - 5);
-	struct strbuf buf = STRBUF_INIT;
+	struct strbuf buf = STRBUF_INIT, err = STRBUF_INIT;
 	struct jv *doc = NULL;
 
 	*loc = (struct srcloc){ path_intern(shown), 1, 1, 0 };
-	if (strbuf_read_file(&buf, path))
-		diag_fail(s->d, "cannot read '%s': %s", shown, strerror(errno));
+	if (fs_read_file(&buf, s->dir, rel, shown, FS_OUTPUT, &err))
+		diag_fail(s->d, "%s", err.buf);
 	else if ((doc = json_parse(buf.buf, buf.len, shown, s->d)) &&
 		 check_manifest(doc, key, s->d)) {
 		jv_free(doc);
@@ -81,8 +81,8 @@ static struct jv *load_committed(struct session *s, const char *name, struct src
 	else   /* checked: findings point at it by line, never quote it */
 		diag_drop_source(shown);
 	strbuf_release(&buf);
+	strbuf_release(&err);
 	free(rel);
-	free(path);
 	free(shown);
 	free(key);
 	return doc;
@@ -114,17 +114,19 @@ static void keep_added(struct session *s, const struct compiled_tool *t)
  */
 static void compare_bytes(struct session *s, const struct out_file *f)
 {
-	struct strbuf buf = STRBUF_INIT;
-	char *path = path_join(s->dir, f->path), hex[DIGEST_HEX_SIZE];
+	struct strbuf buf = STRBUF_INIT, err = STRBUF_INIT;
+	char hex[DIGEST_HEX_SIZE];
 
-	if (!fs_same_content(path, f->bytes->buf, f->bytes->len)) {
-		if (!strbuf_read_file(&buf, path))
-			blake2b256_hex(buf.buf, buf.len, hex);
-		if (buf.len == 0 || strcmp(hex, f->jcs_blake2b))
-			strlist_add(&s->stale, f->path);
-	}
+	if (fs_same_content(s->dir, f->path, f->bytes->buf, f->bytes->len))
+		return;
+	if (!fs_read_file(&buf, s->dir, f->path, NULL, FS_OUTPUT, &err))
+		blake2b256_hex(buf.buf, buf.len, hex);
+	else if (errno != ENOENT)   /* a link, a FIFO, a directory: not ours to read */
+		s->bad = (diag_fail(s->d, "%s", err.buf), 1);
+	if (buf.len == 0 || strcmp(hex, f->jcs_blake2b))
+		strlist_add(&s->stale, f->path);
 	strbuf_release(&buf);
-	free(path);
+	strbuf_release(&err);
 }
 
 static int on_file(void *ctx, const struct out_file *f)
@@ -192,11 +194,14 @@ static void finish_unpaired(struct session *s)
 /* roles/ files committed but no longer produced (a role or target went away). */
 static void extra_bundles(struct session *s)
 {
-	char *dir = path_join(s->dir, "roles"), **names;
+	struct strbuf err = STRBUF_INIT;
+	char **names;
 	size_t n, i;
 
-	if (fs_list_dir(dir, &names, &n)) {
-		free(dir);
+	if (fs_list_dir_under(s->dir, "roles", &names, &n, &err)) {
+		if (errno != ENOENT)
+			s->bad = (diag_fail(s->d, "%s", err.buf), 1);
+		strbuf_release(&err);
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -207,7 +212,6 @@ static void extra_bundles(struct session *s)
 		free(rel);
 	}
 	fs_free_list(names, n);
-	free(dir);
 }
 
 /*
@@ -248,21 +252,18 @@ static void session_release(struct session *s)
 
 static int list_committed(struct session *s)
 {
-	char *tools = path_join(s->dir, "tools");
+	struct strbuf err = STRBUF_INIT;
 	int ret = 0;
 
 	if (!path_is_dir(s->dir)) {
 		diag_fail(s->d, "cannot read '%s': not a directory of manifests", s->display);
 		ret = -1;
-	} else if (fs_list_dir(tools, &s->names, &s->nnames)) {
-		if (errno != ENOENT) {
-			diag_fail(s->d, "cannot read '%s/tools': %s", s->display, strerror(errno));
-			ret = -1;
-		}
-		s->names = NULL;
-		s->nnames = 0;
+	} else if (fs_list_dir_under(s->dir, "tools", &s->names, &s->nnames, &err) &&
+		   errno != ENOENT) {
+		diag_fail(s->d, "%s", err.buf);
+		ret = -1;
 	}
-	free(tools);
+	strbuf_release(&err);
 	s->seen = xcalloc(s->nnames + 1, 1);
 	return ret;
 }

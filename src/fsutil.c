@@ -1,4 +1,4 @@
-/* fsutil.c: paths, atomic writes, directory listings. */
+/* fsutil.c: paths, atomic writes, directory listings, reading input safely. */
 #define _GNU_SOURCE   /* syncfs */
 #include <dirent.h>
 #include <errno.h>
@@ -173,36 +173,17 @@ int fs_sync(const char *path, struct strbuf *err)
 	return ret;
 }
 
-int fs_same_content(const char *path, const void *data, size_t len)
-{
-	struct strbuf sb = STRBUF_INIT;
-	struct stat st;
-	int same;
-
-	if (lstat(path, &st) || !S_ISREG(st.st_mode) || (uint64_t)st.st_size != len)
-		return 0;
-	if (strbuf_read_file(&sb, path))
-		return 0;
-	same = sb.len == len && !memcmp(sb.buf, data, len);
-	strbuf_release(&sb);
-	return same;
-}
-
 static int cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int fs_list_dir(const char *dir, char ***names, size_t *n)
+/* The sorted names of an open directory stream, which is closed. */
+static int list_stream(DIR *d, char ***names, size_t *n)
 {
-	DIR *d = opendir(dir);
 	struct dirent *de;
 	size_t alloc = 0;
 
-	*names = NULL;
-	*n = 0;
-	if (!d)
-		return -1;
 	while ((errno = 0, de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
@@ -223,6 +204,15 @@ int fs_list_dir(const char *dir, char ***names, size_t *n)
 	if (*n)
 		qsort(*names, *n, sizeof(**names), cmp_names);
 	return 0;
+}
+
+int fs_list_dir(const char *dir, char ***names, size_t *n)
+{
+	DIR *d = opendir(dir);
+
+	*names = NULL;
+	*n = 0;
+	return d ? list_stream(d, names, n) : -1;
 }
 
 void fs_free_list(char **names, size_t n)
@@ -268,4 +258,299 @@ int fs_remove_tree(const char *path, struct strbuf *err)
 		ret = -1;
 	}
 	return ret;
+}
+
+/* ---- reading input ------------------------------------------------------ */
+
+/*
+ * Caps: far above any real file of the kind (a 100,000-tool catalogue has
+ * an index of about 40 MB), low enough that a runaway or hostile file is
+ * refused before it is read into memory.
+ */
+static const struct {
+	const char *noun;
+	size_t cap;
+} kinds[] = {
+	[FS_CONFIG] = { "configuration", (size_t)1 << 20 },
+	[FS_TEMPLATE] = { "template", (size_t)4 << 20 },
+	[FS_REGISTRY] = { "registry", (size_t)256 << 20 },
+	[FS_ENV] = { "env file", (size_t)1 << 20 },
+	[FS_ACCEPT] = { "accept file", (size_t)16 << 20 },
+	[FS_OUTPUT] = { "committed file", (size_t)64 << 20 },
+	[FS_INDEX] = { "index", (size_t)256 << 20 },
+	[FS_SIGNATURE] = { "signature", (size_t)64 << 10 },
+	[FS_PUBKEY] = { "public key", (size_t)64 << 10 },
+	[FS_SECKEY] = { "secret key", (size_t)64 << 10 },
+};
+
+size_t fs_cap(enum fs_kind kind)
+{
+	return kinds[kind].cap;
+}
+
+static const char *type_name(mode_t m)
+{
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return S_ISLNK(m) ? "a symbolic link" : "of an unknown type";
+}
+
+/* -1 with errno e and "not a regular file (a FIFO)" (or "... directory"). */
+static int wrong_type(mode_t m, int want_dir, struct strbuf *why)
+{
+	strbuf_addf(why, "not a %s (%s)", want_dir ? "directory" : "regular file", type_name(m));
+	errno = want_dir ? ENOTDIR : S_ISDIR(m) ? EISDIR : EINVAL;
+	return -1;
+}
+
+static int type_ok(mode_t m, int want_dir)
+{
+	return want_dir ? S_ISDIR(m) : S_ISREG(m);
+}
+
+/* Check an opened fd's type; fd, or -1 (closed) with why. */
+static int checked_fd(int fd, int want_dir, struct strbuf *why)
+{
+	struct stat st;
+	int e;
+
+	if (fd < 0) {
+		e = errno;
+		strbuf_addstr(why, strerror(e));
+		errno = e;
+		return -1;
+	}
+	if (fstat(fd, &st)) {
+		e = errno;
+		close(fd);
+		strbuf_addstr(why, strerror(e));
+		errno = e;
+		return -1;
+	}
+	if (!type_ok(st.st_mode, want_dir)) {
+		close(fd);
+		return wrong_type(st.st_mode, want_dir, why);
+	}
+	return fd;
+}
+
+static const int open_flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY;
+
+/* A file the user named: followed as given, but still of the right type. */
+static int open_named(const char *path, int want_dir, struct strbuf *why)
+{
+	struct stat st;
+
+	/* look before opening: opening a device can have effects of its own */
+	if (!stat(path, &st) && !type_ok(st.st_mode, want_dir))
+		return wrong_type(st.st_mode, want_dir, why);
+	return checked_fd(open(path, open_flags | (want_dir ? O_DIRECTORY : 0)), want_dir, why);
+}
+
+/* The components of rel, NUL-separated in a copy; "" and "." dropped. */
+static size_t split_path(char *copy, char **comp, size_t max)
+{
+	size_t n = 0;
+	char *p = copy, *c;
+
+	while (*p) {
+		c = p;
+		p += strcspn(p, "/");
+		if (*p)
+			*p++ = '\0';
+		if (*c && strcmp(c, ".") && n < max)
+			comp[n++] = c;
+	}
+	return n;
+}
+
+/*
+ * Why opening comp (a component of rel, split in copy; under dir) failed.
+ * A link is named as root/rel up to it, as messages name files.
+ */
+static int open_failed(int dir, const char *root, const char *rel, const char *copy,
+		       const char *comp, struct strbuf *why)
+{
+	int e = errno;
+	struct stat st;
+
+	if (!fstatat(dir, comp, &st, AT_SYMLINK_NOFOLLOW) && S_ISLNK(st.st_mode)) {
+		char *upto = xstrndup(rel, (size_t)(comp - copy) + strlen(comp));
+		char *link = path_join(root, upto);
+
+		strbuf_addf(why, "'%s' is a symbolic link (links are not followed here)", link);
+		free(link);
+		free(upto);
+		errno = ELOOP;
+		return -1;
+	}
+	strbuf_addstr(why, strerror(e));
+	errno = e;
+	return -1;
+}
+
+#define PATH_DEPTH_MAX 64
+
+/*
+ * root/rel opened one component at a time with O_NOFOLLOW, each relative
+ * to the directory before it, so that no link below root is followed; a
+ * link inside root is refused too (one rule, no resolving).
+ */
+static int open_beneath(const char *root, const char *rel, int want_dir, struct strbuf *why)
+{
+	char *copy = xstrdup(rel), *comp[PATH_DEPTH_MAX];
+	size_t n = split_path(copy, comp, PATH_DEPTH_MAX), i;
+	int dir = -1, fd = -1;
+	struct stat st;
+
+	if (rel[0] == '/' || n == PATH_DEPTH_MAX) {
+		strbuf_addf(why, "the path must be relative to '%s'", root[0] ? root : ".");
+		errno = EINVAL;
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (!strcmp(comp[i], "..")) {
+			strbuf_addf(why, "the path leaves '%s' ('..')", root[0] ? root : ".");
+			errno = EINVAL;
+			goto out;
+		}
+	if ((dir = open(root[0] ? root : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		strbuf_addf(why, "'%s': %s", root, strerror(errno));
+		goto out;
+	}
+	for (i = 0; i + 1 < n; i++) {
+		fd = openat(dir, comp[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			open_failed(dir, root, rel, copy, comp[i], why);
+			goto out;
+		}
+		close(dir);
+		dir = fd;
+		fd = -1;
+	}
+	if (!n) {
+		fd = checked_fd(openat(dir, ".", open_flags), want_dir, why);
+		goto out;
+	}
+	if (!fstatat(dir, comp[n - 1], &st, AT_SYMLINK_NOFOLLOW) && !S_ISLNK(st.st_mode) &&
+	    !type_ok(st.st_mode, want_dir)) {
+		wrong_type(st.st_mode, want_dir, why);
+		goto out;
+	}
+	fd = openat(dir, comp[n - 1], open_flags | O_NOFOLLOW | (want_dir ? O_DIRECTORY : 0));
+	if (fd < 0)
+		open_failed(dir, root, rel, copy, comp[n - 1], why);
+	else
+		fd = checked_fd(fd, want_dir, why);
+out:
+	if (dir >= 0) {
+		int e = errno;
+
+		close(dir);
+		errno = e;
+	}
+	free(copy);
+	return fd;
+}
+
+static int open_input(const char *root, const char *rel, int want_dir, struct strbuf *why)
+{
+	return root ? open_beneath(root, rel, want_dir, why) : open_named(rel, want_dir, why);
+}
+
+/* Read fd whole into sb, up to cap bytes; 0, or -1 with why. */
+static int read_capped(int fd, struct strbuf *sb, size_t cap, struct strbuf *why)
+{
+	size_t old = sb->len;
+	struct stat st;
+
+	if (!fstat(fd, &st) && (uint64_t)st.st_size > cap) {
+		strbuf_addf(why, "file too large (%llu bytes; limit %zu)",
+			    (unsigned long long)st.st_size, cap);
+		errno = EFBIG;
+		return -1;
+	}
+	if (strbuf_read_fd(sb, fd)) {
+		strbuf_addstr(why, strerror(errno));
+		return -1;
+	}
+	if (sb->len - old > cap) {   /* it grew while we read */
+		strbuf_addf(why, "file too large (over %zu bytes; limit %zu)", sb->len - old, cap);
+		strbuf_setlen(sb, old);
+		errno = EFBIG;
+		return -1;
+	}
+	return 0;
+}
+
+int fs_read_file(struct strbuf *sb, const char *root, const char *rel, const char *display,
+		 enum fs_kind kind, struct strbuf *err)
+{
+	struct strbuf why = STRBUF_INIT;
+	char *shown = display ? xstrdup(display) : root ? path_join(root, rel) : xstrdup(rel);
+	int fd = open_input(root, rel, 0, &why), ret = -1, e;
+
+	if (fd >= 0) {
+		ret = read_capped(fd, sb, kinds[kind].cap, &why);
+		e = errno;
+		close(fd);
+		errno = e;
+	}
+	e = errno;
+	if (ret)
+		strbuf_addf(err, "cannot read %s '%s': %s", kinds[kind].noun, shown, why.buf);
+	strbuf_release(&why);
+	free(shown);
+	errno = e;
+	return ret;
+}
+
+int fs_list_dir_under(const char *root, const char *rel, char ***names, size_t *n,
+		      struct strbuf *err)
+{
+	struct strbuf why = STRBUF_INIT;
+	int fd = open_beneath(root, rel, 1, &why), e;
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	char *shown;
+
+	*names = NULL;
+	*n = 0;
+	if (d && !list_stream(d, names, n)) {
+		strbuf_release(&why);
+		return 0;
+	}
+	e = errno;
+	if (fd >= 0 && !d)
+		close(fd);
+	if (!why.len)
+		strbuf_addstr(&why, strerror(e));
+	shown = path_join(root, rel);
+	strbuf_addf(err, "cannot read directory '%s': %s", shown, why.buf);
+	free(shown);
+	strbuf_release(&why);
+	errno = e;
+	return -1;
+}
+
+int fs_same_content(const char *root, const char *rel, const void *data, size_t len)
+{
+	struct strbuf sb = STRBUF_INIT, why = STRBUF_INIT;
+	int fd = open_beneath(root, rel, 0, &why), same = 0;
+
+	if (fd >= 0) {
+		same = !read_capped(fd, &sb, len, &why) && sb.len == len &&
+		       !memcmp(sb.buf, data, len);
+		close(fd);
+	}
+	strbuf_release(&sb);
+	strbuf_release(&why);
+	return same;
 }

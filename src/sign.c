@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "toolsync/sign.h"
+#include "toolsync/fsutil.h"
 
 #define SIGALG "Ed"         /* legacy: Ed25519 over the message */
 #define SIGALG_HASHED "ED"  /* Ed25519 over BLAKE2b-512 of the message */
@@ -197,22 +198,20 @@ int sign_read_password(char *buf, const char *prompt, struct strbuf *err)
 static int secret_text(const char *path, struct strbuf *text, unsigned *mode, struct strbuf *err)
 {
 	struct stat st;
-	int fd;
 
 	*mode = 0;
 	if (!path) {
 		strbuf_addstr(text, getenv("TOOLSYNC_SECRET_KEY"));
 		return 0;
 	}
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) ||
-	    strbuf_read_fd(text, fd)) {
+	/* a regular file, capped, never a FIFO to hang on (fs_read_file) */
+	if (fs_read_file(text, NULL, path, NULL, FS_SECKEY, err))
+		return -1;
+	if (stat(path, &st)) {
 		strbuf_addf(err, "cannot read secret key '%s': %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
 		return -1;
 	}
 	*mode = (unsigned)(st.st_mode & 0777);
-	close(fd);
 	return 0;
 }
 
@@ -368,6 +367,22 @@ void sign_trusted_comment(struct strbuf *out, const char *file_name)
 		strbuf_addf(out, "timestamp:%s\tfile:%s", epoch, file_name);
 	else
 		strbuf_addf(out, "file:%s", file_name);
+}
+
+int sign_comment_names(const char *tc, size_t len, const char *file_name)
+{
+	size_t n = strlen(file_name);
+	const char *end = tc + len, *field, *tab;
+
+	for (field = tc; field < end; field = tab + 1) {
+		tab = memchr(field, '\t', (size_t)(end - field));
+		if (!tab)
+			tab = end;
+		if ((size_t)(tab - field) == 5 + n && !memcmp(field, "file:", 5) &&
+		    !memcmp(field + 5, file_name, n))
+			return 1;
+	}
+	return 0;
 }
 
 int sign_pubkey_parse(struct sign_pubkey *pub, const char *text, size_t len,

@@ -77,6 +77,7 @@ static void check_vars(const struct jv *v, struct diag *d)
 static const struct jv *load_defs(struct loading *l, const char *rel, const struct srcloc *at)
 {
 	struct defs_file *df;
+	struct strbuf bytes = STRBUF_INIT, err = STRBUF_INIT;
 	char *shown, *path;
 	struct jv *doc;
 	size_t i;
@@ -86,13 +87,19 @@ static const struct jv *load_defs(struct loading *l, const char *rel, const stru
 			return l->defs[i].doc;
 	shown = path_join(l->dir, rel);
 	path = config_path(l->cfg, shown);
-	/* messages name files as they are reached from here, like the registry's */
-	if (!path_exists(path)) {
-		diag_error(l->d, at, "$ref: cannot find '%s'", path);
-		doc = NULL;
-	} else {
-		doc = doc_load(path, path, l->d);
-	}
+	/*
+	 * Read where the path resolves: under the configuration's directory,
+	 * no link followed.  Messages name files as they are reached from
+	 * here, like the registry's.
+	 */
+	doc = NULL;
+	if (fs_read_file(&bytes, l->cfg->base_dir, shown, path, FS_TEMPLATE, &err))
+		diag_error(l->d, at, errno == ENOENT ? "$ref: cannot find '%s'" : "$ref: %s",
+			   errno == ENOENT ? path : err.buf);
+	else
+		doc = doc_parse(bytes.buf, bytes.len, path, l->d);
+	strbuf_release(&bytes);
+	strbuf_release(&err);
 	free(shown);
 	free(path);
 	ALLOC_GROW(l->defs, l->ndefs, l->defs_alloc);
@@ -274,14 +281,21 @@ static void load_fields(struct loading *l, struct template *t)
 /* Parse, resolve and check one template; its problems make it bad. */
 static void load_one(struct loading *l, struct template *t, const char *path)
 {
-	struct strbuf bytes = STRBUF_INIT;
+	struct strbuf bytes = STRBUF_INIT, err = STRBUF_INIT;
 	unsigned errors = l->d->errors;
 
-	if (strbuf_read_file(&bytes, path) == 0)
+	/*
+	 * t->path is recorded in manifests and is read under the
+	 * configuration's directory; messages name the file as reached from here
+	 */
+	if (fs_read_file(&bytes, l->cfg->base_dir, t->path, path, FS_TEMPLATE, &err)) {
+		diag_fail(l->d, "%s", err.buf);
+	} else {
 		blake2b256_hex(bytes.buf, bytes.len, t->blake2b);
+		t->doc = doc_parse(bytes.buf, bytes.len, path, l->d);
+	}
 	strbuf_release(&bytes);
-	/* t->path is recorded in manifests; messages name the file as reached from here */
-	t->doc = doc_load(path, path, l->d);
+	strbuf_release(&err);
 	if (t->doc && t->doc->kind != JV_OBJECT)
 		diag_error(l->d, &t->doc->loc, "a template must be a mapping");
 	else if (t->doc)
@@ -300,12 +314,14 @@ int templates_load(struct template_set *set, const struct ts_config *cfg, struct
 {
 	struct loading l = { cfg, xstrdup(cfg->templates), d, NULL, 0, 0, { NULL }, 0 };
 	char *dir = config_path(cfg, cfg->templates), **names;
+	struct strbuf err = STRBUF_INIT;
 	size_t n, i;
 	int ret = 0;
 
 	memset(set, 0, sizeof(*set));
-	if (fs_list_dir(dir, &names, &n)) {
-		diag_fail(d, "cannot read the templates directory '%s': %s", dir, strerror(errno));
+	if (fs_list_dir_under(cfg->base_dir, cfg->templates, &names, &n, &err)) {
+		diag_fail(d, "%s", err.buf);
+		strbuf_release(&err);
 		ret = -1;
 		goto out;
 	}
