@@ -86,7 +86,7 @@ check: deps
 	@$(MAKE) --no-print-directory unit scripted
 
 unit: $(B)/check_all
-	CK_FORK=yes TOOLSYNC_SRCDIR=$(CURDIR) $(B)/check_all
+	CK_FORK=yes CK_DEFAULT_TIMEOUT=$${CK_DEFAULT_TIMEOUT:-120} TOOLSYNC_SRCDIR=$(CURDIR) $(B)/check_all
 
 # Every tests/t_*.sh gets TOOLSYNC (the binary) and runs from the top.
 scripted: $(BIN)

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "toolsync/compile.h"
+#include "toolsync/matrix.h"
+#include "toolsync/target.h"
 #include "toolsync/template.h"
 
 /* OpenAI accepts at most 128 tools in one request. */
@@ -102,6 +104,7 @@ struct job;
 struct bundle_tool {
 	char *key;
 	long rank;
+	unsigned targets;  /* the bundles it goes in: the template's targets */
 	struct jv *tool;   /* the manifest's "tool" object */
 };
 
@@ -117,6 +120,7 @@ struct compiler {
 	struct bundle_tool *bt;       /* at most BUNDLE_MAX + 1 kept */
 	size_t nbt, bt_alloc;
 	size_t ntools;
+	struct matrix matrix;         /* every compiled row, for traceability.* */
 	int failed;                   /* something was reported: stop emitting */
 	int stopped;                  /* the callback failed: stop altogether */
 	struct job *batch;            /* BATCH_SIZE files on their way out */
@@ -137,6 +141,7 @@ struct job {
 	struct jv *doc;
 	struct row row;               /* a tool's row, moved in */
 	struct compiled_tool ct;      /* ct.row is NULL for bundles */
+	unsigned targets;             /* a tool's: its template's targets */
 	struct strbuf bytes;
 	char digest[DIGEST_HEX_SIZE], jcs_digest[DIGEST_HEX_SIZE];
 	int rc;
@@ -211,7 +216,8 @@ static void run_workers(struct compiler *c)
 		pthread_join(w[i].thread, NULL);
 }
 
-static void bundle_keep(struct compiler *c, const struct row *row, const struct jv *tool);
+static void bundle_keep(struct compiler *c, const struct row *row, const struct jv *tool,
+			unsigned targets);
 
 /* Serialize, hash and emit the batch; record it in the index. */
 static int flush_batch(struct compiler *c)
@@ -230,7 +236,7 @@ static int flush_batch(struct compiler *c)
 		if (c->ix)
 			index_add(c->ix, j->path, j->bytes.len, j->digest, j->jcs_digest);
 		if (j->ct.row)
-			bundle_keep(c, j->ct.row, jv_get(j->doc, "tool"));
+			bundle_keep(c, j->ct.row, jv_get(j->doc, "tool"), j->targets);
 		free(j->path);
 		jv_free(j->doc);
 		row_release(&j->row);
@@ -242,7 +248,7 @@ static int flush_batch(struct compiler *c)
 
 /* Queue a file; doc and path become the batch's; a tool's row is moved in. */
 static int queue_file(struct compiler *c, char *path, struct jv *doc, struct row *row,
-		      const char *template_path)
+		      const struct template *t)
 {
 	struct job *j = &c->batch[c->nbatch++];
 
@@ -253,7 +259,8 @@ static int queue_file(struct compiler *c, char *path, struct jv *doc, struct row
 	if (row) {
 		j->row = *row;
 		row_init(row);
-		j->ct = (struct compiled_tool){ &j->row, template_path, doc };
+		j->ct = (struct compiled_tool){ &j->row, t->path, doc };
+		j->targets = t->targets;
 	}
 	return c->nbatch == BATCH_SIZE ? flush_batch(c) : 0;
 }
@@ -306,7 +313,8 @@ static struct jv *build_manifest(const struct row *row, const struct template *t
 }
 
 /* Keep the tool for the role bundles (only as many as could be valid). */
-static void bundle_keep(struct compiler *c, const struct row *row, const struct jv *tool)
+static void bundle_keep(struct compiler *c, const struct row *row, const struct jv *tool,
+			unsigned targets)
 {
 	struct bundle_tool *b;
 
@@ -316,6 +324,7 @@ static void bundle_keep(struct compiler *c, const struct row *row, const struct 
 	b = &c->bt[c->nbt++];
 	b->key = xstrdup(row->key);
 	b->rank = config_role_rank(c->cfg, row->min_role);
+	b->targets = targets;
 	b->tool = jv_copy(tool);
 }
 
@@ -340,6 +349,28 @@ static int check_unique(struct compiler *c, const struct row *row, const char *n
 	return bad;
 }
 
+/* Every target the tool goes to must accept its function name. */
+static int check_target_names(struct compiler *c, const struct row *row, const char *name,
+			      const struct template *t)
+{
+	const struct target_info *v;
+	struct strbuf why = STRBUF_INIT;
+	size_t n, i;
+	int bad = 0;
+
+	v = target_list(&n);
+	for (i = 0; i < n; i++)
+		if ((c->cfg->targets & t->targets & v[i].bit) &&
+		    target_check_name(v[i].bit, name, &why)) {
+			diag_error(c->d, &row->key_loc, "target %s: key '%s' gives function name "
+				   "'%s': %s", v[i].name, row->key, name, why.buf);
+			strbuf_reset(&why);
+			bad = -1;
+		}
+	strbuf_release(&why);
+	return bad;
+}
+
 /* Render one checked row into its manifest and queue it; the row is moved. */
 static int compile_row(struct compiler *c, struct row *row)
 {
@@ -359,40 +390,15 @@ static int compile_row(struct compiler *c, struct row *row)
 	}
 	if (t->bad)
 		goto out;   /* reported when the template was loaded */
+	if (check_target_names(c, row, name, t))
+		goto out;
 	c->ntools++;
+	matrix_add(&c->matrix, row);
 	ret = queue_file(c, xstrfmt("tools/%s.json", row->key), build_manifest(row, t, name),
-			 row, t->path);
+			 row, t);
 out:
 	free(name);
 	return ret;
-}
-
-/* The tool object as a target wants it (DESIGN.md, Output). */
-static struct jv *tool_for_target(const struct jv *tool, enum target t)
-{
-	struct jv *r, *fn;
-
-	switch (t) {
-	case TARGET_RESPONSES:
-		return jv_copy(tool);
-	case TARGET_CHAT:
-		r = jv_object();
-		jv_set(r, "type", jv_string("function"));
-		fn = jv_object();
-		jv_set(fn, "name", jv_copy(jv_get(tool, "name")));
-		jv_set(fn, "description", jv_copy(jv_get(tool, "description")));
-		jv_set(fn, "parameters", jv_copy(jv_get(tool, "parameters")));
-		jv_set(fn, "strict", jv_copy(jv_get(tool, "strict")));
-		jv_set(r, "function", fn);
-		return r;
-	case TARGET_MCP:
-		r = jv_object();
-		jv_set(r, "name", jv_copy(jv_get(tool, "name")));
-		jv_set(r, "description", jv_copy(jv_get(tool, "description")));
-		jv_set(r, "inputSchema", jv_copy(jv_get(tool, "parameters")));
-		return r;
-	}
-	BUG("unknown target %d", (int)t);
 }
 
 static int cmp_bundle_tool(const void *a, const void *b)
@@ -417,14 +423,15 @@ static int emit_bundle(struct compiler *c, long rank, enum target t)
 	size_t i;
 
 	for (i = 0; i < c->nbt; i++)
-		if (c->bt[i].rank <= rank)
-			jv_append(arr, tool_for_target(c->bt[i].tool, t));
+		if (c->bt[i].rank <= rank && (c->bt[i].targets & t))
+			jv_append(arr, target_entry(t, c->bt[i].tool, c->cfg));
 	return queue_file(c, path, arr, NULL, NULL);
 }
 
 static int emit_bundles(struct compiler *c)
 {
-	static const enum target order[] = { TARGET_RESPONSES, TARGET_CHAT, TARGET_MCP };
+	size_t ntargets;
+	const struct target_info *order = target_list(&ntargets);
 	const struct srcloc *at = c->cfg->path ? &c->cfg->targets_loc : NULL;
 	size_t r, t;
 	int bad = 0;
@@ -442,10 +449,41 @@ static int emit_bundles(struct compiler *c)
 		return bad;
 	qsort(c->bt, c->nbt, sizeof(*c->bt), cmp_bundle_tool);
 	for (r = 0; r < c->cfg->roles.n; r++)
-		for (t = 0; t < ARRAY_SIZE(order); t++)
-			if ((c->cfg->targets & order[t]) && emit_bundle(c, (long)r, order[t]))
+		for (t = 0; t < ntargets; t++)
+			if ((c->cfg->targets & order[t].bit) && emit_bundle(c, (long)r, order[t].bit))
 				return -1;
 	return flush_batch(c);
+}
+
+/*
+ * A file that is not JSON (the traceability matrix): it has no JCS form,
+ * so its own digest stands for it where a caller compares JCS digests.
+ */
+static int emit_text(struct compiler *c, const char *path, const struct strbuf *bytes)
+{
+	char digest[DIGEST_HEX_SIZE];
+	struct out_file f = { path, bytes, digest, digest, NULL };
+
+	blake2b256_hex(bytes->buf, bytes->len, digest);
+	if (c->ix)
+		index_add(c->ix, path, bytes->len, digest, NULL);
+	return !c->failed && c->emit ? c->emit(c->ctx, &f) : 0;
+}
+
+/* traceability.md and traceability.csv (see matrix.h), after every tool. */
+static int emit_matrix(struct compiler *c)
+{
+	struct strbuf md = STRBUF_INIT, csv = STRBUF_INIT;
+	int ret;
+
+	if (c->failed)
+		return -1;
+	matrix_write(&c->matrix, MATRIX_MARKDOWN, &md);
+	matrix_write(&c->matrix, MATRIX_CSV, &csv);
+	ret = emit_text(c, MATRIX_MD_FILE, &md) || emit_text(c, MATRIX_CSV_FILE, &csv) ? -1 : 0;
+	strbuf_release(&md);
+	strbuf_release(&csv);
+	return ret;
 }
 
 static void compiler_release(struct compiler *c)
@@ -466,6 +504,7 @@ static void compiler_release(struct compiler *c)
 	free(c->batch);
 	seen_release(&c->keys);
 	seen_release(&c->names);
+	matrix_release(&c->matrix);
 	templates_release(&c->templates);
 }
 
@@ -500,17 +539,19 @@ static int compile_rows(struct compiler *c, struct source *src)
 int compile_catalogue(const struct ts_config *cfg, const struct compile_opts *o,
 		      compile_emit_fn emit, void *ctx, struct index *ix, struct diag *d)
 {
-	struct compiler c = { cfg, o, emit, ctx, ix, d, { 0 }, { 0 }, { 0 }, NULL, 0, 0, 0, 0, 0, NULL, 0, 0 };
+	struct compiler c = { .cfg = cfg, .o = o, .emit = emit, .ctx = ctx, .ix = ix, .d = d };
 	struct source *src;
 	int ret = -1;
 
 	c.batch = xcalloc(BATCH_SIZE, sizeof(*c.batch));
 	c.nthreads = compile_jobs();
+	matrix_init(&c.matrix, cfg);
 	templates_load(&c.templates, cfg, d);
 	c.failed = d->errors > 0;
 	if (!(src = source_open(cfg, o->registry, d)))
 		goto out;
-	if (compile_rows(&c, src) == 0 && emit_bundles(&c) == 0 && !d->errors)
+	if (compile_rows(&c, src) == 0 && emit_bundles(&c) == 0 && emit_matrix(&c) == 0 &&
+	    !d->errors)
 		ret = 0;
 	source_close(src);
 out:

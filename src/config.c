@@ -3,26 +3,11 @@
 
 #include "toolsync/config.h"
 #include "toolsync/fsutil.h"
+#include "toolsync/target.h"
 #include "toolsync/yaml.h"
 
 static const char *const default_roles[] = { "viewer", "analyst", "reviewer", "approver", "admin" };
 static const char *const default_tags[] = { "service", "env", "workload" };
-
-static const struct { const char *name; enum target t; } targets[] = {
-	{ "responses", TARGET_RESPONSES },
-	{ "chat", TARGET_CHAT },
-	{ "mcp", TARGET_MCP },
-};
-
-const char *target_name(enum target t)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(targets); i++)
-		if (targets[i].t == t)
-			return targets[i].name;
-	BUG("unknown target %d", (int)t);
-}
 
 void strlist_add(struct strlist *l, const char *s)
 {
@@ -65,7 +50,7 @@ void config_init(struct ts_config *cfg)
 	cfg->out = xstrdup("manifests");
 	for (i = 0; i < ARRAY_SIZE(default_roles); i++)
 		strlist_add(&cfg->roles, default_roles[i]);
-	cfg->targets = TARGET_RESPONSES | TARGET_CHAT | TARGET_MCP;
+	cfg->targets = TARGETS_DEFAULT;
 	for (i = 0; i < ARRAY_SIZE(default_tags); i++)
 		strlist_add(&cfg->required_tags, default_tags[i]);
 	cfg->retention_days = -1;
@@ -307,22 +292,35 @@ static void load_registry(struct loader *l, const struct jv *v)
 static void load_targets(struct loader *l, const struct jv *v)
 {
 	struct strlist names = { 0 };
-	size_t i, j;
+	const struct target_info *t;
+	size_t i;
 
 	l->cfg->targets_loc = v->loc;
 	set_list(l, v, "targets", &names);
 	l->cfg->targets = 0;
 	for (i = 0; i < names.n; i++) {
-		for (j = 0; j < ARRAY_SIZE(targets); j++)
-			if (!strcmp(names.v[i], targets[j].name))
-				break;
-		if (j == ARRAY_SIZE(targets))
-			diag_error(l->d, &v->u.arr.v[i]->loc,
-				   "unknown target '%s' (responses, chat, mcp)", names.v[i]);
+		if (!(t = target_by_name(names.v[i])))
+			diag_error(l->d, &v->u.arr.v[i]->loc, "unknown target '%s' (%s)",
+				   names.v[i], target_known_names());
 		else
-			l->cfg->targets |= targets[j].t;
+			l->cfg->targets |= t->bit;
 	}
 	strlist_release(&names);
+}
+
+/* gemini: {parameters: json-schema | openapi} */
+static void load_gemini(struct loader *l, const struct jv *v)
+{
+	static const char *const keys[] = { "parameters", NULL };
+	const struct jv *p;
+
+	if (check_keys(l, v, "gemini", keys) || !(p = jv_get(v, "parameters")))
+		return;
+	if (p->kind == JV_STRING && !strcmp(p->u.str.ptr, "openapi"))
+		l->cfg->gemini_openapi = 1;
+	else if (p->kind != JV_STRING || strcmp(p->u.str.ptr, "json-schema"))
+		diag_error(l->d, &p->loc, "'gemini.parameters' must be json-schema "
+			   "(parametersJsonSchema, the default) or openapi (parameters)");
 }
 
 static void load_signing(struct loader *l, const struct jv *v)
@@ -388,6 +386,7 @@ static const struct {
 	{ "roles", load_roles },
 	{ "standards", load_standards },
 	{ "targets", load_targets },
+	{ "gemini", load_gemini },
 	{ "signing", load_signing },
 	{ "debug", load_debug },
 };
@@ -402,7 +401,7 @@ static void load_member(struct loader *l, const struct jv_member *m)
 			return;
 		}
 	diag_error(l->d, &m->loc, "unknown key '%s' (known: registry, templates, out, "
-		   "roles, standards, targets, signing, debug)", m->key);
+		   "roles, standards, targets, gemini, signing, debug)", m->key);
 }
 
 int config_load(struct ts_config *cfg, const char *path, int required, struct diag *d)

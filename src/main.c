@@ -124,6 +124,22 @@ static const struct cmd commands[] = {
 	  "\n"
 	  "Both files are written, or neither.\n"
 	  "Exit: 0 written, 2 error.\n" },
+	{ "matrix", cmd_matrix, "print the standards traceability matrix",
+	  "usage: toolsync matrix [-c FILE] [--registry SRC] [--format F] [--output FILE]\n"
+	  "\n"
+	  "Print which tools support evidence for each standard and the lowest role\n"
+	  "that may call each tool: one row per standard in the allow-list order,\n"
+	  "then the tools that claim no standard.  Only the registry is read (no\n"
+	  "template).  build writes the same matrix into the output as\n"
+	  "traceability.md and traceability.csv, listed in index.json.\n"
+	  "\n"
+	  "  -c, --config FILE   configuration (default: toolsync.yaml)\n"
+	  "  --registry SRC      registry file or PostgreSQL URI/conninfo (see build)\n"
+	  "  --format F          markdown (default), csv (one line per standard and\n"
+	  "                      tool) or json\n"
+	  "  --output FILE       write to FILE instead of stdout\n"
+	  "\n"
+	  "Exit: 0 written, 2 bad input or error.\n" },
 };
 
 static const struct cmd *find_cmd(const char *name)

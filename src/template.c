@@ -3,6 +3,7 @@
 #include <fnmatch.h>
 
 #include "toolsync/template.h"
+#include "toolsync/target.h"
 #include "toolsync/compile.h"
 #include "toolsync/fsutil.h"
 #include "toolsync/strict.h"
@@ -233,9 +234,35 @@ static int glob_ok(const char *g)
 	return 1;
 }
 
+/* targets: [names]: the targets this template is compiled for (default all). */
+static void load_targets(struct loading *l, struct template *t, const struct jv *v)
+{
+	const struct target_info *ti;
+	size_t i;
+
+	t->targets = ~0u;
+	if (!v)
+		return;
+	if (v->kind != JV_ARRAY) {
+		diag_error(l->d, &v->loc, "'targets' must be a list such as [responses, chat]");
+		return;
+	}
+	t->targets = 0;
+	for (i = 0; i < v->u.arr.n; i++) {
+		const struct jv *x = v->u.arr.v[i];
+
+		if (x->kind != JV_STRING || !(ti = target_by_name(x->u.str.ptr)))
+			diag_error(l->d, &x->loc, "unknown target in 'targets' (%s)",
+				   target_known_names());
+		else
+			t->targets |= ti->bit;
+	}
+}
+
 static void load_fields(struct loading *l, struct template *t)
 {
-	static const char *const known[] = { "match", "description", "parameters", "strict" };
+	static const char *const known[] = { "match", "description", "parameters", "strict",
+					     "targets" };
 	const struct jv *doc = t->doc, *v;
 	size_t i, j;
 
@@ -245,7 +272,7 @@ static void load_fields(struct loading *l, struct template *t)
 				break;
 		if (j == ARRAY_SIZE(known))
 			diag_error(l->d, &doc->u.obj.v[i].loc, "unknown key '%s' in a template "
-				   "(known: match, description, parameters, strict)", doc->u.obj.v[i].key);
+				   "(known: match, description, parameters, strict, targets)", doc->u.obj.v[i].key);
 	}
 	if ((v = jv_get(doc, "match"))) {
 		if (v->kind != JV_STRING || !v->u.str.len)
@@ -271,11 +298,24 @@ static void load_fields(struct loading *l, struct template *t)
 		else
 			t->strict = v->u.boolean;
 	}
+	load_targets(l, t, jv_get(doc, "targets"));
 	v = jv_get(doc, "parameters");
 	if (!v || v->kind != JV_OBJECT)
 		diag_error(l->d, v ? &v->loc : &doc->loc, "a template needs a 'parameters' schema (a mapping)");
 	else
 		t->parameters = jv_copy(v);
+}
+
+/* Each target the template is compiled for checks the schema by its own rules. */
+static void check_targets(struct loading *l, struct template *t)
+{
+	const struct target_info *v;
+	size_t n, i;
+
+	v = target_list(&n);
+	for (i = 0; i < n; i++)
+		if (l->cfg->targets & t->targets & v[i].bit)
+			target_check_schema(v[i].bit, t->parameters, t->strict, l->cfg, l->d);
 }
 
 /* Parse, resolve and check one template; its problems make it bad. */
@@ -304,8 +344,11 @@ static void load_one(struct loading *l, struct template *t, const char *path)
 		check_vars(t->description, l->d);
 	if (t->parameters) {
 		check_vars(t->parameters, l->d);
-		if (!resolve_slot(l, &t->parameters) && t->strict)
-			strict_check(t->parameters, l->d);
+		if (!resolve_slot(l, &t->parameters)) {
+			if (t->strict)
+				strict_check(t->parameters, l->d);
+			check_targets(l, t);
+		}
 	}
 	t->bad = l->d->errors > errors;
 }

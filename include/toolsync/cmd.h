@@ -14,6 +14,7 @@ int cmd_diff(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
 int cmd_ci(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
+int cmd_matrix(int argc, char **argv);
 
 /* The full usage text of a command (for -h, `help CMD`); NULL if unknown. */
 const char *cmd_usage(const char *name);

@@ -19,7 +19,10 @@ enum target {
 	TARGET_RESPONSES = 1 << 0,
 	TARGET_CHAT = 1 << 1,
 	TARGET_MCP = 1 << 2,
+	TARGET_ANTHROPIC = 1 << 3,
+	TARGET_GEMINI = 1 << 4,
 };
+#define TARGETS_DEFAULT (TARGET_RESPONSES | TARGET_CHAT | TARGET_MCP)
 
 struct strlist {
 	char **v;
@@ -54,8 +57,9 @@ struct ts_config {
 	struct strlist roles;    /* lowest first; default viewer..admin */
 	struct strlist standards;/* allow-list; empty with has_standards 0: any */
 	int has_standards;
-	unsigned targets;        /* enum target bits; default all three */
+	unsigned targets;        /* enum target bits; default the three OpenAI ones */
 	struct srcloc targets_loc; /* where targets: is (or the file) */
+	int gemini_openapi;      /* gemini.parameters: openapi (else json-schema) */
 	char *public_key;        /* signing.public_key, NULL if unset */
 
 	struct strlist required_tags;  /* debug.required_tags; default service,env,workload */
@@ -82,7 +86,7 @@ long config_role_rank(const struct ts_config *cfg, const char *role);
 /* A path from the config resolved against base_dir; caller frees. */
 char *config_path(const struct ts_config *cfg, const char *rel);
 
-/* "responses", "chat", "mcp" */
+/* "responses", "chat", "mcp", "anthropic", "gemini" (src/target.c) */
 const char *target_name(enum target t);
 
 /* 1 if s looks like a libpq URI or conninfo rather than a file name. */

@@ -5,6 +5,7 @@
  *	description: "Reconcile ${key} entries. Standards: ${standards}."
  *	parameters: { a JSON Schema object, written in YAML }
  *	strict: true
+ *	targets: [responses, chat, mcp]   # optional: fewer than toolsync.yaml's
  *
  * All templates are loaded and checked once, before any row: their $refs to
  * _defs/ files are inlined, their variables checked, and (when strict) the
@@ -25,6 +26,7 @@ struct template {
 	const struct jv *description;  /* a string node inside doc */
 	struct jv *parameters;  /* $refs to files resolved (owned) */
 	int strict;
+	unsigned targets;       /* enum target bits it is compiled for (targets:); default all */
 	int bad;                /* failed its checks (already reported) */
 	char blake2b[DIGEST_HEX_SIZE];  /* of the file's bytes */
 };

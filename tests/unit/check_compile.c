@@ -130,15 +130,19 @@ START_TEST(test_pipeline)
 	ck_assert_int_eq(config_load(&cfg, cfgpath, 1, &d), 0);
 	ck_assert_int_eq(compile_catalogue(&cfg, &o, collect, &c, &ix, &d), 0);
 	ck_assert_uint_eq(d.errors, 0);
-	/* tools in registry order, then bundles per role and target */
-	ck_assert_uint_eq(c.paths.n, 8);
+	/* tools in registry order, bundles per role and target, the matrix */
+	ck_assert_uint_eq(c.paths.n, 10);
 	ck_assert_str_eq(c.paths.v[0], "tools/a.exact.json");
 	ck_assert_str_eq(c.paths.v[1], "tools/a.glob.json");
 	ck_assert_str_eq(c.paths.v[2], "roles/viewer.responses.json");
 	ck_assert_str_eq(c.paths.v[3], "roles/viewer.chat.json");
 	ck_assert_str_eq(c.paths.v[4], "roles/viewer.mcp.json");
 	ck_assert_str_eq(c.paths.v[7], "roles/admin.mcp.json");
-	ck_assert_uint_eq(ix.n, 8);
+	ck_assert_str_eq(c.paths.v[8], "traceability.md");
+	ck_assert_str_eq(c.paths.v[9], "traceability.csv");
+	ck_assert_uint_eq(ix.n, 10);
+	/* the matrix: a standard per row in the allow-list order, with the tools */
+	ck_assert_ptr_nonnull(strstr(c.all.buf, "== traceability.csv\nstandard,tool,min_role\r\n"));
 	/* the viewer may use only a.glob; the admin both, sorted by key */
 	ck_assert_ptr_nonnull(strstr(c.all.buf, "== roles/viewer.chat.json\n[\n  {\n    \"type\": \"function\",\n    \"function\": {\n      \"name\": \"a_glob\""));
 	ck_assert_ptr_nonnull(strstr(c.all.buf, "== roles/admin.mcp.json\n[\n  {\n    \"name\": \"a_exact\",\n    \"description\": \"Exact.\",\n    \"inputSchema\""));
@@ -163,7 +167,7 @@ START_TEST(test_no_targets_no_bundles)
 	put("toolsync.yaml", "roles: [viewer, admin]\ntargets: []\n");
 	ck_assert_int_eq(config_load(&cfg, cfgpath, 1, &d), 0);
 	ck_assert_int_eq(compile_catalogue(&cfg, &o, collect, &c, NULL, &d), 0);
-	ck_assert_uint_eq(c.paths.n, 2);
+	ck_assert_uint_eq(c.paths.n, 4);   /* two tools and the matrix */
 	/* --canonical: RFC 8785, sorted keys, no newline */
 	ck_assert_ptr_nonnull(strstr(c.all.buf, "== tools/a.exact.json\n{\"format\":\"toolsync.manifest/1\",\"key\":\"a.exact\",\"min_role\":\"admin\",\"source\":{"));
 	strlist_release(&c.paths);

@@ -1,0 +1,65 @@
+/*
+ * matrix.h: the standards traceability matrix.
+ *
+ * Auditors ask which tool supports evidence for which standard, and who
+ * may call it.  The matrix answers with one row per standard, in the order
+ * of the `standards:` allow-list (bytewise order without one), each listing
+ * the tools that claim the standard with their minimum role, then the tools
+ * that claim no standard.  It depends only on the registry rows, so the
+ * same rows give the same bytes on any machine.
+ *
+ *	struct matrix m;
+ *	matrix_init(&m, cfg);
+ *	matrix_add(&m, row);            // every row, any order
+ *	matrix_write(&m, MATRIX_MARKDOWN, &out);
+ *	matrix_release(&m);
+ */
+#ifndef TOOLSYNC_MATRIX_H
+#define TOOLSYNC_MATRIX_H
+
+#include "toolsync/registry.h"
+
+enum matrix_format { MATRIX_MARKDOWN, MATRIX_CSV, MATRIX_JSON };
+
+/* The files build writes into the output (listed in index.json, so signed). */
+#define MATRIX_MD_FILE "traceability.md"
+#define MATRIX_CSV_FILE "traceability.csv"
+
+struct matrix_tool {
+	char *key;
+	long rank;           /* the min_role's rank in cfg->roles */
+	size_t nstd;         /* how many standards it claims */
+	struct srcloc loc;   /* the row's key */
+};
+
+/* A standard claimed by a tool. */
+struct matrix_claim {
+	char *standard;
+	size_t tool;         /* index into tools */
+	size_t order;        /* the standard's place in the rows (matrix_write) */
+};
+
+struct matrix {
+	const struct ts_config *cfg;
+	struct matrix_tool *tools;
+	size_t ntools, alloc_tools;
+	struct matrix_claim *claims;
+	size_t nclaims, alloc_claims;
+};
+
+void matrix_init(struct matrix *m, const struct ts_config *cfg);
+/* Record a checked row (row_check has passed): its key, role and standards. */
+void matrix_add(struct matrix *m, const struct row *row);
+/*
+ * A key recorded twice is an error at its second place (build reports it
+ * while compiling; `toolsync matrix` reads rows alone).  0 or -1.
+ */
+int matrix_check_unique(struct matrix *m, struct diag *d);
+/* Append the matrix in fmt to out. */
+void matrix_write(struct matrix *m, enum matrix_format fmt, struct strbuf *out);
+void matrix_release(struct matrix *m);
+
+/* "markdown", "csv", "json" -> fmt; -1 for anything else. */
+int matrix_format_parse(const char *name, enum matrix_format *fmt);
+
+#endif

@@ -1,0 +1,380 @@
+/*
+ * matrix.c: the standards traceability matrix (see matrix.h).
+ *
+ * Claims (tool, standard) are kept as the rows stream by and sorted once
+ * at the end, so a catalogue of 100,000 tools and an allow-list of any
+ * length cost n log n, never a scan per row.
+ */
+#include "toolsync/matrix.h"
+
+#define MATRIX_JSON_FORMAT "toolsync.matrix/1"
+
+void matrix_init(struct matrix *m, const struct ts_config *cfg)
+{
+	memset(m, 0, sizeof(*m));
+	m->cfg = cfg;
+}
+
+void matrix_add(struct matrix *m, const struct row *row)
+{
+	struct matrix_tool *t;
+	size_t i;
+
+	ALLOC_GROW(m->tools, m->ntools + 1, m->alloc_tools);
+	t = &m->tools[m->ntools];
+	t->key = xstrdup(row->key);
+	t->rank = config_role_rank(m->cfg, row->min_role);
+	t->nstd = row->standards.n;
+	t->loc = row->key_loc;
+	for (i = 0; i < row->standards.n; i++) {
+		ALLOC_GROW(m->claims, m->nclaims + 1, m->alloc_claims);
+		m->claims[m->nclaims++] = (struct matrix_claim){
+			xstrdup(row->standards.v[i]), m->ntools, 0
+		};
+	}
+	m->ntools++;
+}
+
+void matrix_release(struct matrix *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->ntools; i++)
+		free(m->tools[i].key);
+	for (i = 0; i < m->nclaims; i++)
+		free(m->claims[i].standard);
+	free(m->tools);
+	free(m->claims);
+	memset(m, 0, sizeof(*m));
+}
+
+int matrix_format_parse(const char *name, enum matrix_format *fmt)
+{
+	static const char *const names[] = { "markdown", "csv", "json" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(name, names[i])) {
+			*fmt = (enum matrix_format)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* ---- ordering ------------------------------------------------------- */
+
+/* A standard and its row of the matrix; sorted by name for bsearch. */
+struct entry {
+	const char *name;
+	size_t row;
+};
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
+}
+
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static const struct entry *find_entry(const struct entry *v, size_t n, const char *name)
+{
+	struct entry key = { name, 0 };
+
+	return bsearch(&key, v, n, sizeof(*v), cmp_entry);
+}
+
+/*
+ * The rows: the allow-list in its order, then any other standard claimed
+ * (none, after row_check) bytewise.  Sets each claim's order; rows->v are
+ * borrowed from the config and the claims.
+ */
+static void order_rows(struct matrix *m, struct strlist *rows)
+{
+	const struct strlist *allow = &m->cfg->standards;
+	size_t nallow = m->cfg->has_standards ? allow->n : 0, ne = 0, nx = 0, i;
+	struct entry *e = xcalloc(nallow + m->nclaims + 1, sizeof(*e));
+	const char **extra = xcalloc(m->nclaims + 1, sizeof(*extra));
+	const struct entry *hit;
+
+	for (i = 0; i < nallow; i++)
+		e[ne++] = (struct entry){ allow->v[i], i };
+	qsort(e, ne, sizeof(*e), cmp_entry);
+	for (i = 0; i < m->nclaims; i++)
+		if (!find_entry(e, ne, m->claims[i].standard))
+			extra[nx++] = m->claims[i].standard;
+	qsort(extra, nx, sizeof(*extra), cmp_strp);
+	rows->n = 0;
+	for (i = 0; i < nallow; i++) {
+		ALLOC_GROW(rows->v, rows->n + 1, rows->alloc);
+		rows->v[rows->n++] = allow->v[i];
+	}
+	for (i = 0; i < nx; i++)
+		if (!i || strcmp(extra[i], extra[i - 1])) {
+			e[ne++] = (struct entry){ extra[i], rows->n };
+			ALLOC_GROW(rows->v, rows->n + 1, rows->alloc);
+			rows->v[rows->n++] = (char *)extra[i];
+		}
+	qsort(e, ne, sizeof(*e), cmp_entry);
+	for (i = 0; i < m->nclaims; i++) {
+		hit = find_entry(e, ne, m->claims[i].standard);
+		m->claims[i].order = hit ? hit->row : rows->n;
+	}
+	free(e);
+	free(extra);
+}
+
+/* Claims by row, then by tool key: the order every format lists them in. */
+static const struct matrix *sorting;
+
+static int cmp_claim(const void *pa, const void *pb)
+{
+	const struct matrix_claim *a = pa, *b = pb;
+
+	if (a->order != b->order)
+		return a->order < b->order ? -1 : 1;
+	return strcmp(sorting->tools[a->tool].key, sorting->tools[b->tool].key);
+}
+
+/*
+ * Tools by key, claims following their tools; stable for equal keys (the
+ * registry order), so a duplicate is reported at its second place.
+ */
+static int cmp_tool_index(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	int c = strcmp(sorting->tools[a].key, sorting->tools[b].key);
+
+	return c ? c : (a > b) - (a < b);
+}
+
+static void sort_tools(struct matrix *m)
+{
+	size_t *perm = xcalloc(m->ntools + 1, sizeof(*perm));
+	size_t *where = xcalloc(m->ntools + 1, sizeof(*where)), i;
+	struct matrix_tool *v = xcalloc(m->ntools + 1, sizeof(*v));
+
+	for (i = 0; i < m->ntools; i++)
+		perm[i] = i;
+	sorting = m;
+	qsort(perm, m->ntools, sizeof(*perm), cmp_tool_index);
+	sorting = NULL;
+	for (i = 0; i < m->ntools; i++) {
+		v[i] = m->tools[perm[i]];
+		where[perm[i]] = i;
+	}
+	for (i = 0; i < m->nclaims; i++)
+		m->claims[i].tool = where[m->claims[i].tool];
+	free(m->tools);
+	m->tools = v;
+	m->alloc_tools = m->ntools + 1;
+	free(perm);
+	free(where);
+}
+
+int matrix_check_unique(struct matrix *m, struct diag *d)
+{
+	size_t i;
+	int ret = 0;
+
+	sort_tools(m);
+	for (i = 1; i < m->ntools; i++)
+		if (!strcmp(m->tools[i].key, m->tools[i - 1].key)) {
+			diag_error(d, &m->tools[i].loc, "duplicate key '%s'", m->tools[i].key);
+			ret = -1;
+		}
+	return ret;
+}
+
+/*
+ * Keys are unique in a compiled catalogue (see matrix_check_unique), so
+ * the order is fully determined by the rows, whatever order they came in.
+ */
+static void sort_all(struct matrix *m, struct strlist *rows)
+{
+	sort_tools(m);
+	order_rows(m, rows);
+	sorting = m;
+	if (m->nclaims)
+		qsort(m->claims, m->nclaims, sizeof(*m->claims), cmp_claim);
+	sorting = NULL;
+}
+
+/* ---- formats -------------------------------------------------------- */
+
+static const char *role_of(const struct matrix *m, const struct matrix_tool *t)
+{
+	return t->rank >= 0 ? m->cfg->roles.v[t->rank] : "?";
+}
+
+/* Text in a markdown table cell: punctuation escaped, control bytes as \xHH. */
+static void md_text(struct strbuf *out, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f)
+			strbuf_addf(out, "\\x%02x", c);
+		else if (strchr("\\`*_{}[]<>()#+!|~", c))
+			strbuf_addf(out, "\\%c", c);
+		else
+			strbuf_addch(out, c);
+	}
+}
+
+/* The claims of row r: [*i, end) */
+static size_t row_end(const struct matrix *m, size_t i, size_t r)
+{
+	while (i < m->nclaims && m->claims[i].order == r)
+		i++;
+	return i;
+}
+
+static void md_tool(struct strbuf *out, const struct matrix *m, const struct matrix_tool *t,
+		    int first)
+{
+	if (!first)
+		strbuf_addstr(out, "<br>");
+	md_text(out, t->key);
+	strbuf_addstr(out, " (");
+	md_text(out, role_of(m, t));
+	strbuf_addch(out, ')');
+}
+
+static void write_markdown(const struct matrix *m, const struct strlist *rows,
+			   struct strbuf *out)
+{
+	size_t r, i = 0, j, end, empty = 0, none = 0;
+
+	strbuf_addstr(out, "# Standards traceability matrix\n\n"
+		      "Which tools support evidence for each standard, and the lowest role "
+		      "that may call each tool.\nWritten by toolsync from the tool registry; "
+		      "do not edit.\n\n"
+		      "| Standard | Tools | Tool (minimum role) |\n| --- | ---: | --- |\n");
+	for (r = 0; r < rows->n; r++) {
+		end = row_end(m, i, r);
+		strbuf_addstr(out, "| ");
+		md_text(out, rows->v[r]);
+		strbuf_addf(out, " | %zu | ", end - i);
+		if (i == end) {
+			strbuf_addstr(out, "*no tool*");
+			empty++;
+		}
+		for (j = i; j < end; j++)
+			md_tool(out, m, &m->tools[m->claims[j].tool], j == i);
+		strbuf_addstr(out, " |\n");
+		i = end;
+	}
+	for (j = 0; j < m->ntools; j++)
+		none += !m->tools[j].nstd;
+	strbuf_addf(out, "| *no standard* | %zu | ", none);
+	for (j = 0, i = 0; j < m->ntools; j++)
+		if (!m->tools[j].nstd)
+			md_tool(out, m, &m->tools[j], !i++);
+	strbuf_addf(out, "%s |\n\n%zu tool%s, %zu standard%s; %zu standard%s no tool; "
+		    "%zu tool%s no standard.\n", none ? "" : "-",
+		    m->ntools, m->ntools == 1 ? "" : "s", rows->n, rows->n == 1 ? "" : "s",
+		    empty, empty == 1 ? " has" : "s have", none, none == 1 ? " supports" : "s support");
+}
+
+/*
+ * A CSV field (RFC 4180).  A field a spreadsheet would run as a formula
+ * (= + - @ at the start) gets a leading apostrophe, as OWASP advises.
+ */
+static void csv_field(struct strbuf *out, const char *s)
+{
+	int quote = strpbrk(s, ",\"\r\n") != NULL;
+
+	if (quote)
+		strbuf_addch(out, '"');
+	if (strchr("=+-@\t", *s) && *s)
+		strbuf_addch(out, '\'');
+	for (; *s; s++) {
+		if (*s == '"')
+			strbuf_addch(out, '"');
+		strbuf_addch(out, *s);
+	}
+	if (quote)
+		strbuf_addch(out, '"');
+}
+
+static void csv_line(struct strbuf *out, const char *std, const char *key, const char *role)
+{
+	csv_field(out, std);
+	strbuf_addch(out, ',');
+	csv_field(out, key);
+	strbuf_addch(out, ',');
+	csv_field(out, role);
+	strbuf_addstr(out, "\r\n");
+}
+
+/* The long form: one line per standard and tool, so a spreadsheet can filter. */
+static void write_csv(const struct matrix *m, const struct strlist *rows, struct strbuf *out)
+{
+	size_t r, i = 0, j, end;
+
+	strbuf_addstr(out, "standard,tool,min_role\r\n");
+	for (r = 0; r < rows->n; r++) {
+		end = row_end(m, i, r);
+		if (i == end)
+			csv_line(out, rows->v[r], "", "");
+		for (j = i; j < end; j++) {
+			const struct matrix_tool *t = &m->tools[m->claims[j].tool];
+
+			csv_line(out, rows->v[r], t->key, role_of(m, t));
+		}
+		i = end;
+	}
+	for (j = 0; j < m->ntools; j++)
+		if (!m->tools[j].nstd)
+			csv_line(out, "", m->tools[j].key, role_of(m, &m->tools[j]));
+}
+
+static void json_tool(struct strbuf *out, const struct matrix *m, const struct matrix_tool *t,
+		      int first, const char *indent)
+{
+	strbuf_addstr(out, first ? "\n" : ",\n");
+	strbuf_addstr(out, indent);
+	strbuf_addstr(out, "{\"key\": ");
+	json_write_string(out, t->key, strlen(t->key));
+	strbuf_addstr(out, ", \"min_role\": ");
+	json_write_string(out, role_of(m, t), strlen(role_of(m, t)));
+	strbuf_addch(out, '}');
+}
+
+static void write_json(const struct matrix *m, const struct strlist *rows, struct strbuf *out)
+{
+	size_t r, i = 0, j, end, n;
+
+	strbuf_addstr(out, "{\n  \"format\": \"" MATRIX_JSON_FORMAT "\",\n  \"standards\": [");
+	for (r = 0; r < rows->n; r++) {
+		end = row_end(m, i, r);
+		strbuf_addstr(out, r ? ",\n    {\"standard\": " : "\n    {\"standard\": ");
+		json_write_string(out, rows->v[r], strlen(rows->v[r]));
+		strbuf_addstr(out, ", \"tools\": [");
+		for (j = i; j < end; j++)
+			json_tool(out, m, &m->tools[m->claims[j].tool], j == i, "        ");
+		strbuf_addstr(out, end > i ? "\n      ]}" : "]}");
+		i = end;
+	}
+	strbuf_addstr(out, rows->n ? "\n  ],\n  \"no_standard\": [" : "],\n  \"no_standard\": [");
+	for (j = 0, n = 0; j < m->ntools; j++)
+		if (!m->tools[j].nstd)
+			json_tool(out, m, &m->tools[j], !n++, "    ");
+	strbuf_addstr(out, n ? "\n  ]\n}\n" : "]\n}\n");
+}
+
+void matrix_write(struct matrix *m, enum matrix_format fmt, struct strbuf *out)
+{
+	struct strlist rows = { 0 };
+
+	sort_all(m, &rows);
+	switch (fmt) {
+	case MATRIX_MARKDOWN: write_markdown(m, &rows, out); break;
+	case MATRIX_CSV: write_csv(m, &rows, out); break;
+	case MATRIX_JSON: write_json(m, &rows, out); break;
+	}
+	free(rows.v);   /* the strings are borrowed */
+}
