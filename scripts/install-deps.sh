@@ -1,12 +1,14 @@
 #!/bin/sh
 # Install the Debian packages toolsync needs to build and test, only when
-# something is missing.  Usage: scripts/install-deps.sh [build|test]
+# something is missing.  Usage: scripts/install-deps.sh [build|test|fuzz]
 set -eu
 what=${1:-test}
 build_pkgs="make gcc pkgconf libpq-dev libyaml-dev libsodium-dev"
 test_pkgs="check libcjson-dev minisign python3 python3-jsonschema postgresql coreutils hyperfine time"
+fuzz_pkgs="clang libclang-rt-14-dev"
 pkgs=$build_pkgs
 [ "$what" = test ] && pkgs="$pkgs $test_pkgs"
+[ "$what" = fuzz ] && pkgs="$pkgs $fuzz_pkgs"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

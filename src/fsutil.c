@@ -466,50 +466,105 @@ static int open_input(const char *root, const char *rel, int want_dir, struct st
 	return root ? open_beneath(root, rel, want_dir, why) : open_named(rel, want_dir, why);
 }
 
-/* Read fd whole into sb, up to cap bytes; 0, or -1 with why. */
-static int read_capped(int fd, struct strbuf *sb, size_t cap, struct strbuf *why)
+/* -1 when fd's file is over cap (why says so), else 0. */
+static int check_size(int fd, size_t cap, struct strbuf *why)
 {
-	size_t old = sb->len;
 	struct stat st;
 
-	if (!fstat(fd, &st) && (uint64_t)st.st_size > cap) {
-		strbuf_addf(why, "file too large (%llu bytes; limit %zu)",
-			    (unsigned long long)st.st_size, cap);
-		errno = EFBIG;
-		return -1;
-	}
-	if (strbuf_read_fd(sb, fd)) {
+	if (fstat(fd, &st)) {
 		strbuf_addstr(why, strerror(errno));
 		return -1;
 	}
-	if (sb->len - old > cap) {   /* it grew while we read */
-		strbuf_addf(why, "file too large (over %zu bytes; limit %zu)", sb->len - old, cap);
-		strbuf_setlen(sb, old);
+	if ((uint64_t)st.st_size > cap) {
+		strbuf_addf(why, "file too large (%llu bytes; limit %zu)",
+			    (unsigned long long)st.st_size, cap);
 		errno = EFBIG;
 		return -1;
 	}
 	return 0;
 }
 
+/* Read fd to its end into sb, never more than cap bytes; 0, or -1 with why. */
+static int read_capped(int fd, struct strbuf *sb, size_t cap, struct strbuf *why)
+{
+	size_t old = sb->len;
+
+	for (;;) {
+		size_t got = sb->len - old, room;
+		ssize_t n;
+
+		if (got > cap) {   /* it grew after it was opened */
+			strbuf_addf(why, "file too large (over %zu bytes; limit %zu)", cap, cap);
+			strbuf_setlen(sb, old);
+			errno = EFBIG;
+			return -1;
+		}
+		strbuf_grow(sb, 8192);
+		room = sb->alloc - sb->len - 1;
+		if (room > cap + 1 - got)
+			room = cap + 1 - got;
+		n = read(fd, sb->buf + sb->len, room);
+		if (n == 0)
+			return 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			strbuf_addstr(why, strerror(e));
+			strbuf_setlen(sb, old);
+			errno = e;
+			return -1;
+		}
+		strbuf_setlen(sb, sb->len + (size_t)n);
+	}
+}
+
+/* "cannot read <kind> 'display': why" (display NULL: root/rel), errno kept. */
+static void read_error(struct strbuf *err, enum fs_kind kind, const char *root, const char *rel,
+		       const char *display, const struct strbuf *why)
+{
+	int e = errno;
+	char *shown = display ? xstrdup(display) : root ? path_join(root, rel) : xstrdup(rel);
+
+	strbuf_addf(err, "cannot read %s '%s': %s", kinds[kind].noun, shown, why->buf);
+	free(shown);
+	errno = e;
+}
+
+int fs_open_file(const char *root, const char *rel, const char *display, enum fs_kind kind,
+		 struct strbuf *err)
+{
+	struct strbuf why = STRBUF_INIT;
+	int fd = open_input(root, rel, 0, &why), e;
+
+	if (fd >= 0 && check_size(fd, kinds[kind].cap, &why)) {
+		e = errno;
+		close(fd);
+		errno = e;
+		fd = -1;
+	}
+	if (fd < 0)
+		read_error(err, kind, root, rel, display, &why);
+	strbuf_release(&why);
+	return fd;
+}
+
 int fs_read_file(struct strbuf *sb, const char *root, const char *rel, const char *display,
 		 enum fs_kind kind, struct strbuf *err)
 {
 	struct strbuf why = STRBUF_INIT;
-	char *shown = display ? xstrdup(display) : root ? path_join(root, rel) : xstrdup(rel);
-	int fd = open_input(root, rel, 0, &why), ret = -1, e;
+	int fd = fs_open_file(root, rel, display, kind, err), ret, e;
 
-	if (fd >= 0) {
-		ret = read_capped(fd, sb, kinds[kind].cap, &why);
-		e = errno;
-		close(fd);
-		errno = e;
-	}
+	if (fd < 0)
+		return -1;
+	ret = read_capped(fd, sb, kinds[kind].cap, &why);
 	e = errno;
-	if (ret)
-		strbuf_addf(err, "cannot read %s '%s': %s", kinds[kind].noun, shown, why.buf);
-	strbuf_release(&why);
-	free(shown);
+	close(fd);
 	errno = e;
+	if (ret)
+		read_error(err, kind, root, rel, display, &why);
+	strbuf_release(&why);
 	return ret;
 }
 
@@ -546,8 +601,8 @@ int fs_same_content(const char *root, const char *rel, const void *data, size_t 
 	int fd = open_beneath(root, rel, 0, &why), same = 0;
 
 	if (fd >= 0) {
-		same = !read_capped(fd, &sb, len, &why) && sb.len == len &&
-		       !memcmp(sb.buf, data, len);
+		same = !check_size(fd, len, &why) && !read_capped(fd, &sb, len, &why) &&
+		       sb.len == len && !memcmp(sb.buf, data, len);
 		close(fd);
 	}
 	strbuf_release(&sb);

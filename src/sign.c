@@ -198,20 +198,23 @@ int sign_read_password(char *buf, const char *prompt, struct strbuf *err)
 static int secret_text(const char *path, struct strbuf *text, unsigned *mode, struct strbuf *err)
 {
 	struct stat st;
+	int fd;
 
 	*mode = 0;
 	if (!path) {
 		strbuf_addstr(text, getenv("TOOLSYNC_SECRET_KEY"));
 		return 0;
 	}
-	/* a regular file, capped, never a FIFO to hang on (fs_read_file) */
-	if (fs_read_file(text, NULL, path, NULL, FS_SECKEY, err))
+	/* a regular file, capped, never a FIFO to hang on (fs_open_file) */
+	if ((fd = fs_open_file(NULL, path, NULL, FS_SECKEY, err)) < 0)
 		return -1;
-	if (stat(path, &st)) {
+	if (fstat(fd, &st) || strbuf_read_fd(text, fd)) {
 		strbuf_addf(err, "cannot read secret key '%s': %s", path, strerror(errno));
+		close(fd);
 		return -1;
 	}
 	*mode = (unsigned)(st.st_mode & 0777);
+	close(fd);
 	return 0;
 }
 

@@ -90,6 +90,15 @@ int fs_read_file(struct strbuf *sb, const char *root, const char *rel, const cha
 		 enum fs_kind kind, struct strbuf *err);
 
 /*
+ * The first half of fs_read_file(): an fd open for reading on the checked
+ * file (regular, within the cap when opened), for a reader that must put
+ * the bytes somewhere other than a strbuf (a secret key).  The caller
+ * reads at most fs_cap(kind) bytes and closes it.  -1 with errno and err.
+ */
+int fs_open_file(const char *root, const char *rel, const char *display, enum fs_kind kind,
+		 struct strbuf *err);
+
+/*
  * fs_list_dir() for the directory root/rel, reached as fs_read_file()
  * reaches a file.  0, or -1 with errno set and a message in err.
  */
