@@ -3,6 +3,7 @@
 
 #include "toolsync/config.h"
 #include "toolsync/fsutil.h"
+#include "toolsync/hashset.h"
 #include "toolsync/target.h"
 #include "toolsync/yaml.h"
 
@@ -70,9 +71,27 @@ void config_release(struct ts_config *cfg)
 	free(cfg->public_key);
 	strlist_release(&cfg->roles);
 	strlist_release(&cfg->standards);
+	hashset_release(&cfg->standards_set);
 	strlist_release(&cfg->required_tags);
 	jv_free(cfg->doc);
 	memset(cfg, 0, sizeof(*cfg));
+}
+
+int config_allow_standard(struct ts_config *cfg, const char *standard)
+{
+	int added;
+
+	cfg->has_standards = 1;
+	hashset_add(&cfg->standards_set, standard, strlen(standard), &added);
+	if (added)
+		strlist_add(&cfg->standards, standard);
+	return added ? 0 : -1;
+}
+
+int config_standard_allowed(const struct ts_config *cfg, const char *standard)
+{
+	return !cfg->has_standards ||
+	       hashset_find(&cfg->standards_set, standard, strlen(standard)) != NULL;
 }
 
 long config_role_rank(const struct ts_config *cfg, const char *role)
@@ -176,16 +195,25 @@ static void set_string(struct loader *l, const struct jv *v, const char *what, c
 }
 
 /* A list of unique, non-empty strings. */
-static void set_list(struct loader *l, const struct jv *v, const char *what,
-		     struct strlist *dst)
+/*
+ * A list of distinct, non-empty strings into dst, and into set (which the
+ * caller keeps for lookups; NULL: a set of its own, for the duplicate check).
+ */
+static void set_list_in(struct loader *l, const struct jv *v, const char *what,
+			struct strlist *dst, struct hashset *set)
 {
+	struct hashset own = HASHSET_INIT;
 	size_t i;
+	int added;
 
 	if (v->kind != JV_ARRAY) {
 		diag_error(l->d, &v->loc, "'%s' must be a list, not %s", what, jv_kind_name(v->kind));
 		return;
 	}
+	if (!set)
+		set = &own;
 	strlist_release(dst);
+	hashset_release(set);
 	for (i = 0; i < v->u.arr.n; i++) {
 		char *s = get_string(l, v->u.arr.v[i], what);
 
@@ -193,12 +221,19 @@ static void set_list(struct loader *l, const struct jv *v, const char *what,
 			continue;
 		if (!*s)
 			diag_error(l->d, &v->u.arr.v[i]->loc, "'%s': empty entry", what);
-		else if (strlist_find(dst, s) >= 0)
+		else if (hashset_add(set, s, strlen(s), &added), !added)
 			diag_error(l->d, &v->u.arr.v[i]->loc, "'%s': '%s' is listed twice", what, s);
 		else
 			strlist_add(dst, s);
 		free(s);
 	}
+	hashset_release(&own);
+}
+
+static void set_list(struct loader *l, const struct jv *v, const char *what,
+		     struct strlist *dst)
+{
+	set_list_in(l, v, what, dst, NULL);
 }
 
 static int check_keys(struct loader *l, const struct jv *obj, const char *what,
@@ -362,7 +397,7 @@ static void load_roles(struct loader *l, const struct jv *v)
 
 static void load_standards(struct loader *l, const struct jv *v)
 {
-	set_list(l, v, "standards", &l->cfg->standards);
+	set_list_in(l, v, "standards", &l->cfg->standards, &l->cfg->standards_set);
 	l->cfg->has_standards = 1;
 }
 

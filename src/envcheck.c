@@ -13,6 +13,7 @@
 
 #include "toolsync/envcheck.h"
 #include "toolsync/dotenv.h"
+#include "toolsync/hashset.h"
 #include "toolsync/json.h"
 #include "envcheck_db.h"
 
@@ -118,31 +119,30 @@ struct var {
 struct varset {
 	struct var *v;
 	size_t n, alloc;
+	struct hashset index;    /* name -> 1 + its index in v: O(1) per name */
 };
+
+#define VARSET_INIT { NULL, 0, 0, HASHSET_INIT }
 
 static struct var *var_find(const struct varset *vs, const char *name)
 {
-	size_t i;
+	const struct hashset_entry *e = hashset_find(&vs->index, name, strlen(name));
 
-	for (i = 0; i < vs->n; i++)
-		if (!strcmp(vs->v[i].name, name))
-			return &vs->v[i];
-	return NULL;
+	return e ? &vs->v[(uintptr_t)e->val - 1] : NULL;
 }
 
 static struct var *var_set(struct varset *vs, const char *name, size_t len)
 {
+	struct hashset_entry *e = hashset_add(&vs->index, name, len, NULL);
 	struct var *v;
-	char *n = xmemdupz(name, len);
 
-	if ((v = var_find(vs, n))) {
-		free(n);
-		return v;
-	}
+	if (e->val)
+		return &vs->v[(uintptr_t)e->val - 1];
 	ALLOC_GROW(vs->v, vs->n, vs->alloc);
 	v = &vs->v[vs->n++];
+	e->val = (void *)(uintptr_t)vs->n;
 	memset(v, 0, sizeof(*v));
-	v->name = n;
+	v->name = xmemdupz(name, len);
 	return v;
 }
 
@@ -153,6 +153,7 @@ static void varset_release(struct varset *vs)
 	for (i = 0; i < vs->n; i++)
 		free(vs->v[i].name);
 	free(vs->v);
+	hashset_release(&vs->index);
 }
 
 static int starts_with_ci(const char *s, const char *prefix)
@@ -613,19 +614,23 @@ static void check_limits(struct tagcheck *tc)
 
 static void check_duplicates(struct tagcheck *tc)
 {
-	size_t i, j;
+	struct hashset seen = HASHSET_INIT;
+	size_t i;
 
-	for (i = 1; i < tc->n; i++)
-		for (j = 0; j < i; j++) {
-			const struct tag *a = &tc->tags[j], *b = &tc->tags[i];
+	for (i = 0; i < tc->n; i++) {
+		const struct tag *a, *b = &tc->tags[i];
+		struct hashset_entry *e = hashset_add(&seen, b->key, b->klen, NULL);
 
-			if (a->klen != b->klen || memcmp(a->key, b->key, a->klen))
-				continue;
-			key_finding(tc, &r_tags_dup, b, b->off, b->klen, "duplicate key '%.*s' "
-				    "in pair %zu (first in pair %zu)", SHOW(tc, b->key, b->klen),
-				    b->pair, a->pair);
-			break;
+		if (!e->val) {
+			e->val = (void *)b;
+			continue;
 		}
+		a = e->val;
+		key_finding(tc, &r_tags_dup, b, b->off, b->klen, "duplicate key '%.*s' "
+			    "in pair %zu (first in pair %zu)", SHOW(tc, b->key, b->klen),
+			    b->pair, a->pair);
+	}
+	hashset_release(&seen);
 }
 
 /* 1 if the tag holds a placeholder (reported). */
@@ -792,7 +797,7 @@ int envcheck_run(const struct ts_config *cfg, const struct envcheck_opts *o,
 		 struct findings *f, struct diag *d)
 {
 	struct dotenv env = { NULL, 0, 0 };
-	struct varset vs = { NULL, 0, 0 };
+	struct varset vs = VARSET_INIT;
 	size_t i;
 	int ret = -1;
 

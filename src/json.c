@@ -1,6 +1,7 @@
 /* json.c: the jv tree and JSON pointers (RFC 6901). */
 #include <errno.h>
 
+#include "toolsync/hashset.h"
 #include "toolsync/json.h"
 
 /* ---- the tree ---------------------------------------------------------- */
@@ -90,11 +91,41 @@ void jv_set(struct jv *obj, const char *key, struct jv *val)
 		m->val = val;
 		return;
 	}
+	jv_push(obj, key, val);
+}
+
+struct jv_member *jv_push(struct jv *obj, const char *key, struct jv *val)
+{
+	struct jv_member *m;
+
+	if (obj->kind != JV_OBJECT)
+		BUG("jv_push on %s", jv_kind_name(obj->kind));
 	ALLOC_GROW(obj->u.obj.v, obj->u.obj.n, obj->u.obj.alloc);
 	m = &obj->u.obj.v[obj->u.obj.n++];
 	m->key = xstrdup(key);
 	m->val = val;
 	m->loc = val ? val->loc : SRCLOC_NONE;
+	return m;
+}
+
+/*
+ * Up to this many members an object is scanned; a wider one is looked up
+ * in seen, filled with every key so far when it first gets that wide.
+ */
+#define DUP_SCAN_MAX 16
+
+const struct jv_member *jv_find_dup(const struct jv *obj, struct hashset *seen, const char *key)
+{
+	size_t i, n = obj->u.obj.n;
+	int added;
+
+	if (n < DUP_SCAN_MAX)
+		return jv_member(obj, key);
+	if (!seen->n)
+		for (i = 0; i < n; i++)
+			hashset_add(seen, obj->u.obj.v[i].key, strlen(obj->u.obj.v[i].key), NULL);
+	hashset_add(seen, key, strlen(key), &added);
+	return added ? NULL : jv_member(obj, key);
 }
 
 struct jv *jv_take(struct jv *obj, const char *key)
@@ -131,10 +162,9 @@ struct jv *jv_copy(const struct jv *v)
 		break;
 	case JV_OBJECT:
 		c = jv_new(JV_OBJECT, NULL);
-		for (i = 0; i < v->u.obj.n; i++) {
-			jv_set(c, v->u.obj.v[i].key, jv_copy(v->u.obj.v[i].val));
-			c->u.obj.v[i].loc = v->u.obj.v[i].loc;
-		}
+		for (i = 0; i < v->u.obj.n; i++)
+			jv_push(c, v->u.obj.v[i].key, jv_copy(v->u.obj.v[i].val))->loc =
+				v->u.obj.v[i].loc;
 		break;
 	default:
 		c = jv_new(v->kind, NULL);

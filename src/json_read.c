@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <math.h>
 
+#include "toolsync/hashset.h"
 #include "toolsync/json.h"
 
 /* Nesting deeper than this is refused rather than risking the stack. */
@@ -344,76 +345,13 @@ static struct jv *parse_array(struct reader *r)
 	return NULL;
 }
 
-/*
- * Duplicate keys: a linear scan for small objects; a hash set once an
- * object grows, so a 100,000-row object stays linear.
- */
-struct keyset {
-	const char **tab;
-	size_t cap, n;
-};
-
-static size_t key_hash(const char *s)
-{
-	size_t h = 14695981039346656037ULL & SIZE_MAX;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
-static int keyset_add(struct keyset *ks, const char *key)
-{
-	size_t i;
-
-	if ((ks->n + 1) * 2 > ks->cap) {
-		struct keyset old = *ks;
-
-		ks->cap = old.cap ? old.cap * 2 : 64;
-		ks->tab = xcalloc(ks->cap, sizeof(*ks->tab));
-		ks->n = 0;
-		for (i = 0; i < old.cap; i++)
-			if (old.tab[i])
-				keyset_add(ks, old.tab[i]);
-		free(old.tab);
-	}
-	for (i = key_hash(key) & (ks->cap - 1); ks->tab[i]; i = (i + 1) & (ks->cap - 1))
-		if (!strcmp(ks->tab[i], key))
-			return -1;
-	ks->tab[i] = key;
-	ks->n++;
-	return 0;
-}
-
-static const struct jv_member *find_dup(struct jv *obj, struct keyset *ks, const char *key)
-{
-	size_t i;
-
-	if (obj->u.obj.n < 16) {
-		for (i = 0; i < obj->u.obj.n; i++)
-			if (!strcmp(obj->u.obj.v[i].key, key))
-				return &obj->u.obj.v[i];
-		return NULL;
-	}
-	if (!ks->tab)
-		for (i = 0; i < obj->u.obj.n; i++)
-			keyset_add(ks, obj->u.obj.v[i].key);
-	if (!keyset_add(ks, key))
-		return NULL;
-	for (i = 0; i < obj->u.obj.n; i++)
-		if (!strcmp(obj->u.obj.v[i].key, key))
-			return &obj->u.obj.v[i];
-	return NULL;
-}
-
 /* One "key": value member; 0, or -1 when parsing must stop. */
-static int parse_member(struct reader *r, struct jv *obj, struct keyset *ks)
+static int parse_member(struct reader *r, struct jv *obj, struct hashset *seen)
 {
 	char dbuf[8];
 	struct strbuf key = STRBUF_INIT;
 	struct srcloc kloc = here(r, r->p, 1);
 	const struct jv_member *dup;
-	struct jv_member *m;
 	struct jv *val;
 	const char *kstart = r->p;
 
@@ -428,7 +366,7 @@ static int parse_member(struct reader *r, struct jv *obj, struct keyset *ks)
 		fail_at(r, kstart, "object key holds a NUL character");
 		goto fail;
 	}
-	if ((dup = find_dup(obj, ks, key.buf))) {
+	if ((dup = jv_find_dup(obj, seen, key.buf))) {
 		diag_error(r->d, &kloc, "duplicate key '%s' (first at line %u)", key.buf, dup->loc.line);
 		r->failed = 1;
 		goto fail;
@@ -441,9 +379,7 @@ static int parse_member(struct reader *r, struct jv *obj, struct keyset *ks)
 	r->p++;
 	if (!(val = parse_value(r)))
 		goto fail;
-	jv_set(obj, key.buf, val);
-	m = &obj->u.obj.v[obj->u.obj.n - 1];
-	m->loc = kloc;
+	jv_push(obj, key.buf, val)->loc = kloc;
 	strbuf_release(&key);
 	return 0;
 fail:
@@ -456,7 +392,7 @@ static struct jv *parse_object(struct reader *r)
 	char dbuf[8];
 	struct srcloc loc = here(r, r->p, 1);
 	struct jv *obj = jv_new(JV_OBJECT, &loc);
-	struct keyset ks = { NULL, 0, 0 };
+	struct hashset seen = HASHSET_INIT;
 
 	r->p++;
 	skip_ws(r);
@@ -465,7 +401,7 @@ static struct jv *parse_object(struct reader *r)
 		return obj;
 	}
 	for (;;) {
-		if (parse_member(r, obj, &ks))
+		if (parse_member(r, obj, &seen))
 			break;
 		skip_ws(r);
 		if (r->p < r->end && *r->p == ',') {
@@ -479,13 +415,13 @@ static struct jv *parse_object(struct reader *r)
 		}
 		if (r->p < r->end && *r->p == '}') {
 			r->p++;
-			free(ks.tab);
+			hashset_release(&seen);
 			return obj;
 		}
 		fail_at(r, r->p, "unexpected %s: ',' or '}' expected", describe(r, dbuf));
 		break;
 	}
-	free(ks.tab);
+	hashset_release(&seen);
 	jv_free(obj);
 	return NULL;
 }
@@ -611,6 +547,7 @@ fail:
 static int open_members(struct json_stream *s, struct jv *head)
 {
 	struct strbuf k = STRBUF_INIT;
+	struct hashset seen = HASHSET_INIT;
 	const char *at;
 	struct jv *v;
 	int ret = -1;
@@ -629,13 +566,13 @@ static int open_members(struct json_stream *s, struct jv *head)
 			ret = expect_char(&s->r, '[', "a list ('[')");
 			break;
 		}
-		if (jv_get(head, k.buf)) {
+		if (jv_find_dup(head, &seen, k.buf)) {
 			fail_at(&s->r, at, "duplicate key '%s'", k.buf);
 			break;
 		}
 		if (!(v = parse_value(&s->r)))
 			break;
-		jv_set(head, k.buf, v);
+		jv_push(head, k.buf, v);
 		skip_ws(&s->r);
 		if (s->r.p < s->r.end && *s->r.p == '}') {
 			fail_at(&s->r, s->r.p, "expected '%s', a list, in this object", s->key);
@@ -645,6 +582,7 @@ static int open_members(struct json_stream *s, struct jv *head)
 			break;
 	}
 	strbuf_release(&k);
+	hashset_release(&seen);
 	return ret;
 }
 

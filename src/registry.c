@@ -70,12 +70,17 @@ static void list_roles(struct strbuf *sb, const struct ts_config *cfg)
 		strbuf_addf(sb, "%s%s", i ? ", " : "", cfg->roles.v[i]);
 }
 
+/* The allow-list a message shows: the first few names of a long one. */
+#define STANDARDS_SHOWN 20
+
 static void list_standards(struct strbuf *sb, const struct ts_config *cfg)
 {
 	size_t i;
 
-	for (i = 0; i < cfg->standards.n; i++)
+	for (i = 0; i < cfg->standards.n && i < STANDARDS_SHOWN; i++)
 		strbuf_addf(sb, "%s%s", i ? ", " : "", cfg->standards.v[i]);
+	if (cfg->standards.n > STANDARDS_SHOWN)
+		strbuf_addf(sb, ", ... %zu in all", cfg->standards.n);
 }
 
 /* Each standard at its own place (before sorting), then duplicates. */
@@ -87,7 +92,6 @@ static int check_standards(struct row *row, const char *key, const struct ts_con
 	int bad = 0;
 	size_t i;
 
-	list_standards(&allowed, cfg);
 	for (i = 0; i < s->n; i++) {
 		const struct srcloc *loc = row->standard_locs ? &row->standard_locs[i]
 							      : &row->standards_loc;
@@ -95,7 +99,9 @@ static int check_standards(struct row *row, const char *key, const struct ts_con
 		if (!s->v[i][0]) {
 			diag_error(d, loc, "key '%s': empty standard", key);
 			bad = -1;
-		} else if (cfg->has_standards && strlist_find(&cfg->standards, s->v[i]) < 0) {
+		} else if (!config_standard_allowed(cfg, s->v[i])) {
+			if (!allowed.len)
+				list_standards(&allowed, cfg);
 			diag_error(d, loc, "key '%s': standard '%s' is not in the allow-list "
 				   "(standards: %s)", key, s->v[i], allowed.buf);
 			bad = -1;

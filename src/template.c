@@ -353,6 +353,35 @@ static void load_one(struct loading *l, struct template *t, const char *path)
 	t->bad = l->d->errors > errors;
 }
 
+/* The file name without .yaml or .yml (is_template_name: one of them). */
+static size_t stem_len(const char *file_name)
+{
+	size_t n = strlen(file_name);
+
+	return n - (!strcmp(file_name + n - 4, ".yml") ? 4 : 5);
+}
+
+/*
+ * The exact-key map and the glob list.  The first file of a stem wins, as
+ * the scan in file-name order did ("x.yaml" sorts before "x.yml").
+ */
+static void index_templates(struct template_set *set)
+{
+	size_t i;
+
+	set->globs = xcalloc(set->n, sizeof(*set->globs));
+	for (i = 0; i < set->n; i++) {
+		struct template *t = &set->v[i];
+		struct hashset_entry *e = hashset_add(&set->by_key, t->file_name,
+						      stem_len(t->file_name), NULL);
+
+		if (!e->val)
+			e->val = t;
+		if (t->match)
+			set->globs[set->nglobs++] = t;
+	}
+}
+
 int templates_load(struct template_set *set, const struct ts_config *cfg, struct diag *d)
 {
 	struct loading l = { cfg, xstrdup(cfg->templates), d, NULL, 0, 0, { NULL }, 0 };
@@ -384,6 +413,7 @@ int templates_load(struct template_set *set, const struct ts_config *cfg, struct
 		ret |= -t->bad;
 	}
 	fs_free_list(names, n);
+	index_templates(set);
 out:
 	for (i = 0; i < l.ndefs; i++) {
 		free(l.defs[i].rel);
@@ -407,22 +437,21 @@ void templates_release(struct template_set *set)
 		jv_free(set->v[i].parameters);
 	}
 	free(set->v);
+	free(set->globs);
+	hashset_release(&set->by_key);
 	memset(set, 0, sizeof(*set));
 }
 
 struct template *templates_find(const struct template_set *set, const char *key)
 {
-	size_t i, klen = strlen(key);
+	const struct hashset_entry *e = hashset_find(&set->by_key, key, strlen(key));
+	size_t i;
 
-	for (i = 0; i < set->n; i++) {
-		const char *f = set->v[i].file_name;
-
-		if (!strncmp(f, key, klen) && (!strcmp(f + klen, ".yaml") || !strcmp(f + klen, ".yml")))
-			return &set->v[i];
-	}
-	for (i = 0; i < set->n; i++)
-		if (set->v[i].match && !fnmatch(set->v[i].match, key, 0))
-			return &set->v[i];
+	if (e)
+		return e->val;
+	for (i = 0; i < set->nglobs; i++)
+		if (!fnmatch(set->globs[i]->match, key, 0))
+			return set->globs[i];
 	return NULL;
 }
 

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <yaml.h>
 
+#include "toolsync/hashset.h"
 #include "toolsync/yaml.h"
 
 #define YAML_DEPTH_MAX 512
@@ -311,11 +312,11 @@ static struct jv *parse_sequence(struct yreader *r, const yaml_event_t *start)
 }
 
 /* One key: value pair of a mapping; 1 end of mapping, 0 added, -1 error. */
-static int parse_pair(struct yreader *r, struct jv *obj)
+static int parse_pair(struct yreader *r, struct jv *obj, struct hashset *seen)
 {
 	yaml_event_t ev;
 	struct srcloc kloc;
-	struct jv_member *dup;
+	const struct jv_member *dup;
 	struct jv *val;
 	char *key;
 
@@ -339,7 +340,7 @@ static int parse_pair(struct yreader *r, struct jv *obj)
 		free(key);
 		return -1;
 	}
-	if ((dup = jv_member(obj, key))) {
+	if ((dup = jv_find_dup(obj, seen, key))) {
 		yfail(r, &kloc, "duplicate key '%s' (first at line %u)", key, dup->loc.line);
 		free(key);
 		return -1;
@@ -350,10 +351,8 @@ static int parse_pair(struct yreader *r, struct jv *obj)
 	}
 	val = parse_node(r, &ev);
 	yaml_event_delete(&ev);
-	if (val) {
-		jv_set(obj, key, val);
-		obj->u.obj.v[obj->u.obj.n - 1].loc = kloc;
-	}
+	if (val)
+		jv_push(obj, key, val)->loc = kloc;
 	free(key);
 	return val ? 0 : -1;
 }
@@ -361,14 +360,16 @@ static int parse_pair(struct yreader *r, struct jv *obj)
 static struct jv *parse_mapping(struct yreader *r, const yaml_event_t *start)
 {
 	struct srcloc loc = mark_loc(r, &start->start_mark, 1);
+	struct hashset seen = HASHSET_INIT;
 	struct jv *obj;
 	int rc;
 
 	if (check_collection_tag(r, start->data.mapping_start.tag, "map", &loc))
 		return NULL;
 	obj = jv_new(JV_OBJECT, &loc);
-	while ((rc = parse_pair(r, obj)) == 0)
+	while ((rc = parse_pair(r, obj, &seen)) == 0)
 		;
+	hashset_release(&seen);
 	if (rc > 0)
 		return obj;
 	jv_free(obj);

@@ -13,6 +13,7 @@
 #ifndef TOOLSYNC_CONFIG_H
 #define TOOLSYNC_CONFIG_H
 
+#include "toolsync/hashset.h"
 #include "toolsync/json.h"
 
 enum target {
@@ -57,6 +58,7 @@ struct ts_config {
 	struct strlist roles;    /* lowest first; default viewer..admin */
 	struct strlist standards;/* allow-list; empty with has_standards 0: any */
 	int has_standards;
+	struct hashset standards_set;  /* the same names, for config_standard_allowed */
 	unsigned targets;        /* enum target bits; default the three OpenAI ones */
 	struct srcloc targets_loc; /* where targets: is (or the file) */
 	int gemini_openapi;      /* gemini.parameters: openapi (else json-schema) */
@@ -81,6 +83,10 @@ void config_init(struct ts_config *cfg);
 int config_load(struct ts_config *cfg, const char *path, int required, struct diag *d);
 void config_release(struct ts_config *cfg);
 
+/* Put standard on the allow-list (which then exists); -1 if it was on it. */
+int config_allow_standard(struct ts_config *cfg, const char *standard);
+/* 1 if standard is on the allow-list, or there is none; O(1). */
+int config_standard_allowed(const struct ts_config *cfg, const char *standard);
 /* Rank of role in cfg->roles (0 lowest), or -1 when unknown. */
 long config_role_rank(const struct ts_config *cfg, const char *role);
 /* A path from the config resolved against base_dir; caller frees. */

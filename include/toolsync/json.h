@@ -62,6 +62,19 @@ struct jv *jv_object(void);
 void jv_append(struct jv *arr, struct jv *item);
 /* Set obj[key] (replacing, in place, or appending); takes ownership of val. */
 void jv_set(struct jv *obj, const char *key, struct jv *val);
+/*
+ * Append key: val without looking for key first (the caller knows it is
+ * new: jv_find_dup); takes ownership of val.  The member is borrowed.
+ */
+struct jv_member *jv_push(struct jv *obj, const char *key, struct jv *val);
+/*
+ * The readers' one duplicate-key rule: the member of obj (an object being
+ * read) already named key, or NULL, and key is remembered.  seen belongs to
+ * obj while it is read (HASHSET_INIT, then hashset_release); O(1) per key
+ * however wide the object grows.
+ */
+struct hashset;
+const struct jv_member *jv_find_dup(const struct jv *obj, struct hashset *seen, const char *key);
 /* obj[key] or NULL (also when obj is not an object); borrowed. */
 struct jv *jv_get(const struct jv *obj, const char *key);
 /* The member for key, or NULL; borrowed. */

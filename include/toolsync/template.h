@@ -17,6 +17,7 @@
 
 #include "toolsync/registry.h"
 #include "toolsync/digest.h"
+#include "toolsync/hashset.h"
 
 struct template {
 	char *path;             /* as shown and recorded: "schemas/templates/ledger.yaml" */
@@ -34,6 +35,10 @@ struct template {
 struct template_set {
 	struct template *v;     /* sorted by file name */
 	size_t n, alloc;
+	/* the lookup, built once all are loaded: a row costs O(1) plus the globs */
+	struct hashset by_key;  /* "<key>" of <key>.yaml / .yml -> its template */
+	struct template **globs;/* the templates with a match:, in file-name order */
+	size_t nglobs;
 };
 
 /*

@@ -81,8 +81,8 @@ START_TEST(test_row_every_problem)
 	char *out;
 
 	config_init(&cfg);
-	cfg.has_standards = 1;
-	strlist_add(&cfg.standards, "A");
+	ck_assert_int_eq(config_allow_standard(&cfg, "A"), 0);
+	ck_assert_int_eq(config_allow_standard(&cfg, "A"), -1);
 	out = check_row(&r, &cfg, &errors);
 	/* each 'B' at its own place is not allowed, and it is listed twice */
 	ck_assert_uint_eq(errors, 5);
