@@ -411,8 +411,13 @@ static int open_beneath(const char *root, const char *rel, int want_dir, struct 
 	int dir = -1, fd = -1;
 	struct stat st;
 
-	if (rel[0] == '/' || n == PATH_DEPTH_MAX) {
+	if (rel[0] == '/') {
 		strbuf_addf(why, "the path must be relative to '%s'", root[0] ? root : ".");
+		errno = EINVAL;
+		goto out;
+	}
+	if (n == PATH_DEPTH_MAX) {
+		strbuf_addf(why, "the path has more than %d parts", PATH_DEPTH_MAX - 1);
 		errno = EINVAL;
 		goto out;
 	}
@@ -423,7 +428,10 @@ static int open_beneath(const char *root, const char *rel, int want_dir, struct 
 			goto out;
 		}
 	if ((dir = open(root[0] ? root : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		strbuf_addf(why, "'%s': %s", root, strerror(errno));
+		int e = errno;
+
+		strbuf_addf(why, "'%s': %s", root, strerror(e));
+		errno = e;
 		goto out;
 	}
 	for (i = 0; i + 1 < n; i++) {

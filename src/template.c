@@ -94,11 +94,12 @@ static const struct jv *load_defs(struct loading *l, const char *rel, const stru
 	 * here, like the registry's.
 	 */
 	doc = NULL;
-	if (fs_read_file(&bytes, l->cfg->base_dir, shown, path, FS_TEMPLATE, &err))
-		diag_error(l->d, at, errno == ENOENT ? "$ref: cannot find '%s'" : "$ref: %s",
-			   errno == ENOENT ? path : err.buf);
-	else
+	if (!fs_read_file(&bytes, l->cfg->base_dir, shown, path, FS_TEMPLATE, &err))
 		doc = doc_parse(bytes.buf, bytes.len, path, l->d);
+	else if (errno == ENOENT)
+		diag_error(l->d, at, "$ref: cannot find '%s'", path);
+	else
+		diag_error(l->d, at, "$ref: %s", err.buf);
 	strbuf_release(&bytes);
 	strbuf_release(&err);
 	free(shown);
