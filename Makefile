@@ -4,6 +4,7 @@
 #   make demo       install missing packages, build, run on the example catalogue
 #   make check      install missing packages, build, run every test
 #   make check SANITIZE=1   the same under AddressSanitizer + UBSan
+#   make test-numbers   the number writer on 10 million upstream and random doubles
 #   make bench      benchmarks (hyperfine, /usr/bin/time -v)
 #   make fuzz       build the libFuzzer targets (clang)
 #   make fuzz-smoke build them, run each for FUZZ_SECONDS (30) on its seed corpus
@@ -42,7 +43,7 @@ UNIT_OBJS := $(patsubst tests/unit/%.c,$(B)/unit/%.o,$(UNIT_SRCS))
 # Each tests/unit/check_<m>.c exports Suite *<m>_suite(void).
 SUITES    := $(filter-out all,$(patsubst tests/unit/check_%.c,%,$(UNIT_SRCS)))
 
-.PHONY: all demo check unit scripted deps deps-build deps-fuzz bench fuzz fuzz-smoke clean format
+.PHONY: all demo check unit scripted test-numbers deps deps-build deps-fuzz bench fuzz fuzz-smoke clean format
 all: $(BIN)
 
 $(BIN): $(B)/main.o $(B)/libtoolsync.a
@@ -88,6 +89,11 @@ check: deps
 
 unit: $(B)/check_all
 	CK_FORK=yes CK_DEFAULT_TIMEOUT=$${CK_DEFAULT_TIMEOUT:-120} TOOLSYNC_SRCDIR=$(CURDIR) $(B)/check_all
+
+# check_number.c at full size: 10 million lines of RFC 8785's upstream
+# number file and 10 million random doubles against a slow reference.
+test-numbers: $(B)/check_all
+	CK_RUN_SUITE=number CK_FORK=yes TOOLSYNC_NUMBERS_FULL=1 $(B)/check_all
 
 # Every tests/t_*.sh gets TOOLSYNC (the binary) and runs from the top.
 scripted: $(BIN)

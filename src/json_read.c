@@ -1,9 +1,7 @@
 /* json_read.c: the strict JSON reader with locations, whole or one item at a time. */
-#include <errno.h>
-#include <math.h>
-
 #include "toolsync/hashset.h"
 #include "toolsync/json.h"
+#include "toolsync/number.h"
 
 /* Nesting deeper than this is refused rather than risking the stack. */
 #define JSON_DEPTH_MAX 512
@@ -227,14 +225,13 @@ static struct jv *parse_string(struct reader *r)
 	return v;
 }
 
-/* RFC 8259 number grammar; the value must fit a double exactly enough. */
+/* RFC 8259 number grammar here; which values are accepted is number.c's rule. */
 static struct jv *parse_number(struct reader *r)
 {
 	const char *s = r->p, *q = s;
 	struct srcloc loc = here(r, s, 1);
-	char *text, *end;
+	struct strbuf err = STRBUF_INIT;
 	double n;
-	int is_int = 1;
 	struct jv *v;
 
 	if (*q == '-')
@@ -247,14 +244,12 @@ static struct jv *parse_number(struct reader *r)
 	else
 		return fail_at(r, s, "bad number"), NULL;
 	if (q < r->end && *q == '.') {
-		is_int = 0;
 		if (++q >= r->end || *q < '0' || *q > '9')
 			return fail_at(r, s, "bad number: digits expected after '.'"), NULL;
 		while (q < r->end && *q >= '0' && *q <= '9')
 			q++;
 	}
 	if (q < r->end && (*q == 'e' || *q == 'E')) {
-		is_int = 0;
 		q++;
 		if (q < r->end && (*q == '+' || *q == '-'))
 			q++;
@@ -265,15 +260,11 @@ static struct jv *parse_number(struct reader *r)
 	}
 	if (q < r->end && *q >= '0' && *q <= '9')
 		return fail_at(r, s, "bad number: leading zeros are not allowed"), NULL;
-	text = xmemdupz(s, (size_t)(q - s));
-	errno = 0;
-	n = strtod(text, &end);
-	free(text);
-	if (!isfinite(n) || (errno == ERANGE && fabs(n) > 1))
-		return fail_at(r, s, "number %.*s is too large for a double", (int)(q - s), s), NULL;
-	if (is_int && !json_integer_exact(s, (size_t)(q - s), n))
-		return fail_at(r, s, "integer %.*s is not exactly representable (beyond 2^53)",
-			       (int)(q - s), s), NULL;
+	if (number_parse(s, (size_t)(q - s), &n, &err)) {
+		fail_at(r, s, "%s", err.buf);
+		strbuf_release(&err);
+		return NULL;
+	}
 	loc.len = (unsigned)(q - s);
 	r->p = q;
 	v = jv_new(JV_NUMBER, &loc);

@@ -1,7 +1,6 @@
 /* json_write.c: JSON writers, pretty and RFC 8785 (JCS). */
-#include <math.h>
-
 #include "toolsync/json.h"
+#include "toolsync/number.h"
 
 /* Bytes a JSON string can hold as they are: not '"', '\\' or a control. */
 static int plain_byte(unsigned char c)
@@ -40,85 +39,6 @@ void json_write_string(struct strbuf *out, const char *s, size_t len)
 		}
 	}
 	strbuf_addch(out, '"');
-}
-
-/*
- * The shortest decimal digits that read back as n: digits (no dot) and the
- * decimal exponent e such that n = 0.d1d2... * 10^e.
- */
-static void shortest_digits(double n, char *digits, int *e)
-{
-	char buf[40], *p, *q;
-	int prec;
-
-	for (prec = 1; prec <= 17; prec++) {
-		snprintf(buf, sizeof(buf), "%.*e", prec - 1, n);
-		if (strtod(buf, NULL) == n)
-			break;
-	}
-	/* buf is "d.ddde[+-]xx" */
-	q = digits;
-	for (p = buf; *p && *p != 'e'; p++)
-		if (*p != '.')
-			*q++ = *p;
-	*q = '\0';
-	while (q > digits + 1 && q[-1] == '0')
-		*--q = '\0';
-	*e = atoi(p + 1) + 1;
-}
-
-int json_integer_exact(const char *text, size_t len, double n)
-{
-	struct strbuf sb = STRBUF_INIT;
-	int exact;
-
-	if (fabs(n) <= 9007199254740992.0)
-		return 1;
-	if (len && *text == '+')
-		text++, len--;
-	json_write_number(&sb, n);
-	exact = sb.len == len && !memcmp(sb.buf, text, len);
-	strbuf_release(&sb);
-	return exact;
-}
-
-/* ECMAScript Number::toString(10): what RFC 8785 section 3.2.2.3 requires. */
-void json_write_number(struct strbuf *out, double n)
-{
-	char digits[40];
-	int e, k;
-
-	if (!isfinite(n))
-		BUG("non-finite number reached the JSON writer");
-	if (n == 0) {
-		strbuf_addch(out, '0');   /* also -0 */
-		return;
-	}
-	if (n < 0) {
-		strbuf_addch(out, '-');
-		n = -n;
-	}
-	shortest_digits(n, digits, &e);
-	k = (int)strlen(digits);
-	if (k <= e && e <= 21) {
-		strbuf_addstr(out, digits);
-		strbuf_addchars(out, '0', (size_t)(e - k));
-	} else if (0 < e && e <= 21) {
-		strbuf_add(out, digits, (size_t)e);
-		strbuf_addch(out, '.');
-		strbuf_addstr(out, digits + e);
-	} else if (-6 < e && e <= 0) {
-		strbuf_addstr(out, "0.");
-		strbuf_addchars(out, '0', (size_t)-e);
-		strbuf_addstr(out, digits);
-	} else {
-		strbuf_addch(out, digits[0]);
-		if (k > 1) {
-			strbuf_addch(out, '.');
-			strbuf_addstr(out, digits + 1);
-		}
-		strbuf_addf(out, "e%c%d", e - 1 >= 0 ? '+' : '-', abs(e - 1));
-	}
 }
 
 /* Compare two UTF-8 strings by their UTF-16 code units (RFC 8785 3.2.3). */
@@ -232,7 +152,7 @@ static void write_value(struct strbuf *out, const struct jv *v, enum json_style 
 	switch (v->kind) {
 	case JV_NULL: strbuf_addstr(out, "null"); break;
 	case JV_BOOL: strbuf_addstr(out, v->u.boolean ? "true" : "false"); break;
-	case JV_NUMBER: json_write_number(out, v->u.number); break;
+	case JV_NUMBER: number_write(out, v->u.number); break;
 	case JV_STRING: json_write_string(out, v->u.str.ptr, v->u.str.len); break;
 	case JV_ARRAY: write_array(out, v, style, indent); break;
 	case JV_OBJECT: write_object(out, v, style, indent); break;

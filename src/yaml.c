@@ -1,9 +1,9 @@
 /* yaml.c: a YAML document (libyaml events) into a struct jv tree. */
 #include <errno.h>
-#include <math.h>
 #include <yaml.h>
 
 #include "toolsync/hashset.h"
+#include "toolsync/number.h"
 #include "toolsync/yaml.h"
 
 #define YAML_DEPTH_MAX 512
@@ -119,43 +119,6 @@ static struct jv *resolve_alias(struct yreader *r, const yaml_event_t *ev)
 	return jv_copy(r->anchors[i].v);
 }
 
-static int is_int_text(const char *s)
-{
-	size_t i = (*s == '-' || *s == '+');
-
-	if (!s[i])
-		return 0;
-	for (; s[i]; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
-static int is_float_text(const char *s)
-{
-	int digits = 0;
-
-	if (*s == '-' || *s == '+')
-		s++;
-	while (*s >= '0' && *s <= '9')
-		s++, digits++;
-	if (*s == '.')
-		for (s++; *s >= '0' && *s <= '9'; s++)
-			digits++;
-	if (!digits)
-		return 0;
-	if (*s == 'e' || *s == 'E') {
-		s++;
-		if (*s == '-' || *s == '+')
-			s++;
-		if (*s < '0' || *s > '9')
-			return 0;
-		while (*s >= '0' && *s <= '9')
-			s++;
-	}
-	return !*s;
-}
-
 static int word_in(const char *s, const char *const *words)
 {
 	for (; *words; words++)
@@ -164,42 +127,20 @@ static int word_in(const char *s, const char *const *words)
 	return 0;
 }
 
-/* Integers: decimal, 0o octal, 0x hex; within +-2^53 so a double holds them. */
-static struct jv *make_number(struct yreader *r, const char *s, const struct srcloc *loc)
+/* The value rule is number.c's, shared with the JSON reader. */
+static struct jv *make_number(struct yreader *r, const char *s, size_t len,
+			      const struct srcloc *loc)
 {
+	struct strbuf err = STRBUF_INIT;
+	struct jv *v = NULL;
 	double n;
-	char *end;
-	int is_int = 1;
 
-	errno = 0;
-	if (!strncmp(s, "0x", 2) && s[2])
-		n = (double)strtoull(s + 2, &end, 16);
-	else if (!strncmp(s, "0o", 2) && s[2])
-		n = (double)strtoull(s + 2, &end, 8);
+	if (number_parse(s, len, &n, &err))
+		yfail(r, loc, "%s", err.buf);
 	else
-		is_int = is_int_text(s), n = strtod(s, &end);
-	if (*end || errno == ERANGE || !isfinite(n)) {
-		yfail(r, loc, "number '%s' is out of range", s);
-		return NULL;
-	}
-	if (is_int && !json_integer_exact(s, strlen(s), n)) {
-		yfail(r, loc, "integer '%s' is not exactly representable (beyond 2^53)", s);
-		return NULL;
-	}
-	{
-		struct jv *v = jv_new(JV_NUMBER, loc);
-
-		v->u.number = n;
-		return v;
-	}
-}
-
-static int is_hex_or_octal(const char *s)
-{
-	const char *digits = !strncmp(s, "0x", 2) ? "0123456789abcdefABCDEF" :
-			     !strncmp(s, "0o", 2) ? "01234567" : NULL;
-
-	return digits && s[2] && strspn(s + 2, digits) == strlen(s + 2);
+		(v = jv_new(JV_NUMBER, loc))->u.number = n;
+	strbuf_release(&err);
+	return v;
 }
 
 /* A plain scalar typed by the YAML 1.2 core schema. */
@@ -224,8 +165,8 @@ static struct jv *plain_scalar(struct yreader *r, const char *s, size_t len,
 		yfail(r, loc, "'%s': infinity and NaN cannot be written in JSON", s);
 		return NULL;
 	}
-	if (is_float_text(s) || is_hex_or_octal(s))
-		return make_number(r, s, loc);
+	if (number_literal(s, len))
+		return make_number(r, s, len, loc);
 	v = jv_stringn(s, len);
 	v->loc = *loc;
 	return v;

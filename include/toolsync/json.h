@@ -102,7 +102,7 @@ void jv_pointer_add_index(struct strbuf *out, size_t i);
  * Parse JSON text (RFC 8259, nothing more: no comments, no trailing commas).
  * Refused, each reported to d with file:line:col: syntax errors, duplicate
  * object keys, invalid UTF-8, unpaired surrogate escapes, NUL in keys,
- * numbers that overflow a double.  Returns NULL when anything was reported.
+ * numbers that number_parse() refuses.  Returns NULL when anything was reported.
  * file is interned and used for every node's loc; the text is registered
  * with diag_add_source().
  */
@@ -136,18 +136,6 @@ enum json_style {
 
 /* Append the serialization of v. */
 void json_write(struct strbuf *out, const struct jv *v, enum json_style style);
-/*
- * A number in ECMAScript Number::toString form, which is the shortest text
- * that reads back as the same double and is what RFC 8785 requires:
- * 0.30000000000000004, 1e+21, 1e-7, -0 as 0.
- */
-void json_write_number(struct strbuf *out, double n);
-/*
- * 1 if the integer literal text (of value n) survives as a double: within
- * +-2^53, or written exactly as json_write_number() writes n.  Larger
- * integers that would silently change are refused by both readers.
- */
-int json_integer_exact(const char *text, size_t len, double n);
 /* A JSON string literal with the quotes, escaped as RFC 8785 requires. */
 void json_write_string(struct strbuf *out, const char *s, size_t len);
 

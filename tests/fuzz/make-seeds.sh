@@ -9,7 +9,7 @@ set -eu
 c=tests/fuzz/corpus
 rm -rf "$c"
 mkdir -p "$c/fuzz_json" "$c/fuzz_yaml" "$c/fuzz_dotenv" "$c/fuzz_index" \
-	"$c/fuzz_template" "$c/fuzz_config"
+	"$c/fuzz_template" "$c/fuzz_config" "$c/fuzz_number"
 
 # The repository's own inputs.
 cp manifests/tools/*.json manifests/index.json "$c/fuzz_json/"
@@ -134,5 +134,13 @@ configs = {
 }
 for name, text in configs.items():
     put("fuzz_config", name, text)
+
+# numbers at the edges: subnormals, underflow, 2^53, the issue's 17-digit cases
+numbers = ["0", "-0", "1", "0.1", "0.30000000000000004", "5e-324", "2.2250738585072014e-308",
+           "1.7976931348623157e308", "1e-400", "1e400", "9007199254740992", "9007199254740993",
+           "9007199254740995", "7.120236347223045e-307", "-55555555555555555e0", "1E+21",
+           "123456789012345680000", "0.000001", "1e-7"]
+for i, n in enumerate(numbers):
+    put("fuzz_number", f"n{i:02d}.txt", n)
 EOF
 echo "seeds: $(find "$c" -type f | wc -l) files, $(du -sh "$c" | cut -f1)"

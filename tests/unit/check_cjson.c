@@ -13,6 +13,7 @@
 
 #include "toolsync/fsutil.h"
 #include "toolsync/json.h"
+#include "toolsync/number.h"
 
 /* 1 if cJSON's tree c holds the same JSON as ours, in the same member order. */
 static int same_tree(const cJSON *c, const struct jv *v)
@@ -113,7 +114,7 @@ START_TEST(test_numbers)
 		struct strbuf sb = STRBUF_INIT;
 		cJSON *c;
 
-		json_write_number(&sb, nums[i]);
+		number_write(&sb, nums[i]);
 		c = cJSON_Parse(sb.buf);
 		ck_assert_msg(c && cJSON_IsNumber(c), "cJSON rejects %s", sb.buf);
 		ck_assert_msg(c->valuedouble == nums[i], "%s reads back as %.17g, not %.17g",

@@ -2,6 +2,7 @@
 #include <check.h>
 
 #include "toolsync/index.h"
+#include "toolsync/number.h"
 #include "toolsync/yaml.h"
 
 /* Parse text (JSON or YAML); diagnostics into *msgs (caller frees). */
@@ -41,7 +42,7 @@ START_TEST(test_numbers)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	json_write_number(&sb, numbers[_i].n);
+	number_write(&sb, numbers[_i].n);
 	ck_assert_str_eq(sb.buf, numbers[_i].text);
 	strbuf_release(&sb);
 }
@@ -89,7 +90,7 @@ static const struct { const char *text; const char *msg; } bad_json[] = {
 	{ "[1,]", "t.json:1:4: error: trailing comma before ']'" },
 	{ "{\"a\":1,}", "t.json:1:8: error: trailing comma before '}'" },
 	{ "[01]", "t.json:1:2: error: bad number: leading zeros are not allowed" },
-	{ "[1e400]", "t.json:1:2: error: number 1e400 is too large for a double" },
+	{ "[1e400]", "t.json:1:2: error: number '1e400' is too large for a double" },
 	{ "[NaN]", "t.json:1:2: error: NaN and Infinity are not JSON" },
 	{ "[\"\\ud800\"]", "t.json:1:3: error: unpaired surrogate \\ud800" },
 	{ "[\"\xff\"]", "t.json:1:3: error: invalid UTF-8 in a string" },
@@ -100,7 +101,7 @@ static const struct { const char *text; const char *msg; } bad_json[] = {
 	{ "", "t.json:1:1: error: unexpected end of file: a value was expected" },
 	{ "[\"a\nb\"]", "t.json:1:4: error: unterminated string" },
 	{ "// c\n{}", "t.json:1:1: error: unexpected '/': a value was expected" },
-	{ "[12345678901234567890]", "t.json:1:2: error: integer 12345678901234567890 is not exactly representable (beyond 2^53)" },
+	{ "[12345678901234567890]", "t.json:1:2: error: integer '12345678901234567890' is not exactly a double (the nearest is 12345678901234567000)" },
 };
 
 START_TEST(test_bad_json)
@@ -178,7 +179,7 @@ static const struct { const char *text; const char *msg; } bad_yaml[] = {
 	{ "a: !foo x\n", "t.yaml:1:4: error: unsupported tag '!foo'" },
 	{ "a: [1, 2\n", "t.yaml:2:1: error: did not find expected ',' or ']'" },
 	{ "a: *nope\n", "t.yaml:1:4: error: unknown alias '*nope'" },
-	{ "a: 99999999999999999999\n", "not exactly representable" },
+	{ "a: 99999999999999999999\n", "t.yaml:1:4: error: integer '99999999999999999999' is not exactly a double" },
 	{ "a: \xff\n", "t.yaml:1:4: error: invalid UTF-8 (byte 0xff)" },
 };
 
