@@ -4,7 +4,7 @@
 set -eu
 what=${1:-test}
 build_pkgs="make gcc pkgconf libpq-dev libyaml-dev libsodium-dev"
-test_pkgs="check libcjson-dev minisign python3 python3-jsonschema postgresql coreutils hyperfine time"
+test_pkgs="check libcjson-dev minisign python3 python3-jsonschema libxml2-utils git postgresql coreutils hyperfine time"
 fuzz_pkgs="clang libclang-rt-14-dev"
 pkgs=$build_pkgs
 [ "$what" = test ] && pkgs="$pkgs $test_pkgs"

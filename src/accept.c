@@ -1,6 +1,7 @@
 /* accept.c: the accept file (see accept.h and docs/diff.md). */
 #include "toolsync/accept.h"
 #include "toolsync/fsutil.h"
+#include "toolsync/quote.h"
 #include "toolsync/yaml.h"
 
 const struct rule accept_stale_rule = {
@@ -39,7 +40,17 @@ static int get_str(const struct jv *obj, const char *key, char **out, struct dia
 			   jv_kind_name(v->kind));
 		return -1;
 	}
-	*out = xstrdup(v->u.str.ptr);
+	{
+		/*
+		 * As findings show their text (quote.h): a pointer naming a key
+		 * matches the finding's masked pointer, and a reason reaches
+		 * every report format.
+		 */
+		struct strbuf sb = STRBUF_INIT;
+
+		quote_add(&sb, v->u.str.ptr, strlen(v->u.str.ptr), 0);
+		*out = strbuf_detach(&sb, NULL);
+	}
 	return 0;
 }
 

@@ -3,15 +3,17 @@
  *
  * One run for a pipeline: build in memory (nothing is written but the
  * report), verify the committed manifests with the configured public key,
- * diff against them (also catching committed bytes that a build would not
- * produce), check the debug-logging configuration; then one report and
- * one exit code.  Every step runs even when an earlier one found
+ * diff against them or against --against (a directory, or git:REV: the
+ * base branch of a pull request), catch committed bytes that a build would
+ * not produce, check the debug-logging configuration (and with --db the
+ * database); then one report and one exit code.  Every step runs even when an earlier one found
  * something, so the report is complete; only an operational or input
  * error (exit 2) stops it.
  */
 #include <getopt.h>
 
 #include "toolsync/cmd.h"
+#include "toolsync/committed.h"
 #include "toolsync/diff.h"
 #include "toolsync/envcheck.h"
 #include "toolsync/reportcmd.h"
@@ -23,7 +25,8 @@ static const struct rule *const *const ci_scope[] = {
 };
 
 struct ci_cmd {
-	const char *config_path, *environment;
+	const char *config_path, *environment, *against, *db;
+	int require_signature;
 	struct strlist env_files;
 	struct compile_opts copts;
 	struct report_cmd rc;
@@ -31,10 +34,13 @@ struct ci_cmd {
 
 static int parse_options(struct ci_cmd *o, int argc, char **argv)
 {
-	enum { O_REGISTRY = 256, O_ENV_FILE, O_ENVIRONMENT };
+	enum { O_REGISTRY = 256, O_ENV_FILE, O_ENVIRONMENT, O_AGAINST, O_DB, O_REQUIRE_SIG };
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "registry", required_argument, NULL, O_REGISTRY },
+		{ "against", required_argument, NULL, O_AGAINST },
+		{ "db", required_argument, NULL, O_DB },
+		{ "require-signature", no_argument, NULL, O_REQUIRE_SIG },
 		REPORT_CMD_OPTIONS,
 		{ "env-file", required_argument, NULL, O_ENV_FILE },
 		{ "environment", required_argument, NULL, O_ENVIRONMENT },
@@ -53,6 +59,9 @@ static int parse_options(struct ci_cmd *o, int argc, char **argv)
 		case O_REGISTRY: o->copts.registry = optarg; break;
 		case O_ENV_FILE: strlist_add(&o->env_files, optarg); break;
 		case O_ENVIRONMENT: o->environment = optarg; break;
+		case O_AGAINST: o->against = optarg; break;
+		case O_DB: o->db = optarg; break;
+		case O_REQUIRE_SIG: o->require_signature = 1; break;
 		case 'h': return 1;
 		default: return cmd_option_error("ci", c, argv);
 		}
@@ -65,13 +74,21 @@ static int parse_options(struct ci_cmd *o, int argc, char **argv)
 /*
  * The committed manifests against the configured public key.  Without
  * one, a warning says that nothing was checked: a pipeline must not pass
- * silently believing the manifests are signed.
+ * silently believing the manifests are signed.  An unsigned index whose
+ * files match it passes (pull requests commit unsigned manifests,
+ * docs/ci.md) unless --require-signature (the release job) makes it
+ * signature-missing.
  */
-static int verify_step(const struct ts_config *cfg, const char *dir, struct findings *f,
-		       struct diag *d)
+static int verify_step(const struct ci_cmd *o, const struct ts_config *cfg,
+		       const char *dir, struct findings *f, struct diag *d)
 {
 	struct sign_pubkey pub;
 
+	if (!cfg->public_key && o->require_signature) {
+		diag_fail(d, "--require-signature: signing.public_key is not set in '%s'",
+			  cfg->path ? cfg->path : "toolsync.yaml");
+		return -1;
+	}
 	if (!cfg->public_key) {
 		struct srcloc loc = { cfg->path, 1, 1, 0 };
 
@@ -82,19 +99,41 @@ static int verify_step(const struct ts_config *cfg, const char *dir, struct find
 	}
 	if (verify_load_pubkey(cfg, NULL, &pub, d))
 		return -1;
-	return verify_dir(dir, NULL, &pub, f, NULL, d);
+	return verify_dir(dir, NULL, o->require_signature ? 0 : VERIFY_ALLOW_UNSIGNED, &pub, f,
+			  NULL, d);
+}
+
+/*
+ * The review: against the committed manifests, or against --against.
+ * With --against the work tree's manifests are still checked byte for
+ * byte against the build (manifest-stale).
+ */
+static int diff_step(const struct ci_cmd *o, const struct ts_config *cfg,
+		     const char *dir, struct findings *f, struct diag *d)
+{
+	struct committed *old, *tree = NULL;
+	int ret = -1;
+
+	if (!(old = committed_open(cfg->base_dir, dir, o->against, d)))
+		return -1;
+	tree = o->against ? committed_dir(dir, NULL) : old;
+	ret = diff_against(cfg, &o->copts, old, tree, f, d);
+	if (tree != old)
+		committed_free(tree);
+	committed_free(old);
+	return ret;
 }
 
 /* The steps; each adds findings and returns -1 only for an error (exit 2). */
 static int steps(const struct ci_cmd *o, const struct ts_config *cfg,
 		 struct findings *f, struct diag *d)
 {
-	struct envcheck_opts eo = { &o->env_files, o->environment, NULL, NULL };
+	struct envcheck_opts eo = { &o->env_files, o->environment, o->db, NULL };
 	char *dir = config_path(cfg, cfg->out);
 	int ret;
 
-	ret = verify_step(cfg, dir, f, d);
-	if (diff_against(cfg, &o->copts, dir, NULL, DIFF_CHECK_BYTES, f, d))
+	ret = verify_step(o, cfg, dir, f, d);
+	if (diff_step(o, cfg, dir, f, d))
 		ret = -1;
 	if (envcheck_run(cfg, &eo, f, d))
 		ret = -1;

@@ -7,6 +7,7 @@
 #include <getopt.h>
 
 #include "toolsync/cmd.h"
+#include "toolsync/committed.h"
 #include "toolsync/diff.h"
 #include "toolsync/reportcmd.h"
 
@@ -54,6 +55,7 @@ static int run(struct diff_cmd *o, struct diag *d)
 {
 	struct ts_config cfg;
 	struct findings f = { NULL, 0, 0 };
+	struct committed *old = NULL;
 	char *dir = NULL;
 	int rc = EXIT_ERROR;
 
@@ -63,13 +65,15 @@ static int run(struct diff_cmd *o, struct diag *d)
 	/* the accept file is checked first: a typo there must not wait for a compile */
 	if (report_cmd_load_accept(&o->rc, &cfg, d))
 		goto cleanup;
-	dir = o->against ? xstrdup(o->against) : config_path(&cfg, cfg.out);
-	if (diff_against(&cfg, &o->copts, dir, NULL, 0, &f, d))
+	dir = config_path(&cfg, cfg.out);
+	if (!(old = committed_open(cfg.base_dir, dir, o->against, d)) ||
+	    diff_against(&cfg, &o->copts, old, NULL, &f, d))
 		goto cleanup;
 	rc = report_cmd_finish(&o->rc, &f, d);
 cleanup:
 	if (rc == EXIT_ERROR)
 		rc = report_cmd_fail(&o->rc, d);
+	committed_free(old);
 	free(dir);
 	findings_release(&f);
 	config_release(&cfg);

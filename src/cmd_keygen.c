@@ -13,6 +13,7 @@
 #include "toolsync/cmd.h"
 #include "toolsync/diag.h"
 #include "toolsync/fsutil.h"
+#include "toolsync/quote.h"
 #include "toolsync/sign.h"
 
 /* minisign's defaults (OPSLIMIT, MEMLIMIT in minisign.h): keys as strong as its own. */
@@ -93,7 +94,7 @@ static int refuse_existing(const struct keygen_cmd *o)
 	for (i = 0; i < 2 && !o->force; i++)
 		if (path_exists(paths[i])) {
 			fprintf(stderr, "toolsync: error: '%s' already exists; "
-				"use -f to overwrite it\n", paths[i]);
+				"use -f to overwrite it\n", quote_show(paths[i]));
 			return -1;
 		}
 	return 0;

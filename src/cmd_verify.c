@@ -89,7 +89,7 @@ static int run(const struct verify_cmd *o)
 	int rc = EXIT_ERROR;
 
 	if (resolve(o, &cfg, &dir, &d) || verify_load_pubkey(&cfg, o->pubkey, &pub, &d) ||
-	    verify_dir(dir, NULL, &pub, &f, &res, &d))
+	    verify_dir(dir, NULL, 0, &pub, &f, &res, &d))
 		goto cleanup;
 	findings_sort(&f);
 	if (f.n) {

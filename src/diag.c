@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include "toolsync/diag.h"
+#include "toolsync/quote.h"
+#include "toolsync/secret.h"
 
 /*
  * Interned strings: a small open-addressing set.  Locations borrow these
@@ -58,7 +60,7 @@ void srcloc_format(struct strbuf *out, const struct srcloc *loc)
 {
 	if (!loc || !loc->file)
 		return;
-	strbuf_addstr(out, loc->file);
+	quote_add(out, loc->file, strlen(loc->file), 0);
 	if (loc->line) {
 		strbuf_addf(out, ":%u", loc->line);
 		if (loc->col)
@@ -129,6 +131,28 @@ static const struct source_text *find_source(const char *file)
 	return NULL;
 }
 
+/*
+ * A quoted line as it may be shown: secrets masked, and every control
+ * character or invalid byte one '?', so that the caret still lines up and
+ * no escape sequence reaches the terminal.
+ */
+static void add_line(struct strbuf *out, const char *p, size_t len)
+{
+	char *line = xmemdupz(p, len);
+	size_t i = 0, n;
+
+	secret_mask(line, len);
+	while (i < len) {
+		if ((n = quote_printable(line + i, len - i))) {
+			strbuf_add(out, line + i, n);
+			i += n;
+		} else {
+			strbuf_addch(out, line[i++] == '\t' ? ' ' : '?');
+		}
+	}
+	free(line);
+}
+
 /* Quote line loc->line of the registered file, with a caret under col. */
 static void quote_source(struct strbuf *out, const struct srcloc *loc)
 {
@@ -159,8 +183,7 @@ static void quote_source(struct strbuf *out, const struct srcloc *loc)
 		return;         /* a minified line tells nothing */
 	width = (unsigned)snprintf(NULL, 0, "%u", loc->line);
 	strbuf_addf(out, " %*u | ", (int)width, loc->line);
-	for (; p < eol; p++)
-		strbuf_addch(out, *p == '\t' ? ' ' : *p);
+	add_line(out, p, (size_t)(eol - p));
 	strbuf_addch(out, '\n');
 	if (!loc->col)
 		return;
@@ -176,11 +199,14 @@ static void quote_source(struct strbuf *out, const struct srcloc *loc)
 static void emit(struct diag *d, const char *kind, const struct srcloc *loc,
 		 const char *fmt, va_list ap)
 {
-	struct strbuf sb = STRBUF_INIT, msg = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, msg = STRBUF_INIT, raw = STRBUF_INIT;
 	unsigned max = d->max_errors ? d->max_errors : 100;
 	FILE *out = d->out ? d->out : stderr;
 
-	strbuf_vaddf(&msg, fmt, ap);
+	/* every message, whatever its values: one line, no secret */
+	strbuf_vaddf(&raw, fmt, ap);
+	quote_add(&msg, raw.buf, raw.len, 0);
+	strbuf_release(&raw);
 	if (d->sink && !strcmp(kind, "error"))
 		d->sink(d->sink_ctx, loc, msg.buf);
 	if (d->errors + d->warnings > max)
@@ -249,12 +275,15 @@ void diag_fail(struct diag *d, const char *fmt, ...)
 
 int usage_error(const char *cmd, const char *fmt, ...)
 {
+	struct strbuf raw = STRBUF_INIT, msg = STRBUF_INIT;
 	va_list ap;
 
-	fprintf(stderr, "toolsync: %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	strbuf_vaddf(&raw, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nusage: see 'toolsync help %s'\n", cmd);
+	quote_add(&msg, raw.buf, raw.len, 0);
+	fprintf(stderr, "toolsync: %s: %s\nusage: see 'toolsync help %s'\n", cmd, msg.buf, cmd);
+	strbuf_release(&raw);
+	strbuf_release(&msg);
 	return EXIT_ERROR;
 }

@@ -1,8 +1,12 @@
 /*
- * diff_dir.c: the compiled catalogue against a committed output directory.
+ * diff_dir.c: the compiled catalogue against committed manifests, read
+ * through a source of committed files (a directory, or a git revision):
+ * the semantic comparison against one source, and (ci) the bytes that
+ * build would write against another, usually the same.
  */
 #include <errno.h>
 
+#include "toolsync/committed.h"
 #include "toolsync/diff.h"
 #include "toolsync/digest.h"
 #include "toolsync/fsutil.h"
@@ -11,8 +15,9 @@
 
 struct session {
 	const struct ts_config *cfg;
-	const char *dir, *display;
-	unsigned flags;
+	struct committed *old;   /* compared semantically */
+	struct committed *tree;  /* compared byte for byte (ci); NULL: not */
+	int separate;            /* tree is not old: every difference there is stale */
 	struct findings *out;
 	struct diag *d;
 	char **names;            /* committed tools/ entries, sorted */
@@ -22,6 +27,9 @@ struct session {
 	struct diff_side *added;
 	size_t nadded, alloc_added, alloc_kept;
 	struct strlist bundles;  /* roles/ files compiled */
+	char **tnames;           /* separate: tree's tools/ entries, sorted */
+	size_t ntnames;
+	char *tseen;             /* tnames[i] was compiled */
 	struct strlist stale;    /* outputs whose bytes differ from the committed ones */
 	int bad;
 };
@@ -60,18 +68,19 @@ static int check_manifest(const struct jv *doc, const char *key, struct diag *d)
 	return 0;
 }
 
-/* Parse DIR/tools/<name>; NULL when unreadable or malformed (reported). */
+/* Parse the committed tools/<name>; NULL when unreadable or malformed (reported). */
 static struct jv *load_committed(struct session *s, const char *name, struct srcloc *loc)
 {
-	char *rel = xstrfmt("tools/%s", name);
-	char *shown = path_join(s->display, rel), *key = xstrndup(name, strlen(name) - 5);
-	struct strbuf buf = STRBUF_INIT, err = STRBUF_INIT;
+	char *rel = xstrfmt("tools/%s", name), *shown = committed_location(s->old, rel);
+	char *msgname = committed_name(s->old, rel), *key = xstrndup(name, strlen(name) - 5);
+	struct strbuf buf = STRBUF_INIT;
 	struct jv *doc = NULL;
+	int r;
 
 	*loc = (struct srcloc){ path_intern(shown), 1, 1, 0 };
-	if (fs_read_file(&buf, s->dir, rel, shown, FS_OUTPUT, &err))
-		diag_fail(s->d, "%s", err.buf);
-	else if ((doc = json_parse(buf.buf, buf.len, shown, s->d)) &&
+	if ((r = committed_read(s->old, rel, &buf, s->d)) == 1)
+		diag_fail(s->d, "cannot read '%s': %s", msgname, strerror(ENOENT));
+	else if (!r && (doc = json_parse(buf.buf, buf.len, msgname, s->d)) &&
 		 check_manifest(doc, key, s->d)) {
 		jv_free(doc);
 		doc = NULL;
@@ -79,11 +88,11 @@ static struct jv *load_committed(struct session *s, const char *name, struct src
 	if (!doc)
 		s->bad = 1;
 	else   /* checked: findings point at it by line, never quote it */
-		diag_drop_source(shown);
+		diag_drop_source(msgname);
 	strbuf_release(&buf);
-	strbuf_release(&err);
 	free(rel);
 	free(shown);
+	free(msgname);
 	free(key);
 	return doc;
 }
@@ -114,19 +123,34 @@ static void keep_added(struct session *s, const struct compiled_tool *t)
  */
 static void compare_bytes(struct session *s, const struct out_file *f)
 {
-	struct strbuf buf = STRBUF_INIT, err = STRBUF_INIT;
+	struct strbuf buf = STRBUF_INIT;
 	char hex[DIGEST_HEX_SIZE];
+	int r = committed_read(s->tree, f->path, &buf, s->d);
 
-	if (fs_same_content(s->dir, f->path, f->bytes->buf, f->bytes->len))
-		return;
-	if (!fs_read_file(&buf, s->dir, f->path, NULL, FS_OUTPUT, &err))
-		blake2b256_hex(buf.buf, buf.len, hex);
-	else if (errno != ENOENT)   /* a link, a FIFO, a directory: not ours to read */
-		s->bad = (diag_fail(s->d, "%s", err.buf), 1);
-	if (buf.len == 0 || strcmp(hex, f->jcs_blake2b))
-		strlist_add(&s->stale, f->path);
+	if (r < 0) {
+		s->bad = 1;
+	} else if (r == 1 || buf.len != f->bytes->len ||
+		   memcmp(buf.buf, f->bytes->buf, buf.len)) {
+		if (!r)
+			blake2b256_hex(buf.buf, buf.len, hex);
+		if (r || buf.len == 0 || strcmp(hex, f->jcs_blake2b))
+			strlist_add(&s->stale, f->path);
+	}
 	strbuf_release(&buf);
-	strbuf_release(&err);
+}
+
+static char **find_name(char **names, size_t n, const char *name)
+{
+	return n ? bsearch(name, names, n, sizeof(*names), cmp_name) : NULL;
+}
+
+/* separate: a tool file of the tree that build produces. */
+static void mark_produced(struct session *s, const char *name)
+{
+	char **hit = find_name(s->tnames, s->ntnames, name);
+
+	if (hit)
+		s->tseen[hit - s->tnames] = 1;
 }
 
 static int on_file(void *ctx, const struct out_file *f)
@@ -139,18 +163,22 @@ static int on_file(void *ctx, const struct out_file *f)
 
 	if (!f->tool) {
 		strlist_add(&s->bundles, f->path);
-		if (s->flags & DIFF_CHECK_BYTES)
+		if (s->tree)
 			compare_bytes(s, f);
 		return 0;
 	}
 	name = xstrfmt("%s.json", f->tool->row->key);
-	hit = s->nnames ? bsearch(name, s->names, s->nnames, sizeof(*s->names), cmp_name) : NULL;
+	hit = find_name(s->names, s->nnames, name);
+	if (s->separate) {
+		mark_produced(s, name);
+		compare_bytes(s, f);
+	}
 	if (!hit) {
 		keep_added(s, f->tool);
 	} else if ((old = load_committed(s, name, &loc))) {
 		s->seen[hit - s->names] = 1;
 		diff_tool(old, f->tool->manifest, s->cfg, f->tool->row->key, s->out);
-		if ((s->flags & DIFF_CHECK_BYTES) && s->out->n == before)
+		if (s->tree && !s->separate && s->out->n == before)
 			compare_bytes(s, f);
 		jv_free(old);
 	} else {
@@ -191,19 +219,25 @@ static void finish_unpaired(struct session *s)
 	free(removed);
 }
 
-/* roles/ files committed but no longer produced (a role or target went away). */
-static void extra_bundles(struct session *s)
+/*
+ * Files of the tree that build no longer produces: roles/ bundles (a role
+ * or target went away), and, when the tree is not what was compared,
+ * tools/ manifests of removed tools.
+ */
+static void extra_files(struct session *s)
 {
-	struct strbuf err = STRBUF_INIT;
 	char **names;
 	size_t n, i;
 
-	if (fs_list_dir_under(s->dir, "roles", &names, &n, &err)) {
-		if (errno != ENOENT)
-			s->bad = (diag_fail(s->d, "%s", err.buf), 1);
-		strbuf_release(&err);
+	for (i = 0; i < s->ntnames; i++)
+		if (!s->tseen[i] && has_suffix(s->tnames[i], ".json")) {
+			char *rel = xstrfmt("tools/%s", s->tnames[i]);
+
+			strlist_add(&s->stale, rel);
+			free(rel);
+		}
+	if (committed_list(s->tree, "roles", &names, &n))
 		return;
-	}
 	for (i = 0; i < n; i++) {
 		char *rel = xstrfmt("roles/%s", names[i]);
 
@@ -225,10 +259,10 @@ static void report_stale(struct session *s, size_t semantic)
 
 	for (i = 0; i < s->stale.n; i++) {
 		const char *rel = s->stale.v[i];
-		char *shown = path_join(s->display, rel);
+		char *shown = committed_location(s->tree, rel);
 		struct srcloc loc = { path_intern(shown), 1, 1, 0 };
 
-		if (!strncmp(rel, "tools/", 6) || !semantic)
+		if (!strncmp(rel, "tools/", 6) || !semantic || s->separate)
 			findings_add(s->out, &r_manifest_stale, &loc, NULL, NULL, NULL, NULL,
 				     "'%s' differs from what build produces; run 'toolsync build' "
 				     "and commit the result", shown);
@@ -246,30 +280,40 @@ static void session_release(struct session *s)
 	free(s->added);
 	free(s->seen);
 	fs_free_list(s->names, s->nnames);
+	fs_free_list(s->tnames, s->ntnames);
+	free(s->tseen);
 	strlist_release(&s->bundles);
 	strlist_release(&s->stale);
 }
 
+/* The tools/ names of c, sorted; none when there is no tools/.  0 or -1 (reported). */
+static int list_tools(struct session *s, struct committed *c, char ***names, size_t *n)
+{
+	if (!committed_list(c, "tools", names, n))
+		return 0;
+	*names = NULL;
+	*n = 0;
+	if (errno == ENOENT || errno == ENOTDIR)
+		return 0;
+	diag_fail(s->d, "cannot read '%s/tools': %s", committed_describe(c), strerror(errno));
+	return -1;
+}
+
 static int list_committed(struct session *s)
 {
-	struct strbuf err = STRBUF_INIT;
-	int ret = 0;
+	int ret = committed_check(s->old, s->d);
 
-	if (!path_is_dir(s->dir)) {
-		diag_fail(s->d, "cannot read '%s': not a directory of manifests", s->display);
-		ret = -1;
-	} else if (fs_list_dir_under(s->dir, "tools", &s->names, &s->nnames, &err) &&
-		   errno != ENOENT) {
-		diag_fail(s->d, "%s", err.buf);
-		ret = -1;
-	}
-	strbuf_release(&err);
+	if (!ret)
+		ret = list_tools(s, s->old, &s->names, &s->nnames);
+	if (!ret && s->separate && !(ret = committed_check(s->tree, s->d)))
+		ret = list_tools(s, s->tree, &s->tnames, &s->ntnames);
 	s->seen = xcalloc(s->nnames + 1, 1);
+	s->tseen = xcalloc(s->ntnames + 1, 1);
 	return ret;
 }
 
 int diff_against(const struct ts_config *cfg, const struct compile_opts *o,
-		 const char *dir, const char *display, unsigned flags,
+		 struct committed *old, struct committed *tree,
 		 struct findings *out, struct diag *d)
 {
 	struct session s;
@@ -278,9 +322,9 @@ int diff_against(const struct ts_config *cfg, const struct compile_opts *o,
 
 	memset(&s, 0, sizeof(s));
 	s.cfg = cfg;
-	s.dir = dir;
-	s.display = display ? display : dir;
-	s.flags = flags;
+	s.old = old;
+	s.tree = tree;
+	s.separate = tree && tree != old;
 	s.out = out;
 	s.d = d;
 	ret = list_committed(&s);
@@ -288,8 +332,8 @@ int diff_against(const struct ts_config *cfg, const struct compile_opts *o,
 		ret = compile_catalogue(cfg, o, on_file, &s, NULL, d);
 	if (!ret) {
 		finish_unpaired(&s);
-		if (flags & DIFF_CHECK_BYTES) {
-			extra_bundles(&s);
+		if (tree) {
+			extra_files(&s);
 			report_stale(&s, out->n - start);
 		}
 	}

@@ -8,49 +8,27 @@
 
 #include "toolsync/dotenv.h"
 #include "toolsync/fsutil.h"
+#include "toolsync/secret.h"
 
 
-/* Characters of an API key's body ("sk-proj-AbC..."). */
+/* Characters of a variable name on a line being masked. */
 static int is_secret_char(int c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 	       c == '-' || c == '_';
 }
 
-/* 1 if the variable name at p (n bytes) names a secret. */
-static int secret_name(const char *p, size_t n)
-{
-	static const char *const words[] = { "KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD" };
-	char *name = xmemdupz(p, n);
-	size_t i, j;
-	int hit = 0;
-
-	for (i = 0; name[i]; i++)
-		name[i] = (char)((name[i] >= 'a' && name[i] <= 'z') ? name[i] - 32 : name[i]);
-	for (j = 0; j < ARRAY_SIZE(words) && !hit; j++)
-		hit = strstr(name, words[j]) != NULL;
-	free(name);
-	return hit;
-}
-
 /*
- * Overwrite with '*' what must never be quoted back: anything that looks
- * like an API key ("sk-" and 20 or more key characters), and on a line
- * whose variable name says KEY, SECRET, TOKEN or PASSWORD, everything after
- * the name.  Lengths stay, so columns and carets still line up.
+ * Overwrite with '*' what must never be quoted back: anything secret.h
+ * finds, and on a line whose variable name says it holds a secret,
+ * everything after the name.  Lengths stay, so columns and carets still
+ * line up.
  */
 static void mask_secrets(char *buf, size_t len)
 {
-	size_t i = 0, j, n;
+	size_t i, j, n;
 
-	for (i = 0; i + 3 <= len; i++) {
-		if (memcmp(buf + i, "sk-", 3) || (i && is_secret_char((unsigned char)buf[i - 1])))
-			continue;
-		for (n = 0; i + 3 + n < len && is_secret_char((unsigned char)buf[i + 3 + n]); n++)
-			;
-		if (n >= 20)
-			memset(buf + i + 3, '*', n);
-	}
+	secret_mask(buf, len);
 	for (i = 0; i < len; i = j + 1) {
 		size_t start = i, name;
 

@@ -15,6 +15,8 @@
 #include "toolsync/dotenv.h"
 #include "toolsync/hashset.h"
 #include "toolsync/json.h"
+#include "toolsync/quote.h"
+#include "toolsync/secret.h"
 #include "envcheck_db.h"
 
 extern char **environ;
@@ -100,8 +102,6 @@ static const char *const known_names[] = { V_LOGGING, V_DETAILS, V_TAGS, V_QUOTA
 #define TAG_KEY_MAX 64
 #define TAG_VALUE_MAX 512
 #define QUOTA_TAG_MAX 64
-/* Old keys are "sk-" and 48 characters; project and service keys are longer. */
-#define KEY_MIN_BODY 32
 
 static const struct srcloc env_loc = { "environment", 0, 0, 0 };
 
@@ -167,28 +167,6 @@ static int relevant(const char *name)
 	return starts_with_ci(name, "OPENAI_");
 }
 
-static int is_key_char(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_' || c == '-';
-}
-
-int envcheck_looks_like_key(const char *s)
-{
-	const char *p;
-	size_t n;
-
-	for (p = strstr(s, "sk-"); p; p = strstr(p + 1, "sk-")) {
-		if (p > s && is_key_char((unsigned char)p[-1]))
-			continue;
-		for (n = 0; is_key_char((unsigned char)p[3 + n]); n++)
-			;
-		if (n >= KEY_MIN_BODY)
-			return 1;
-	}
-	return 0;
-}
-
 /* Env file entries in order: the last definition of a name wins. */
 static void add_file_vars(struct varset *vs, const struct dotenv *env)
 {
@@ -224,7 +202,7 @@ static void add_process_vars(struct varset *vs, char *const *envp, struct findin
 			jv_pointer_add(&ptr, v->name);
 			findings_add(f, &r_shadowed, &v->loc, NULL, ptr.buf, NULL, NULL,
 				     "'%s' is also set in the process environment, which "
-				     "wins: this line has no effect", v->name);
+				     "wins: this line has no effect", quote_show(v->name));
 		}
 		v->value = eq + 1;
 		v->loc = env_loc;
@@ -342,13 +320,13 @@ static void check_name(const struct var *v, struct findings *f)
 		return;
 	if (dist == 0)
 		var_finding(f, &r_unknown, v, NULL, "unknown variable '%s': did you mean "
-			    "'%s'? (names are case-sensitive)", v->name, near);
+			    "'%s'? (names are case-sensitive)", quote_show(v->name), near);
 	else if (dist <= 1 + strlen(near) / 8)
 		var_finding(f, &r_unknown, v, NULL, "unknown variable '%s': did you mean "
-			    "'%s'?", v->name, near);
+			    "'%s'?", quote_show(v->name), near);
 	else
 		var_finding(f, &r_unknown, v, NULL, "unknown variable '%s' (known: "
-			    V_LOGGING ", " V_DETAILS ", " V_TAGS ", " V_QUOTA ")", v->name);
+			    V_LOGGING ", " V_DETAILS ", " V_TAGS ", " V_QUOTA ")", quote_show(v->name));
 }
 
 /* In env files only: the process environment is where a key belongs. */
@@ -361,12 +339,12 @@ static void check_api_keys(const struct dotenv *env, struct findings *f)
 		char *ptr;
 
 		if (!(!strcmp(e->name, "OPENAI_API_KEY") && *e->value) &&
-		    !envcheck_looks_like_key(e->value))
+		    !secret_in(e->value))
 			continue;
 		ptr = pointer_of(e->name, NULL, 0);
 		findings_add(f, &r_api_key, &e->loc, NULL, ptr, NULL, NULL,
 			     "'%s' holds an API key written into an env file (value not shown)",
-			     e->name);
+			     quote_show(e->name));
 		free(ptr);
 	}
 }
@@ -403,7 +381,7 @@ static int check_bool(const struct varset *vs, const char *name, struct findings
 			    "shown: it looks like an API key)", name);
 	else
 		var_finding(f, &r_bool, v, &v->value_loc, "%s='%s' is not a boolean "
-			    "(true/false, 1/0, yes/no, on/off)", name, v->value);
+			    "(true/false, 1/0, yes/no, on/off)", name, quote_show(v->value));
 	return -1;
 }
 
@@ -459,9 +437,8 @@ struct tag {
 	size_t pair;     /* its number, from 1 */
 };
 
-/* printf arguments for "%.*s" that hide the text of a secret value. */
-#define SHOW(tc, s, len) \
-	(tc)->v->secret ? 8 : (int)(len), (tc)->v->secret ? "(hidden)" : (s)
+/* A printf argument for "%s" that hides the text of a secret value. */
+#define SHOW(tc, s, len) ((tc)->v->secret ? "(hidden)" : quote_show_n((s), (len)))
 
 struct tagcheck {
 	const struct var *v;
@@ -535,7 +512,7 @@ static void parse_pair(struct tagcheck *tc, const char *s, size_t len, size_t of
 		return;
 	}
 	if (!colon) {
-		tag_finding(tc, &r_tags_syntax, off, len, "pair %zu, '%.*s', is not key:value",
+		tag_finding(tc, &r_tags_syntax, off, len, "pair %zu, '%s', is not key:value",
 			    pair, SHOW(tc, s, len));
 		return;
 	}
@@ -546,7 +523,7 @@ static void parse_pair(struct tagcheck *tc, const char *s, size_t len, size_t of
 	t.off = off;
 	t.pair = pair;
 	if (!t.klen || !t.vlen) {
-		tag_finding(tc, &r_tags_syntax, off, len, "pair %zu, '%.*s', has an empty %s",
+		tag_finding(tc, &r_tags_syntax, off, len, "pair %zu, '%s', has an empty %s",
 			    pair, SHOW(tc, s, len), t.klen ? "value" : "key");
 		return;
 	}
@@ -556,7 +533,7 @@ static void parse_pair(struct tagcheck *tc, const char *s, size_t len, size_t of
 		return;
 	}
 	if (has_edge_space(t.key, t.klen) || has_edge_space(t.val, t.vlen)) {
-		tag_finding(tc, &r_tags_syntax, off, len, "pair %zu, '%.*s', has spaces around "
+		tag_finding(tc, &r_tags_syntax, off, len, "pair %zu, '%s', has spaces around "
 			    "its key or value that would become part of the tag", pair,
 			    SHOW(tc, s, len));
 		return;
@@ -607,7 +584,7 @@ static void check_limits(struct tagcheck *tc)
 				    TAG_KEY_MAX);
 		if ((n = utf8_chars(t->val, t->vlen)) > TAG_VALUE_MAX)
 			key_finding(tc, &r_tags_limit, t, t->off + t->klen + 1, t->vlen,
-				    "the value of tag '%.*s' has %zu characters; OpenAI allows "
+				    "the value of tag '%s' has %zu characters; OpenAI allows "
 				    "at most %d", SHOW(tc, t->key, t->klen), n, TAG_VALUE_MAX);
 	}
 }
@@ -626,7 +603,7 @@ static void check_duplicates(struct tagcheck *tc)
 			continue;
 		}
 		a = e->val;
-		key_finding(tc, &r_tags_dup, b, b->off, b->klen, "duplicate key '%.*s' "
+		key_finding(tc, &r_tags_dup, b, b->off, b->klen, "duplicate key '%s' "
 			    "in pair %zu (first in pair %zu)", SHOW(tc, b->key, b->klen),
 			    b->pair, a->pair);
 	}
@@ -644,8 +621,8 @@ static int tag_placeholder(struct tagcheck *tc, const struct tag *t)
 		off += t->off + t->klen + 1;
 	else
 		return 0;
-	key_finding(tc, &r_tags_placeholder, t, off, len, "tag '%.*s' holds the "
-		    "unresolved placeholder '%.*s'", SHOW(tc, t->key, t->klen),
+	key_finding(tc, &r_tags_placeholder, t, off, len, "tag '%s' holds the "
+		    "unresolved placeholder '%s'", SHOW(tc, t->key, t->klen),
 		    SHOW(tc, tc->v->value + off, len));
 	return 1;
 }
@@ -662,8 +639,8 @@ static void check_values(struct tagcheck *tc, const char *environment)
 			continue;
 		if (strlen(environment) != t->vlen || memcmp(t->val, environment, t->vlen))
 			key_finding(tc, &r_tags_env, t, t->off + 4, t->vlen, "tag env is "
-				    "'%.*s' but --environment is '%s'",
-				    SHOW(tc, t->val, t->vlen), environment);
+				    "'%s' but --environment is '%s'",
+				    SHOW(tc, t->val, t->vlen), quote_show(environment));
 	}
 }
 
@@ -678,7 +655,7 @@ static void check_required(struct tagcheck *tc, const struct strlist *required)
 		t.key = required->v[i];
 		t.klen = strlen(t.key);
 		key_finding(tc, &r_tags_missing, &t, 0, 0, "%s lacks the required key "
-			    "'%s' (debug.required_tags)", V_TAGS, required->v[i]);
+			    "'%s' (debug.required_tags)", V_TAGS, quote_show(required->v[i]));
 	}
 }
 
@@ -727,8 +704,8 @@ static void check_quota(const struct varset *vs, struct findings *f)
 	if (find_placeholder(v->value, strlen(v->value), &off, &len)) {
 		loc = value_at(v, off, len);
 		var_finding(f, &r_quota_placeholder, v, &loc, "%s holds the unresolved "
-			    "placeholder '%.*s'", V_QUOTA, v->secret ? 8 : (int)len,
-			    v->secret ? "(hidden)" : v->value + off);
+			    "placeholder '%s'", V_QUOTA,
+			    v->secret ? "(hidden)" : quote_show_n(v->value + off, len));
 		return;
 	}
 	if (!*v->value || (n = utf8_chars(v->value, strlen(v->value))) > QUOTA_TAG_MAX) {
@@ -807,7 +784,7 @@ int envcheck_run(const struct ts_config *cfg, const struct envcheck_opts *o,
 	add_file_vars(&vs, &env);
 	add_process_vars(&vs, o->envp ? o->envp : environ, f);
 	for (i = 0; i < vs.n; i++)
-		vs.v[i].secret = envcheck_looks_like_key(vs.v[i].value);
+		vs.v[i].secret = secret_in(vs.v[i].value);
 	check_vars(cfg, o, &vs, f);
 	check_retention(cfg, f);
 	if (o->db && envcheck_db(cfg, o->db, f, d))

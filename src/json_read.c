@@ -121,89 +121,105 @@ static int hex4(const char *p, unsigned *out)
 	return 0;
 }
 
-/* A \u escape at r->p (just after the backslash-u), surrogate pairs joined. */
-static int parse_unicode(struct reader *r, struct strbuf *sb)
+/* A \u escape at *pp (just after the backslash-u), surrogate pairs joined. */
+static int decode_unicode(const char **pp, const char *end, struct strbuf *sb, struct strbuf *err)
 {
-	const char *at = r->p - 2;
+	const char *p = *pp;
 	unsigned hi, lo;
 
-	if (r->end - r->p < 4 || hex4(r->p, &hi)) {
-		fail_at(r, at, "bad \\u escape: four hex digits expected");
-		return -1;
-	}
-	r->p += 4;
-	if (hi >= 0xdc00 && hi <= 0xdfff) {
-		fail_at(r, at, "unpaired surrogate \\u%04x", hi);
-		return -1;
-	}
+	if (end - p < 4 || hex4(p, &hi))
+		return strbuf_addstr(err, "bad \\u escape: four hex digits expected"), -1;
+	p += 4;
+	if (hi >= 0xdc00 && hi <= 0xdfff)
+		return strbuf_addf(err, "unpaired surrogate \\u%04x", hi), -1;
 	if (hi >= 0xd800 && hi <= 0xdbff) {
-		if (r->end - r->p < 6 || r->p[0] != '\\' || r->p[1] != 'u' ||
-		    hex4(r->p + 2, &lo) || lo < 0xdc00 || lo > 0xdfff) {
-			fail_at(r, at, "unpaired surrogate \\u%04x", hi);
-			return -1;
-		}
-		r->p += 6;
-		strbuf_add_utf8(sb, 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00));
-		return 0;
+		if (end - p < 6 || p[0] != '\\' || p[1] != 'u' ||
+		    hex4(p + 2, &lo) || lo < 0xdc00 || lo > 0xdfff)
+			return strbuf_addf(err, "unpaired surrogate \\u%04x", hi), -1;
+		p += 6;
+		hi = 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00);
 	}
 	strbuf_add_utf8(sb, hi);
+	*pp = p;
 	return 0;
 }
 
-static int parse_escape(struct reader *r, struct strbuf *sb)
+/* One escape at *pp (the backslash); 0, or -1 with the reason. */
+static int decode_escape(const char **pp, const char *end, struct strbuf *sb, struct strbuf *err)
 {
 	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-	const char *e;
+	const char *p = *pp, *e;
 
-	if (r->p + 1 >= r->end) {
-		fail_at(r, r->p, "unterminated string");
-		return -1;
+	if (p + 1 >= end)
+		return strbuf_addstr(err, "unterminated string"), -1;
+	p += 2;
+	if (p[-1] == 'u') {
+		if (decode_unicode(&p, end, sb, err))
+			return -1;
+		*pp = p;
+		return 0;
 	}
-	r->p += 2;
-	if (r->p[-1] == 'u')
-		return parse_unicode(r, sb);
-	e = r->p[-1] ? strchr(from, r->p[-1]) : NULL;
-	if (!e) {
-		fail_at(r, r->p - 2, "bad escape '\\%c'", r->p[-1]);
-		return -1;
-	}
+	e = p[-1] ? strchr(from, p[-1]) : NULL;
+	if (!e)
+		return strbuf_addf(err, "bad escape '\\%c'", p[-1]), -1;
 	strbuf_addch(sb, to[e - from]);
+	*pp = p;
 	return 0;
+}
+
+int json_string_decode(const char *s, size_t len, size_t *used, struct strbuf *out,
+		       struct strbuf *err)
+{
+	const char *p = s + 1, *end = s + len;
+	size_t n;
+
+	while (p < end && *p != '"') {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '\\') {
+			if (decode_escape(&p, end, out, err))
+				goto fail;
+			continue;
+		}
+		if (c < 0x20) {
+			if (c == '\n')
+				strbuf_addstr(err, "unterminated string");
+			else
+				strbuf_addf(err, "control character in a string (write it as \\u%04x)", c);
+			goto fail;
+		}
+		if (!(n = utf8_seq((const unsigned char *)p, (size_t)(end - p)))) {
+			strbuf_addstr(err, "invalid UTF-8 in a string");
+			goto fail;
+		}
+		strbuf_add(out, p, n);
+		p += n;
+	}
+	if (p >= end) {
+		strbuf_addstr(err, "unterminated string");
+		p = s;
+		goto fail;
+	}
+	*used = (size_t)(p + 1 - s);
+	return 0;
+fail:
+	*used = (size_t)(p - s);
+	return -1;
 }
 
 /* A string at r->p (the opening quote) into sb. */
 static int parse_string_into(struct reader *r, struct strbuf *sb)
 {
-	const char *open = r->p++;
+	struct strbuf err = STRBUF_INIT;
+	size_t used;
+	int ret = json_string_decode(r->p, (size_t)(r->end - r->p), &used, sb, &err);
 
-	while (r->p < r->end && *r->p != '"') {
-		unsigned char c = (unsigned char)*r->p;
-		size_t n;
-
-		if (c == '\\') {
-			if (parse_escape(r, sb))
-				return -1;
-			continue;
-		}
-		if (c < 0x20) {
-			fail_at(r, r->p, c == '\n' ? "unterminated string" :
-				"control character in a string (write it as \\u%04x)", c);
-			return -1;
-		}
-		n = utf8_seq((const unsigned char *)r->p, (size_t)(r->end - r->p));
-		if (!n) {
-			fail_at(r, r->p, "invalid UTF-8 in a string");
-			return -1;
-		}
-		strbuf_add(sb, r->p, n);
-		r->p += n;
-	}
-	if (r->p >= r->end) {
-		fail_at(r, open, "unterminated string");
-		return -1;
-	}
-	r->p++;
-	return 0;
+	if (ret)
+		fail_at(r, r->p + used, "%s", err.buf);
+	else
+		r->p += used;
+	strbuf_release(&err);
+	return ret;
 }
 
 static struct jv *parse_string(struct reader *r)

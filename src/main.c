@@ -6,6 +6,7 @@
 #include "toolsync/cmd.h"
 #include "toolsync/diag.h"
 #include "toolsync/digest.h"
+#include "toolsync/quote.h"
 
 struct cmd {
 	const char *name;
@@ -51,17 +52,22 @@ static const struct cmd commands[] = {
 	  "\n"
 	  "Exit: 0 verified, 1 verification failed, 2 malformed input or error.\n" },
 	{ "diff", cmd_diff, "report changes against the committed manifests",
-	  "usage: toolsync diff [-c FILE] [--registry SRC] [--against DIR] [--format F]\n"
-	  "                     [--fail-on LIST] [--output FILE] [--accept FILE]\n"
+	  "usage: toolsync diff [-c FILE] [--registry SRC] [--against DIR|git:REV]\n"
+	  "                     [--format F] [--fail-on LIST] [--output FILE] [--accept FILE]\n"
 	  "\n"
 	  "Compile the registry in memory and compare it, tool by tool, with the\n"
-	  "manifests in DIR.  Each change is a finding with a rule id, category,\n"
-	  "severity, JSON pointer, old and new values, and the source that caused it.\n"
+	  "manifests in DIR, or in the output directory as committed at git revision\n"
+	  "REV.  Each change is a finding with a rule id, category, severity, JSON\n"
+	  "pointer, old and new values, and the source that caused it; findings with\n"
+	  "one cause are reported as one entry naming the tools it affects.\n"
 	  "\n"
 	  "  -c, --config FILE   configuration (default: toolsync.yaml)\n"
 	  "  --registry SRC      registry file or PostgreSQL URI/conninfo (see build)\n"
 	  "  --against DIR       committed manifests (default: config 'out')\n"
-	  "  --format F          text, markdown, json, sarif or github (default: text)\n"
+	  "  --against git:REV   config 'out' as committed at REV (branch, tag, SHA,\n"
+	  "                      HEAD~1) in the repository holding the configuration\n"
+	  "  --format F          text, markdown, json, sarif, github, gitlab or junit\n"
+	  "                      (default: text)\n"
 	  "  --fail-on LIST      categories (change, breaking, security, compliance,\n"
 	  "                      config) or severities (note, warning, error), any, none\n"
 	  "                      (default: error)\n"
@@ -82,25 +88,34 @@ static const struct cmd commands[] = {
 	  "  --env-file FILE       dotenv file; repeatable; the process environment wins\n"
 	  "  --environment NAME    the env: tag must equal NAME\n"
 	  "  --db CONNINFO         also audit openai_debug_events in this database\n"
-	  "  --format F            text, markdown, json, sarif or github (default: text)\n"
+	  "  --format F            text, markdown, json, sarif, github, gitlab or junit\n"
+	  "                        (default: text)\n"
 	  "  --fail-on LIST        as for diff (default: error)\n"
 	  "  --output FILE         write the report to FILE instead of stdout\n"
 	  "  --accept FILE         accepted findings (default: .toolsync-accept.yaml, if present)\n"
 	  "\n"
 	  "Exit: 0 nothing at the threshold, 1 findings at the threshold, 2 error.\n" },
 	{ "ci", cmd_ci, "build in memory, verify, diff and check-config: one report",
-	  "usage: toolsync ci [-c FILE] [--registry SRC] [--format F] [--fail-on LIST]\n"
-	  "                   [--output FILE] [--accept FILE] [--env-file FILE]...\n"
-	  "                   [--environment NAME]\n"
+	  "usage: toolsync ci [-c FILE] [--registry SRC] [--against DIR|git:REV]\n"
+	  "                   [--require-signature] [--db CONNINFO] [--format F]\n"
+	  "                   [--fail-on LIST] [--output FILE] [--accept FILE]\n"
+	  "                   [--env-file FILE]... [--environment NAME]\n"
 	  "\n"
 	  "Build the catalogue in memory, verify the committed manifests with the\n"
-	  "configured public key, diff against them (committed bytes a build would\n"
-	  "not produce are findings too), and check the debug-logging\n"
-	  "configuration.  One report, one exit code; nothing is written.\n"
+	  "configured public key, diff against them or against --against (a pull\n"
+	  "request's base: git:origin/main), report committed bytes a build would\n"
+	  "not produce (manifest-stale), and check the debug-logging configuration.\n"
+	  "One report, one exit code; nothing is written.\n"
 	  "\n"
 	  "  -c, --config FILE     configuration (default: toolsync.yaml)\n"
 	  "  --registry SRC        registry file or PostgreSQL URI/conninfo\n"
-	  "  --format F            text, markdown, json, sarif or github (default: text)\n"
+	  "  --against DIR|git:REV review against these manifests (default: the\n"
+	  "                        committed ones); git:REV reads config 'out' at REV\n"
+	  "  --require-signature   an unsigned index is signature-missing (an error);\n"
+	  "                        without it an unsigned index passes (docs/ci.md)\n"
+	  "  --db CONNINFO         also audit openai_debug_events (as check-config --db)\n"
+	  "  --format F            text, markdown, json, sarif, github, gitlab or junit\n"
+	  "                        (default: text)\n"
 	  "  --fail-on LIST        as for diff (default: error)\n"
 	  "  --output FILE         write the report to FILE instead of stdout\n"
 	  "  --accept FILE         accepted findings (default: .toolsync-accept.yaml, if present)\n"
@@ -200,7 +215,7 @@ static int help(int argc, char **argv)
 	}
 	c = find_cmd(argv[1]);
 	if (!c) {
-		fprintf(stderr, "toolsync: help: unknown command '%s'\n", argv[1]);
+		fprintf(stderr, "toolsync: help: unknown command '%s'\n", quote_show(argv[1]));
 		return EXIT_ERROR;
 	}
 	fputs(c->usage, stdout);
@@ -239,12 +254,12 @@ int main(int argc, char **argv)
 	c = find_cmd(argv[1]);
 	if (!c && argv[1][0] == '-') {
 		fprintf(stderr, "toolsync: unknown option '%s': options go after the command "
-			"(toolsync COMMAND [OPTIONS]); see 'toolsync --help'\n", argv[1]);
+			"(toolsync COMMAND [OPTIONS]); see 'toolsync --help'\n", quote_show(argv[1]));
 		return EXIT_ERROR;
 	}
 	if (!c) {
 		fprintf(stderr, "toolsync: '%s' is not a command; see 'toolsync --help'\n",
-			argv[1]);
+			quote_show(argv[1]));
 		return EXIT_ERROR;
 	}
 	crypto_init();

@@ -281,7 +281,8 @@ static void write_markdown(const struct matrix *m, const struct strlist *rows,
 
 /*
  * A CSV field (RFC 4180).  A field a spreadsheet would run as a formula
- * (= + - @ at the start) gets a leading apostrophe, as OWASP advises.
+ * (= + - @ tab or CR at the start) gets a leading apostrophe, as OWASP
+ * advises.
  */
 static void csv_field(struct strbuf *out, const char *s)
 {
@@ -289,7 +290,7 @@ static void csv_field(struct strbuf *out, const char *s)
 
 	if (quote)
 		strbuf_addch(out, '"');
-	if (strchr("=+-@\t", *s) && *s)
+	if (*s && strchr("=+-@\t\r", *s))
 		strbuf_addch(out, '\'');
 	for (; *s; s++) {
 		if (*s == '"')

@@ -11,6 +11,8 @@
 
 #include "toolsync/registry.h"
 #include "toolsync/source_pg.h"
+#include "toolsync/json.h"
+#include "toolsync/quote.h"
 
 int pgsrc_quote_ident(PGconn *conn, const char *name, struct strbuf *out, struct strbuf *err)
 {
@@ -77,99 +79,21 @@ static int add_item(struct strlist *out, const char *s, size_t len, struct strbu
 	return 0;
 }
 
-/* Four hex digits at p as a code unit; -1 if they are not there. */
-static long hex4(const char *p, const char *end)
-{
-	long v = 0;
-	int i;
-
-	if (end - p < 4)
-		return -1;
-	for (i = 0; i < 4; i++) {
-		char c = p[i];
-		int h = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-
-		if (h < 0)
-			return -1;
-		v = v * 16 + h;
-	}
-	return v;
-}
-
-/* \uXXXX (and its low surrogate) at *pp, after the 'u'; the code point or -1. */
-static long json_unicode(const char **pp, const char *end)
-{
-	const char *p = *pp;
-	long hi = hex4(p, end), lo;
-
-	if (hi < 0 || (hi >= 0xdc00 && hi <= 0xdfff))
-		return -1;
-	p += 4;
-	if (hi >= 0xd800 && hi <= 0xdbff) {
-		if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
-			return -1;
-		lo = hex4(p + 2, end);
-		if (lo < 0xdc00 || lo > 0xdfff)
-			return -1;
-		hi = 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00);
-		p += 6;
-	}
-	*pp = p;
-	return hi;
-}
-
-/* One escape after a backslash at *pp; 0, or -1 if it is not valid JSON. */
-static int json_escape(const char **pp, const char *end, struct strbuf *sb)
-{
-	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-	const char *p = *pp, *e;
-	long cp;
-
-	if (p == end)
-		return -1;
-	if (*p != 'u') {
-		if (!*p || !(e = strchr(from, *p)))
-			return -1;
-		strbuf_addch(sb, to[e - from]);
-		*pp = p + 1;
-		return 0;
-	}
-	p++;
-	if ((cp = json_unicode(&p, end)) <= 0)   /* \u0000 would end the C string */
-		return -1;
-	strbuf_add_utf8(sb, (unsigned)cp);
-	*pp = p;
-	return 0;
-}
-
-/* A JSON string starting at the quote at *pp, appended to sb. */
+/* A JSON string starting at the quote at *pp, appended to sb (json.h's decoder). */
 static int json_string(const char **pp, const char *end, struct strbuf *sb, struct strbuf *err,
 		       const char *start)
 {
-	const char *p = *pp + 1;
+	struct strbuf why = STRBUF_INIT;
+	size_t used;
+	int ret = json_string_decode(*pp, (size_t)(end - *pp), &used, sb, &why);
 
-	while (p < end && *p != '"') {
-		if ((unsigned char)*p < 0x20) {
-			strbuf_addf(err, "a control character in a string at byte %zu", (size_t)(p - start));
-			return -1;
-		}
-		if (*p != '\\') {
-			strbuf_addch(sb, *p++);
-			continue;
-		}
-		p++;
-		if (json_escape(&p, end, sb)) {
-			strbuf_addf(err, "a bad escape at byte %zu", (size_t)(p - start));
-			return -1;
-		}
-	}
-	if (p == end) {
-		strbuf_addstr(err, "an unterminated string");
-		return -1;
-	}
-	*pp = p + 1;
-	return 0;
+	if (ret)
+		strbuf_addf(err, "not a JSON array of strings: %s at byte %zu", why.buf,
+			    (size_t)(*pp + used - start));
+	else
+		*pp += used;
+	strbuf_release(&why);
+	return ret;
 }
 
 static int json_fail(struct strbuf *err, const char *what, const char *p, const char *start)
@@ -348,7 +272,7 @@ int pgsrc_parse_text(const char *s, size_t len, struct strlist *out, struct strb
 void pgsrc_row_where(struct strbuf *out, const char *table, const char *key, size_t keylen)
 {
 	strbuf_addf(out, "table %s, key '", table);
-	key_quote(out, key, keylen);
+	quote_add(out, key, keylen, QUOTE_MAX);
 	strbuf_addch(out, '\'');
 }
 

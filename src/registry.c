@@ -1,6 +1,7 @@
 /* registry.c: registry rows, their rules, and choosing a source. */
 #include "toolsync/registry.h"
 #include "toolsync/fsutil.h"
+#include "toolsync/quote.h"
 
 void row_init(struct row *row)
 {
@@ -42,32 +43,12 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-#define QUOTED_KEY_MAX 80
-
-void key_quote(struct strbuf *out, const char *key, size_t len)
-{
-	size_t i, n = len > QUOTED_KEY_MAX ? QUOTED_KEY_MAX : len;
-
-	while (n < len && n && ((unsigned char)key[n] & 0xc0) == 0x80)
-		n--;    /* cut at a UTF-8 character boundary */
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)key[i];
-
-		if (c < 0x20 || c == 0x7f)
-			strbuf_addf(out, "\\x%02x", c);
-		else
-			strbuf_addch(out, c);
-	}
-	if (n < len)
-		strbuf_addstr(out, "...");
-}
-
 static void list_roles(struct strbuf *sb, const struct ts_config *cfg)
 {
 	size_t i;
 
 	for (i = 0; i < cfg->roles.n; i++)
-		strbuf_addf(sb, "%s%s", i ? ", " : "", cfg->roles.v[i]);
+		strbuf_addf(sb, "%s%s", i ? ", " : "", quote_show(cfg->roles.v[i]));
 }
 
 /* The allow-list a message shows: the first few names of a long one. */
@@ -78,7 +59,7 @@ static void list_standards(struct strbuf *sb, const struct ts_config *cfg)
 	size_t i;
 
 	for (i = 0; i < cfg->standards.n && i < STANDARDS_SHOWN; i++)
-		strbuf_addf(sb, "%s%s", i ? ", " : "", cfg->standards.v[i]);
+		strbuf_addf(sb, "%s%s", i ? ", " : "", quote_show(cfg->standards.v[i]));
 	if (cfg->standards.n > STANDARDS_SHOWN)
 		strbuf_addf(sb, ", ... %zu in all", cfg->standards.n);
 }
@@ -103,7 +84,7 @@ static int check_standards(struct row *row, const char *key, const struct ts_con
 			if (!allowed.len)
 				list_standards(&allowed, cfg);
 			diag_error(d, loc, "key '%s': standard '%s' is not in the allow-list "
-				   "(standards: %s)", key, s->v[i], allowed.buf);
+				   "(standards: %s)", key, quote_show(s->v[i]), allowed.buf);
 			bad = -1;
 		}
 	}
@@ -113,7 +94,7 @@ static int check_standards(struct row *row, const char *key, const struct ts_con
 	for (i = 1; i < s->n; i++)
 		if (s->v[i][0] && !strcmp(s->v[i], s->v[i - 1])) {
 			diag_error(d, &row->standards_loc, "key '%s': standard '%s' is listed twice",
-				   key, s->v[i]);
+				   key, quote_show(s->v[i]));
 			bad = -1;
 		}
 	/* the order changed: the places no longer match */
@@ -127,7 +108,7 @@ int row_check(struct row *row, const struct ts_config *cfg, struct diag *d)
 	struct strbuf key = STRBUF_INIT;   /* as messages show it: no control characters */
 	int bad = 0;
 
-	key_quote(&key, row->key, strlen(row->key));
+	quote_add(&key, row->key, strlen(row->key), QUOTE_MAX);
 	if (!key_is_valid(row->key)) {
 		diag_error(d, &row->key_loc,
 			   "invalid key '%s': a key is a file name: [a-z0-9][a-z0-9._-]*, "
@@ -139,7 +120,7 @@ int row_check(struct row *row, const struct ts_config *cfg, struct diag *d)
 
 		list_roles(&sb, cfg);
 		diag_error(d, &row->role_loc, "key '%s': unknown role '%s' (roles: %s)",
-			   key.buf, row->min_role, sb.buf);
+			   key.buf, quote_show(row->min_role), sb.buf);
 		strbuf_release(&sb);
 		bad = -1;
 	}

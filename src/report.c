@@ -12,6 +12,8 @@
 #include "report_format.h"
 #include "toolsync/json.h"
 #include "toolsync/fsutil.h"
+#include "toolsync/digest.h"
+#include "toolsync/quote.h"
 
 
 const char *const severity_names[] = { "note", "warning", "error" };
@@ -35,28 +37,30 @@ const char *category_name(enum category c)
 
 /*
  * A copy fit for every report format: a finding's text can carry bytes
- * from its input (an env value, a key), and a control character would
- * garble a terminal or split a line, invalid UTF-8 would make the JSON and
- * SARIF unreadable.  Both become \xHH.
+ * from its input (an env value, a key, an API key used as a tag key in a
+ * pointer), shown as quote.h shows every user value.
  */
 static char *clean_dup(const char *s)
 {
 	struct strbuf out = STRBUF_INIT;
-	size_t i = 0, n = strlen(s), len;
 
-	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
-
-		len = utf8_seq((const unsigned char *)s + i, n - i);
-		if (len > 1 || (len == 1 && c >= 0x20 && c != 0x7f)) {
-			strbuf_add(&out, s + i, len);
-			i += len;
-		} else {
-			strbuf_addf(&out, "\\x%02x", c);
-			i++;
-		}
-	}
+	quote_add(&out, s, strlen(s), 0);
 	return strbuf_detach(&out, NULL);
+}
+
+/* The location, its file name shown as clean_dup() shows text. */
+static struct srcloc clean_loc(const struct srcloc *loc)
+{
+	struct srcloc l = loc ? *loc : SRCLOC_NONE;
+	char *file;
+
+	if (l.file) {
+		file = clean_dup(l.file);
+		if (strcmp(file, l.file))
+			l.file = path_intern(file);
+		free(file);
+	}
+	return l;
 }
 
 static char *dup_or_null(const char *s)
@@ -87,7 +91,7 @@ struct finding *findings_add(struct findings *f, const struct rule *rule,
 	x->pointer = dup_or_null(pointer);
 	x->old_value = dup_or_null(old_value);
 	x->new_value = dup_or_null(new_value);
-	x->loc = loc ? *loc : SRCLOC_NONE;
+	x->loc = clean_loc(loc);
 	return x;
 }
 
@@ -123,22 +127,38 @@ static int cmp_uns(unsigned a, unsigned b)
 	return (a > b) - (a < b);
 }
 
-/* The documented keys first; the rest only makes the order total. */
+/*
+ * Everything that makes two findings one entry of the report: all of a
+ * finding but its tool.
+ */
+static int cmp_cause(const struct finding *a, const struct finding *b)
+{
+	int c;
+
+	if ((c = cmp_uns(a->accepted, b->accepted)) ||
+	    (c = cmp_uns(b->severity, a->severity)) ||
+	    (c = cmp_str(a->loc.file, b->loc.file)) ||
+	    (c = cmp_uns(a->loc.line, b->loc.line)) ||
+	    (c = cmp_uns(a->loc.col, b->loc.col)) ||
+	    (c = cmp_str(a->rule->id, b->rule->id)) ||
+	    (c = cmp_str(a->pointer, b->pointer)) ||
+	    (c = cmp_str(a->old_value, b->old_value)) ||
+	    (c = cmp_str(a->new_value, b->new_value)) ||
+	    (c = cmp_str(a->message, b->message)))
+		return c;
+	return cmp_str(a->accept_reason, b->accept_reason);
+}
+
+/*
+ * Unaccepted first, errors, warnings, notes; then where (file, line) and
+ * what; the tool last, so that findings with one cause are adjacent.
+ */
 static int cmp_finding(const void *pa, const void *pb)
 {
 	const struct finding *a = pa, *b = pb;
-	int c;
+	int c = cmp_cause(a, b);
 
-	if ((c = cmp_str(a->loc.file, b->loc.file)) ||
-	    (c = cmp_uns(a->loc.line, b->loc.line)) ||
-	    (c = cmp_str(a->tool, b->tool)) ||
-	    (c = cmp_str(a->pointer, b->pointer)) ||
-	    (c = cmp_str(a->rule->id, b->rule->id)) ||
-	    (c = cmp_uns(a->loc.col, b->loc.col)) ||
-	    (c = cmp_str(a->old_value, b->old_value)) ||
-	    (c = cmp_str(a->new_value, b->new_value)))
-		return c;
-	return cmp_str(a->message, b->message);
+	return c ? c : cmp_str(a->tool, b->tool);
 }
 
 void findings_sort(struct findings *f)
@@ -147,12 +167,59 @@ void findings_sort(struct findings *f)
 		qsort(f->v, f->n, sizeof(*f->v), cmp_finding);
 }
 
+void report_group(const struct findings *f, const struct fail_on *fo, struct groups *g)
+{
+	size_t i, alloc = 0;
+
+	g->v = NULL;
+	g->n = 0;
+	for (i = 0; i < f->n; i++) {
+		struct group *last = g->n ? &g->v[g->n - 1] : NULL;
+
+		if (last && !cmp_cause(last->x, &f->v[i])) {
+			last->n++;
+			continue;
+		}
+		ALLOC_GROW(g->v, g->n, alloc);
+		g->v[g->n++] = (struct group){ &f->v[i], i, 1, finding_fails(&f->v[i], fo) };
+	}
+}
+
+void groups_release(struct groups *g)
+{
+	free(g->v);
+	g->v = NULL;
+	g->n = 0;
+}
+
+void report_group_tools(struct strbuf *out, const struct findings *f, const struct group *g,
+			void (*add)(struct strbuf *out, const char *tool))
+{
+	size_t i, shown = 0;
+
+	for (i = 0; i < g->n && shown < GROUP_SHOW; i++) {
+		const char *t = f->v[g->start + i].tool;
+
+		if (!t)
+			continue;
+		strbuf_addstr(out, shown ? ", " : "");
+		if (add)
+			add(out, t);
+		else
+			strbuf_addstr(out, t);
+		shown++;
+	}
+	if (g->n > shown)
+		strbuf_addf(out, " and %zu more", g->n - shown);
+}
+
 static const struct {
 	const char *name;
 	enum report_format fmt;
 } formats[] = {
 	{ "text", FMT_TEXT },   { "markdown", FMT_MARKDOWN }, { "json", FMT_JSON },
-	{ "sarif", FMT_SARIF }, { "github", FMT_GITHUB },
+	{ "sarif", FMT_SARIF }, { "github", FMT_GITHUB }, { "gitlab", FMT_GITLAB },
+	{ "junit", FMT_JUNIT },
 };
 
 int report_format_parse(const char *name, enum report_format *fmt)
@@ -286,6 +353,8 @@ void report_count(const struct findings *f, const struct fail_on *fo,
 
 	memset(c, 0, sizeof(*c));
 	for (i = 0; i < f->n; i++) {
+		if (!i || cmp_cause(&f->v[i - 1], &f->v[i]))
+			c->groups++;
 		c->total++;
 		if (f->v[i].accepted)
 			c->accepted++;
@@ -309,6 +378,11 @@ void report_summary(struct strbuf *out, const struct counts *c,
 		return;
 	}
 	report_add_plural(out, c->total, "finding");
+	if (c->groups != c->total) {
+		strbuf_addstr(out, " (");
+		strbuf_addf(out, "%zu %s", c->groups, c->groups == 1 ? "entry" : "entries");
+		strbuf_addch(out, ')');
+	}
 	strbuf_addstr(out, ": ");
 	report_add_plural(out, c->sev[SEV_ERROR], "error");
 	strbuf_addstr(out, ", ");
@@ -317,6 +391,90 @@ void report_summary(struct strbuf *out, const struct counts *c,
 	report_add_plural(out, c->sev[SEV_NOTE], "note");
 	strbuf_addf(out, ", %zu accepted; %zu at --fail-on ", c->accepted, c->failing);
 	report_fail_on_format(out, fo);
+}
+
+void report_group_subject(struct strbuf *out, const struct findings *f, const struct group *g,
+			  unsigned flags)
+{
+	const struct finding *x = g->x;
+	size_t start = out->len;
+
+	if (g->n > 1) {
+		report_add_plural(out, g->n, "tool");
+		if (flags & SUBJECT_LIST) {
+			strbuf_addstr(out, " (");
+			report_group_tools(out, f, g, NULL);
+			strbuf_addch(out, ')');
+		}
+	} else if (x->tool) {
+		strbuf_addstr(out, x->tool);
+	}
+	if ((flags & SUBJECT_POINTER) && x->pointer)
+		strbuf_addf(out, "%s%s", out->len > start ? " " : "", x->pointer);
+	if (out->len > start)
+		strbuf_addstr(out, ": ");
+}
+
+void report_add_values(struct strbuf *out, const struct finding *x, const char *indent)
+{
+	if (x->old_value) {
+		strbuf_addf(out, "%sold: ", indent);
+		report_short_value(out, x->old_value);
+		strbuf_addch(out, '\n');
+	}
+	if (x->new_value) {
+		strbuf_addf(out, "%snew: ", indent);
+		report_short_value(out, x->new_value);
+		strbuf_addch(out, '\n');
+	}
+}
+
+/* "fails at --fail-on error", or nothing for an entry that does not fail. */
+void report_fails_note(struct strbuf *out, const struct group *g, const struct fail_on *fo)
+{
+	if (!g->fails)
+		return;
+	strbuf_addstr(out, "fails at --fail-on ");
+	report_fail_on_format(out, fo);
+}
+
+static void add_field(struct strbuf *key, const char *s)
+{
+	strbuf_addstr(key, s ? s : "");
+	strbuf_addch(key, '\0');
+}
+
+void report_fingerprint(const struct group *g, char hex[DIGEST_HEX_SIZE])
+{
+	const struct finding *x = g->x;
+	struct strbuf key = STRBUF_INIT;
+
+	add_field(&key, x->rule->id);
+	if (g->n > 1) {
+		strbuf_addstr(&key, "*group:");
+		add_field(&key, x->loc.file);
+		add_field(&key, x->pointer);
+		add_field(&key, x->old_value);
+		add_field(&key, x->new_value);
+	} else {
+		add_field(&key, x->tool);
+		strbuf_addstr(&key, x->pointer ? x->pointer : "");
+	}
+	blake2b256_hex(key.buf, key.len, hex);
+	strbuf_release(&key);
+}
+
+void report_uri_encode(struct strbuf *out, const char *path)
+{
+	const unsigned char *p = (const unsigned char *)path;
+
+	for (; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~/", *p))
+			strbuf_addch(out, (char)*p);
+		else
+			strbuf_addf(out, "%%%02X", *p);
+	}
 }
 
 /* A value for a one-line display: shortened at a UTF-8 character boundary. */
@@ -342,7 +500,8 @@ typedef void (*writer_fn)(struct strbuf *out, const struct findings *f,
 static const writer_fn writers[] = {
 	[FMT_TEXT] = report_write_text,   [FMT_MARKDOWN] = report_write_markdown,
 	[FMT_JSON] = report_write_json,   [FMT_SARIF] = report_write_sarif,
-	[FMT_GITHUB] = report_write_github,
+	[FMT_GITHUB] = report_write_github, [FMT_GITLAB] = report_write_gitlab,
+	[FMT_JUNIT] = report_write_junit,
 };
 
 void report_write(struct strbuf *out, const struct findings *f,

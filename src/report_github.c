@@ -1,7 +1,16 @@
-/* report_github.c: findings as GitHub workflow commands (::error file=...::). */
+/*
+ * report_github.c: findings as GitHub workflow commands (::error file=...::).
+ *
+ * GitHub shows at most 10 error, 10 warning and 10 notice annotations of
+ * a step (the rest are dropped silently): one annotation per entry, at
+ * most GITHUB_PER_LEVEL of each level, and the summary line says how many
+ * were left out and where the rest are.
+ */
 
 #include "toolsync/report.h"
 #include "report_format.h"
+
+#define GITHUB_PER_LEVEL 10
 
 static const char *const github_levels[] = { "notice", "warning", "error" };
 
@@ -45,14 +54,14 @@ static void gh_properties(struct strbuf *out, const struct finding *x)
 	strbuf_release(&title);
 }
 
-static void gh_message(struct strbuf *msg, const struct finding *x)
+static void gh_message(struct strbuf *msg, const struct findings *f, const struct group *g,
+		       const struct fail_on *fo)
 {
+	const struct finding *x = g->x;
+
 	if (!x->loc.line && x->loc.file)
 		strbuf_addf(msg, "%s: ", x->loc.file);
-	if (x->tool)
-		strbuf_addf(msg, "%s%s", x->tool, x->pointer ? " " : ": ");
-	if (x->pointer)
-		strbuf_addf(msg, "%s: ", x->pointer);
+	report_group_subject(msg, f, g, SUBJECT_LIST | SUBJECT_POINTER);
 	strbuf_addstr(msg, x->message);
 	if (x->old_value) {
 		strbuf_addstr(msg, "\nold: ");
@@ -64,18 +73,27 @@ static void gh_message(struct strbuf *msg, const struct finding *x)
 	}
 	if (x->accepted)
 		strbuf_addf(msg, "\naccepted: %s", x->accept_reason ? x->accept_reason : "");
+	if (g->fails) {
+		strbuf_addch(msg, '\n');
+		report_fails_note(msg, g, fo);
+	}
 }
 
 /* Accepted findings are notices: visible, but not marked as failures. */
-static void gh_finding(struct strbuf *out, const struct finding *x)
+static enum severity gh_level(const struct finding *x)
+{
+	return x->accepted ? SEV_NOTE : x->severity;
+}
+
+static void gh_entry(struct strbuf *out, const struct findings *f, const struct group *g,
+		     const struct fail_on *fo)
 {
 	struct strbuf msg = STRBUF_INIT;
 
-	strbuf_addf(out, "::%s ",
-		    github_levels[x->accepted ? SEV_NOTE : x->severity]);
-	gh_properties(out, x);
+	strbuf_addf(out, "::%s ", github_levels[gh_level(g->x)]);
+	gh_properties(out, g->x);
 	strbuf_addstr(out, "::");
-	gh_message(&msg, x);
+	gh_message(&msg, f, g, fo);
 	gh_escape(out, msg.buf, 0);
 	strbuf_addch(out, '\n');
 	strbuf_release(&msg);
@@ -84,13 +102,28 @@ static void gh_finding(struct strbuf *out, const struct finding *x)
 void report_write_github(struct strbuf *out, const struct findings *f,
 			 const struct report_meta *m)
 {
+	size_t shown[3] = { 0, 0, 0 }, left = 0, i;
 	struct counts c;
-	size_t i;
+	struct groups g;
 
-	for (i = 0; i < f->n; i++)
-		gh_finding(out, &f->v[i]);
+	report_group(f, m->fail_on, &g);
+	for (i = 0; i < g.n; i++) {
+		size_t *n = &shown[gh_level(g.v[i].x)];
+
+		if (*n >= GITHUB_PER_LEVEL) {
+			left++;
+			continue;
+		}
+		(*n)++;
+		gh_entry(out, f, &g.v[i], m->fail_on);
+	}
+	groups_release(&g);
 	report_count(f, m->fail_on, &c);
 	strbuf_addf(out, "toolsync %s: ", m->command ? m->command : "report");
 	report_summary(out, &c, m->fail_on);
+	if (left)
+		strbuf_addf(out, "; %zu more %s not annotated (GitHub shows %d of each level "
+			    "per step): see the step summary, or --format text", left,
+			    left == 1 ? "entry" : "entries", GITHUB_PER_LEVEL);
 	strbuf_addch(out, '\n');
 }

@@ -1,4 +1,10 @@
-/* report_json.c: findings as toolsync.report/1 JSON (schemas/report.schema.json). */
+/*
+ * report_json.c: findings as toolsync.report/1 JSON (schemas/report.schema.json).
+ *
+ * Every finding is listed (one per tool), and "groups" holds the report's
+ * entries as the other formats show them, each with its full list of
+ * tools: a consumer that needs every affected tool reads it here.
+ */
 #include "toolsync/json.h"
 
 #include "toolsync/report.h"
@@ -65,6 +71,35 @@ static struct jv *json_finding(const struct finding *x, const struct fail_on *fo
 	return o;
 }
 
+/* An entry: its first finding's fields, how many findings, every tool. */
+static struct jv *json_group(const struct findings *f, const struct group *g,
+			     const struct fail_on *fo)
+{
+	struct jv *o = json_finding(g->x, fo), *tools = jv_array();
+	size_t i;
+
+	jv_free(jv_take(o, "tool"));
+	for (i = 0; i < g->n; i++)
+		if (f->v[g->start + i].tool)
+			jv_append(tools, jv_string(f->v[g->start + i].tool));
+	jv_set(o, "count", jv_number((double)g->n));
+	jv_set(o, "tools", tools);
+	return o;
+}
+
+static struct jv *json_groups(const struct findings *f, const struct fail_on *fo)
+{
+	struct jv *arr = jv_array();
+	struct groups g;
+	size_t i;
+
+	report_group(f, fo, &g);
+	for (i = 0; i < g.n; i++)
+		jv_append(arr, json_group(f, &g.v[i], fo));
+	groups_release(&g);
+	return arr;
+}
+
 static struct jv *json_summary(const struct counts *c)
 {
 	struct jv *o = jv_object();
@@ -75,6 +110,7 @@ static struct jv *json_summary(const struct counts *c)
 	jv_set(o, "note", jv_number((double)c->sev[SEV_NOTE]));
 	jv_set(o, "accepted", jv_number((double)c->accepted));
 	jv_set(o, "failing", jv_number((double)c->failing));
+	jv_set(o, "groups", jv_number((double)c->groups));
 	return o;
 }
 
@@ -97,6 +133,7 @@ void report_write_json(struct strbuf *out, const struct findings *f,
 	for (i = 0; i < f->n; i++)
 		jv_append(arr, json_finding(&f->v[i], m->fail_on));
 	jv_set(doc, "findings", arr);
+	jv_set(doc, "groups", json_groups(f, m->fail_on));
 	json_write(out, doc, JSON_PRETTY);
 	jv_free(doc);
 	strbuf_release(&fo);

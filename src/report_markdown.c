@@ -1,8 +1,18 @@
-/* report_markdown.c: findings as a pull-request comment or step summary. */
+/*
+ * report_markdown.c: findings as a pull-request comment or step summary.
+ *
+ * GitHub takes at most 65,536 characters in a comment (and 1 MiB in a step
+ * summary): the report stops adding rows before that and says how many
+ * entries it left out and how to get them all.
+ */
 
 #include "toolsync/report.h"
 #include "report_format.h"
 
+/* The whole report's limit, in bytes (a byte is never less than a character). */
+#define MARKDOWN_MAX 65536
+/* Kept free for the closing lines (what was left out, the accepted heading). */
+#define MARKDOWN_RESERVE 1024
 /* Text inside a table cell: '|' and newlines would end the cell or row. */
 static void md_text(struct strbuf *out, const char *s)
 {
@@ -50,16 +60,68 @@ static void md_code(struct strbuf *out, const char *s, int shorten)
 	strbuf_release(&v);
 }
 
-static void md_row(struct strbuf *out, const struct finding *x)
+static void md_code_plain(struct strbuf *out, const char *s)
 {
-	struct strbuf loc = STRBUF_INIT;
+	md_code(out, s, 0);
+}
 
-	strbuf_addf(out, "| %s | %s | ", severity_name(x->severity),
-		    category_name(x->rule->category));
+/* The tool cell: the tool, or how many tools and the first few. */
+static void md_tools(struct strbuf *out, const struct findings *f, const struct group *g)
+{
+	if (g->n == 1) {
+		if (g->x->tool)
+			md_code(out, g->x->tool, 0);
+		return;
+	}
+	strbuf_addf(out, "**%zu tools**: ", g->n);
+	report_group_tools(out, f, g, md_code_plain);
+}
+
+/*
+ * A relative path in the repository can link to the forge: a description
+ * ("table tool_registry, key 'x'", "environment") or a path leaving the
+ * repository cannot.
+ */
+static int md_linkable(const struct srcloc *loc)
+{
+	const char *p = loc->file;
+
+	if (!p || !loc->line || *p == '/' || strchr(p, ' ') || strchr(p, ':'))
+		return 0;
+	return strcmp(p, "..") && strncmp(p, "../", 3) && !strstr(p, "/../");
+}
+
+static void md_source(struct strbuf *out, const struct srcloc *loc, const struct report_meta *m)
+{
+	struct strbuf text = STRBUF_INIT;
+
+	srcloc_format(&text, loc);
+	if (!text.len)
+		return;
+	if (!m->link_base || !md_linkable(loc)) {
+		md_code(out, text.buf, 0);
+		strbuf_release(&text);
+		return;
+	}
+	strbuf_addch(out, '[');
+	md_code(out, text.buf, 0);
+	strbuf_addf(out, "](%s", m->link_base);
+	report_uri_encode(out, m->link_prefix ? m->link_prefix : "");
+	report_uri_encode(out, loc->file);
+	strbuf_addf(out, "#L%u)", loc->line);
+	strbuf_release(&text);
+}
+
+static void md_row(struct strbuf *out, const struct findings *f, const struct group *g,
+		   const struct report_meta *m)
+{
+	const struct finding *x = g->x;
+
+	strbuf_addf(out, "| %s | %s | %s | ", g->fails ? "**yes**" : "no",
+		    severity_name(x->severity), category_name(x->rule->category));
 	md_code(out, x->rule->id, 0);
 	strbuf_addstr(out, " | ");
-	if (x->tool)
-		md_code(out, x->tool, 0);
+	md_tools(out, f, g);
 	strbuf_addstr(out, " | ");
 	if (x->pointer)
 		md_code(out, x->pointer, 0);
@@ -82,22 +144,35 @@ static void md_row(struct strbuf *out, const struct finding *x)
 		md_text(out, x->accept_reason ? x->accept_reason : "");
 	}
 	strbuf_addstr(out, " | ");
-	srcloc_format(&loc, &x->loc);
-	if (loc.len)
-		md_code(out, loc.buf, 0);
+	md_source(out, &x->loc, m);
 	strbuf_addstr(out, " |\n");
-	strbuf_release(&loc);
 }
 
-static void md_table(struct strbuf *out, const struct findings *f, int accepted)
+/*
+ * The rows of the entries with this accepted state, while they fit in
+ * MARKDOWN_MAX (less the reserve) counted from the report's start;
+ * returns how many were left out.
+ */
+static size_t md_table(struct strbuf *out, size_t start, const struct findings *f,
+		       const struct groups *g, int accepted, const struct report_meta *m)
 {
-	size_t i;
+	struct strbuf row = STRBUF_INIT;
+	size_t i, left = 0;
 
-	strbuf_addstr(out, "| Severity | Category | Rule | Tool | Pointer | Finding | Source |\n"
-			   "|---|---|---|---|---|---|---|\n");
-	for (i = 0; i < f->n; i++)
-		if (f->v[i].accepted == accepted)
-			md_row(out, &f->v[i]);
+	strbuf_addstr(out, "| Fails | Severity | Category | Rule | Tool | Pointer | Finding | Source |\n"
+			   "|---|---|---|---|---|---|---|---|\n");
+	for (i = 0; i < g->n; i++) {
+		if (g->v[i].x->accepted != accepted)
+			continue;
+		strbuf_reset(&row);
+		md_row(&row, f, &g->v[i], m);
+		if (left || out->len - start + row.len > MARKDOWN_MAX - MARKDOWN_RESERVE)
+			left++;
+		else
+			strbuf_addbuf(out, &row);
+	}
+	strbuf_release(&row);
+	return left;
 }
 
 static void md_counts(struct strbuf *out, const struct counts *c,
@@ -110,12 +185,25 @@ static void md_counts(struct strbuf *out, const struct counts *c,
 		    c->accepted, c->failing);
 }
 
+static void md_left_out(struct strbuf *out, size_t left, const struct report_meta *m)
+{
+	const char *cmd = m->command ? m->command : "diff";
+
+	strbuf_addf(out, "\n*%zu more %s not shown: a comment holds at most %d bytes. "
+		    "The full report: `toolsync %s --format text`, or `--format json` "
+		    "(every tool of every entry).*\n", left, left == 1 ? "entry" : "entries",
+		    MARKDOWN_MAX, cmd);
+}
+
 void report_write_markdown(struct strbuf *out, const struct findings *f,
 			   const struct report_meta *m)
 {
 	struct counts c;
+	struct groups g;
+	size_t start = out->len, left = 0;
 
 	report_count(f, m->fail_on, &c);
+	report_group(f, m->fail_on, &g);
 	strbuf_addf(out, "### toolsync %s\n\n", m->command ? m->command : "report");
 	strbuf_addstr(out, c.failing ? "**Failed**: " : "**Passed**: ");
 	report_summary(out, &c, m->fail_on);
@@ -123,10 +211,13 @@ void report_write_markdown(struct strbuf *out, const struct findings *f,
 	md_counts(out, &c, m->fail_on);
 	if (c.total > c.accepted) {
 		strbuf_addstr(out, "\n#### Findings\n\n");
-		md_table(out, f, 0);
+		left += md_table(out, start, f, &g, 0, m);
 	}
 	if (c.accepted) {
 		strbuf_addstr(out, "\n#### Accepted\n\n");
-		md_table(out, f, 1);
+		left += md_table(out, start, f, &g, 1, m);
 	}
+	if (left)
+		md_left_out(out, left, m);
+	groups_release(&g);
 }

@@ -1,4 +1,10 @@
-/* report_sarif.c: findings as SARIF 2.1.0 for code scanning. */
+/*
+ * report_sarif.c: findings as SARIF 2.1.0 for code scanning.
+ *
+ * One result per entry (findings with one cause, see report_group()):
+ * properties.tools lists every tool it affects, so a template change
+ * shared by 20,000 tools is one alert, not 20,000.
+ */
 #include "toolsync/json.h"
 #include "toolsync/digest.h"
 
@@ -60,26 +66,12 @@ static struct jv *sarif_rule(const struct rule *r)
 	return o;
 }
 
-/* An artifact URI: the relative path, percent-encoded where RFC 3986 needs it. */
-static void uri_encode(struct strbuf *out, const char *path)
-{
-	const unsigned char *p = (const unsigned char *)path;
-
-	for (; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr("-._~/", *p))
-			strbuf_addch(out, (char)*p);
-		else
-			strbuf_addf(out, "%%%02X", *p);
-	}
-}
-
 static struct jv *physical(const char *file, unsigned line, unsigned col)
 {
 	struct jv *pl = jv_object(), *art = jv_object(), *region = jv_object();
 	struct strbuf uri = STRBUF_INIT;
 
-	uri_encode(&uri, file);
+	report_uri_encode(&uri, file);
 	jv_set(art, "uri", jv_string(uri.buf));
 	jv_set(region, "startLine", jv_number(line));
 	if (col)
@@ -121,50 +113,54 @@ static struct jv *sarif_locations(const struct srcloc *loc, const char *fallback
 	return arr;
 }
 
-/* Stable across runs and line moves: what was found, not where. */
-static struct jv *sarif_fingerprints(const struct finding *x)
+/* Stable across runs and line moves: see report_fingerprint(). */
+static struct jv *sarif_fingerprints(const struct group *g)
 {
-	struct strbuf key = STRBUF_INIT;
 	char hex[DIGEST_HEX_SIZE];
 	struct jv *o = jv_object();
 
-	strbuf_addstr(&key, x->rule->id);
-	strbuf_addch(&key, '\0');
-	strbuf_addstr(&key, x->tool ? x->tool : "");
-	strbuf_addch(&key, '\0');
-	strbuf_addstr(&key, x->pointer ? x->pointer : "");
-	blake2b256_hex(key.buf, key.len, hex);
+	report_fingerprint(g, hex);
 	jv_set(o, "toolsyncFinding/v1", jv_string(hex));
-	strbuf_release(&key);
 	return o;
 }
 
-static struct jv *sarif_message(const struct finding *x)
+static struct jv *sarif_message(const struct findings *f, const struct group *g)
 {
 	struct strbuf m = STRBUF_INIT;
 	struct jv *o;
 
-	if (x->tool)
-		strbuf_addf(&m, "%s: ", x->tool);
-	strbuf_addstr(&m, x->message);
+	report_group_subject(&m, f, g, SUBJECT_LIST);
+	strbuf_addstr(&m, g->x->message);
 	o = text_message(m.buf);
 	strbuf_release(&m);
 	return o;
 }
 
-static struct jv *sarif_properties(const struct finding *x)
+static struct jv *sarif_properties(const struct findings *f, const struct group *g)
 {
+	const struct finding *x = g->x;
 	struct jv *o = jv_object();
+	size_t i;
 
 	jv_set(o, "category", jv_string(category_name(x->rule->category)));
-	if (x->tool)
+	if (g->n > 1) {
+		struct jv *tools = jv_array();
+
+		for (i = 0; i < g->n; i++)
+			if (f->v[g->start + i].tool)
+				jv_append(tools, jv_string(f->v[g->start + i].tool));
+		jv_set(o, "toolCount", jv_number((double)g->n));
+		jv_set(o, "tools", tools);
+	} else if (x->tool) {
 		jv_set(o, "tool", jv_string(x->tool));
+	}
 	if (x->pointer)
 		jv_set(o, "pointer", jv_string(x->pointer));
 	if (x->old_value)
 		jv_set(o, "old", report_value_node(x->old_value));
 	if (x->new_value)
 		jv_set(o, "new", report_value_node(x->new_value));
+	jv_set(o, "fails", jv_bool(g->fails));
 	return o;
 }
 
@@ -179,17 +175,19 @@ static struct jv *sarif_suppressions(const struct finding *x)
 	return arr;
 }
 
-static struct jv *sarif_result(const struct finding *x, long rule_index, const char *fallback)
+static struct jv *sarif_result(const struct findings *f, const struct group *g,
+				long rule_index, const char *fallback)
 {
+	const struct finding *x = g->x;
 	struct jv *o = jv_object();
 
 	jv_set(o, "ruleId", jv_string(x->rule->id));
 	jv_set(o, "ruleIndex", jv_number((double)rule_index));
 	jv_set(o, "level", jv_string(sarif_levels[x->severity]));
-	jv_set(o, "message", sarif_message(x));
+	jv_set(o, "message", sarif_message(f, g));
 	jv_set(o, "locations", sarif_locations(&x->loc, fallback));
-	jv_set(o, "partialFingerprints", sarif_fingerprints(x));
-	jv_set(o, "properties", sarif_properties(x));
+	jv_set(o, "partialFingerprints", sarif_fingerprints(g));
+	jv_set(o, "properties", sarif_properties(f, g));
 	if (x->accepted)
 		jv_set(o, "suppressions", sarif_suppressions(x));
 	return o;
@@ -213,6 +211,7 @@ static struct jv *sarif_run(const struct findings *f, const struct report_meta *
 {
 	struct rule_list rules = { NULL, 0, 0 };
 	struct jv *run = jv_object(), *tool = jv_object(), *results = jv_array();
+	struct groups g;
 	size_t i;
 
 	for (i = 0; m->rules && m->rules[i]; i++)
@@ -221,9 +220,11 @@ static struct jv *sarif_run(const struct findings *f, const struct report_meta *
 		rule_list_add(&rules, f->v[i].rule);
 	jv_set(tool, "driver", sarif_driver(&rules, m));
 	jv_set(run, "tool", tool);
-	for (i = 0; i < f->n; i++)
-		jv_append(results, sarif_result(&f->v[i], rule_list_find(&rules, f->v[i].rule),
+	report_group(f, m->fail_on, &g);
+	for (i = 0; i < g.n; i++)
+		jv_append(results, sarif_result(f, &g.v[i], rule_list_find(&rules, g.v[i].x->rule),
 						m->fallback_file));
+	groups_release(&g);
 	jv_set(run, "results", results);
 	jv_set(run, "columnKind", jv_string("unicodeCodePoints"));
 	free(rules.v);

@@ -1,4 +1,9 @@
 /* reportcmd.c: --format, --fail-on, --output, the accept file, the report. */
+#include <ctype.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <unistd.h>
+
 #include "toolsync/reportcmd.h"
 #include "toolsync/diff.h"
 #include "toolsync/envcheck.h"
@@ -37,7 +42,7 @@ int report_cmd_check(struct report_cmd *rc)
 
 	if (rc->format && report_format_parse(rc->format, &rc->fmt))
 		r = usage_error(rc->command, "unknown format '%s' (expected text, markdown, "
-				"json, sarif or github)", rc->format);
+				"json, sarif, github, gitlab or junit)", rc->format);
 	else if (fail_on_parse(rc->fail_on ? rc->fail_on : "error", &rc->fo, &err))
 		r = usage_error(rc->command, "%s", err.buf);
 	strbuf_release(&err);
@@ -52,19 +57,85 @@ int report_cmd_load_accept(struct report_cmd *rc, const struct ts_config *cfg, s
 	return accept_load(&rc->al, cfg->base_dir, ACCEPT_FILE, NULL, 0, report_known_rules, d);
 }
 
+/* A variable's value when it is set, not empty, and holds only URL-safe characters. */
+static const char *url_env(const char *name)
+{
+	const char *v = getenv(name), *p;
+
+	if (!v || !*v || strlen(v) > 1024)
+		return NULL;
+	for (p = v; *p; p++)
+		if (!(isalnum((unsigned char)*p) || strchr("-._~/:@%+", *p)))
+			return NULL;
+	return v;
+}
+
+/*
+ * Where a forge shows a file at this commit: GitHub Actions'
+ * GITHUB_SERVER_URL/GITHUB_REPOSITORY/blob/GITHUB_SHA/, GitLab CI's
+ * CI_PROJECT_URL/-/blob/CI_COMMIT_SHA/.  Only http(s) URLs; any other
+ * value leaves the report without links.
+ */
+static void forge_base(struct strbuf *base)
+{
+	const char *server = url_env("GITHUB_SERVER_URL"), *repo = url_env("GITHUB_REPOSITORY");
+	const char *sha = url_env("GITHUB_SHA"), *project = url_env("CI_PROJECT_URL");
+	const char *gl_sha = url_env("CI_COMMIT_SHA");
+
+	if (server && repo && sha)
+		strbuf_addf(base, "%s/%s/blob/%s/", server, repo, sha);
+	else if (project && gl_sha)
+		strbuf_addf(base, "%s/-/blob/%s/", project, gl_sha);
+	if (strncmp(base->buf, "https://", 8) && strncmp(base->buf, "http://", 7))
+		strbuf_reset(base);
+}
+
+/*
+ * Locations are relative to the working directory; the forge wants them
+ * relative to the repository: the working directory's path inside the
+ * checkout (GITHUB_WORKSPACE, CI_PROJECT_DIR), "" when it is the top.
+ */
+static void forge_prefix(struct strbuf *prefix)
+{
+	const char *ws = getenv("GITHUB_WORKSPACE");
+	char *top, *cwd;
+	size_t n;
+
+	if (!ws || !*ws)
+		ws = getenv("CI_PROJECT_DIR");
+	if (!ws || !*ws || !(top = realpath(ws, NULL)))
+		return;
+	if ((cwd = realpath(".", NULL))) {
+		n = strlen(top);
+		if (!strncmp(cwd, top, n) && cwd[n] == '/')
+			strbuf_addf(prefix, "%s/", cwd + n + 1);
+	}
+	free(cwd);
+	free(top);
+}
+
 static int print_report(const struct report_cmd *rc, const struct findings *f, struct diag *d)
 {
 	const struct rule **rules = rules_flatten(rc->scope);
+	struct strbuf base = STRBUF_INIT, prefix = STRBUF_INIT;
 	struct report_meta meta = { rc->command, TOOLSYNC_VERSION, 0, &rc->fo, rules,
-				    rc->fallback_file };
+				    rc->fallback_file, NULL, NULL };
 	struct strbuf out = STRBUF_INIT;
 	int ret;
 
+	forge_base(&base);
+	if (base.len) {
+		forge_prefix(&prefix);
+		meta.link_base = base.buf;
+		meta.link_prefix = prefix.buf;
+	}
 	meta.color = rc->fmt == FMT_TEXT && (!rc->output || !strcmp(rc->output, "-")) &&
 		     report_want_color();
 	report_write(&out, f, rc->fmt, &meta);
 	ret = report_emit(&out, rc->output, d);
 	strbuf_release(&out);
+	strbuf_release(&base);
+	strbuf_release(&prefix);
 	free(rules);
 	return ret;
 }

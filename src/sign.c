@@ -194,27 +194,64 @@ int sign_read_password(char *buf, const char *prompt, struct strbuf *err)
 	return 0;
 }
 
-/* The key file's text (and its mode bits; 0 for the variable). */
-static int secret_text(const char *path, struct strbuf *text, unsigned *mode, struct strbuf *err)
+/*
+ * A minisign secret key file is a comment line and 212 characters of
+ * base64; a longer text is not one, and is not read on.
+ */
+#define SECKEY_TEXT_MAX 4096
+
+/* The key file's text, never in plain heap memory: sodium_malloc'd, freed (wiped) by sodium_free. */
+struct seckey_text {
+	char *buf;       /* SECKEY_TEXT_MAX + 1 bytes, NUL-terminated */
+	size_t len;
+	unsigned mode;   /* the file's mode bits; 0 for the variable */
+};
+
+static int read_secret_fd(int fd, struct seckey_text *t)
 {
+	ssize_t n;
+
+	while (t->len <= SECKEY_TEXT_MAX &&
+	       (n = read(fd, t->buf + t->len, SECKEY_TEXT_MAX + 1 - t->len)) != 0) {
+		if (n < 0 && errno != EINTR)
+			return -1;
+		if (n > 0)
+			t->len += (size_t)n;
+	}
+	return 0;
+}
+
+static int secret_text(const char *path, const char *name, struct seckey_text *t,
+		       struct strbuf *err)
+{
+	const char *env = getenv("TOOLSYNC_SECRET_KEY");
 	struct stat st;
 	int fd;
 
-	*mode = 0;
-	if (!path) {
-		strbuf_addstr(text, getenv("TOOLSYNC_SECRET_KEY"));
-		return 0;
-	}
-	/* a regular file, capped, never a FIFO to hang on (fs_open_file) */
-	if ((fd = fs_open_file(NULL, path, NULL, FS_SECKEY, err)) < 0)
+	if (!(t->buf = sodium_malloc(SECKEY_TEXT_MAX + 1))) {
+		strbuf_addstr(err, "cannot allocate secure memory");
 		return -1;
-	if (fstat(fd, &st) || strbuf_read_fd(text, fd)) {
+	}
+	if (!path) {
+		t->len = strlen(env);
+		if (t->len <= SECKEY_TEXT_MAX)
+			memcpy(t->buf, env, t->len);
+	} else if ((fd = fs_open_file(NULL, path, NULL, FS_SECKEY, err)) < 0) {
+		return -1;   /* a regular file, capped, never a FIFO to hang on */
+	} else if (fstat(fd, &st) || read_secret_fd(fd, t)) {
 		strbuf_addf(err, "cannot read secret key '%s': %s", path, strerror(errno));
 		close(fd);
 		return -1;
+	} else {
+		t->mode = (unsigned)(st.st_mode & 0777);
+		close(fd);
 	}
-	*mode = (unsigned)(st.st_mode & 0777);
-	close(fd);
+	if (t->len > SECKEY_TEXT_MAX) {
+		strbuf_addf(err, "%s is not a minisign secret key (longer than %d bytes)", name,
+			    SECKEY_TEXT_MAX);
+		return -1;
+	}
+	t->buf[t->len] = '\0';
 	return 0;
 }
 
@@ -222,11 +259,11 @@ static int secret_text(const char *path, struct strbuf *text, unsigned *mode, st
  * A public key where the secret one belongs is a common slip; a secret key
  * file that others may read is refused, as ssh refuses such a key.
  */
-static int check_secret_text(const struct strbuf *text, unsigned mode, const char *name,
-			     struct strbuf *err)
+static int check_secret_text(const struct seckey_text *text, const char *name, struct strbuf *err)
 {
 	struct sign_pubkey pub;
 	struct strbuf ignored = STRBUF_INIT;
+	unsigned mode = text->mode;
 	int is_pub = !sign_pubkey_parse(&pub, text->buf, text->len, name, &ignored);
 
 	strbuf_release(&ignored);
@@ -296,14 +333,17 @@ static int open_seckey(struct seckey_file *s, const char *name, struct strbuf *e
 
 struct sign_key *sign_key_load(const char *path, struct strbuf *err)
 {
-	struct strbuf text = STRBUF_INIT;
+	struct seckey_text text = { NULL, 0, 0 };
 	struct seckey_file *s = sodium_malloc(sizeof(*s));
 	struct sign_key *key = NULL;
 	const char *name = path ? path : "TOOLSYNC_SECRET_KEY", *line;
-	unsigned mode;
 	size_t n;
 
-	if (!s || secret_text(path, &text, &mode, err) || check_secret_text(&text, mode, name, err))
+	if (!s) {
+		strbuf_addstr(err, "cannot allocate secure memory");
+		goto out;
+	}
+	if (secret_text(path, name, &text, err) || check_secret_text(&text, name, err))
 		goto out;
 	if (nth_line(text.buf, text.len, 1, &line, &n) ||
 	    b64_exact(line, n, (unsigned char *)s, sizeof(*s))) {
@@ -318,8 +358,8 @@ struct sign_key *sign_key_load(const char *path, struct strbuf *err)
 		memcpy(key->sk, s->keynum_sk.sk, sizeof(key->sk));
 	}
 out:
-	sodium_memzero(text.buf, text.len);
-	strbuf_release(&text);
+	if (text.buf)
+		sodium_free(text.buf);   /* wipes */
 	if (s)
 		sodium_free(s);
 	return key;

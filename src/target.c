@@ -208,23 +208,43 @@ static const char *const claude_formats[] = {
 	"ipv6", "uuid", NULL,
 };
 
-/* Regex features Claude's strict mode refuses (backreferences, lookaround, \b). */
+/* Lookaround at re ("(?=", "(?!", "(?<=", "(?<!"), else 0. */
+static int is_lookaround(const char *re)
+{
+	return re[0] == '(' && re[1] == '?' &&
+	       (re[2] == '=' || re[2] == '!' || (re[2] == '<' && (re[3] == '=' || re[3] == '!')));
+}
+
+/*
+ * Regex features Claude's strict mode refuses: backreferences (\1,
+ * \k<name>, (?P=name)), lookaround and word boundaries.  Inside a
+ * character class an escape is a character (\b is a backspace there).
+ */
 static const char *regex_unsupported(const char *re)
 {
-	static const char *const bad[] = { "(?=", "(?!", "(?<=", "(?<!", NULL };
-	size_t i;
+	int in_class = 0;
 
-	for (i = 0; bad[i]; i++)
-		if (strstr(re, bad[i]))
-			return "lookaround";
-	for (; *re; re++)
+	for (; *re; re++) {
 		if (*re == '\\' && re[1]) {
 			re++;
-			if (*re >= '1' && *re <= '9')
+			if (in_class)
+				continue;
+			if ((*re >= '1' && *re <= '9') || (*re == 'k' && re[1] == '<'))
 				return "a backreference";
 			if (*re == 'b' || *re == 'B')
 				return "a word boundary";
+		} else if (in_class) {
+			in_class = *re != ']';
+		} else if (*re == '[') {
+			in_class = 1;
+			re += re[1] == '^';
+			re += re[1] == ']';   /* a ']' first is a character */
+		} else if (is_lookaround(re)) {
+			return "lookaround";
+		} else if (!strncmp(re, "(?P=", 4)) {
+			return "a backreference";
 		}
+	}
 	return NULL;
 }
 

@@ -255,9 +255,15 @@ static void load_targets(struct loading *l, struct template *t, const struct jv 
 		if (x->kind != JV_STRING || !(ti = target_by_name(x->u.str.ptr)))
 			diag_error(l->d, &x->loc, "unknown target in 'targets' (%s)",
 				   target_known_names());
+		else if (!(l->cfg->targets & ti->bit))
+			diag_warning(l->d, &x->loc, "target '%s' is not in toolsync.yaml's "
+				     "'targets': a template can only narrow them", ti->name);
 		else
 			t->targets |= ti->bit;
 	}
+	if (!t->targets && l->cfg->targets)
+		diag_warning(l->d, &v->loc, "'targets' leaves every target out: the tool "
+			     "gets a manifest but is in no role bundle");
 }
 
 static void load_fields(struct loading *l, struct template *t)

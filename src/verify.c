@@ -49,6 +49,7 @@ const struct rule *const verify_rules[] = {
 
 struct verifier {
 	const char *dir, *display;
+	unsigned flags;
 	const struct sign_pubkey *pub;
 	struct findings *out;
 	struct verify_result *res;
@@ -107,7 +108,8 @@ static int check_signature(struct verifier *v, const struct strbuf *index, int *
 
 	*valid = 0;
 	r = read_rel(v, INDEX_FILE ".minisig", FS_SIGNATURE, &sig);
-	if (r == 1)
+	/* unsigned is allowed: the files are still checked against the index */
+	if (r == 1 && !(v->flags & VERIFY_ALLOW_UNSIGNED))
 		add(v, &r_sig_missing, INDEX_FILE ".minisig", "%s",
 		    "index.json is not signed: index.json.minisig is missing");
 	if (r)
@@ -227,10 +229,11 @@ static int check_files(struct verifier *v, const struct index *ix)
 	return ret;
 }
 
-int verify_dir(const char *dir, const char *display, const struct sign_pubkey *pub,
-	       struct findings *out, struct verify_result *res, struct diag *d)
+int verify_dir(const char *dir, const char *display, unsigned flags,
+	       const struct sign_pubkey *pub, struct findings *out,
+	       struct verify_result *res, struct diag *d)
 {
-	struct verifier v = { dir, display ? display : dir, pub, out, res, d };
+	struct verifier v = { dir, display ? display : dir, flags, pub, out, res, d };
 	struct strbuf text = STRBUF_INIT;
 	struct index ix = { NULL, 0, 0 };
 	int valid, r;

@@ -289,6 +289,12 @@ expect_in "$T/out" "db-retention-exceeded: /columns/created_at: 2 rows are older
 expect_in "$T/out" "db-rows-missing-tags: /columns/tags: 2 rows lack a required tag (service, env, workload)"
 dbrun "$PGTEST_DB"
 expect_rc 1 "old rows are an error"
+# ci --db runs the same audit as one more step of its report.
+example_copy
+(cd "$T/cat" && "$TOOLSYNC" build >/dev/null && "$TOOLSYNC" ci --db "$PGTEST_DB" --fail-on none) \
+	>"$T/ci-db.out" 2>"$T/ci-db.err" || { cat "$T/ci-db.err"; fail "ci --db"; }
+expect_in "$T/ci-db.out" "db-retention-exceeded: /columns/created_at: 2 rows are older than debug.retention_days (30 days)"
+(cd "$T/cat" && "$TOOLSYNC" ci --db "$PGTEST_DB") >"$T/ci-db.out" 2>&1 && fail "ci --db: old rows must fail"
 dbrun "$PGTEST_DB" --format sarif --fail-on none
 $VALIDATE "$TOP/tests/schemas/sarif-schema-2.1.0.json" "$T/out" draft4 || fail "SARIF of --db"
 dbrun "$PGTEST_DB" --format json --fail-on none

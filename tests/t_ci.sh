@@ -97,7 +97,7 @@ expect_rc 2 "a malformed env file"
 # The diff scenario through ci: every format has a golden.
 cp -R "$S/change/." "$T/cat/"
 rm templates/gdpr.export.yaml
-for fmt in text markdown json sarif github; do
+for fmt in text markdown json sarif github gitlab junit; do
 	run "$TOOLSYNC" ci --format "$fmt" --fail-on none
 	expect_rc 0 "ci --format $fmt --fail-on none"
 	normalize "$T/out" >"$T/ci.$fmt"
@@ -105,6 +105,10 @@ for fmt in text markdown json sarif github; do
 done
 $VALIDATE "$TOP/tests/schemas/sarif-schema-2.1.0.json" "$T/ci.sarif" draft4 ||
 	fail "ci SARIF does not validate"
+$VALIDATE "$TOP/tests/schemas/gitlab-codequality.schema.json" "$T/ci.gitlab" ||
+	fail "ci gitlab report does not validate"
+xmllint --noout --schema "$TOP/tests/schemas/junit.xsd" "$T/ci.junit" 2>"$T/xmllint" ||
+	{ cat "$T/xmllint"; fail "ci junit report does not validate"; }
 $VALIDATE "$TOP/schemas/report.schema.json" "$T/ci.json" || fail "ci JSON does not validate"
 # Bundles changed with their tools: not reported as stale on top.
 expect_not_in "$T/ci.text" "manifest-stale"

@@ -27,7 +27,7 @@ cp -R "$S/change/." "$T/cat/"
 rm templates/gdpr.export.yaml
 before=$(tree_sum manifests)
 
-for fmt in text markdown json sarif github; do
+for fmt in text markdown json sarif github gitlab junit; do
 	run "$TOOLSYNC" diff --format "$fmt" --fail-on none
 	expect_rc 0 "diff --format $fmt --fail-on none"
 	[ ! -s "$T/err" ] || { cat "$T/err"; fail "diff --format $fmt wrote to stderr"; }
@@ -54,6 +54,10 @@ expect_in "$T/diff.text" "/tool/parameters/properties/period/properties/end/desc
 # Outside witnesses: SARIF 2.1.0 (OASIS schema), JSON (our schema).
 $VALIDATE "$TOP/tests/schemas/sarif-schema-2.1.0.json" "$T/diff.sarif" draft4 ||
 	fail "SARIF output does not validate"
+$VALIDATE "$TOP/tests/schemas/gitlab-codequality.schema.json" "$T/diff.gitlab" ||
+	fail "diff gitlab report does not validate"
+xmllint --noout --schema "$TOP/tests/schemas/junit.xsd" "$T/diff.junit" 2>"$T/xmllint" ||
+	{ cat "$T/xmllint"; fail "diff junit report does not validate"; }
 $VALIDATE "$TOP/schemas/report.schema.json" "$T/diff.json" || fail "JSON report does not validate"
 /usr/bin/python3 - "$T/diff.sarif" <<'EOF' || fail "SARIF content"
 import json, sys

@@ -85,6 +85,18 @@ run "$TOOLSYNC" build --registry "$PGTEST_TCP" --out "$T/F"
 expect_rc 0
 same "$T/F"
 
+# A password holding an unencoded '@' and '/', as psql users write it: the
+# user part ends at the last '@' (libpq's own reader took 'horse/1@127.0.0.1'
+# for the host and quoted it), in the URI and in key=value form.
+pg_sql -c "CREATE ROLE atuser LOGIN PASSWORD 'right@horse/1'; GRANT SELECT ON public.tool_registry TO atuser;
+	CREATE POLICY tool_registry_read_at ON public.tool_registry FOR SELECT TO atuser USING (true)"
+run "$TOOLSYNC" build --registry "postgresql://atuser:right@horse/1@127.0.0.1:$PGTEST_PORT/toolsync" --out "$T/F-at"
+expect_rc 0 "a password with '@' and '/' in a URI"
+same "$T/F-at"
+run "$TOOLSYNC" build --registry "host=127.0.0.1 port=$PGTEST_PORT dbname=toolsync user=atuser password='right@horse/1'" --out "$T/F-at2"
+expect_rc 0 "a password with '@' and '/' in key=value"
+same "$T/F-at2"
+
 # 3. standards as jsonb, json, text (comma list and JSON array), varchar[];
 #    min_role as an enum; a schema-qualified table with other column names.
 pg_sql <<'SQL'
@@ -151,6 +163,20 @@ run env PGPASSWORD=wrong-horse "$TOOLSYNC" build --out out \
 expect_rc 2
 expect_in "$T/err" 'password authentication failed'
 expect_not_in "$T/err" "wrong-horse"
+fault wrong-password-at 'password authentication failed for user "atuser"' \
+	--registry "postgresql://atuser:wrong@horse/1@127.0.0.1:$PGTEST_PORT/toolsync"
+expect_not_in "$T/err" "horse"
+fault wrong-password-at-check 'password authentication failed for user "atuser"' \
+	--registry "postgresql://atuser:wrong@horse@127.0.0.1:$PGTEST_PORT/toolsync?sslmode=disable"
+expect_not_in "$T/err" "horse"
+# check-config --db, every report format: no piece of the password anywhere
+for fmt in text markdown json sarif github; do
+	run "$TOOLSYNC" check-config --db "postgresql://atuser:wrong@horse/1@127.0.0.1:$PGTEST_PORT/toolsync" \
+		--format "$fmt" --output "$T/report.$fmt"
+	expect_rc 2 "check-config --db --format $fmt"
+	expect_in "$T/err" 'password authentication failed for user "atuser"'
+	! grep -rq "horse" "$T/err" "$T/out" $(ls "$T/report.$fmt" 2>/dev/null) || fail "$fmt: a piece of the password"
+done
 fault malformed-uri "malformed connection string: invalid percent-encoded token" \
 	--registry "postgresql://secret:wrong-horse%zz@127.0.0.1:$PGTEST_PORT/toolsync"
 fault malformed-conninfo "malformed connection string" \

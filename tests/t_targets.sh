@@ -124,4 +124,20 @@ run "$TOOLSYNC" build
 expect_rc 2
 expect_in "$T/err" "'gemini.parameters' must be json-schema"
 [ "$(tree_sum manifests)" = "$before" ] || fail "config errors: the output changed"
+# A template cannot widen toolsync.yaml's targets, and says so; one that
+# leaves every target out is told its tool is in no bundle.
+cp toolsync.json-schema.yaml toolsync.yaml
+sed -i 's/^targets:.*/targets: [responses]/' toolsync.yaml
+run "$TOOLSYNC" build --out "$T/narrow"
+expect_rc 0
+expect_in "$T/err" "ledger.sample.yaml:4:"
+expect_in "$T/err" "warning: target 'chat' is not in toolsync.yaml's 'targets': a template can only narrow them"
+expect_not_in "$T/narrow/roles/admin.responses.json" "ledger_sample_chat"
+cp toolsync.json-schema.yaml toolsync.yaml
+sed -i 's/^targets: \[responses, chat, mcp, gemini\]/targets: []/' schemas/templates/ledger.sample.yaml
+run "$TOOLSYNC" build --out "$T/none"
+expect_rc 0
+expect_in "$T/err" "'targets' leaves every target out"
+[ -f "$T/none/tools/ledger.sample.json" ] || fail "targets: [] lost the manifest"
+expect_not_in "$T/none/roles/admin.responses.json" "ledger_sample"
 echo "targets: all checks passed"

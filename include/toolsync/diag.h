@@ -11,6 +11,13 @@
  *
  * The quoted line and caret appear when the file's text was registered with
  * diag_add_source().  Wording: lowercase, no final period, names quoted.
+ *
+ * Whatever the values in it, a message is one line with no secret: it is
+ * shown through quote_add() (quote.h: API keys and passwords masked,
+ * control characters and invalid UTF-8 as \xHH), and so are file names;
+ * a quoted line has its secrets masked and each control character or
+ * invalid byte shown as '?' (the caret keeps its column).  Cut long
+ * values at the call with quote_show().
  */
 #ifndef TOOLSYNC_DIAG_H
 #define TOOLSYNC_DIAG_H

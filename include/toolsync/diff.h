@@ -50,19 +50,22 @@ void diff_unpaired(const struct diff_side *removed, size_t nremoved,
 		   const struct diff_side *added, size_t nadded,
 		   const struct ts_config *cfg, struct findings *out);
 
-enum diff_flags {
-	/* ci: also report files whose bytes differ with no semantic finding */
-	DIFF_CHECK_BYTES = 1 << 0,
-};
+struct committed;
 
 /*
- * Compile the catalogue of cfg in memory and compare it with the manifests
- * in dir (display: the name used in locations; NULL: dir).  Findings go to
- * out; input and operational problems (compile errors, a missing dir, a
- * malformed committed manifest) to d.  0, or -1 if anything reached d.
+ * Compile the catalogue of cfg in memory and compare it with the committed
+ * manifests of old (a directory or a git revision: committed.h).  With
+ * tree (ci), also report manifest-stale for every file of tree whose bytes
+ * differ from what build writes: when tree is old, only where no semantic
+ * finding explains the difference; when it is another source (ci
+ * --against git:REV compares with the base and checks the work tree),
+ * everywhere, removed and unbuilt files included.  Findings go to out;
+ * input and operational problems (compile errors, a missing directory or
+ * revision, a malformed committed manifest) to d.  0, or -1 if anything
+ * reached d.
  */
 int diff_against(const struct ts_config *cfg, const struct compile_opts *o,
-		 const char *dir, const char *display, unsigned flags,
+		 struct committed *old, struct committed *tree,
 		 struct findings *out, struct diag *d);
 
 #endif

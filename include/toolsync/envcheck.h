@@ -57,9 +57,6 @@ int envcheck_run(const struct ts_config *cfg, const struct envcheck_opts *o,
 /* OPENAI_DEBUG_* booleans: true/false/1/0/yes/no/on/off, any case. 1, 0, or -1 if not one. */
 int envcheck_parse_bool(const char *s);
 
-/* 1 if s looks like an OpenAI API key ("sk-" and at least 20 more key characters). */
-int envcheck_looks_like_key(const char *s);
-
 /* The database part alone (envcheck_run calls it when o->db is set). */
 int envcheck_db(const struct ts_config *cfg, const char *conninfo,
 		struct findings *f, struct diag *d);

@@ -109,6 +109,16 @@ void jv_pointer_add_index(struct strbuf *out, size_t i);
 struct jv *json_parse(const char *data, size_t len, const char *file, struct diag *d);
 
 /*
+ * The one JSON string decoder (the reader's): the string literal whose
+ * opening quote is s[0], in s[0, len), appended to out unescaped (surrogate
+ * pairs joined; \u0000 gives a NUL byte).  0 with *used the bytes through
+ * the closing quote; -1 with *used the offset of the problem and the reason
+ * in err (a bad escape, a raw control character, invalid UTF-8, no end).
+ */
+int json_string_decode(const char *s, size_t len, size_t *used, struct strbuf *out,
+		       struct strbuf *err);
+
+/*
  * The items of a list one at a time, for inputs too large to hold as a
  * tree: the text's root is the list, or a mapping whose only key is key
  * and holds the list.  data must outlive the stream.  json_stream_next()

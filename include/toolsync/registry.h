@@ -34,13 +34,6 @@ int row_check(struct row *row, const struct ts_config *cfg, struct diag *d);
 /* 1 if key is a valid registry key ([a-z0-9][a-z0-9._-]*, <= 64, no ".."). */
 int key_is_valid(const char *key);
 
-/*
- * A key as messages show it: control characters as \xHH, cut after 80
- * bytes (with "..."), so that a hostile key cannot garble a terminal or
- * flood a log.
- */
-void key_quote(struct strbuf *out, const char *key, size_t len);
-
 struct source;
 
 /* What every source implements. */

@@ -74,10 +74,17 @@ struct finding *findings_add(struct findings *f, const struct rule *rule,
 			     const char *new_value, const char *fmt, ...)
 	TS_PRINTF(8, 9);
 void findings_release(struct findings *f);
-/* Stable order: file, line, tool, pointer, rule id. */
+/*
+ * Stable order: unaccepted before accepted, errors, warnings, notes; then
+ * file, line, column, rule id, pointer, values, message; the tool last,
+ * so that findings with one cause (a template line shared by many tools)
+ * are adjacent and the report shows them as one entry.
+ */
 void findings_sort(struct findings *f);
 
-enum report_format { FMT_TEXT, FMT_MARKDOWN, FMT_JSON, FMT_SARIF, FMT_GITHUB };
+enum report_format {
+	FMT_TEXT, FMT_MARKDOWN, FMT_JSON, FMT_SARIF, FMT_GITHUB, FMT_GITLAB, FMT_JUNIT,
+};
 
 /* 0 and *fmt set, or -1 for an unknown name. */
 int report_format_parse(const char *name, enum report_format *fmt);
@@ -115,6 +122,12 @@ struct report_meta {
 	 * physical location.  NULL: such results have only a logical one.
 	 */
 	const char *fallback_file;
+	/*
+	 * Markdown: source locations link to LINK_BASE + LINK_PREFIX + path
+	 * + "#L" + line (a forge's blob URL at the commit, and the working
+	 * directory's path inside the repository).  NULL: no links.
+	 */
+	const char *link_base, *link_prefix;
 };
 
 /* Print the findings in fmt to out. */

@@ -22,6 +22,17 @@ extern const struct rule *const verify_rules[];
 /* ci without signing.public_key: the signature was not checked. */
 extern const struct rule verify_skipped_rule;
 
+enum verify_flags {
+	/*
+	 * A missing index.json.minisig is no finding (signature-missing
+	 * otherwise); the files are still checked against the index, and a
+	 * signature that is present must verify.  ci uses it unless
+	 * --require-signature: pull requests commit unsigned manifests
+	 * (docs/ci.md).
+	 */
+	VERIFY_ALLOW_UNSIGNED = 1 << 0,
+};
+
 struct verify_result {
 	size_t files;            /* files listed in the index and checked */
 	char keyid[17];          /* the signing key's id, as minisign prints it */
@@ -29,14 +40,16 @@ struct verify_result {
 };
 
 /*
- * Verify dir (display: its name in findings; NULL: dir).  Problems with
+ * Verify dir (display: its name in findings; NULL: dir; flags: enum
+ * verify_flags).  Problems with
  * the directory's contents are findings in out; an operational problem
  * (dir is not a directory, an unreadable file, a signed index that does
  * not parse) goes to d.  0, or -1 if anything reached d.  res may be NULL;
  * release res->trusted when given.
  */
-int verify_dir(const char *dir, const char *display, const struct sign_pubkey *pub,
-	       struct findings *out, struct verify_result *res, struct diag *d);
+int verify_dir(const char *dir, const char *display, unsigned flags,
+	       const struct sign_pubkey *pub, struct findings *out,
+	       struct verify_result *res, struct diag *d);
 
 /*
  * Read and parse a public key file: named (as the user gave it with -p),

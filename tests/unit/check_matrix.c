@@ -104,8 +104,10 @@ START_TEST(test_csv_and_json)
 	matrix_init(&m, &cfg);
 	add(&m, "t1", "viewer", "=cmd|' /C calc'!A0", "a,\"b\"");
 	add(&m, "t2", "admin", NULL, NULL);
+	add(&m, "t3", "admin", "\r=x", NULL);
 	csv = render(&m, MATRIX_CSV);
 	ck_assert_str_eq(csv, "standard,tool,min_role\r\n"
+			      "\"'\r=x\",t3,admin\r\n"
 			      "'=cmd|' /C calc'!A0,t1,viewer\r\n"
 			      "\"a,\"\"b\"\"\",t1,viewer\r\n"
 			      ",t2,admin\r\n");
@@ -113,7 +115,7 @@ START_TEST(test_csv_and_json)
 	doc = json_parse(js, strlen(js), "<matrix>", &d);
 	ck_assert_ptr_nonnull(doc);
 	ck_assert_str_eq(jv_get(doc, "format")->u.str.ptr, "toolsync.matrix/1");
-	ck_assert_uint_eq(jv_get(doc, "standards")->u.arr.n, 2);
+	ck_assert_uint_eq(jv_get(doc, "standards")->u.arr.n, 3);
 	ck_assert_uint_eq(jv_get(doc, "no_standard")->u.arr.n, 1);
 	jv_free(doc);
 	free(csv);

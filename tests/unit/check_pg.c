@@ -133,18 +133,18 @@ START_TEST(test_parse_json)
 	expect_parse(pgsrc_parse_json, "[\"IFRS-15\", \"SOX-404\"]", "IFRS-15|SOX-404");
 	expect_parse(pgsrc_parse_json, "[\"a\\\"b\", \"\\u00e9\\/\\n\"]", "a\"b|\xc3\xa9/\n");
 	expect_parse(pgsrc_parse_json, "[\"\\ud83d\\ude00\"]", "\xf0\x9f\x98\x80");
-	expect_parse(pgsrc_parse_json, "[\"\\u0000\"]", "ERR: a bad escape");
-	expect_parse(pgsrc_parse_json, "[\"\\ud83d\"]", "ERR: a bad escape");
-	expect_parse(pgsrc_parse_json, "[\"\\ude00\"]", "ERR: a bad escape");
-	expect_parse(pgsrc_parse_json, "[\"a\\x\"]", "ERR: a bad escape");
+	expect_parse(pgsrc_parse_json, "[\"\\u0000\"]", "ERR: an item holds a NUL byte");
+	expect_parse(pgsrc_parse_json, "[\"\\ud83d\"]", "ERR: not a JSON array of strings: unpaired surrogate \\ud83d at byte 2");
+	expect_parse(pgsrc_parse_json, "[\"\\ude00\"]", "ERR: not a JSON array of strings: unpaired surrogate");
+	expect_parse(pgsrc_parse_json, "[\"a\\x\"]", "ERR: not a JSON array of strings: bad escape '\\x' at byte 3");
 	expect_parse(pgsrc_parse_json, "[1]", "ERR: expected a string at byte 1");
 	expect_parse(pgsrc_parse_json, "[\"a\",]", "ERR: expected a string");
 	expect_parse(pgsrc_parse_json, "[\"a\" \"b\"]", "ERR: expected ',' or ']'");
 	expect_parse(pgsrc_parse_json, "{\"a\": 1}", "ERR: no '['");
 	expect_parse(pgsrc_parse_json, "\"a\"", "ERR: no '['");
 	expect_parse(pgsrc_parse_json, "[\"a\"] x", "ERR: text after the array");
-	expect_parse(pgsrc_parse_json, "[\"a", "ERR: an unterminated string");
-	expect_parse(pgsrc_parse_json, "[\"a\tb\"]", "ERR: a control character");
+	expect_parse(pgsrc_parse_json, "[\"a", "ERR: not a JSON array of strings: unterminated string at byte 1");
+	expect_parse(pgsrc_parse_json, "[\"a\tb\"]", "ERR: not a JSON array of strings: control character in a string");
 	expect_parse(pgsrc_parse_json, "null", "ERR: no '['");
 }
 END_TEST
@@ -193,10 +193,10 @@ START_TEST(test_row_where)
 	ck_assert_str_eq(sb.buf, "table public.t, key 'a\\x0ab\\x1b[31m'");
 	strbuf_reset(&sb);
 	memset(longkey, 'k', sizeof(longkey));
-	memcpy(longkey + 79, "\xc3\xa9", 2);   /* a character across the cut */
+	memcpy(longkey + 79, "\xc3\xa9", 2);   /* the 80th character: two bytes, kept whole */
 	pgsrc_row_where(&sb, "t", longkey, sizeof(longkey));
-	ck_assert_uint_eq(sb.len, strlen("table t, key '") + 79 + strlen("...'"));
-	ck_assert_str_eq(sb.buf + sb.len - 5, "k...'");
+	ck_assert_uint_eq(sb.len, strlen("table t, key '") + 81 + strlen("...'"));
+	ck_assert_str_eq(sb.buf + sb.len - 6, "\xc3\xa9...'");
 	strbuf_release(&sb);
 }
 END_TEST
@@ -210,6 +210,74 @@ START_TEST(test_conninfo_default)
 }
 END_TEST
 
+/* Parse a connection string; "k=v|k=v" in order, or "ERR: message". */
+static char *parsed(const char *ci)
+{
+	struct pgconn_params p;
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+	size_t i;
+
+	if (pgconn_parse(ci, &p, &err)) {
+		strbuf_addf(&out, "ERR: %s", err.buf);
+	} else {
+		for (i = 0; i < p.n; i++)
+			strbuf_addf(&out, "%s%s=%s", i ? "|" : "", p.keys[i], p.vals[i]);
+		ck_assert_ptr_null(p.keys[p.n]);
+		ck_assert_ptr_null(p.vals[p.n]);
+	}
+	pgconn_params_release(&p);
+	strbuf_release(&err);
+	return strbuf_detach(&out, NULL);
+}
+
+START_TEST(test_conninfo_parse)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		/* the last '@' before the host: a password with '@', '/', '?' */
+		{ "postgresql://u:PASS@WORD@host/db", "user=u|password=PASS@WORD|host=host|dbname=db" },
+		{ "postgres://u:pa/ss@host:5432/db", "user=u|password=pa/ss|host=host|port=5432|dbname=db" },
+		{ "postgresql://u:pa?ss@host/db?sslmode=disable",
+		  "user=u|password=pa?ss|host=host|dbname=db|sslmode=disable" },
+		{ "postgresql://u:p@ss@h/d?application_name=a@b",
+		  "user=u|password=p@ss|host=h|dbname=d|application_name=a@b" },
+		{ "postgresql://host/db@x", "host=host|dbname=db@x" },
+		{ "postgresql://u%40x:p%3Ass@h/d", "user=u@x|password=p:ss|host=h|dbname=d" },
+		{ "postgresql://secret@127.0.0.1:5432/toolsync",
+		  "user=secret|host=127.0.0.1|port=5432|dbname=toolsync" },
+		{ "postgresql://[::1]:5433,h2:5434/db", "host=::1,h2|port=5433,5434|dbname=db" },
+		{ "postgresql:///db?host=/tmp&port=5", "dbname=db|host=/tmp|port=5" },
+		{ "postgresql://%2Ftmp%2Fsock/db", "host=/tmp/sock|dbname=db" },
+		{ "postgresql://h/d?ssl=true", "host=h|dbname=d|sslmode=require" },
+		{ "postgresql://", "" },
+		{ "", "" },
+		/* key=value */
+		{ "host=/tmp dbname='a b' password='x\\'y'", "host=/tmp|dbname=a b|password=x'y" },
+		{ "  dbname = x   user=u\\ v ", "dbname=x|user=u v" },
+		{ "password=''", "password=" },
+		/* malformed: never a piece of the string */
+		{ "postgresql://u:s3%zzcret@h/d", "ERR: malformed connection string: invalid percent-encoded token" },
+		{ "postgresql://u:s3%00cret@h/d",
+		  "ERR: malformed connection string: forbidden value %00 in a percent-encoded value" },
+		{ "postgresql://u:s3cret@[::1/db",
+		  "ERR: malformed connection string: missing ']' after an IPv6 host address" },
+		{ "postgresql://h/d?s3cret", "ERR: malformed connection string: a query parameter without '='" },
+		{ "postgresql://h/d?s3cret=1", "ERR: malformed connection string: unknown option (the 3rd parameter)" },
+		{ "password=s3 cret", "ERR: malformed connection string: expected keyword=value at character 13" },
+		{ "password='s3cret", "ERR: malformed connection string: unterminated quoted string" },
+		{ "host=/tmp s3cret=1", "ERR: malformed connection string: unknown option (the 2nd parameter)" },
+		{ "mydb", "ERR: malformed connection string: expected keyword=value at character 1" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *got = parsed(cases[i].in);
+
+		ck_assert_msg(!strcmp(got, cases[i].out), "%s: got '%s'", cases[i].in, got);
+		free(got);
+	}
+}
+END_TEST
+
 /* Malformed strings fail before any connection: the password never shows. */
 START_TEST(test_password_not_in_messages)
 {
@@ -219,6 +287,8 @@ START_TEST(test_password_not_in_messages)
 		"host=/nonexistent password=s3cret bogus",
 		"password='s3cret",
 		"password=s3 cret",
+		"postgresql://u:s3@cret@[::1/db",
+		"s3cret",
 	};
 	size_t i;
 
@@ -286,6 +356,7 @@ Suite *pg_suite(void)
 	tcase_add_test(tc, test_parse_nul);
 	tcase_add_test(tc, test_row_where);
 	tcase_add_test(tc, test_conninfo_default);
+	tcase_add_test(tc, test_conninfo_parse);
 	tcase_add_test(tc, test_password_not_in_messages);
 	tcase_add_test(tc, test_config_registry_mapping);
 	tcase_add_test(tc, test_config_registry_defaults);

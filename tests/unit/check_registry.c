@@ -127,22 +127,6 @@ START_TEST(test_expand_env)
 }
 END_TEST
 
-START_TEST(test_key_quote)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char long_key[200];
-
-	key_quote(&sb, "a\nb\x1b[2J", 7);
-	ck_assert_str_eq(sb.buf, "a\\x0ab\\x1b[2J");
-	memset(long_key, 'k', sizeof(long_key));
-	strbuf_reset(&sb);
-	key_quote(&sb, long_key, sizeof(long_key));
-	ck_assert_uint_eq(sb.len, 83);
-	ck_assert_str_eq(sb.buf + 80, "...");
-	strbuf_release(&sb);
-}
-END_TEST
-
 Suite *registry_suite(void)
 {
 	Suite *s = suite_create("registry");
@@ -153,7 +137,6 @@ Suite *registry_suite(void)
 	tcase_add_test(tc, test_row_ok_sorts_standards);
 	tcase_add_test(tc, test_row_every_problem);
 	tcase_add_test(tc, test_conninfo);
-	tcase_add_test(tc, test_key_quote);
 	tcase_add_test(tc, test_expand_env);
 	suite_add_tcase(s, tc);
 	return s;

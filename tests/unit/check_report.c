@@ -65,22 +65,25 @@ START_TEST(test_fail_on)
 	struct fail_on fo;
 
 	sample();
-	/* after sorting: registry.yaml (sec, warn), schemas/... (err), table (note) */
+	/*
+	 * after sorting: errors (registry.yaml, then schemas/...), the note,
+	 * then the accepted warning
+	 */
 	ck_assert_str_eq(f.v[0].rule->id, "role-lowered");
-	ck_assert_str_eq(f.v[1].rule->id, "standard-removed");
-	ck_assert_str_eq(f.v[2].rule->id, "param-removed");
-	ck_assert_str_eq(f.v[3].rule->id, "tool-added");
+	ck_assert_str_eq(f.v[1].rule->id, "param-removed");
+	ck_assert_str_eq(f.v[2].rule->id, "tool-added");
+	ck_assert_str_eq(f.v[3].rule->id, "standard-removed");
 	ck_assert(fails("error", &f.v[0]));
-	ck_assert(!fails("error", &f.v[3]));
-	ck_assert(fails("any", &f.v[3]));
+	ck_assert(!fails("error", &f.v[2]));
+	ck_assert(fails("any", &f.v[2]));
 	ck_assert(!fails("none", &f.v[0]));
 	ck_assert(fails("security", &f.v[0]));
-	ck_assert(!fails("security", &f.v[2]));
-	ck_assert(fails("security,breaking", &f.v[2]));
-	ck_assert(fails("note", &f.v[3]));
-	ck_assert(!fails("warning", &f.v[3]));
-	ck_assert(!fails("any", &f.v[1]));       /* accepted never fails */
-	ck_assert(fails("change", &f.v[3]));
+	ck_assert(!fails("security", &f.v[1]));
+	ck_assert(fails("security,breaking", &f.v[1]));
+	ck_assert(fails("note", &f.v[2]));
+	ck_assert(!fails("warning", &f.v[2]));
+	ck_assert(!fails("any", &f.v[3]));       /* accepted never fails */
+	ck_assert(fails("change", &f.v[2]));
 	ck_assert_int_eq(fail_on_parse("bogus", &fo, &err), -1);
 	ck_assert(strstr(err.buf, "'bogus'") != NULL);
 	ck_assert_int_eq(fail_on_parse("none,error", &fo, &err), -1);
@@ -103,7 +106,7 @@ END_TEST
 
 static const struct fail_on fo_error = { 0, SEV_ERROR, 0 };
 static const struct rule *const all[] = { &r_err, &r_sec, &r_note, &r_warn, NULL };
-static const struct report_meta meta = { "diff", "9.9.9", 0, &fo_error, all, NULL };
+static const struct report_meta meta = { "diff", "9.9.9", 0, &fo_error, all, NULL, NULL, NULL };
 
 START_TEST(test_text)
 {
@@ -116,15 +119,17 @@ START_TEST(test_text)
 		"min_role lowered from 'admin' to 'viewer'\n"
 		"    old: \"admin\"\n"
 		"    new: \"viewer\"\n"
+		"    fails at --fail-on error\n"
+		"schemas/templates/ledger.yaml:12:5: error[breaking] param-removed: "
+		"ledger.reconcile /tool/parameters/properties/memo: parameter 'memo' removed\n"
+		"    old: {\"type\":\"string\"}\n"
+		"    fails at --fail-on error\n"
+		"table tool_registry, key 'x': note[change] tool-added: x: tool 'x' added\n"
+		"    new: \"x\"\n"
 		"registry.yaml:3:3: warning[compliance] standard-removed (accepted): "
 		"ledger.reconcile /standards/0: standard IFRS-9 removed\n"
 		"    old: \"IFRS-9\"\n"
 		"    accepted: approved in FIN-1\n"
-		"schemas/templates/ledger.yaml:12:5: error[breaking] param-removed: "
-		"ledger.reconcile /tool/parameters/properties/memo: parameter 'memo' removed\n"
-		"    old: {\"type\":\"string\"}\n"
-		"table tool_registry, key 'x': note[change] tool-added: x: tool 'x' added\n"
-		"    new: \"x\"\n"
 		"4 findings: 2 errors, 0 warnings, 1 note, 1 accepted; 2 at --fail-on error\n");
 	strbuf_reset(&out);
 	findings_release(&f);
@@ -162,7 +167,7 @@ START_TEST(test_github_escaping)
 	report_write(&out, &f, FMT_GITHUB, &meta);
 	ck_assert_str_eq(out.buf,
 		"::error file=odd%2Cdir/a%3Ab%25.yaml,line=7,col=2,title=param-removed::"
-		"t: 100%25 bad, really:%0Ayes%0D\n"
+		"t: 100%25 bad, really:%0Ayes%0D%0Afails at --fail-on error\n"
 		"toolsync diff: 1 finding: 1 error, 0 warnings, 0 notes, 0 accepted; "
 		"1 at --fail-on error\n");
 	strbuf_release(&out);
@@ -179,7 +184,7 @@ START_TEST(test_markdown_escaping)
 	f.v[0].message = xstrdup("bad | thing\n<b>");
 	report_write(&out, &f, FMT_MARKDOWN, &meta);
 	ck_assert(strstr(out.buf, "### toolsync diff\n") != NULL);
-	ck_assert(strstr(out.buf, "| error | breaking | `param-removed` | `t` | `/a\\|b` | "
+	ck_assert(strstr(out.buf, "| **yes** | error | breaking | `param-removed` | `t` | `/a\\|b` | "
 			 "bad \\| thing \\<b\\><br>`` \"x\\|`y\" `` &rarr; *none* | `a.yaml:1:1` |\n")
 		  != NULL);
 	strbuf_release(&out);
@@ -225,11 +230,14 @@ START_TEST(test_json)
 	ck_assert(ptr_num(doc, "/summary/failing") == 2);
 	ck_assert_str_eq(ptr_str(doc, "/findings/0/rule"), "role-lowered");
 	ck_assert_str_eq(ptr_str(doc, "/findings/0/new"), "viewer");
-	ck_assert_str_eq(ptr_str(doc, "/findings/2/old/type"), "string");
-	ck_assert(ptr_num(doc, "/findings/2/location/line") == 12);
-	ck_assert_str_eq(ptr_str(doc, "/findings/1/reason"), "approved in FIN-1");
-	ck_assert_int_eq(jv_pointer_get(doc, "/findings/3/location/line") == NULL, 1);
-	ck_assert_int_eq(jv_pointer_get(doc, "/findings/3/old") == NULL, 1);
+	ck_assert_str_eq(ptr_str(doc, "/findings/1/old/type"), "string");
+	ck_assert(ptr_num(doc, "/findings/1/location/line") == 12);
+	ck_assert_str_eq(ptr_str(doc, "/findings/3/reason"), "approved in FIN-1");
+	ck_assert_int_eq(jv_pointer_get(doc, "/findings/2/location/line") == NULL, 1);
+	ck_assert_int_eq(jv_pointer_get(doc, "/findings/2/old") == NULL, 1);
+	ck_assert(ptr_num(doc, "/summary/groups") == 4);
+	ck_assert(ptr_num(doc, "/groups/1/count") == 1);
+	ck_assert_str_eq(ptr_str(doc, "/groups/1/tools/0"), "ledger.reconcile");
 	jv_free(doc);
 	strbuf_release(&out);
 }
@@ -250,16 +258,16 @@ START_TEST(test_sarif)
 	ck_assert_ptr_null(jv_pointer_get(doc, "/runs/0/tool/driver/rules/0/properties/security-severity"));
 	ck_assert_str_eq(ptr_str(doc, "/runs/0/results/0/ruleId"), "role-lowered");
 	ck_assert(ptr_num(doc, "/runs/0/results/0/ruleIndex") == 1);
-	ck_assert_str_eq(ptr_str(doc, "/runs/0/results/2/locations/0/physicalLocation/"
+	ck_assert_str_eq(ptr_str(doc, "/runs/0/results/1/locations/0/physicalLocation/"
 				 "artifactLocation/uri"), "schemas/templates/ledger.yaml");
-	ck_assert_str_eq(ptr_str(doc, "/runs/0/results/1/suppressions/0/justification"),
+	ck_assert_str_eq(ptr_str(doc, "/runs/0/results/3/suppressions/0/justification"),
 			 "approved in FIN-1");
-	ck_assert_str_eq(ptr_str(doc, "/runs/0/results/3/level"), "note");
+	ck_assert_str_eq(ptr_str(doc, "/runs/0/results/2/level"), "note");
 	/* no physical location for a table row */
 	/* a description, not a file: a logical location */
-	ck_assert_uint_eq(jv_pointer_get(doc, "/runs/0/results/3/locations")->u.arr.n, 1);
-	ck_assert_ptr_null(jv_pointer_get(doc, "/runs/0/results/3/locations/0/physicalLocation"));
-	ck_assert_str_eq(ptr_str(doc, "/runs/0/results/3/locations/0/logicalLocations/0/kind"),
+	ck_assert_uint_eq(jv_pointer_get(doc, "/runs/0/results/2/locations")->u.arr.n, 1);
+	ck_assert_ptr_null(jv_pointer_get(doc, "/runs/0/results/2/locations/0/physicalLocation"));
+	ck_assert_str_eq(ptr_str(doc, "/runs/0/results/2/locations/0/logicalLocations/0/kind"),
 			 "resource");
 	ck_assert_uint_eq(strlen(ptr_str(doc, "/runs/0/results/0/partialFingerprints/"
 					  "toolsyncFinding~1v1")), 64);
@@ -286,6 +294,146 @@ static int load_text(struct accept_list *al, const char *text, FILE *errf)
 	return ret;
 }
 
+/* n tools with one cause (a template line), and one finding of its own. */
+static void shared_cause(size_t n)
+{
+	struct srcloc t = { "schemas/templates/ledger.yaml", 12, 5, 0 };
+	struct srcloc r = { "registry.yaml", 3, 3, 0 };
+	size_t i;
+
+	for (i = n; i > 0; i--) {
+		char *tool = xstrfmt("ledger.t%05zu", i);
+
+		findings_add(&f, &r_err, &t, tool, "/tool/parameters/properties/memo",
+			     "{\"type\":\"string\"}", NULL, "parameter 'memo' removed");
+		free(tool);
+	}
+	findings_add(&f, &r_note, &r, "x", NULL, NULL, "\"x\"", "tool 'x' added");
+	findings_sort(&f);
+}
+
+START_TEST(test_group_text)
+{
+	struct strbuf out = STRBUF_INIT;
+
+	shared_cause(7);
+	report_write(&out, &f, FMT_TEXT, &meta);
+	ck_assert_str_eq(out.buf,
+		"schemas/templates/ledger.yaml:12:5: error[breaking] param-removed: 7 tools "
+		"/tool/parameters/properties/memo: parameter 'memo' removed\n"
+		"    tools: ledger.t00001, ledger.t00002, ledger.t00003, ledger.t00004, "
+		"ledger.t00005 and 2 more\n"
+		"    old: {\"type\":\"string\"}\n"
+		"    fails at --fail-on error\n"
+		"registry.yaml:3:3: note[change] tool-added: x: tool 'x' added\n"
+		"    new: \"x\"\n"
+		"8 findings (2 entries): 7 errors, 0 warnings, 1 note, 0 accepted; "
+		"7 at --fail-on error\n");
+	strbuf_release(&out);
+}
+END_TEST
+
+START_TEST(test_group_json_sarif)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct jv *doc;
+
+	shared_cause(3);
+	report_write(&out, &f, FMT_JSON, &meta);
+	doc = parse_report(&out);
+	ck_assert(ptr_num(doc, "/summary/total") == 4);
+	ck_assert(ptr_num(doc, "/summary/groups") == 2);
+	ck_assert(ptr_num(doc, "/groups/0/count") == 3);
+	ck_assert_str_eq(ptr_str(doc, "/groups/0/tools/2"), "ledger.t00003");
+	ck_assert_str_eq(ptr_str(doc, "/findings/2/tool"), "ledger.t00003");
+	jv_free(doc);
+	strbuf_reset(&out);
+	report_write(&out, &f, FMT_SARIF, &meta);
+	doc = parse_report(&out);
+	ck_assert_uint_eq(jv_pointer_get(doc, "/runs/0/results")->u.arr.n, 2);
+	ck_assert(ptr_num(doc, "/runs/0/results/0/properties/toolCount") == 3);
+	ck_assert_str_eq(ptr_str(doc, "/runs/0/results/0/properties/tools/1"), "ledger.t00002");
+	ck_assert(strstr(ptr_str(doc, "/runs/0/results/0/message/text"), "3 tools (") != NULL);
+	jv_free(doc);
+	strbuf_release(&out);
+}
+END_TEST
+
+/* 20,000 entries of their own: the markdown stops within GitHub's comment limit. */
+START_TEST(test_markdown_limit)
+{
+	struct strbuf out = STRBUF_INIT;
+	const char *p;
+	size_t i;
+
+	for (i = 0; i < 20000; i++) {
+		struct srcloc loc = { "t.yaml", (unsigned)i + 1, 1, 0 };
+
+		findings_add(&f, &r_err, &loc, "t", "/p", NULL, NULL, "gone %zu", i);
+	}
+	findings_sort(&f);
+	report_write(&out, &f, FMT_MARKDOWN, &meta);
+	ck_assert_uint_le(out.len, 65536);
+	ck_assert(strstr(out.buf, " more entries not shown") != NULL);
+	ck_assert(strstr(out.buf, "`toolsync diff --format text`") != NULL);
+	strbuf_reset(&out);
+	report_write(&out, &f, FMT_GITHUB, &meta);
+	/* GitHub shows 10 errors a step: 10 annotations and the summary line */
+	ck_assert_ptr_nonnull(strstr(out.buf, "19990 more entries not annotated"));
+	for (i = 0, p = out.buf; (p = strchr(p, '\n')); p++)
+		i++;
+	ck_assert_uint_eq(i, 11);
+	strbuf_release(&out);
+}
+END_TEST
+
+START_TEST(test_markdown_links)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct report_meta m = meta;
+
+	sample();
+	m.link_base = "https://github.com/o/r/blob/abc/";
+	m.link_prefix = "sub dir/";
+	report_write(&out, &f, FMT_MARKDOWN, &m);
+	ck_assert_ptr_nonnull(strstr(out.buf, "[`registry.yaml:3:3`]"
+				     "(https://github.com/o/r/blob/abc/sub%20dir/registry.yaml#L3)"));
+	/* a table row is no file: no link */
+	ck_assert_ptr_nonnull(strstr(out.buf, "| `table tool_registry, key 'x'` |"));
+	strbuf_release(&out);
+}
+END_TEST
+
+START_TEST(test_gitlab_junit)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct report_meta m = meta;
+	struct jv *doc;
+
+	m.fallback_file = "toolsync.yaml";
+	shared_cause(3);
+	report_write(&out, &f, FMT_GITLAB, &m);
+	doc = parse_report(&out);
+	ck_assert_uint_eq(doc->u.arr.n, 2);
+	ck_assert_str_eq(ptr_str(doc, "/0/check_name"), "param-removed");
+	ck_assert_str_eq(ptr_str(doc, "/0/severity"), "major");
+	ck_assert_str_eq(ptr_str(doc, "/1/severity"), "info");
+	ck_assert(ptr_num(doc, "/0/location/lines/begin") == 12);
+	ck_assert_uint_eq(strlen(ptr_str(doc, "/0/fingerprint")), 64);
+	ck_assert_str_ne(ptr_str(doc, "/0/fingerprint"), ptr_str(doc, "/1/fingerprint"));
+	jv_free(doc);
+	strbuf_reset(&out);
+	free(f.v[0].message);
+	f.v[0].message = xstrdup("a <b> & \"c\"");
+	findings_sort(&f);
+	report_write(&out, &f, FMT_JUNIT, &m);
+	ck_assert_ptr_nonnull(strstr(out.buf, "<testsuite name=\"toolsync diff\" tests=\"3\" "
+				     "failures=\"2\""));
+	ck_assert_ptr_nonnull(strstr(out.buf, "message=\"a &lt;b&gt; &amp; &quot;c&quot;\""));
+	strbuf_release(&out);
+}
+END_TEST
+
 START_TEST(test_accept)
 {
 	struct accept_list al;
@@ -303,8 +451,8 @@ START_TEST(test_accept)
 		"    reason: stale one\n", stderr), 0);
 	ck_assert_uint_eq(al.n, 2);
 	accept_apply(&al, &f, rules);
-	ck_assert_int_eq(f.v[2].accepted, 1);
-	ck_assert_str_eq(f.v[2].accept_reason, "not used");
+	ck_assert_int_eq(f.v[1].accepted, 1);
+	ck_assert_str_eq(f.v[1].accept_reason, "not used");
 	for (i = 0; i < f.n; i++)
 		if (!strcmp(f.v[i].rule->id, "accept-stale")) {
 			stale++;
@@ -371,6 +519,11 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_findings_are_clean);
 	tcase_add_test(tc, test_json);
 	tcase_add_test(tc, test_sarif);
+	tcase_add_test(tc, test_group_text);
+	tcase_add_test(tc, test_group_json_sarif);
+	tcase_add_test(tc, test_markdown_limit);
+	tcase_add_test(tc, test_markdown_links);
+	tcase_add_test(tc, test_gitlab_junit);
 	tcase_add_test(tc, test_accept);
 	tcase_add_test(tc, test_accept_errors);
 	suite_add_tcase(s, tc);

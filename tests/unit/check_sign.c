@@ -285,6 +285,37 @@ START_TEST(test_key_file_mode)
 }
 END_TEST
 
+/* The key text is read into a bounded sodium_malloc'd buffer: a larger text is refused. */
+START_TEST(test_key_text_bounded)
+{
+	struct pair p;
+	struct strbuf err = STRBUF_INIT, big = STRBUF_INIT;
+	char path[] = "/tmp/ts-unit-key-XXXXXX";
+	struct sign_key *key;
+	int fd;
+
+	make_pair(&p, NULL);
+	strbuf_add(&big, p.sec, p.sec_len);
+	strbuf_addchars(&big, '\n', 5000);
+	ck_assert_int_ge(fd = mkstemp(path), 0);
+	ck_assert_int_eq(write(fd, big.buf, big.len), (ssize_t)big.len);
+	close(fd);
+	ck_assert_ptr_null(sign_key_load(path, &err));
+	ck_assert_ptr_nonnull(strstr(err.buf, "is not a minisign secret key (longer than 4096 bytes)"));
+	strbuf_reset(&err);
+	ck_assert_ptr_null(load_env(big.buf, &err));
+	ck_assert_str_eq(err.buf, "TOOLSYNC_SECRET_KEY is not a minisign secret key (longer than 4096 bytes)");
+	strbuf_reset(&err);
+	ck_assert_ptr_nonnull(key = load_env(p.sec, &err));   /* the exact text is fine */
+	sign_key_free(key);
+	unlink(path);
+	unsetenv("TOOLSYNC_SECRET_KEY");
+	free_pair(&p);
+	strbuf_release(&big);
+	strbuf_release(&err);
+}
+END_TEST
+
 START_TEST(test_pubkey_and_ids)
 {
 	struct pair p;
@@ -396,14 +427,14 @@ START_TEST(test_verify_dir)
 	sign_detached(key, ix_text.buf, ix_text.len, "file:index.json", &sig);
 	put(dir, "index.json.minisig", sig.buf);
 
-	ck_assert_int_eq(verify_dir(dir, "m", &pub, &f, &res, &d), 0);
+	ck_assert_int_eq(verify_dir(dir, "m", 0, &pub, &f, &res, &d), 0);
 	ck_assert_uint_eq(f.n, 0);
 	ck_assert_uint_eq(res.files, 1);
 	ck_assert_str_eq(res.trusted.buf, "file:index.json");
 
 	put(dir, "tools/a.json", "{\"key\": \"b\"}\n");   /* same size, other bytes */
 	put(dir, "roles/x.json", "[]\n");
-	ck_assert_int_eq(verify_dir(dir, "m", &pub, &f, NULL, &d), 0);
+	ck_assert_int_eq(verify_dir(dir, "m", 0, &pub, &f, NULL, &d), 0);
 	findings_sort(&f);
 	ck_assert_uint_eq(f.n, 2);
 	ck_assert_str_eq(f.v[0].rule->id, "file-unlisted");
@@ -419,7 +450,7 @@ START_TEST(test_verify_dir)
 	strbuf_reset(&sig);
 	sign_detached(key, ix_text.buf, ix_text.len, "file:a.json", &sig);
 	put(dir, "index.json.minisig", sig.buf);
-	ck_assert_int_eq(verify_dir(dir, "m", &pub, &f, NULL, &d), 0);
+	ck_assert_int_eq(verify_dir(dir, "m", 0, &pub, &f, NULL, &d), 0);
 	ck_assert_uint_eq(f.n, 1);
 	ck_assert_str_eq(f.v[0].rule->id, "signature-invalid");
 	ck_assert_ptr_nonnull(strstr(f.v[0].message, "made for another file"));
@@ -427,7 +458,7 @@ START_TEST(test_verify_dir)
 	/* a directory that is not there is an error, not a finding */
 	findings_release(&f);
 	d.out = fopen("/dev/null", "w");
-	ck_assert_int_eq(verify_dir("/nonexistent/m", NULL, &pub, &f, NULL, &d), -1);
+	ck_assert_int_eq(verify_dir("/nonexistent/m", NULL, 0, &pub, &f, NULL, &d), -1);
 	ck_assert_uint_eq(f.n, 0);
 	ck_assert_uint_eq(d.errors, 1);
 	fclose(d.out);
@@ -456,6 +487,7 @@ Suite *sign_suite(void)
 	tcase_add_test(tc, test_checksums);
 	tcase_add_test(tc, test_encrypted);
 	tcase_add_test(tc, test_key_file_mode);
+	tcase_add_test(tc, test_key_text_bounded);
 	tcase_add_test(tc, test_pubkey_and_ids);
 	tcase_add_test(tc, test_trusted_comment);
 	tcase_add_test(tc, test_comment_names);

@@ -105,6 +105,13 @@ START_TEST(test_anthropic_rules)
 				"\"s\":{\"type\":\"string\",\"pattern\":\"(a)\\\\1\"}}}", 0), 1);
 	ck_assert_uint_eq(check(TARGET_ANTHROPIC, "{\"type\":\"object\",\"properties\":{"
 				"\"s\":{\"enum\":[[1]]}}}", 0), 1);
+	/* regex: \\b in a class is a backspace; named backreferences are refused */
+	ck_assert_uint_eq(check(TARGET_ANTHROPIC, "{\"type\":\"object\",\"properties\":{"
+				"\"s\":{\"type\":\"string\",\"pattern\":\"[\\\\b(?=]x\"}}}", 0), 0);
+	ck_assert_uint_eq(check(TARGET_ANTHROPIC, "{\"type\":\"object\",\"properties\":{"
+				"\"s\":{\"type\":\"string\",\"pattern\":\"(?<n>a)\\\\k<n>\"}}}", 0), 1);
+	ck_assert_uint_eq(check(TARGET_ANTHROPIC, "{\"type\":\"object\",\"properties\":{"
+				"\"s\":{\"type\":\"string\",\"pattern\":\"(?<!a)b\"}}}", 0), 1);
 	/* recursion: reported once, the walk stops there */
 	ck_assert_uint_eq(check(TARGET_ANTHROPIC, "{\"type\":\"object\",\"properties\":{"
 				"\"t\":{\"$ref\":\"#/$defs/T\"}},\"$defs\":{\"T\":{\"type\":\"object\","
