@@ -30,16 +30,6 @@ struct fixer {
 	unsigned changes;
 };
 
-static int in_list(const char *s, const char *const *list, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(s, list[i]))
-			return 1;
-	return 0;
-}
-
 TS_PRINTF(3, 4) static void change(struct fixer *f, const struct srcloc *loc, const char *fmt, ...)
 {
 	struct strbuf what = STRBUF_INIT;
@@ -84,7 +74,7 @@ static int keyword_fate(const struct jv_member *m)
 	case STRICT_KW_SUPPORTED:
 		return !strcmp(m->key, "format") && !strict_format_ok(m->val);
 	case STRICT_KW_REFUSED:
-		if (in_list(m->key, dropped, ARRAY_SIZE(dropped)) ||
+		if (str_in_list(m->key, dropped, ARRAY_SIZE(dropped)) ||
 		    (!strcmp(m->key, "default") && m->val->kind == JV_NULL))
 			return 2;
 		return 1;

@@ -177,3 +177,13 @@ int strbuf_cmp(const struct strbuf *a, const struct strbuf *b)
 		return c;
 	return a->len < b->len ? -1 : a->len != b->len;
 }
+
+int str_in_list(const char *s, const char *const *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(s, list[i]))
+			return 1;
+	return 0;
+}

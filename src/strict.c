@@ -46,16 +46,6 @@ struct walk {
 	struct strbuf ptr;
 };
 
-static int in_list(const char *s, const char *const *list, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(s, list[i]))
-			return 1;
-	return 0;
-}
-
 TS_PRINTF(3, 4) static void violation(struct walk *w, const struct srcloc *loc, const char *fmt, ...)
 {
 	struct strbuf msg = STRBUF_INIT;
@@ -145,16 +135,16 @@ static int value_fits(const struct jv *v, unsigned types)
 
 enum strict_keyword strict_keyword(const char *name)
 {
-	if (in_list(name, supported, ARRAY_SIZE(supported)))
+	if (str_in_list(name, supported, ARRAY_SIZE(supported)))
 		return STRICT_KW_SUPPORTED;
-	if (in_list(name, unsupported, ARRAY_SIZE(unsupported)))
+	if (str_in_list(name, unsupported, ARRAY_SIZE(unsupported)))
 		return STRICT_KW_REFUSED;
 	return STRICT_KW_UNKNOWN;
 }
 
 int strict_format_ok(const struct jv *format)
 {
-	return format->kind == JV_STRING && in_list(format->u.str.ptr, formats, ARRAY_SIZE(formats));
+	return format->kind == JV_STRING && str_in_list(format->u.str.ptr, formats, ARRAY_SIZE(formats));
 }
 
 static void check_keywords(struct walk *w, const struct jv *s)

@@ -57,6 +57,8 @@ int strbuf_read_fd(struct strbuf *sb, int fd);
 /* Remove trailing white space (spaces, tabs, CR, LF). */
 void strbuf_rtrim(struct strbuf *sb);
 int strbuf_cmp(const struct strbuf *a, const struct strbuf *b);
+/* 1 if s is one of list[0..n), else 0. */
+int str_in_list(const char *s, const char *const *list, size_t n);
 
 
 #endif
