@@ -7,6 +7,7 @@
 #define TOOLSYNC_DIFF_WALK_H
 
 #include "toolsync/diff.h"
+#include "toolsync/hashset.h"
 
 struct walk {
 	const char *tool;
@@ -44,6 +45,10 @@ extern const struct rule r_strict_disabled;
 extern const struct rule r_strict_enabled;
 extern const struct rule r_description;
 extern const struct rule r_schema_changed;
+extern const struct rule r_role_access_added;
+extern const struct rule r_role_access_removed;
+extern const struct rule r_target_removed;
+extern const struct rule r_target_added;
 extern const struct rule r_manifest_stale;
 
 /* v as compact JSON (caller frees), or NULL for NULL. */
@@ -67,5 +72,35 @@ void diff_ascend(struct walk *w, struct mark m);
 /* Compare two schemas; property is set for a property's own schema. */
 void diff_compare_schema(struct walk *w, const struct jv *old, const struct jv *new,
 			 int property);
+
+/*
+ * Bundle membership (diff_bundle.c): the committed role bundles, and the
+ * tools compiled and committed that they or the compiled bundles hold.
+ */
+struct committed;
+struct bundle_tool;
+struct diff_bundles {
+	int active;               /* committed bundles exist: compare */
+	struct strlist roles;     /* the roles of the committed bundles */
+	struct hashset names;     /* function name -> 1 + index in had */
+	unsigned **had;           /* had[i][role]: targets whose bundle held it */
+	size_t nhad, alloc_had;
+	struct bundle_tool *tools;
+	size_t ntools, alloc_tools, nfresh;
+};
+#define DIFF_BUNDLES_INIT { .names = HASHSET_INIT }
+
+/* Read old's roles/ bundles; none is no comparison.  0, or -1 (reported to d). */
+int diff_bundles_load(struct diff_bundles *b, struct committed *old, struct diag *d);
+/* A tool compiled (t) and committed (old, its committed manifest). */
+void diff_bundles_tool(struct diff_bundles *b, const struct compiled_tool *t,
+		       const struct jv *old, const struct ts_config *cfg);
+/*
+ * target-removed, target-added for every tool kept; role-access-added,
+ * -removed for those whose min_role did not change.
+ */
+void diff_bundles_report(const struct diff_bundles *b, const struct ts_config *cfg,
+			 struct findings *out);
+void diff_bundles_release(struct diff_bundles *b);
 
 #endif
