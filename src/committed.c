@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -40,8 +41,10 @@ struct committed {
 	int batch_in, batch_out;   /* its stdin (a socket: no SIGPIPE), its stdout */
 	struct strbuf rbuf;        /* bytes read from batch_out not yet used */
 	int broken;
+	pthread_mutex_t batch_lock; /* one reader of cat-file at a time */
 	/* directory only: the snapshot dir is read through (outdir_snapshot) */
 	int snap_fd;
+	int dir_fd;                /* dir, for committed_read_quiet; -1 */
 };
 
 static struct committed *committed_new(const char *dir, const char *display)
@@ -51,8 +54,9 @@ static struct committed *committed_new(const char *dir, const char *display)
 	c->dir = xstrdup(dir);
 	c->display = xstrdup(display ? display : dir);
 	c->batch_in = c->batch_out = -1;
-	c->snap_fd = -1;
+	c->snap_fd = c->dir_fd = -1;
 	strbuf_init(&c->rbuf, 0);
+	pthread_mutex_init(&c->batch_lock, NULL);
 	return c;
 }
 
@@ -61,6 +65,8 @@ struct committed *committed_dir(const char *dir, const char *display)
 	struct committed *c = committed_new(dir, display);
 
 	c->describe = xstrdup(c->display);
+	/* a missing directory is committed_check's to report */
+	c->dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	return c;
 }
 
@@ -530,6 +536,17 @@ out:
 	return ret;
 }
 
+/* batch_read() for one thread of several at a time. */
+static int batch_read_locked(struct committed *c, const char *oid, struct strbuf *buf)
+{
+	int ret;
+
+	pthread_mutex_lock(&c->batch_lock);
+	ret = c->broken ? -1 : batch_read(c, oid, buf);
+	pthread_mutex_unlock(&c->batch_lock);
+	return ret;
+}
+
 static int read_git(struct committed *c, const char *rel, struct strbuf *buf, struct diag *d)
 {
 	const struct tree_entry *e = find_entry(c, rel);
@@ -540,7 +557,7 @@ static int read_git(struct committed *c, const char *rel, struct strbuf *buf, st
 	name = committed_name(c, rel);
 	if (!e->regular)
 		diag_fail(d, "cannot read '%s': not a regular file", name);
-	else if (c->broken || batch_read(c, e->oid, buf))
+	else if (batch_read_locked(c, e->oid, buf))
 		diag_fail(d, "cannot read '%s' (git cat-file failed, or the file is larger "
 			  "than %u bytes)", name, COMMITTED_FILE_MAX);
 	else
@@ -580,6 +597,34 @@ int committed_read(struct committed *c, const char *rel, struct strbuf *buf, str
 	return c->rev ? read_git(c, rel, buf, d) : read_dir(c, rel, buf, d);
 }
 
+/* The O_NONBLOCK open of read_dir, but nothing reported. */
+static int read_dir_quiet(struct committed *c, const char *rel, struct strbuf *buf)
+{
+	int fd = c->dir_fd < 0 ? -1 :
+		 openat(c->dir_fd, rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	struct stat st;
+	int ret = -1;
+
+	if (fd < 0)
+		return -1;
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) &&
+	    (unsigned long long)st.st_size <= COMMITTED_FILE_MAX)
+		ret = strbuf_read_fd(buf, fd) ? -1 : 0;
+	close(fd);
+	return ret;
+}
+
+int committed_read_quiet(struct committed *c, const char *rel, struct strbuf *buf)
+{
+	const struct tree_entry *e;
+
+	if (!c->rev)
+		return read_dir_quiet(c, rel, buf);
+	if (!(e = find_entry(c, rel)) || !e->regular)
+		return -1;
+	return batch_read_locked(c, e->oid, buf);
+}
+
 char *committed_location(const struct committed *c, const char *rel)
 {
 	return path_join(c->display, rel);
@@ -615,6 +660,9 @@ void committed_free(struct committed *c)
 	strbuf_release(&c->rbuf);
 	if (c->snap_fd >= 0)
 		outdir_snapshot_release(c->snap_fd, NULL);
+	if (c->dir_fd >= 0)
+		close(c->dir_fd);
+	pthread_mutex_destroy(&c->batch_lock);
 	free(c->dir);
 	free(c->display);
 	free(c->describe);

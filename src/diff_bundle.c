@@ -12,6 +12,10 @@
  * are compiled and committed are compared: an added, removed or renamed
  * tool has its own finding, and so has a tool whose min_role changed
  * (role-lowered, role-raised), whose role comparison is skipped.
+ *
+ * A committed bundle whose bytes equal the compiled one's holds what the
+ * compiled one holds, so only bundles that differ (or that build no
+ * longer writes) are parsed: an unchanged catalogue parses nothing.
  */
 #include "toolsync/committed.h"
 #include "toolsync/fsutil.h"
@@ -21,22 +25,22 @@
 #include "toolsync/template.h"
 #include "diff_walk.h"
 
-/*
- * Tools that were in no committed bundle are kept (for target-added) up to
- * this many: compile refuses bundles of more than 128 tools, so a catalogue
- * with more tools in bundles does not get this far.
- */
-#define FRESH_MAX 1024
-
-/* A tool compiled and committed, that the committed or compiled bundles hold. */
+/* A tool compiled and committed, while committed bundles exist. */
 struct bundle_tool {
 	char *key;
 	char *min_role;          /* the compiled one */
 	long rank;               /* its rank in the configured roles */
 	unsigned targets;        /* the bundles it goes in now */
 	int role_changed;        /* min_role differs from the committed manifest's */
-	long had;                /* index of its function name in had, or -1 */
 	struct srcloc targets_loc;  /* the template's 'targets:' (or its first line) */
+};
+
+/* A committed bundle roles/<role>.<target>.json. */
+struct bundle_file {
+	char *name;              /* "<role>.<target>.json" */
+	size_t role;             /* index in diff_bundles.roles */
+	enum target target;
+	int same;                /* the compiled bundle has its bytes */
 };
 
 /*
@@ -82,11 +86,11 @@ static unsigned *had_entry(struct diff_bundles *b, const char *fname, size_t len
 	return b->had[(uintptr_t)e->val - 1];
 }
 
-/* One committed bundle: an array of tools in target t's shape. */
-static int load_bundle(struct diff_bundles *b, struct committed *old, const char *name,
-		       size_t role, enum target t, struct diag *d)
+/* One committed bundle that differs: an array of tools in its target's shape. */
+static int load_bundle(struct diff_bundles *b, struct committed *old,
+		       const struct bundle_file *bf, struct diag *d)
 {
-	char *rel = xstrfmt("roles/%s", name), *msgname = committed_name(old, rel);
+	char *rel = xstrfmt("roles/%s", bf->name), *msgname = committed_name(old, rel);
 	struct strbuf buf = STRBUF_INIT;
 	struct jv *doc = NULL;
 	size_t i;
@@ -100,13 +104,13 @@ static int load_bundle(struct diff_bundles *b, struct committed *old, const char
 	}
 	for (i = 0; i < doc->u.arr.n; i++) {
 		const struct jv *entry = doc->u.arr.v[i];
-		const char *fname = target_entry_name(t, entry);
+		const char *fname = target_entry_name(bf->target, entry);
 
 		if (!fname) {
 			diag_error(d, &entry->loc, "not a role bundle: a tool without a function name");
 			goto cleanup;
 		}
-		had_entry(b, fname, strlen(fname))[role] |= t;
+		had_entry(b, fname, strlen(fname))[bf->role] |= bf->target;
 	}
 	ret = 0;
 	diag_drop_source(msgname);
@@ -118,51 +122,59 @@ cleanup:
 	return ret;
 }
 
-int diff_bundles_load(struct diff_bundles *b, struct committed *old, struct diag *d)
+void diff_bundles_list(struct diff_bundles *b, struct committed *old)
 {
-	char **names, **role_of;
-	enum target *target_of;
+	char **names;
 	size_t n, i;
-	int ret = 0;
 
 	if (committed_list(old, "roles", &names, &n))
-		return 0;   /* no committed bundles: nothing to compare */
-	role_of = xcalloc(n + 1, sizeof(*role_of));
-	target_of = xcalloc(n + 1, sizeof(*target_of));
-	for (i = 0; i < n; i++)
-		if ((role_of[i] = bundle_role(names[i], &target_of[i])) &&
-		    strlist_find(&b->roles, role_of[i]) < 0)
-			strlist_add(&b->roles, role_of[i]);
-	for (i = 0; i < n && !ret; i++)
-		if (role_of[i])
-			ret = load_bundle(b, old, names[i], (size_t)strlist_find(&b->roles, role_of[i]),
-					  target_of[i], d);
-	b->active = b->roles.n > 0;
-	for (i = 0; i < n; i++)
-		free(role_of[i]);
-	free(role_of);
-	free(target_of);
+		return;   /* no committed bundles: nothing to compare */
+	for (i = 0; i < n; i++) {
+		struct bundle_file *bf;
+		enum target t;
+		char *role = bundle_role(names[i], &t);
+
+		if (!role)
+			continue;
+		if (strlist_find(&b->roles, role) < 0)
+			strlist_add(&b->roles, role);
+		ALLOC_GROW(b->files, b->nfiles, b->alloc_files);
+		bf = &b->files[b->nfiles++];
+		bf->name = xstrdup(names[i]);
+		bf->role = (size_t)strlist_find(&b->roles, role);
+		bf->target = t;
+		bf->same = 0;
+		free(role);
+	}
+	b->old = old;
 	fs_free_list(names, n);
-	return ret;
+}
+
+static int cmp_file(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct bundle_file *)elem)->name);
+}
+
+void diff_bundles_file(struct diff_bundles *b, const struct out_file *f)
+{
+	struct bundle_file *bf;
+
+	if (!b->nfiles || !(f->committed_same & 1) || strncmp(f->path, "roles/", 6))
+		return;
+	bf = bsearch(f->path + 6, b->files, b->nfiles, sizeof(*b->files), cmp_file);
+	if (bf)
+		bf->same = 1;
 }
 
 void diff_bundles_tool(struct diff_bundles *b, const struct compiled_tool *t,
-		       const struct jv *old, const struct ts_config *cfg)
+		       const char *old_role, const struct ts_config *cfg)
 {
 	const struct template *tpl = t->template;
 	const struct jv *tl = jv_get(tpl->doc, "targets");
-	const char *old_role = diff_str_of(jv_get(old, "min_role"));
-	char fname[KEY_MAX + 1];
-	struct hashset_entry *e;
 	struct bundle_tool *bt;
 
-	if (!b->active)
+	if (!b->nfiles)
 		return;
-	key_function_name(fname, t->row->key);
-	e = hashset_find(&b->names, fname, strlen(fname));
-	if (!e && (!(cfg->targets & tpl->targets) || b->nfresh >= FRESH_MAX))
-		return;   /* in no bundle, before or now */
-	b->nfresh += !e;
 	ALLOC_GROW(b->tools, b->ntools, b->alloc_tools);
 	bt = &b->tools[b->ntools++];
 	bt->key = xstrdup(t->row->key);
@@ -170,7 +182,6 @@ void diff_bundles_tool(struct diff_bundles *b, const struct compiled_tool *t,
 	bt->rank = config_role_rank(cfg, t->row->min_role);
 	bt->targets = cfg->targets & tpl->targets;
 	bt->role_changed = !old_role || strcmp(old_role, t->row->min_role);
-	bt->had = e ? (long)(uintptr_t)e->val - 1 : -1;
 	bt->targets_loc = tl ? tl->loc : tpl->doc->loc;
 }
 
@@ -275,22 +286,53 @@ static void compare_roles(const struct diff_bundles *b, const struct bundle_tool
 	}
 }
 
-void diff_bundles_report(const struct diff_bundles *b, const struct ts_config *cfg,
-			 struct findings *out)
+/*
+ * had[role]: the targets whose committed bundle of that role held bt.  A
+ * bundle with the compiled bytes held it when the compiled one does.
+ */
+static void tool_had(const struct diff_bundles *b, const struct bundle_tool *bt,
+		     const struct ts_config *cfg, unsigned *had)
 {
-	size_t i, r;
+	char fname[KEY_MAX + 1];
+	const struct hashset_entry *e;
+	size_t i;
 
-	for (i = 0; i < b->ntools; i++) {
+	key_function_name(fname, bt->key);
+	e = hashset_find(&b->names, fname, strlen(fname));
+	for (i = 0; i < b->roles.n; i++)
+		had[i] = e ? b->had[(uintptr_t)e->val - 1][i] : 0;
+	for (i = 0; i < b->nfiles; i++) {
+		const struct bundle_file *bf = &b->files[i];
+		long rank = config_role_rank(cfg, b->roles.v[bf->role]);
+
+		if (bf->same && (bt->targets & bf->target) && bt->rank >= 0 && rank >= bt->rank)
+			had[bf->role] |= bf->target;
+	}
+}
+
+int diff_bundles_report(struct diff_bundles *b, const struct ts_config *cfg,
+			struct findings *out, struct diag *d)
+{
+	unsigned *had = xcalloc(b->roles.n + 1, sizeof(*had));
+	size_t i, r;
+	int ret = 0;
+
+	for (i = 0; i < b->nfiles && !ret; i++)
+		if (!b->files[i].same)
+			ret = load_bundle(b, b->old, &b->files[i], d);
+	for (i = 0; i < b->ntools && !ret; i++) {
 		const struct bundle_tool *bt = &b->tools[i];
-		const unsigned *had = bt->had >= 0 ? b->had[bt->had] : NULL;
 		unsigned before = 0;
 
-		for (r = 0; had && r < b->roles.n; r++)
+		tool_had(b, bt, cfg, had);
+		for (r = 0; r < b->roles.n; r++)
 			before |= had[r];
 		compare_targets(bt, before, cfg, out);
-		if (had && !bt->role_changed && bt->rank >= 0 && (before & bt->targets))
+		if (!bt->role_changed && bt->rank >= 0 && (before & bt->targets))
 			compare_roles(b, bt, had, before & bt->targets, cfg, out);
 	}
+	free(had);
+	return ret;
 }
 
 void diff_bundles_release(struct diff_bundles *b)
@@ -302,6 +344,9 @@ void diff_bundles_release(struct diff_bundles *b)
 		free(b->tools[i].min_role);
 	}
 	free(b->tools);
+	for (i = 0; i < b->nfiles; i++)
+		free(b->files[i].name);
+	free(b->files);
 	for (i = 0; i < b->nhad; i++)
 		free(b->had[i]);
 	free(b->had);

@@ -135,7 +135,7 @@ static void compare_bytes(struct session *s, const struct out_file *f)
 		   memcmp(buf.buf, f->bytes->buf, buf.len)) {
 		if (!r)
 			blake2b256_hex(buf.buf, buf.len, hex);
-		if (r || buf.len == 0 || strcmp(hex, f->jcs_blake2b))
+		if (r || buf.len == 0 || strcmp(hex, out_file_jcs_blake2b(f)))
 			strlist_add(&s->stale, f->path);
 	}
 	strbuf_release(&buf);
@@ -155,6 +155,12 @@ static void mark_produced(struct session *s, const char *name)
 		s->tseen[hit - s->tnames] = 1;
 }
 
+/* The workers found these bytes (or their RFC 8785 form) in the tree. */
+static int same_in_tree(const struct session *s, const struct out_file *f)
+{
+	return f->committed_same & (s->separate ? 2u : 1u);
+}
+
 static int on_file(void *ctx, const struct out_file *f)
 {
 	struct session *s = ctx;
@@ -165,7 +171,8 @@ static int on_file(void *ctx, const struct out_file *f)
 
 	if (!f->tool) {
 		strlist_add(&s->bundles, f->path);
-		if (s->tree)
+		diff_bundles_file(&s->membership, f);
+		if (s->tree && !same_in_tree(s, f))
 			compare_bytes(s, f);
 		return 0;
 	}
@@ -173,14 +180,20 @@ static int on_file(void *ctx, const struct out_file *f)
 	hit = find_name(s->names, s->nnames, name);
 	if (s->separate) {
 		mark_produced(s, name);
-		compare_bytes(s, f);
+		if (!same_in_tree(s, f))
+			compare_bytes(s, f);
 	}
 	if (!hit) {
 		keep_added(s, f->tool);
+	} else if (f->committed_same & 1) {
+		/* the same document: nothing to find, nothing stale */
+		s->seen[hit - s->names] = 1;
+		diff_bundles_tool(&s->membership, f->tool, f->tool->row->min_role, s->cfg);
 	} else if ((old = load_committed(s, name, &loc))) {
 		s->seen[hit - s->names] = 1;
 		diff_tool(old, compiled_tool_manifest(f->tool), s->cfg, f->tool->row->key, s->out);
-		diff_bundles_tool(&s->membership, f->tool, old, s->cfg);
+		diff_bundles_tool(&s->membership, f->tool, diff_str_of(jv_get(old, "min_role")),
+				  s->cfg);
 		if (s->tree && !s->separate && s->out->n == before)
 			compare_bytes(s, f);
 		jv_free(old);
@@ -310,7 +323,7 @@ static int list_committed(struct session *s)
 	if (!ret)
 		ret = list_tools(s, s->old, &s->names, &s->nnames);
 	if (!ret)
-		ret = diff_bundles_load(&s->membership, s->old, s->d);
+		diff_bundles_list(&s->membership, s->old);
 	if (!ret && s->separate && !(ret = committed_check(s->tree, s->d)))
 		ret = list_tools(s, s->tree, &s->tnames, &s->ntnames);
 	s->seen = xcalloc(s->nnames + 1, 1);
@@ -323,6 +336,7 @@ int diff_against(const struct ts_config *cfg, const struct compile_opts *o,
 		 struct findings *out, struct diag *d)
 {
 	struct session s;
+	struct compile_opts co = *o;
 	size_t start = out->n, semantic;
 	int ret;
 
@@ -333,15 +347,18 @@ int diff_against(const struct ts_config *cfg, const struct compile_opts *o,
 	s.separate = tree && tree != old;
 	s.out = out;
 	s.d = d;
+	/* compared on the workers: on_file reads and parses only what differs */
+	co.compare[0] = old;
+	co.compare[1] = s.separate ? tree : NULL;
 	ret = list_committed(&s);
 	if (!ret)
-		ret = compile_catalogue(cfg, o, on_file, &s, NULL, d);
+		ret = compile_catalogue(cfg, &co, on_file, &s, NULL, d);
 	if (!ret) {
 		finish_unpaired(&s);
 		/* a bundle membership finding does not explain a stale bundle: it needs a build */
 		semantic = out->n - start;
-		if (!s.bad)
-			diff_bundles_report(&s.membership, cfg, out);
+		if (!s.bad && diff_bundles_report(&s.membership, cfg, out, d))
+			s.bad = 1;
 		if (tree) {
 			extra_files(&s);
 			report_stale(&s, semantic);

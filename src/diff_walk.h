@@ -75,32 +75,38 @@ void diff_compare_schema(struct walk *w, const struct jv *old, const struct jv *
 
 /*
  * Bundle membership (diff_bundle.c): the committed role bundles, and the
- * tools compiled and committed that they or the compiled bundles hold.
+ * tools compiled and committed while there are any.
  */
 struct committed;
 struct bundle_tool;
+struct bundle_file;
 struct diff_bundles {
-	int active;               /* committed bundles exist: compare */
-	struct strlist roles;     /* the roles of the committed bundles */
+	struct committed *old;    /* where the bundles are committed */
+	struct bundle_file *files;/* its roles/ bundles, sorted by name */
+	size_t nfiles, alloc_files;
+	struct strlist roles;     /* their roles */
 	struct hashset names;     /* function name -> 1 + index in had */
-	unsigned **had;           /* had[i][role]: targets whose bundle held it */
+	unsigned **had;           /* had[i][role]: targets whose differing bundle held it */
 	size_t nhad, alloc_had;
 	struct bundle_tool *tools;
-	size_t ntools, alloc_tools, nfresh;
+	size_t ntools, alloc_tools;
 };
-#define DIFF_BUNDLES_INIT { .names = HASHSET_INIT }
 
-/* Read old's roles/ bundles; none is no comparison.  0, or -1 (reported to d). */
-int diff_bundles_load(struct diff_bundles *b, struct committed *old, struct diag *d);
-/* A tool compiled (t) and committed (old, its committed manifest). */
+/* List old's roles/ bundles (none: nothing is compared). */
+void diff_bundles_list(struct diff_bundles *b, struct committed *old);
+/* A compiled file: a bundle the committed one equals need not be parsed. */
+void diff_bundles_file(struct diff_bundles *b, const struct out_file *f);
+/* A tool compiled (t) and committed (old_role: its committed min_role, or NULL). */
 void diff_bundles_tool(struct diff_bundles *b, const struct compiled_tool *t,
-		       const struct jv *old, const struct ts_config *cfg);
+		       const char *old_role, const struct ts_config *cfg);
 /*
- * target-removed, target-added for every tool kept; role-access-added,
- * -removed for those whose min_role did not change.
+ * Parse the committed bundles that differ; then target-removed and
+ * target-added for every tool, role-access-added and -removed for those
+ * whose min_role did not change.  0, or -1 (a malformed bundle, reported
+ * to d).
  */
-void diff_bundles_report(const struct diff_bundles *b, const struct ts_config *cfg,
-			 struct findings *out);
+int diff_bundles_report(struct diff_bundles *b, const struct ts_config *cfg,
+			struct findings *out, struct diag *d);
 void diff_bundles_release(struct diff_bundles *b);
 
 #endif
