@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "toolsync/compile.h"
+#include "toolsync/fsutil.h"
 #include "toolsync/matrix.h"
 #include "toolsync/segments.h"
 #include "toolsync/target.h"
@@ -522,9 +523,6 @@ static void job_emit(const struct compiler *c, struct job *j)
 	j->ct.tree = NULL;
 }
 
-/* A committed file bigger than this is not what a build writes anyway. */
-#define COMMITTED_MAX (64u << 20)
-
 /*
  * The committed file holds these bytes, or their RFC 8785 form (from a
  * --canonical build).  Anything odd (missing, a symlink, not a regular
@@ -534,18 +532,15 @@ static int same_as_committed(const struct compiler *c, struct job *j, struct scr
 {
 	struct out_file f = { j->path.buf, &j->bytes, j->digest, j->jcs_digest,
 			      j->t ? &j->ct : NULL, 0 };
+	struct strbuf err = STRBUF_INIT;
 	char hex[DIGEST_HEX_SIZE];
-	struct stat st;
-	/* O_NONBLOCK: a FIFO in its place must not hang the diff */
-	int fd = openat(c->compare_fd, j->path.buf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	int ret;
 
-	if (fd < 0)
-		return 0;
+	/* read as every input is: a link, a FIFO or a huge file is "not the same" */
 	strbuf_reset(&s->committed);
-	ret = !fstat(fd, &st) && S_ISREG(st.st_mode) && (uint64_t)st.st_size <= COMMITTED_MAX &&
-	      !strbuf_read_fd(&s->committed, fd);
-	close(fd);
+	ret = !fs_read_file_at(&s->committed, c->compare_fd, j->path.buf, j->path.buf, FS_OUTPUT,
+			       &err);
+	strbuf_release(&err);
 	if (!ret || !s->committed.len)
 		return 0;
 	if (s->committed.len == j->bytes.len && !memcmp(s->committed.buf, j->bytes.buf, j->bytes.len))
