@@ -130,8 +130,10 @@ build/fuzz/obj/%.o: src/%.c
 build/fuzz/libtoolsync.a: $(FUZZ_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
+# -Werror for the targets: one that no longer matches the library's API
+# must fail to build, not fuzz the wrong thing
 build/fuzz/%: tests/fuzz/%.c build/fuzz/libtoolsync.a
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+	clang $(FUZZ_CFLAGS) -Wall -Werror -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
 deps-fuzz:
 	@sh scripts/install-deps.sh fuzz
 fuzz-smoke: deps-fuzz

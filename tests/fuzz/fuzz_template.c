@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "toolsync/template.h"
+#include "toolsync/segments.h"
 #include "toolsync/config.h"
 #include "toolsync/fsutil.h"
 
@@ -66,20 +67,27 @@ static void setup(void)
 	free(fixed);
 }
 
+/* Rendered as build renders it: for a row's values, and with the markers. */
 static void render(const struct template_set *set)
 {
 	struct template *t = templates_find(set, "fuzz");
-	struct row row;
+	struct segvals vals = SEGVALS_INIT;
+	struct strlist stds = { NULL, 0, 0 };
+	int pass;
 
 	if (!t || t->bad)
 		return;
-	row_init(&row);
-	row.key = xstrdup("fuzz");
-	row.min_role = xstrdup("viewer");
-	strlist_add(&row.standards, "SOX-404");
-	jv_free(template_render_description(t, &row));
-	jv_free(template_render_parameters(t, &row));
-	row_release(&row);
+	strlist_add(&stds, "SOX-404");
+	for (pass = 0; pass < 2; pass++) {
+		if (pass)
+			segvals_markers(&vals);
+		else
+			segvals_set(&vals, "fuzz", "viewer", &stds);
+		jv_free(template_render_description(t, &vals));
+		jv_free(template_render_parameters(t, &vals));
+	}
+	segvals_release(&vals);
+	strlist_release(&stds);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
