@@ -509,9 +509,25 @@ static long long batch_header(struct committed *c)
 	return size;
 }
 
+/* Read past n bytes of cat-file's output, never holding more than a chunk. */
+static int batch_skip(struct committed *c, size_t n)
+{
+	while (n) {
+		size_t k;
+
+		if (!c->rbuf.len && batch_fill(c, 1))
+			return -1;
+		k = c->rbuf.len < n ? c->rbuf.len : n;
+		batch_consume(c, k);
+		n -= k;
+	}
+	return 0;
+}
+
 /*
- * One object's bytes through cat-file --batch.  0 or -1 (the process is
- * then unusable); *size is the object's size when known (-1 if not).
+ * One object's bytes through cat-file --batch.  0; 1 when it is over
+ * fs_cap(FS_OUTPUT) (read past, not kept: *size says how large); -1 when
+ * the process failed (it is then unusable).
  */
 static int batch_read(struct committed *c, const char *oid, struct strbuf *buf,
 		      long long *size)
@@ -525,16 +541,20 @@ static int batch_read(struct committed *c, const char *oid, struct strbuf *buf,
 	if (c->batch_pid <= 0)
 		goto out;
 	w = send(c->batch_in, req, len, MSG_NOSIGNAL);
-	if (w != (ssize_t)len || (*size = batch_header(c)) < 0 ||
-	    (unsigned long long)*size > fs_cap(FS_OUTPUT) ||
-	    batch_fill(c, (size_t)*size + 1))
+	if (w != (ssize_t)len || (*size = batch_header(c)) < 0)
+		goto out;
+	if ((unsigned long long)*size > fs_cap(FS_OUTPUT)) {
+		ret = batch_skip(c, (size_t)*size + 1) ? -1 : 1;
+		goto out;
+	}
+	if (batch_fill(c, (size_t)*size + 1))
 		goto out;
 	strbuf_add(buf, c->rbuf.buf, (size_t)*size);
 	batch_consume(c, (size_t)*size + 1);
 	ret = 0;
 out:
 	free(req);
-	if (ret)
+	if (ret < 0)
 		c->broken = 1;
 	return ret;
 }
@@ -544,6 +564,7 @@ static int read_git(struct committed *c, const char *rel, struct strbuf *buf, st
 	const struct tree_entry *e = find_entry(c, rel);
 	long long size;
 	char *name;
+	int r;
 
 	if (!e)
 		return 1;
@@ -552,13 +573,11 @@ static int read_git(struct committed *c, const char *rel, struct strbuf *buf, st
 	if (!e->regular)
 		diag_fail(d, "cannot read committed file '%s': not a regular file (a symbolic "
 			  "link or a submodule in the git tree)", name);
-	else if (c->broken)
-		diag_fail(d, "cannot read committed file '%s': git cat-file stopped", name);
-	else if (batch_read(c, e->oid, buf, &size) && size > (long long)fs_cap(FS_OUTPUT))
+	else if (c->broken || (r = batch_read(c, e->oid, buf, &size)) < 0)
+		diag_fail(d, "cannot read committed file '%s': git cat-file failed", name);
+	else if (r)
 		diag_fail(d, "cannot read committed file '%s': file too large (%lld bytes; "
 			  "limit %zu)", name, size, fs_cap(FS_OUTPUT));
-	else if (size < 0 || c->broken)
-		diag_fail(d, "cannot read committed file '%s': git cat-file failed", name);
 	else
 		e = NULL;
 	free(name);

@@ -13,6 +13,10 @@ printf 'api_key: sk-proj-HOSTILEfixture%s\n' "0123456789abcdefABCDEF0123" >"$T/o
 printf 'root:x:0:0:HOSTILE-PASSWD-MARKER:/root:/bin/bash\n' >"$T/outside/passwd"
 cp "$TOP/manifests/tools/"*.json "$T/outside/tools/"
 printf '{"HOSTILE": "outside manifest"}\n' >"$T/outside/tools/rag.search.json"
+# a tool to import: valid, new to the example's registry
+printf '[{"type": "function", "name": "fresh_tool", "description": "A new tool.", %s}]\n' \
+	'"parameters": {"type": "object", "properties": {"q": {"type": "string"}}, "required": ["q"], "additionalProperties": false}, "strict": true' \
+	>"$T/new.json"
 
 # fresh: a pristine copy of the example catalogue in $T/cat, and cd there.
 example_copy
@@ -25,10 +29,14 @@ fresh() {
 }
 
 # snap: manifests/ as names, types, modes, mtimes and digests (tree_sum in
-# a few processes: this script snapshots it some 150 times).
+# a few processes: this script snapshots it some 200 times), and the rest
+# of the catalogue (registry, templates, journal: what import or a build
+# could write) as names, types, modes and, for files, mtimes and sizes.
 snap() {
 	find manifests -printf '%p %y %m %T@ %s %l\n' | LC_ALL=C sort
 	find manifests -type f -print0 | LC_ALL=C sort -z | xargs -0 -r b2sum
+	find . \( -path ./manifests -o -path ./.git -o -name report.out \) -prune -o \
+		\( -type d -printf '%p %y %m\n' \) -o -printf '%p %y %m %T@ %s %l\n' | LC_ALL=C sort
 }
 
 # plant HOW PATH [SIZE]: turn PATH (in the catalogue) into something hostile.
@@ -93,7 +101,7 @@ while IFS='|' read -r path cmd subject; do
 		# verify judges committed bytes by the signed index: bytes that are
 		# not what was signed are a failed verification (exit 1), not bad input
 		case $how:$path:$cmd in
-		nul:manifests/index.json*) want=1 text=signature-invalid ;;
+		nul:manifests/index.json*:verify) want=1 text=signature-invalid ;;
 		nul:manifests/*:verify | nul:manifests/*:ci*) want=1 text=file-modified ;;
 		esac
 		# shellcheck disable=SC2086
@@ -110,6 +118,8 @@ manifests/tools/fx.rate-lookup.json|verify|cannot read committed file
 manifests/roles/viewer.responses.json|ci --output report.out|cannot read committed file
 manifests/index.json|verify|cannot read index
 manifests/index.json.minisig|verify|cannot read signature
+manifests/index.json|build|cannot read index
+registry.yaml|import --role viewer ../new.json|cannot read registry
 EOF
 
 # the $ref's error is at the $ref's line
@@ -154,6 +164,8 @@ toolsync.yaml|2M|check-config|1048576
 manifests/tools/rag.search.json|65M|diff|67108864
 manifests/index.json|300M|verify|268435456
 manifests/index.json.minisig|100K|verify|65536
+manifests/index.json|300M|build|268435456
+registry.yaml|300M|import --role viewer ../new.json|268435456
 EOF
 
 # 3. Files the user names on the command line are opened as given (a link
@@ -186,7 +198,44 @@ done <<'EOF'
 --accept|diff|cannot read accept file
 --key|build|cannot read secret key
 -p|verify|cannot read public key
+|import|cannot read tools file
+--registry|import --role viewer ../new.json|cannot read registry
 EOF
+
+# The journal of an interrupted build (.toolsync-switch, beside the
+# output): build reads it first, as every input.
+for how in secret fifo zero dir huge; do
+	fresh
+	plant "$how" .toolsync-switch 100K
+	case $how in
+	secret | zero) text=".toolsync-switch' is a symbolic link (links are not followed here)" ;;
+	fifo) text=".toolsync-switch': not a regular file (a FIFO)" ;;
+	dir) text=".toolsync-switch': not a regular file (a directory)" ;;
+	huge) text=".toolsync-switch': file too large (102400 bytes; limit 65536)" ;;
+	esac
+	hostile 2 "cannot read journal '" build
+	expect_in "$T/all" "$text"
+done
+
+# Committed manifests in a git tree (diff --against git:REV): a symbolic
+# link there is not followed (git keeps its target as the blob), a blob
+# over the cap is refused; each named as REV:path.
+gitcat() {
+	git -c user.name=t -c user.email=t@example.invalid "$@"
+}
+for how in secret huge; do
+	fresh
+	git init -q . && gitcat add -A && gitcat commit -qm base
+	cp manifests/tools/rag.search.json "$T/keep.json"
+	plant "$how" manifests/tools/rag.search.json 65M
+	gitcat add -A && gitcat commit -qm hostile
+	rm -f manifests/tools/rag.search.json && cp "$T/keep.json" manifests/tools/rag.search.json
+	case $how in
+	secret) text="cannot read committed file 'HEAD:manifests/tools/rag.search.json': not a regular file (a symbolic link or a submodule in the git tree)" ;;
+	huge) text="cannot read committed file 'HEAD:manifests/tools/rag.search.json': file too large (68157440 bytes; limit 67108864)" ;;
+	esac
+	hostile 2 "$text" diff --against git:HEAD
+done
 
 # The leak of issue #9: a directory given as the config or the accept
 # file.  Under SANITIZE=1 a leak would make these exit 1.
