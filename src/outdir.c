@@ -179,16 +179,17 @@ static int journal_parse(const struct strbuf *sb, struct journal *j)
  */
 static int journal_finish(struct outdir *o, struct diag *d)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, err = STRBUF_INIT;
+	char *shown = path_join(o->parent, OUTDIR_JOURNAL);
 	struct journal j;
-	int fd = openat(o->parent_fd, OUTDIR_JOURNAL, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), ret = 0;
+	int ret = 0;
 
-	if (fd < 0)
-		return errno == ENOENT ? 0 : (diag_fail(d, "cannot read '%s/%s': %s", o->parent,
-					      OUTDIR_JOURNAL, strerror(errno)), -1);
-	if (strbuf_read_fd(&sb, fd) || journal_parse(&sb, &j)) {
-		diag_fail(d, "'%s/%s' is not a journal toolsync wrote: remove it", o->parent,
-			  OUTDIR_JOURNAL);
+	/* read as every input is: no link, a regular file (never a FIFO), capped */
+	if (fs_read_file_at(&sb, o->parent_fd, OUTDIR_JOURNAL, shown, FS_JOURNAL, &err)) {
+		if (errno != ENOENT)
+			ret = (diag_fail(d, "%s", err.buf), -1);
+	} else if (journal_parse(&sb, &j)) {
+		diag_fail(d, "'%s' is not a journal toolsync wrote: remove it", shown);
 		ret = -1;
 	} else if (exists_at(o->parent_fd, j.stage) &&
 		   ((exists_at(o->parent_fd, j.name) && !exists_at(o->parent_fd, j.old) &&
@@ -199,14 +200,15 @@ static int journal_finish(struct outdir *o, struct diag *d)
 			  j.name, strerror(errno));
 		ret = -1;
 	} else if (fsync(o->parent_fd) || unlinkat(o->parent_fd, OUTDIR_JOURNAL, 0)) {
-		diag_fail(d, "cannot remove '%s/%s': %s", o->parent, OUTDIR_JOURNAL, strerror(errno));
+		diag_fail(d, "cannot remove '%s': %s", shown, strerror(errno));
 		ret = -1;
 	} else {
 		fprintf(stderr, "toolsync: completed the switch of '%s/%s' that an interrupted "
 			"build left\n", o->parent, j.name);
 	}
-	close(fd);
 	strbuf_release(&sb);
+	strbuf_release(&err);
+	free(shown);
 	return ret;
 }
 
@@ -357,33 +359,27 @@ static void scan_top(struct scan *s, const char *name)
 /* The old index: what toolsync owns.  0 read, 1 absent, -1 reported. */
 static int read_old_index(struct scan *s)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, err = STRBUF_INIT;
 	char *shown = path_join(s->o->shown, INDEX_FILE);
-	/* O_NONBLOCK: a FIFO named index.json is refused, never waited on */
-	int fd = openat(s->o->dir_fd, INDEX_FILE, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	int ret = 0;
-	struct stat st;
 
-	if (fd < 0) {
-		ret = errno == ENOENT ? 1 : -1;
-	} else if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		diag_fail(s->d, "'%s' is not a regular file: toolsync cannot tell its files from "
-			  "others in '%s': remove it, or give another --out", shown, s->o->shown);
-		ret = -2;
-	} else if (strbuf_read_fd(&sb, fd)) {
-		ret = -1;
+	/* read as every input is: a FIFO named index.json is refused, never waited on */
+	if (fs_read_file_at(&sb, s->o->dir_fd, INDEX_FILE, shown, FS_INDEX, &err)) {
+		if (errno == ENOENT)
+			ret = 1;
+		else
+			ret = (diag_fail(s->d, "%s: toolsync cannot tell its files from others in "
+					 "'%s': remove it, or give another --out", err.buf,
+					 s->o->shown), -1);
 	} else if (index_parse(&s->ix, sb.buf, sb.len, path_intern(shown), s->d)) {
 		diag_fail(s->d, "'%s' is not a toolsync index, so toolsync cannot tell its files "
 			  "from others in '%s': remove it, or give another --out", shown, s->o->shown);
-		ret = -2;
+		ret = -1;
 	}
-	if (ret == -1 && errno != ELOOP)
-		diag_fail(s->d, "cannot read '%s': %s", shown, strerror(errno));
-	if (fd >= 0)
-		close(fd);
 	strbuf_release(&sb);
+	strbuf_release(&err);
 	free(shown);
-	return ret == -2 ? -1 : ret;
+	return ret;
 }
 
 static int scan_old(struct outdir *o, struct diag *d)
@@ -454,14 +450,11 @@ int outdir_open(struct outdir *o, const char *path, struct diag *d)
 int outdir_keep_if_same(struct outdir *o, const char *rel, const void *data, size_t len)
 {
 	long i = find_sorted(&o->owned, rel);
-	char *p;
 	int same;
 
 	if (i < 0)
 		return 0;
-	p = path_join(o->path, rel);
-	same = fs_same_content(p, data, len);
-	free(p);
+	same = fs_same_content(o->path, rel, data, len);
 	if (same) {
 		pthread_mutex_lock(&o->lock);
 		o->kept[i] = 1;
