@@ -60,6 +60,7 @@ struct outdir {
 	size_t debris;         /* own temporary files left in the old output */
 	struct strlist staged; /* files written into the stage */
 	char *stage;           /* the staging directory; NULL until needed */
+	struct strlist stage_dirs; /* its subdirectories made so far */
 	int switched;          /* the new tree is in place */
 	size_t written, unchanged, removed, recovered;
 	pthread_mutex_t lock;
