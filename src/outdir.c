@@ -377,7 +377,10 @@ static int read_old_index(struct scan *s)
 			  "from others in '%s': remove it, or give another --out", shown, s->o->shown);
 		ret = -2;
 	}
-	if (ret == -1 && errno != ELOOP)
+	if (ret == -1 && errno == ELOOP)
+		diag_fail(s->d, "'%s' is a symbolic link: toolsync cannot tell its files from "
+			  "others in '%s': remove it, or give another --out", shown, s->o->shown);
+	else if (ret == -1)
 		diag_fail(s->d, "cannot read '%s': %s", shown, strerror(errno));
 	if (fd >= 0)
 		close(fd);
@@ -416,7 +419,7 @@ static int scan_old(struct outdir *o, struct diag *d)
 	fs_free_list(names, n);
 	index_release(&s.ix);
 	o->kept = xcalloc(o->owned.n + 1, 1);
-	return d->errors > errors ? -1 : 0;
+	return d->errors > errors || r < 0 ? -1 : 0;
 }
 
 static int cmp_str(const void *a, const void *b)

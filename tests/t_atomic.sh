@@ -42,7 +42,7 @@ git_like=$(ls -a manifests | tr '\n' ' ')
 [ "$git_like" = ". .. index.json index.json.minisig roles tools traceability.csv traceability.md " ] || fail "top of output: $git_like"
 
 # 3. Ownership: a non-empty directory without an index, a user's file, a
-#    symlinked tools/, a directory named index.json, '' and / are refused
+#    symlinked tools/, a directory or a symlink named index.json, '' and / are refused
 #    before anything is written, each with the reason.
 mkdir -p "$T/repo/tools" && echo 'echo release' >"$T/repo/tools/release.sh"
 cp -R toolsync.yaml registry.yaml schemas "$T/repo/"
@@ -76,6 +76,16 @@ run "$TOOLSYNC" build --out "$T/o"
 expect_rc 2 "a directory named index.json"
 expect_in "$T/err" "nothing was written"
 rmdir "$T/o/index.json" && mv "$T/idx" "$T/o/index.json"
+# index.json a symbolic link (here to a file beside it): refused, not read
+# as "no index" (which once removed the whole old tree, 'ix' with it)
+mv "$T/o/index.json" "$T/o/ix" && ln -s ix "$T/o/index.json"
+before=$(snap "$T/o")
+run "$TOOLSYNC" build --out "$T/o"
+expect_rc 2 "index.json a symbolic link"
+expect_in "$T/err" "'$T/o/index.json' is a symbolic link: toolsync cannot tell its files"
+expect_in "$T/err" "nothing was written"
+[ "$before" = "$(snap "$T/o")" ] || fail "a build over a symlinked index.json wrote"
+rm "$T/o/index.json" && mv "$T/o/ix" "$T/o/index.json"
 echo note >"$T/o/README.md"
 run "$TOOLSYNC" build --out "$T/o"
 expect_rc 2 "a user's file at the top of the output"
