@@ -174,8 +174,8 @@ wait "$reader"
 [ ! -s "$T/verify.err" ] || { cat "$T/verify.err"; fail "a reader saw a mixed tree"; }
 echo "readers: $(cat "$T/verify.count") verifications during 4 switches"
 
-# 8. Report files: '-' is stdout; a FIFO (or a symlink to one) is written
-#    into, never replaced.
+# 8. Report files: '-' is stdout; a FIFO (or a symlink to one), and
+#    /dev/stdout, are written into, never replaced.
 run "$TOOLSYNC" diff --output -
 expect_rc 0
 expect_in "$T/out" "no findings"
@@ -190,6 +190,14 @@ for target in "$T/fifo" "$T/fifolink"; do
 	expect_in "$T/got" '"findings"'
 done
 [ -L "$T/fifolink" ] || fail "--output replaced the symlink"
+# /dev/stdout while the shell sends stdout to a file: written through the
+# stream ('>>' appends), never by replacing that file
+echo before >"$T/log"
+ino=$(stat -c %i "$T/log")
+"$TOOLSYNC" diff --output /dev/stdout >>"$T/log" || fail "--output /dev/stdout"
+[ "$ino" = "$(stat -c %i "$T/log")" ] || fail "--output /dev/stdout replaced the file"
+[ "$(head -n 1 "$T/log")" = before ] || fail "--output /dev/stdout did not append"
+expect_in "$T/log" "no findings"
 
 # 9. Fault injection: every point of a signed rewrite.  For each, the build
 #    exits 2 with the old output byte-identical and verifying, or (a failure
