@@ -217,6 +217,20 @@ static int is_debris(const char *name)
 }
 
 /*
+ * A reader may still be on an old tree that a killed build did not get to
+ * remove (it holds LOCK_SH, see outdir_snapshot): wait for it to finish.
+ */
+static void wait_readers(int parent_fd, const char *name)
+{
+	int fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd >= 0) {
+		flock(fd, LOCK_EX);
+		close(fd);
+	}
+}
+
+/*
  * Under the lock no other build is running beside the output, so every
  * staging directory here is left from a killed one.
  */
@@ -235,6 +249,7 @@ static int clean_debris(struct outdir *o, struct diag *d)
 		if (!is_debris(names[i]))
 			continue;
 		p = path_join(o->parent, names[i]);
+		wait_readers(o->parent_fd, names[i]);
 		if (fs_remove_tree(p, &err)) {
 			diag_fail(d, "cannot remove '%s' that an interrupted build left: %s", p,
 				  err.buf);

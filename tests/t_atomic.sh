@@ -120,6 +120,18 @@ expect_rc 0
 expect_in "$T/out" "1 removed"
 nodebris . "after a build"
 verify_ok manifests
+# an old tree a killed build left, with a reader still on it (LOCK_SH, as
+# verify takes): the next build waits for the reader before removing it
+cp -a manifests .toolsync-stage-Rd0001
+flock -s .toolsync-stage-Rd0001 sh -c 'touch "$1/held"; sleep 1
+	[ -f .toolsync-stage-Rd0001/index.json ] && echo "read to the end"' sh "$T" >"$T/reader" &
+reader=$!
+while [ ! -e "$T/held" ]; do sleep 0.05; done
+run "$TOOLSYNC" build --key "$T/k.key"
+expect_rc 0 "a build while a reader is on a killed build's old tree"
+wait "$reader" || true
+expect_in "$T/reader" "read to the end"
+nodebris . "after waiting for a reader"
 
 # 6. The journal: where the exchange is refused (EINVAL) the switch goes
 #    through .toolsync-switch; a build killed between its two renames is
