@@ -60,11 +60,34 @@ static int sync_parent(struct outdir *o)
 
 /* Resolving: every spelling of the output gives the same path. */
 
-/* A path that does not exist yet: its parent is made and resolved. */
-static char *resolve_new(const char *path, struct diag *d)
+/*
+ * The shallowest directory on the way to dir that does not exist yet:
+ * what making dir creates (NULL: nothing).
+ */
+static char *first_missing(const char *dir)
+{
+	char *cur = xstrdup(dir), *missing = NULL;
+
+	while (!path_exists(cur)) {
+		free(missing);
+		missing = cur;
+		cur = path_dirname(cur);
+		if (!strcmp(cur, ".") || !strcmp(cur, "/"))
+			break;
+	}
+	free(cur);
+	return missing;
+}
+
+/*
+ * A path that does not exist yet: its parent is made (the lock is taken on
+ * it) and resolved.  *made: the first directory made, resolved, for
+ * outdir_release() to take back if the build writes nothing.
+ */
+static char *resolve_new(const char *path, char **made, struct diag *d)
 {
 	struct strbuf err = STRBUF_INIT;
-	char *trim = xstrdup(path), *parent, *real = NULL, *rparent;
+	char *trim = xstrdup(path), *parent, *real = NULL, *rparent, *missing;
 	size_t n = strlen(trim);
 	const char *base;
 
@@ -77,6 +100,7 @@ static char *resolve_new(const char *path, struct diag *d)
 		return NULL;
 	}
 	parent = path_dirname(trim);
+	missing = first_missing(parent);
 	if (fs_mkdirs(parent, 0755, &err))
 		diag_fail(d, "%s", err.buf);
 	else if (!(rparent = realpath(parent, NULL)))
@@ -85,6 +109,9 @@ static char *resolve_new(const char *path, struct diag *d)
 		real = path_join(rparent, base);
 		free(rparent);
 	}
+	if (missing)
+		*made = realpath(missing, NULL);
+	free(missing);
 	strbuf_release(&err);
 	free(parent);
 	free(trim);
@@ -106,7 +133,7 @@ static int resolve(struct outdir *o, const char *path, struct diag *d)
 		if (!(real = realpath(path, NULL)))
 			return diag_fail(d, "cannot resolve '%s': %s", path, strerror(errno)), -1;
 	} else if (errno == ENOENT && lstat(path, &st)) {
-		if (!(real = resolve_new(path, d)))
+		if (!(real = resolve_new(path, &o->made, d)))
 			return -1;
 	} else {
 		return diag_fail(d, "cannot use '%s' as the output directory: %s", path,
@@ -759,6 +786,29 @@ int outdir_commit(struct outdir *o, const char *const *dirs, struct diag *d)
 	return 0;
 }
 
+/*
+ * A build that wrote nothing takes back the directories it made for the
+ * output's parent: only empty directories, never a file.
+ */
+static void remove_made(const char *dir)
+{
+	char **names;
+	size_t n, i;
+
+	if (fs_list_dir(dir, &names, &n))
+		return;
+	for (i = 0; i < n; i++) {
+		char *p = path_join(dir, names[i]);
+		struct stat st;
+
+		if (!lstat(p, &st) && S_ISDIR(st.st_mode))
+			remove_made(p);
+		free(p);
+	}
+	fs_free_list(names, n);
+	rmdir(dir);
+}
+
 void outdir_release(struct outdir *o)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -766,6 +816,8 @@ void outdir_release(struct outdir *o)
 	if (o->stage && !o->switched && fs_remove_tree(o->stage, &err))
 		fprintf(stderr, "toolsync: warning: %s (the next build removes it)\n", err.buf);
 	strbuf_release(&err);
+	if (o->made && !o->switched)
+		remove_made(o->made);
 	if (o->dir_fd >= 0)
 		close(o->dir_fd);
 	if (o->parent_fd >= 0)
@@ -775,6 +827,7 @@ void outdir_release(struct outdir *o)
 	free(o->parent);
 	free(o->name);
 	free(o->stage);
+	free(o->made);
 	free(o->kept);
 	strlist_release(&o->owned);
 	strlist_release(&o->old_dirs);

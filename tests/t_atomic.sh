@@ -60,6 +60,12 @@ expect_in "$T/err" "is the root directory"
 run "$TOOLSYNC" build --out "$T/k.pub"
 expect_rc 2 "--out FILE"
 expect_in "$T/err" "is not a directory"
+# a failed build into a new path takes back the directories it made for it
+printf 'tool_registry:\n  - key: "bad key"\n    minRole: viewer\n' >"$T/badreg.yaml"
+run "$TOOLSYNC" build --registry "$T/badreg.yaml" --out "$T/new/sub/out"
+expect_rc 2 "bad input, into a new path"
+expect_in "$T/err" "nothing was written"
+[ ! -e "$T/new" ] || fail "a failed build left the directories it made: $(find "$T/new")"
 
 "$TOOLSYNC" build --out "$T/o" >/dev/null
 mkdir "$T/user" && echo mine >"$T/user/notes.txt"
