@@ -3,6 +3,7 @@
 # per real directory, debris and journal recovery, readers during a build,
 # report files, and a walk of every fault-injection point (TOOLSYNC_FAULT)
 # of a signed rewrite of the example (t_atomic_walk1k.sh: 1,000 tools).
+SCRATCH_TMPFS=${SCRATCH_TMPFS-1}   # many files made and freed (tests/lib.sh)
 . tests/lib.sh
 
 example_copy

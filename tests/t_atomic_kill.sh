@@ -8,41 +8,28 @@
 # other way (a -> b -> a ...), so no tree is ever copied back.
 # KILL_TOOLS=N sets the catalogue's size (default 20,000).
 #
-# Where it runs: on a tmpfs (/dev/shm) when one has room, else in $T.
-# SIGKILL tests what a process sees (renames are atomic in the VFS, on
-# every file system); what it costs is creating and freeing 20 x 20,000
-# files, which on a disk mounted with online discard is a synchronous
-# TRIM per freed file (about 1 ms: 400 s here), and on tmpfs 20 us.
-# KILL_TMPDIR=DIR runs it in DIR instead (on a disk, say).
-# Only as a last resort, when a 20,000-tool rewrite takes over 6 s here
-# (20 points would take over four minutes), it is scaled down, and
-# says so on the terminal of `make check`.
+# It runs on a tmpfs (/dev/shm, SCRATCH_TMPFS in tests/lib.sh) when one
+# has room: SIGKILL tests what a process sees (renames are atomic in the
+# VFS, on every file system); what it costs is creating and freeing
+# 20 x 20,000 files, which on a disk mounted with online discard is a
+# synchronous TRIM per freed file (about 1 ms: over six minutes), and on
+# tmpfs 20 us.  SCRATCH_TMPFS= (empty) runs it in $TMPDIR.
+# Only as a last resort, when a 20,000-tool rewrite takes over 6 s there
+# (20 points would take over four minutes), it is scaled down, and says
+# so on the terminal of `make check`.
+SCRATCH_TMPFS=${SCRATCH_TMPFS-1}   # 20 x 20,000 files made and freed
 . tests/lib.sh
-
-scratch_dir() {
-	if [ -n "${KILL_TMPDIR:-}" ]; then
-		echo "$KILL_TMPDIR"
-	elif [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ] &&
-	     [ "$(df -Pk /dev/shm | awk 'NR == 2 { print $4 }')" -gt 1048576 ]; then
-		echo /dev/shm
-	else
-		echo "$T"
-	fi
-}
-K=$(mktemp -d "$(scratch_dir)/toolsync-kill.XXXXXX")
-trap 'rm -rf "$T" "$K"' EXIT
-trap 'exit 1' HUP INT TERM
 
 # seconds since $t0, and timing one command
 elapsed() { awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'; }
 timed() { t0=$(date +%s.%N); "$@" >/dev/null; dur=$(elapsed); }
 
-# a catalogue of $1 tools in $K/c with two versions of its templates (a
+# a catalogue of $1 tools in $T/c with two versions of its templates (a
 # and b: every description differs), built as b and then rewritten to a
 catalogue() {
-	rm -rf "$K/c"
-	sh "$TOP/tests/bench/gen.sh" "$1" "$K/c" >/dev/null
-	cd "$K/c"
+	rm -rf "$T/c"
+	sh "$TOP/tests/bench/gen.sh" "$1" "$T/c" >/dev/null
+	cd "$T/c"
 	[ -f k.key ] || "$TOOLSYNC" keygen -W -p k.pub -s k.key >/dev/null
 	cp -R schemas/templates tb
 	for f in tb/*.yaml; do
@@ -61,14 +48,14 @@ n=${KILL_TOOLS:-20000}
 catalogue "$n"
 if [ -z "${KILL_TOOLS:-}" ] && awk -v d="$dur" 'BEGIN { exit !(d > 6) }'; then
 	small=$(awk -v d="$dur" 'BEGIN { n = int(20000 * 6 / d); print n < 2000 ? 2000 : n }')
-	note "WARNING: a 20,000-tool rewrite took ${dur}s in $K (over 6 s): the kill" \
+	note "WARNING: a 20,000-tool rewrite took ${dur}s in $T (over 6 s): the kill" \
 	     "test runs with $small tools instead (KILL_TOOLS=20000 forces the full size)"
 	echo "WARNING: scaled down to $small tools: a 20,000-tool rewrite took ${dur}s"
 	n=$small
 	catalogue "$n"
 fi
-cd "$K/c"
-echo "a signed rewrite of $n tools in $K: ${dur}s"
+cd "$T/c"
+echo "a signed rewrite of $n tools in $T: ${dur}s"
 
 nodebris() {
 	! ls -a . | grep -q '^\.toolsync-' || { ls -a .; fail "debris left ($1)"; }
