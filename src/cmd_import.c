@@ -78,6 +78,8 @@ static int parse_options(struct import_cmd *o, int argc, char **argv)
 struct plan {
 	struct ts_config cfg;
 	char *templates, *registry;   /* resolved paths */
+	const char *reg_root;         /* the registry is reg_root/reg_rel (fs_read_file) */
+	const char *reg_rel;
 	struct import_list tools;
 	char **keys;                  /* one per tool */
 	struct strlist standards;
@@ -165,7 +167,7 @@ static int read_known_keys(struct plan *p, struct diag *d)
 
 	if (!path_exists(p->registry))
 		return 0;
-	if (!(src = source_file_open(&p->cfg, p->registry, d)))
+	if (!(src = source_file_open(&p->cfg, p->reg_root, p->reg_rel, d)))
 		return -1;
 	row_init(&row);
 	while ((r = source_next(src, &row, d)) > 0) {
@@ -260,13 +262,17 @@ static void row_text(struct plan *p, const char *key)
 static int registry_text(struct plan *p, struct strbuf *out, struct diag *d)
 {
 	struct diag quiet = DIAG_INIT;
+	struct strbuf err = STRBUF_INIT;
 	struct jv *doc, *list;
 	int ok;
 
-	if (path_exists(p->registry) && strbuf_read_file(out, p->registry) < 0) {
-		diag_fail(d, "cannot read '%s': %s", p->registry, strerror(errno));
+	if (fs_read_file(out, p->reg_root, p->reg_rel, p->registry, FS_REGISTRY, &err) &&
+	    errno != ENOENT) {
+		diag_fail(d, "%s", err.buf);
+		strbuf_release(&err);
 		return -1;
 	}
+	strbuf_release(&err);
 	if (!out->len)
 		strbuf_addstr(out, "tool_registry:\n");
 	else if (out->buf[out->len - 1] != '\n')
@@ -369,10 +375,12 @@ static int load_plan(struct plan *p, const struct import_cmd *o, const char ***f
 		return diag_fail(d, "the registry is in PostgreSQL: give --registry FILE for the "
 				 "rows, then insert them"), -1;
 	p->registry = o->registry ? xstrdup(o->registry) : config_path(&p->cfg, p->cfg.registry);
+	p->reg_root = o->registry ? NULL : p->cfg.base_dir;
+	p->reg_rel = o->registry ? o->registry : p->cfg.registry;
 	if (read_known_keys(p, d))
 		return -1;
 	for (i = 0; i < o->nfiles; i++) {
-		struct jv *doc = doc_load(o->files[i], NULL, d);
+		struct jv *doc = doc_load(NULL, o->files[i], NULL, FS_IMPORT, d);
 		size_t before = p->tools.n, k;
 
 		if (!doc)

@@ -161,6 +161,7 @@ static const struct jv *load_defs(struct loading *l, const char *rel, const stru
 {
 	struct hashset_entry *e = hashset_add(&l->defs_by_path, rel, strlen(rel), NULL);
 	struct defs_file *df;
+	struct strbuf bytes = STRBUF_INIT, err = STRBUF_INIT;
 	char *shown, *path;
 
 	if (e->val)
@@ -171,11 +172,19 @@ static const struct jv *load_defs(struct loading *l, const char *rel, const stru
 	e->val = (void *)(uintptr_t)l->ndefs;
 	shown = path_join(l->dir, rel);
 	path = config_path(l->cfg, shown);
-	/* messages name files as they are reached from here, like the registry's */
-	if (!path_exists(path))
+	/*
+	 * Read where the path resolves: under the configuration's directory,
+	 * no link followed.  Messages name files as they are reached from
+	 * here, like the registry's.
+	 */
+	if (!fs_read_file(&bytes, l->cfg->base_dir, shown, path, FS_TEMPLATE, &err))
+		df->doc = doc_parse(bytes.buf, bytes.len, path, l->d);
+	else if (errno == ENOENT)
 		diag_error(l->d, at, "$ref: cannot find '%s'", path);
 	else
-		df->doc = doc_load(path, path, l->d);
+		diag_error(l->d, at, "$ref: %s", err.buf);
+	strbuf_release(&bytes);
+	strbuf_release(&err);
 	free(shown);
 	free(path);
 	return df->doc;
@@ -526,16 +535,23 @@ static void check_targets(struct loading *l, struct template *t)
 /* Parse, resolve and check one template; its problems make it bad. */
 static void load_one(struct loading *l, struct template *t, const char *path)
 {
-	struct strbuf bytes = STRBUF_INIT;
+	struct strbuf bytes = STRBUF_INIT, err = STRBUF_INIT;
 	unsigned errors = l->d->errors;
 	size_t bad_vars = 0;
 	int resolved = 0;
 
-	if (strbuf_read_file(&bytes, path) == 0)
+	/*
+	 * t->path is recorded in manifests and is read under the
+	 * configuration's directory; messages name the file as reached from here
+	 */
+	if (fs_read_file(&bytes, l->cfg->base_dir, t->path, path, FS_TEMPLATE, &err)) {
+		diag_fail(l->d, "%s", err.buf);
+	} else {
 		blake2b256_hex(bytes.buf, bytes.len, t->blake2b);
+		t->doc = doc_parse(bytes.buf, bytes.len, path, l->d);
+	}
 	strbuf_release(&bytes);
-	/* t->path is recorded in manifests; messages name the file as reached from here */
-	t->doc = doc_load(path, path, l->d);
+	strbuf_release(&err);
 	if (t->doc && t->doc->kind != JV_OBJECT)
 		diag_error(l->d, &t->doc->loc, "a template must be a mapping");
 	else if (t->doc)
@@ -596,12 +612,14 @@ int templates_load(struct template_set *set, const struct ts_config *cfg, struct
 			     .defs_by_path = HASHSET_INIT, .targets_by_ref = HASHSET_INIT,
 			     .reported = HASHSET_INIT };
 	char *dir = config_path(cfg, cfg->templates), **names;
+	struct strbuf err = STRBUF_INIT;
 	size_t n, i, bad;
 	int ret = 0;
 
 	memset(set, 0, sizeof(*set));
-	if (fs_list_dir(dir, &names, &n)) {
-		diag_fail(d, "cannot read the templates directory '%s': %s", dir, strerror(errno));
+	if (fs_list_dir_under(cfg->base_dir, cfg->templates, dir, &names, &n, &err)) {
+		diag_fail(d, "%s", err.buf);
+		strbuf_release(&err);
 		ret = -1;
 		goto out;
 	}

@@ -83,48 +83,54 @@ static void add(struct verifier *v, const struct rule *r, const char *rel, const
 }
 
 /*
- * Read dir/rel whole.  0; 1 when it does not exist (nothing reported);
- * -1 when it cannot be read (reported to d).
+ * Read dir/rel whole (no link followed below dir, a regular file, capped).
+ * 0; 1 when it does not exist (nothing reported); -1 when it cannot be
+ * read (reported to d).
  */
-static int read_rel(struct verifier *v, const char *rel, struct strbuf *buf)
+static int read_rel(struct verifier *v, const char *rel, enum fs_kind kind, struct strbuf *buf)
 {
-	char *p = path_join(v->dir, rel), *shown = path_join(v->display, rel);
+	struct strbuf err = STRBUF_INIT;
+	char *shown = path_join(v->display, rel);
 	int ret = 0;
 
-	if (strbuf_read_file(buf, p)) {
-		if (errno == ENOENT) {
+	if (fs_read_file(buf, v->dir, rel, shown, kind, &err)) {
+		if (errno == ENOENT)
 			ret = 1;
-		} else {
-			diag_fail(v->d, "cannot read '%s': %s", shown, strerror(errno));
-			ret = -1;
-		}
+		else
+			ret = (diag_fail(v->d, "%s", err.buf), -1);
 	}
+	strbuf_release(&err);
 	free(shown);
-	free(p);
 	return ret;
 }
 
 /* The signature of the index; findings for a missing or bad one.  0 or -1. */
 static int check_signature(struct verifier *v, const struct strbuf *index, int *valid)
 {
-	struct strbuf sig = STRBUF_INIT, err = STRBUF_INIT, id = STRBUF_INIT;
+	struct strbuf sig = STRBUF_INIT, err = STRBUF_INIT, id = STRBUF_INIT, tc = STRBUF_INIT;
 	int r;
 
 	*valid = 0;
-	r = read_rel(v, INDEX_FILE ".minisig", &sig);
+	r = read_rel(v, INDEX_FILE ".minisig", FS_SIGNATURE, &sig);
 	/* unsigned is allowed: the files are still checked against the index */
 	if (r == 1 && !(v->flags & VERIFY_ALLOW_UNSIGNED))
 		add(v, &r_sig_missing, INDEX_FILE ".minisig", "%s",
 		    "index.json is not signed: index.json.minisig is missing");
 	if (r)
 		goto out;
-	r = sign_verify(v->pub, index->buf, index->len, sig.buf, sig.len,
-			v->res ? &v->res->trusted : NULL, &err);
+	r = sign_verify(v->pub, index->buf, index->len, sig.buf, sig.len, &tc, &err);
+	if (!r && !sign_comment_names(tc.buf, tc.len, INDEX_FILE)) {
+		strbuf_addstr(&err, "the signature is valid but was made for another file (its "
+			      "trusted comment does not say 'file:" INDEX_FILE "'): index.json "
+			      "and its signature were replaced");
+		r = 1;
+	}
 	if (r)
 		add(v, &r_sig_invalid, INDEX_FILE ".minisig", "%s", err.buf);
 	*valid = !r;
 	r = 0;
 	if (*valid && v->res) {
+		strbuf_addbuf(&v->res->trusted, &tc);
 		sign_keyid_format(&id, v->pub->keyid);
 		snprintf(v->res->keyid, sizeof(v->res->keyid), "%s", id.buf);
 	}
@@ -132,56 +138,47 @@ out:
 	strbuf_release(&sig);
 	strbuf_release(&err);
 	strbuf_release(&id);
+	strbuf_release(&tc);
 	return r < 0 ? -1 : 0;
 }
 
-/* One listed file: present, regular, the listed size and digest. */
+/* One listed file: present, the listed size and digest. */
 static int check_file(struct verifier *v, const struct index_entry *e)
 {
-	struct strbuf buf = STRBUF_INIT;
-	char *p = path_join(v->dir, e->path), hex[DIGEST_HEX_SIZE];
-	struct stat st;
-	int ret = 0;
+	struct strbuf buf = STRBUF_INIT, msg = STRBUF_INIT;
+	char hex[DIGEST_HEX_SIZE];
+	int r = read_rel(v, e->path, FS_OUTPUT, &buf);
 
-	if (lstat(p, &st)) {
-		if (errno == ENOENT)
-			add(v, &r_file_missing, e->path, "%s", "listed in index.json but missing");
-		else
-			ret = (diag_fail(v->d, "cannot stat '%s/%s': %s", v->display, e->path, strerror(errno)), -1);
-	} else if (!S_ISREG(st.st_mode)) {
-		add(v, &r_file_modified, e->path, "%s",
-		    "not a regular file (index.json lists a file)");
-	} else if ((uint64_t)st.st_size != e->size) {
-		struct strbuf msg = STRBUF_INIT;
-
-		strbuf_addf(&msg, "%llu bytes, index.json lists %llu: changed after signing",
-			    (unsigned long long)st.st_size, (unsigned long long)e->size);
+	if (r == 1) {
+		add(v, &r_file_missing, e->path, "%s", "listed in index.json but missing");
+	} else if (!r && buf.len != e->size) {
+		strbuf_addf(&msg, "%zu bytes, index.json lists %llu: changed after signing",
+			    buf.len, (unsigned long long)e->size);
 		add(v, &r_file_modified, e->path, "%s", msg.buf);
-		strbuf_release(&msg);
-	} else if (strbuf_read_file(&buf, p)) {
-		ret = (diag_fail(v->d, "cannot read '%s/%s': %s", v->display, e->path, strerror(errno)), -1);
-	} else {
+	} else if (!r) {
 		blake2b256_hex(buf.buf, buf.len, hex);
 		if (!index_digest_is(e->blake2b, hex))
 			add(v, &r_file_modified, e->path, "%s",
 			    "BLAKE2b-256 differs from index.json: changed after signing");
 	}
 	strbuf_release(&buf);
-	free(p);
-	return ret;
+	strbuf_release(&msg);
+	return r < 0 ? -1 : 0;
 }
 
 /* Every name in dir/sub must be listed (sub/name) in the index. */
 static int check_unlisted(struct verifier *v, const struct index *ix, const char *sub)
 {
-	char *p = path_join(v->dir, sub), **names = NULL;
+	struct strbuf err = STRBUF_INIT;
+	char **names = NULL, *shown = path_join(v->display, sub);
 	size_t n = 0, i;
-	int ret = 0;
+	int ret = 0, r = fs_list_dir_under(v->dir, sub, shown, &names, &n, &err);
 
-	if (fs_list_dir(p, &names, &n)) {
+	free(shown);
+	if (r) {
 		if (errno != ENOENT && errno != ENOTDIR)
-			ret = (diag_fail(v->d, "cannot list '%s/%s': %s", v->display, sub, strerror(errno)), -1);
-		free(p);
+			ret = (diag_fail(v->d, "%s", err.buf), -1);
+		strbuf_release(&err);
 		return ret;
 	}
 	for (i = 0; i < n; i++) {
@@ -193,7 +190,6 @@ static int check_unlisted(struct verifier *v, const struct index *ix, const char
 		free(rel);
 	}
 	fs_free_list(names, n);
-	free(p);
 	return ret;
 }
 
@@ -288,7 +284,7 @@ int verify_dir(const char *dir, const char *display, unsigned flags,
 			  "directory" : "'%s' does not exist: give the manifests directory", v.display);
 		return -1;
 	}
-	r = read_rel(&v, INDEX_FILE, &text);
+	r = read_rel(&v, INDEX_FILE, FS_INDEX, &text);
 	if (r == 1)
 		add(&v, &r_file_missing, INDEX_FILE, "%s",
 		    "index.json is missing: this directory was never built, or was emptied");
@@ -300,18 +296,22 @@ int verify_dir(const char *dir, const char *display, unsigned flags,
 	return r < 0 ? -1 : 0;
 }
 
-int verify_load_pubkey(const char *path, struct sign_pubkey *pub, struct diag *d)
+int verify_load_pubkey(const struct ts_config *cfg, const char *named, struct sign_pubkey *pub,
+		       struct diag *d)
 {
 	struct strbuf text = STRBUF_INIT, err = STRBUF_INIT;
+	const char *root = named ? NULL : cfg->base_dir;
+	const char *rel = named ? named : cfg->public_key;
+	char *shown = named ? xstrdup(named) : config_path(cfg, rel);
 	int ret = -1;
 
-	if (strbuf_read_file(&text, path))
-		diag_fail(d, "cannot read public key '%s': %s", path, strerror(errno));
-	else if (sign_pubkey_parse(pub, text.buf, text.len, path, &err))
+	if (fs_read_file(&text, root, rel, shown, FS_PUBKEY, &err) ||
+	    sign_pubkey_parse(pub, text.buf, text.len, shown, &err))
 		diag_fail(d, "%s", err.buf);
 	else
 		ret = 0;
 	strbuf_release(&text);
 	strbuf_release(&err);
+	free(shown);
 	return ret;
 }

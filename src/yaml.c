@@ -548,23 +548,29 @@ struct jv *yaml_parse(const char *data, size_t len, const char *file, struct dia
 	return root;
 }
 
-struct jv *doc_load(const char *path, const char *display, struct diag *d)
+struct jv *doc_parse(const char *data, size_t len, const char *name, struct diag *d)
 {
-	struct strbuf sb = STRBUF_INIT;
-	const char *name = display ? display : path;
-	size_t n = strlen(path);
-	struct jv *v;
+	size_t n = strlen(name);
 
-	if (strbuf_read_file(&sb, path)) {
-		diag_error(d, &(struct srcloc){ path_intern(name), 0, 0, 0 }, "cannot read: %s",
-			   strerror(errno));
-		return NULL;
-	}
-	if (n > 5 && !strcmp(path + n - 5, ".json"))
-		v = json_parse(sb.buf, sb.len, name, d);
+	if (n > 5 && !strcmp(name + n - 5, ".json"))
+		return json_parse(data, len, name, d);
+	return yaml_parse(data, len, name, d);
+}
+
+struct jv *doc_load(const char *root, const char *rel, const char *display,
+		    enum fs_kind kind, struct diag *d)
+{
+	struct strbuf sb = STRBUF_INIT, err = STRBUF_INIT;
+	char *name = display ? xstrdup(display) : root ? path_join(root, rel) : xstrdup(rel);
+	struct jv *v = NULL;
+
+	if (fs_read_file(&sb, root, rel, name, kind, &err))
+		diag_fail(d, "%s", err.buf);
 	else
-		v = yaml_parse(sb.buf, sb.len, name, d);
-	strbuf_release(&sb);
+		v = doc_parse(sb.buf, sb.len, name, d);
+	strbuf_release(&sb);   /* also after a failed read: it may have grown */
+	strbuf_release(&err);
+	free(name);
 	return v;
 }
 
