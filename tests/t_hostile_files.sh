@@ -101,6 +101,9 @@ while IFS='|' read -r path cmd subject; do
 		# verify judges committed bytes by the signed index: bytes that are
 		# not what was signed are a failed verification (exit 1), not bad input
 		case $how:$path:$cmd in
+		# ci's diff reads a committed bundle that differs (who gets which
+		# tool): malformed, it is bad input at its line, as a manifest is
+		nul:manifests/roles/*:ci*) ;;
 		nul:manifests/index.json*:verify) want=1 text=signature-invalid ;;
 		nul:manifests/*:verify | nul:manifests/*:ci*) want=1 text=file-modified ;;
 		esac
