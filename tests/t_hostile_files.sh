@@ -103,9 +103,6 @@ while IFS='|' read -r path cmd subject; do
 		# diff and ci parse a committed manifest or role bundle that differs,
 		# and one that is not JSON is bad input (exit 2), as diff says
 		case $how:$path:$cmd in
-		# ci's diff reads a committed bundle that differs (who gets which
-		# tool): malformed, it is bad input at its line, as a manifest is
-		nul:manifests/roles/*:ci*) ;;
 		nul:manifests/index.json*:verify) want=1 text=signature-invalid ;;
 		nul:manifests/*:verify) want=1 text=file-modified ;;
 		esac
