@@ -78,13 +78,20 @@ static int parse_options(struct build *b, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The output holds these bytes as path, as the trusted old index says
+ * (prev_index.h): the new tree keeps the file without reading it.
+ */
+static int kept_by_digest(struct build *b, const char *path, size_t len, const char *blake2b)
+{
+	return prev_index_same(&b->prev, path, len, blake2b) && outdir_keep(&b->od, path);
+}
+
 /* Stage bytes as path unless the output already holds exactly them. */
 static int stage_bytes(struct build *b, const char *path, const struct strbuf *bytes,
 		       const char *blake2b)
 {
-	/* a trusted index that lists these bytes: kept without reading the file */
-	if (blake2b && prev_index_same(&b->prev, path, bytes->len, blake2b) &&
-	    outdir_keep(&b->od, path))
+	if (blake2b && kept_by_digest(b, path, bytes->len, blake2b))
 		return 0;
 	if (outdir_keep_if_same(&b->od, path, bytes->buf, bytes->len))
 		return 0;
@@ -101,19 +108,34 @@ static void signature_of(struct build *b, const char *name, const struct strbuf 
 	strbuf_release(&tc);
 }
 
-/* compile_catalogue's callback: stage the file (and its signature). */
-static int stage_file(void *ctx, const struct out_file *f)
+/*
+ * An unchanged manifest's signature, kept as it is when the old index
+ * was signed by this key with this trusted comment: signing the same
+ * bytes again would give the same file (Ed25519 is deterministic).
+ * 1 kept (and listed), 0 not.
+ */
+static int keep_signature(struct build *b, const char *sig_path)
 {
-	struct build *b = ctx;
+	const struct index_entry *e;
+	char hex[DIGEST_HEX_SIZE];
+
+	if (!b->prev.sigs_kept || !(e = prev_index_same(&b->prev, sig_path, 0, NULL)) ||
+	    !outdir_keep(&b->od, sig_path))
+		return 0;
+	index_digest_hex(e->blake2b, hex);
+	pthread_mutex_lock(&b->lock);
+	index_add(&b->ix, sig_path, e->size, hex, NULL);
+	pthread_mutex_unlock(&b->lock);
+	return 1;
+}
+
+/* Sign f's bytes and stage the signature. */
+static int stage_signature(struct build *b, const struct out_file *f, const char *sig_path)
+{
 	struct strbuf sig = STRBUF_INIT;
-	char digest[DIGEST_HEX_SIZE], *sig_path;
+	char digest[DIGEST_HEX_SIZE];
 	int ret;
 
-	if (stage_bytes(b, f->path, f->bytes, f->blake2b))
-		return -1;
-	if (!b->sign_each || !f->tool)
-		return 0;
-	sig_path = xstrfmt("%s.minisig", f->path);
 	signature_of(b, strrchr(f->path, '/') + 1, f->bytes, &sig);
 	blake2b256_hex(sig.buf, sig.len, digest);
 	pthread_mutex_lock(&b->lock);
@@ -121,6 +143,39 @@ static int stage_file(void *ctx, const struct out_file *f)
 	pthread_mutex_unlock(&b->lock);
 	ret = stage_bytes(b, sig_path, &sig, digest);
 	strbuf_release(&sig);
+	return ret;
+}
+
+/*
+ * compile_opts.known_jcs: the old index's RFC 8785 digest of the same
+ * bytes (the same bytes have the same canonical form, wherever they are).
+ */
+static int known_jcs(void *ctx, const char *path, const char *blake2b,
+		     char jcs[DIGEST_HEX_SIZE])
+{
+	const struct build *b = ctx;
+	const struct index_entry *e = index_find(&b->prev.ix, path);
+
+	if (!e || !e->has_jcs || !index_digest_is(e->blake2b, blake2b))
+		return 0;
+	index_digest_hex(e->jcs_blake2b, jcs);
+	return 1;
+}
+
+/* compile_catalogue's callback: stage the file (and its signature). */
+static int stage_file(void *ctx, const struct out_file *f)
+{
+	struct build *b = ctx;
+	char *sig_path;
+	int same = kept_by_digest(b, f->path, f->bytes->len, f->blake2b), ret = 0;
+
+	if (!same && stage_bytes(b, f->path, f->bytes, NULL))
+		return -1;
+	if (!b->sign_each || !f->tool)
+		return 0;
+	sig_path = xstrfmt("%s.minisig", f->path);
+	if (!same || !keep_signature(b, sig_path))
+		ret = stage_signature(b, f, sig_path);
 	free(sig_path);
 	return ret;
 }
@@ -138,7 +193,10 @@ static int stage_index(struct build *b)
 
 	index_sort(&b->ix);
 	index_write(&index, &b->ix);
-	same = outdir_keep_if_same(&b->od, INDEX_FILE, index.buf, index.len);
+	/* read at the start, under the lock: compared by digest, not read again */
+	same = prev_index_same_text(&b->prev, index.buf, index.len) ?
+	       outdir_keep(&b->od, INDEX_FILE) :
+	       outdir_keep_if_same(&b->od, INDEX_FILE, index.buf, index.len);
 	if (!same)
 		ret = outdir_write(&b->od, INDEX_FILE, index.buf, index.len, &b->d);
 	if (!ret && b->key) {
@@ -235,6 +293,7 @@ int cmd_build(int argc, char **argv)
 	pthread_mutex_init(&b.lock, NULL);
 	b.prev = (struct prev_index)PREV_INDEX_INIT;
 	b.copts.parallel_emit = 1;
+	b.copts.known_jcs = known_jcs;
 	if ((rc = parse_options(&b, argc, argv)))
 		return rc > 0 ? cmd_help("build") : EXIT_ERROR;
 	rc = run(&b) ? EXIT_ERROR : EXIT_OK;

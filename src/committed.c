@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -40,8 +41,10 @@ struct committed {
 	int batch_in, batch_out;   /* its stdin (a socket: no SIGPIPE), its stdout */
 	struct strbuf rbuf;        /* bytes read from batch_out not yet used */
 	int broken;
+	pthread_mutex_t batch_lock; /* one reader of cat-file at a time */
 	/* directory only: the snapshot dir is read through (outdir_snapshot) */
 	int snap_fd;
+	int dir_fd;                /* dir, for committed_read_quiet; -1 */
 };
 
 static struct committed *committed_new(const char *dir, const char *display)
@@ -51,8 +54,9 @@ static struct committed *committed_new(const char *dir, const char *display)
 	c->dir = xstrdup(dir);
 	c->display = xstrdup(display ? display : dir);
 	c->batch_in = c->batch_out = -1;
-	c->snap_fd = -1;
+	c->snap_fd = c->dir_fd = -1;
 	strbuf_init(&c->rbuf, 0);
+	pthread_mutex_init(&c->batch_lock, NULL);
 	return c;
 }
 
@@ -61,6 +65,8 @@ struct committed *committed_dir(const char *dir, const char *display)
 	struct committed *c = committed_new(dir, display);
 
 	c->describe = xstrdup(c->display);
+	/* a missing directory is committed_check's to report */
+	c->dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	return c;
 }
 
@@ -559,6 +565,19 @@ out:
 	return ret;
 }
 
+/* batch_read() for one thread of several at a time. */
+static int batch_read_locked(struct committed *c, const char *oid, struct strbuf *buf,
+			     long long *size)
+{
+	int ret;
+
+	*size = -1;
+	pthread_mutex_lock(&c->batch_lock);
+	ret = c->broken ? -1 : batch_read(c, oid, buf, size);
+	pthread_mutex_unlock(&c->batch_lock);
+	return ret;
+}
+
 static int read_git(struct committed *c, const char *rel, struct strbuf *buf, struct diag *d)
 {
 	const struct tree_entry *e = find_entry(c, rel);
@@ -573,7 +592,7 @@ static int read_git(struct committed *c, const char *rel, struct strbuf *buf, st
 	if (!e->regular)
 		diag_fail(d, "cannot read committed file '%s': not a regular file (a symbolic "
 			  "link or a submodule in the git tree)", name);
-	else if (c->broken || (r = batch_read(c, e->oid, buf, &size)) < 0)
+	else if ((r = batch_read_locked(c, e->oid, buf, &size)) < 0)
 		diag_fail(d, "cannot read committed file '%s': git cat-file failed", name);
 	else if (r)
 		diag_fail(d, "cannot read committed file '%s': file too large (%lld bytes; "
@@ -604,6 +623,28 @@ static int read_dir(struct committed *c, const char *rel, struct strbuf *buf, st
 int committed_read(struct committed *c, const char *rel, struct strbuf *buf, struct diag *d)
 {
 	return c->rev ? read_git(c, rel, buf, d) : read_dir(c, rel, buf, d);
+}
+
+/* read_dir() from the directory held open, nothing reported (any thread). */
+static int read_dir_quiet(struct committed *c, const char *rel, struct strbuf *buf)
+{
+	struct strbuf err = STRBUF_INIT;
+	int ret = c->dir_fd < 0 ? -1 : fs_read_file_at(buf, c->dir_fd, rel, rel, FS_OUTPUT, &err);
+
+	strbuf_release(&err);
+	return ret;
+}
+
+int committed_read_quiet(struct committed *c, const char *rel, struct strbuf *buf)
+{
+	const struct tree_entry *e;
+	long long size;
+
+	if (!c->rev)
+		return read_dir_quiet(c, rel, buf);
+	if (!(e = find_entry(c, rel)) || !e->regular)
+		return -1;
+	return batch_read_locked(c, e->oid, buf, &size) ? -1 : 0;
 }
 
 char *committed_location(const struct committed *c, const char *rel)
@@ -641,6 +682,9 @@ void committed_free(struct committed *c)
 	strbuf_release(&c->rbuf);
 	if (c->snap_fd >= 0)
 		outdir_snapshot_release(c->snap_fd, NULL);
+	if (c->dir_fd >= 0)
+		close(c->dir_fd);
+	pthread_mutex_destroy(&c->batch_lock);
 	free(c->dir);
 	free(c->display);
 	free(c->describe);

@@ -9,13 +9,11 @@
  * and collision checks), the index, and the tools of the role bundles
  * (never more than BUNDLE_MAX + 1 of them).
  */
-#include <fcntl.h>
 #include <pthread.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "toolsync/committed.h"
 #include "toolsync/compile.h"
-#include "toolsync/fsutil.h"
 #include "toolsync/matrix.h"
 #include "toolsync/segments.h"
 #include "toolsync/target.h"
@@ -179,7 +177,7 @@ struct job {
 	struct strbuf bytes;          /* what is written */
 	struct strbuf jcs;            /* a bundle's RFC 8785 form */
 	char digest[DIGEST_HEX_SIZE], jcs_digest[DIGEST_HEX_SIZE];
-	int committed_same;           /* see out_file */
+	unsigned committed_same;      /* see out_file */
 	int rc;
 };
 
@@ -242,7 +240,6 @@ struct compiler {
 	struct batch *filling, *working;
 	struct scratch main;          /* the main thread's */
 	struct pool pool;
-	int compare_fd;               /* o->compare_dir; -1 */
 	struct matrix matrix;         /* every compiled row, for traceability.* */
 	const struct target_info *targets;
 	size_t ntargets;
@@ -466,6 +463,10 @@ static void job_render(const struct compiler *c, struct job *j, struct scratch *
 	}
 	if (c->o->known_jcs && c->o->known_jcs(c->ctx, j->path.buf, j->digest, j->jcs_digest))
 		return;
+	if (!c->ix) {   /* diff, ci: made when a comparison asks (out_file_jcs_blake2b) */
+		j->jcs_digest[0] = '\0';
+		return;
+	}
 	strbuf_reset(&s->jcs);
 	segprog_render(&s->jcs, &m[FORM_JCS], &s->vals);
 	blake2b256_hex(s->jcs.buf, s->jcs.len, j->jcs_digest);
@@ -528,20 +529,14 @@ static void job_emit(const struct compiler *c, struct job *j)
  * --canonical build).  Anything odd (missing, a symlink, not a regular
  * file, unreadable) is "not the same": the callback looks at it itself.
  */
-static int same_as_committed(const struct compiler *c, struct job *j, struct scratch *s)
+static int same_as_committed(struct committed *src, struct job *j, struct scratch *s)
 {
 	struct out_file f = { j->path.buf, &j->bytes, j->digest, j->jcs_digest,
 			      j->t ? &j->ct : NULL, 0 };
-	struct strbuf err = STRBUF_INIT;
 	char hex[DIGEST_HEX_SIZE];
-	int ret;
 
-	/* read as every input is: a link, a FIFO or a huge file is "not the same" */
 	strbuf_reset(&s->committed);
-	ret = !fs_read_file_at(&s->committed, c->compare_fd, j->path.buf, j->path.buf, FS_OUTPUT,
-			       &err);
-	strbuf_release(&err);
-	if (!ret || !s->committed.len)
+	if (committed_read_quiet(src, j->path.buf, &s->committed) || !s->committed.len)
 		return 0;
 	if (s->committed.len == j->bytes.len && !memcmp(s->committed.buf, j->bytes.buf, j->bytes.len))
 		return 1;
@@ -549,10 +544,20 @@ static int same_as_committed(const struct compiler *c, struct job *j, struct scr
 	return !strcmp(hex, out_file_jcs_blake2b(&f));
 }
 
+/* out_file.committed_same */
+static unsigned compare_committed(const struct compiler *c, struct job *j, struct scratch *s)
+{
+	unsigned same = 0, i;
+
+	for (i = 0; i < COMPILE_COMPARE_MAX && c->o->compare[i]; i++)
+		same |= (unsigned)same_as_committed(c->o->compare[i], j, s) << i;
+	return same;
+}
+
 static void job_run(const struct compiler *c, struct job *j, struct scratch *s)
 {
 	job_hash(c, j, s);
-	j->committed_same = c->compare_fd >= 0 && same_as_committed(c, j, s);
+	j->committed_same = compare_committed(c, j, s);
 	if (c->o->parallel_emit)
 		job_emit(c, j);
 }
@@ -982,8 +987,6 @@ static void compiler_release(struct compiler *c)
 	batch_release(&c->batch[0]);
 	batch_release(&c->batch[1]);
 	scratch_release(&c->main);
-	if (c->compare_fd >= 0)
-		close(c->compare_fd);
 	seen_release(&c->seen);
 	matrix_release(&c->matrix);
 	templates_release(&c->templates);
@@ -1028,10 +1031,8 @@ int compile_catalogue(const struct ts_config *cfg, const struct compile_opts *o,
 	int ret = -1;
 
 	*c = (struct compiler){ .cfg = cfg, .o = o, .emit = emit, .ctx = ctx, .ix = ix, .d = d,
-				.main = SCRATCH_INIT, .compare_fd = -1 };
+				.main = SCRATCH_INIT };
 	c->filling = &c->batch[0];
-	if (o->compare_dir)
-		c->compare_fd = open(o->compare_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	matrix_init(&c->matrix, cfg);
 	templates_load(&c->templates, cfg, d);
 	compile_templates(c);

@@ -134,7 +134,7 @@ static void compare_bytes(struct session *s, const struct out_file *f)
 		   memcmp(buf.buf, f->bytes->buf, buf.len)) {
 		if (!r)
 			blake2b256_hex(buf.buf, buf.len, hex);
-		if (r || buf.len == 0 || strcmp(hex, f->jcs_blake2b))
+		if (r || buf.len == 0 || strcmp(hex, out_file_jcs_blake2b(f)))
 			strlist_add(&s->stale, f->path);
 	}
 	strbuf_release(&buf);
@@ -154,6 +154,12 @@ static void mark_produced(struct session *s, const char *name)
 		s->tseen[hit - s->tnames] = 1;
 }
 
+/* The workers found these bytes (or their RFC 8785 form) in the tree. */
+static int same_in_tree(const struct session *s, const struct out_file *f)
+{
+	return f->committed_same & (s->separate ? 2u : 1u);
+}
+
 static int on_file(void *ctx, const struct out_file *f)
 {
 	struct session *s = ctx;
@@ -164,7 +170,7 @@ static int on_file(void *ctx, const struct out_file *f)
 
 	if (!f->tool) {
 		strlist_add(&s->bundles, f->path);
-		if (s->tree)
+		if (s->tree && !same_in_tree(s, f))
 			compare_bytes(s, f);
 		return 0;
 	}
@@ -172,10 +178,14 @@ static int on_file(void *ctx, const struct out_file *f)
 	hit = find_name(s->names, s->nnames, name);
 	if (s->separate) {
 		mark_produced(s, name);
-		compare_bytes(s, f);
+		if (!same_in_tree(s, f))
+			compare_bytes(s, f);
 	}
 	if (!hit) {
 		keep_added(s, f->tool);
+	} else if (f->committed_same & 1) {
+		/* the same document: nothing to find, nothing stale */
+		s->seen[hit - s->names] = 1;
 	} else if ((old = load_committed(s, name, &loc))) {
 		s->seen[hit - s->names] = 1;
 		diff_tool(old, compiled_tool_manifest(f->tool), s->cfg, f->tool->row->key, s->out);
@@ -318,6 +328,7 @@ int diff_against(const struct ts_config *cfg, const struct compile_opts *o,
 		 struct findings *out, struct diag *d)
 {
 	struct session s;
+	struct compile_opts co = *o;
 	size_t start = out->n;
 	int ret;
 
@@ -328,9 +339,12 @@ int diff_against(const struct ts_config *cfg, const struct compile_opts *o,
 	s.separate = tree && tree != old;
 	s.out = out;
 	s.d = d;
+	/* compared on the workers: on_file reads and parses only what differs */
+	co.compare[0] = old;
+	co.compare[1] = s.separate ? tree : NULL;
 	ret = list_committed(&s);
 	if (!ret)
-		ret = compile_catalogue(cfg, o, on_file, &s, NULL, d);
+		ret = compile_catalogue(cfg, &co, on_file, &s, NULL, d);
 	if (!ret) {
 		finish_unpaired(&s);
 		if (tree) {

@@ -125,7 +125,7 @@ EOF
 # the $ref's error is at the $ref's line
 fresh
 plant secret schemas/templates/_defs/period.yaml
-hostile 2 "schemas/templates/controls.test-run.yaml:11:13: error: \$ref: cannot read template" build
+hostile 2 "schemas/templates/controls.test-run.yaml:12:13: error: \$ref: cannot read template" build
 
 # a directory on the way: the templates directory, tools/, roles/
 fresh

@@ -82,6 +82,14 @@ int committed_list(struct committed *c, const char *sub, char ***names, size_t *
 int committed_read(struct committed *c, const char *rel, struct strbuf *buf,
 		   struct diag *d);
 
+/*
+ * committed_read() for the worker threads of a compile: safe to call from
+ * several threads at once (and beside committed_read()); nothing is
+ * reported.  0 read; -1 when rel is missing, not a regular file, too
+ * large or unreadable (committed_read() then says which).
+ */
+int committed_read_quiet(struct committed *c, const char *rel, struct strbuf *buf);
+
 /* How locations name rel: "DISPLAY/rel".  Caller frees. */
 char *committed_location(const struct committed *c, const char *rel);
 /*

@@ -18,6 +18,10 @@
 
 struct template;
 struct tforms;
+struct committed;
+
+/* Sources of committed files a compile compares its output with, at most. */
+#define COMPILE_COMPARE_MAX 2
 
 /* One compiled tool. */
 struct compiled_tool {
@@ -46,16 +50,17 @@ struct out_file {
 	const char *blake2b;        /* BLAKE2b-256 hex of bytes */
 	/*
 	 * BLAKE2b-256 hex of the RFC 8785 form; "" for a tool when compiling
-	 * without an index (diff): then out_file_jcs_blake2b() makes it.
+	 * without an index (diff, ci): then out_file_jcs_blake2b() makes it.
 	 */
 	const char *jcs_blake2b;
 	struct compiled_tool *tool; /* tools/ files; NULL for bundles */
 	/*
-	 * With compile_opts.compare_dir: 1 when that directory holds exactly
-	 * these bytes at path, or their RFC 8785 form; 0 otherwise (also when
-	 * the file is missing, not regular, or unreadable).
+	 * Bit i set: compile_opts.compare[i] holds exactly these bytes at
+	 * path, or their RFC 8785 form.  Clear otherwise (also when the file
+	 * is missing, not regular, or unreadable: the callback reads it
+	 * itself to say so).
 	 */
-	int committed_same;
+	unsigned committed_same;
 };
 
 /* f->jcs_blake2b, made on the first call when it was left empty. */
@@ -81,12 +86,12 @@ struct compile_opts {
 	int (*known_jcs)(void *ctx, const char *path, const char *blake2b,
 			 char jcs[DIGEST_HEX_SIZE]);
 	/*
-	 * Optional: a directory of committed output (diff, ci).  Each file is
-	 * compared with it on the worker threads (out_file.committed_same),
-	 * so that the callback, which runs in order on one thread, only looks
-	 * into the files that differ.
+	 * Optional: sources of committed output (diff, ci), NULL-padded.  Each
+	 * file is compared with them on the worker threads
+	 * (out_file.committed_same), so that the callback, which runs in
+	 * order on one thread, only reads and parses the files that differ.
 	 */
-	const char *compare_dir;
+	struct committed *compare[COMPILE_COMPARE_MAX];
 };
 
 /*

@@ -5,6 +5,7 @@
  * and cat-file, the same bytes either way.
  */
 #include <check.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -83,6 +84,14 @@ START_TEST(test_dir)
 	ck_assert_int_eq(committed_read(c, "tools/f.json", &buf, &d), -1);
 	ck_assert_uint_eq(buf.len, 8);
 	free(link);
+	/* the workers' reader: the same files, nothing reported */
+	strbuf_reset(&buf);
+	ck_assert_int_eq(committed_read_quiet(c, "tools/a.json", &buf), 0);
+	ck_assert_str_eq(buf.buf, "{\"a\":1}\n");
+	ck_assert_int_eq(committed_read_quiet(c, "tools/zzz.json", &buf), -1);
+	ck_assert_int_eq(committed_read_quiet(c, "tools/l.json", &buf), -1);
+	ck_assert_int_eq(committed_read_quiet(c, "tools/f.json", &buf), -1);
+	ck_assert_uint_eq(buf.len, 8);
 	ck_assert_int_eq(committed_list(c, "nothing", &names, &n), -1);
 	committed_free(c);
 	c = committed_open(".", out, "/nonexistent/m", &d);
@@ -92,6 +101,37 @@ START_TEST(test_dir)
 	free(out);
 }
 END_TEST
+
+static void *read_many(void *arg)
+{
+	struct committed *c = arg;
+	struct strbuf buf = STRBUF_INIT;
+	long bad = 0;
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		strbuf_reset(&buf);
+		bad += committed_read_quiet(c, "tools/a.json", &buf) ||
+		       strcmp(buf.buf, "{\"a\":1}\n");
+	}
+	strbuf_release(&buf);
+	return (void *)bad;
+}
+
+static int read_in_threads(struct committed *c)
+{
+	pthread_t t[4];
+	void *bad;
+	int i, ret = 0;
+
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, read_many, c), 0);
+	for (i = 0; i < 4; i++) {
+		pthread_join(t[i], &bad);
+		ret |= bad != NULL;
+	}
+	return ret;
+}
 
 START_TEST(test_git)
 {
@@ -124,6 +164,9 @@ START_TEST(test_git)
 	ck_assert_str_eq(buf.buf, "[]\n");
 	ck_assert_int_eq(committed_read(c, "tools/new.json", &buf, &d), 1);
 	ck_assert_int_eq(committed_read(c, "../other.txt", &buf, &d), 1);
+	/* the workers' reader: several threads through the one cat-file */
+	ck_assert_int_eq(read_in_threads(c), 0);
+	ck_assert_int_eq(committed_read_quiet(c, "tools/new.json", &buf), -1);
 	ck_assert_int_eq(committed_list(c, "roles", &names, &n), 0);
 	ck_assert_uint_eq(n, 1);
 	fs_free_list(names, n);
