@@ -571,7 +571,6 @@ static int batch_read_locked(struct committed *c, const char *oid, struct strbuf
 {
 	int ret;
 
-	*size = -1;
 	pthread_mutex_lock(&c->batch_lock);
 	ret = c->broken ? -1 : batch_read(c, oid, buf, size);
 	pthread_mutex_unlock(&c->batch_lock);
@@ -625,14 +624,14 @@ int committed_read(struct committed *c, const char *rel, struct strbuf *buf, str
 	return c->rev ? read_git(c, rel, buf, d) : read_dir(c, rel, buf, d);
 }
 
-/* read_dir() from the directory held open, nothing reported (any thread). */
+/* read_dir, but nothing reported: a link, a FIFO or a huge file is -1. */
 static int read_dir_quiet(struct committed *c, const char *rel, struct strbuf *buf)
 {
 	struct strbuf err = STRBUF_INIT;
 	int ret = c->dir_fd < 0 ? -1 : fs_read_file_at(buf, c->dir_fd, rel, rel, FS_OUTPUT, &err);
 
 	strbuf_release(&err);
-	return ret;
+	return ret ? -1 : 0;
 }
 
 int committed_read_quiet(struct committed *c, const char *rel, struct strbuf *buf)
