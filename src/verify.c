@@ -8,7 +8,11 @@
  * the report says everything that is wrong at once.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "toolsync/term.h"
 #include "toolsync/verify.h"
@@ -135,39 +139,195 @@ out:
 	return r < 0 ? -1 : 0;
 }
 
-/* One listed file: present, regular, the listed size and digest. */
-static int check_file(struct verifier *v, const struct index_entry *e)
+/*
+ * Listed files are checked on worker threads (stat, read, hash), each
+ * into its own result; the main thread reports them in index order as
+ * their chunk completes, so the findings are the same as on one thread.
+ */
+enum check_kind {
+	CHECK_OK, CHECK_MISSING, CHECK_STAT_ERROR, CHECK_NOT_REGULAR, CHECK_SIZE,
+	CHECK_READ_ERROR, CHECK_DIGEST
+};
+
+struct check {
+	enum check_kind kind;
+	int err;              /* errno of CHECK_*_ERROR */
+	uint64_t size;        /* the file's, for CHECK_SIZE */
+};
+
+/* Entries a thread takes at once. */
+#define CHECK_CHUNK 64
+/* Threads at most, whatever the machine says. */
+#define CHECK_JOBS_MAX 64
+
+struct checker {
+	const struct index *ix;
+	int dir_fd;
+	struct check *res;
+	size_t nchunks, next;  /* chunks; the next one to take */
+	char *done;            /* per chunk */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+/* One listed file: present, regular, the listed size and digest (nothing reported). */
+static void check_one(const struct checker *c, const struct index_entry *e, struct check *r,
+		      struct strbuf *buf)
 {
-	struct strbuf buf = STRBUF_INIT;
-	char *p = path_join(v->dir, e->path), hex[DIGEST_HEX_SIZE];
+	char hex[DIGEST_HEX_SIZE];
 	struct stat st;
-	int ret = 0;
+	int fd;
 
-	if (lstat(p, &st)) {
-		if (errno == ENOENT)
-			add(v, &r_file_missing, e->path, "%s", "listed in index.json but missing");
-		else
-			ret = (diag_fail(v->d, "cannot stat '%s/%s': %s", v->display, e->path, strerror(errno)), -1);
-	} else if (!S_ISREG(st.st_mode)) {
-		add(v, &r_file_modified, e->path, "%s",
-		    "not a regular file (index.json lists a file)");
-	} else if ((uint64_t)st.st_size != e->size) {
-		struct strbuf msg = STRBUF_INIT;
-
-		strbuf_addf(&msg, "%llu bytes, index.json lists %llu: changed after signing",
-			    (unsigned long long)st.st_size, (unsigned long long)e->size);
-		add(v, &r_file_modified, e->path, "%s", msg.buf);
-		strbuf_release(&msg);
-	} else if (strbuf_read_file(&buf, p)) {
-		ret = (diag_fail(v->d, "cannot read '%s/%s': %s", v->display, e->path, strerror(errno)), -1);
+	*r = (struct check){ CHECK_OK, 0, 0 };
+	if (fstatat(c->dir_fd, e->path, &st, AT_SYMLINK_NOFOLLOW)) {
+		*r = (struct check){ errno == ENOENT ? CHECK_MISSING : CHECK_STAT_ERROR, errno, 0 };
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		r->kind = CHECK_NOT_REGULAR;
+		return;
+	}
+	if ((uint64_t)st.st_size != e->size) {
+		*r = (struct check){ CHECK_SIZE, 0, (uint64_t)st.st_size };
+		return;
+	}
+	strbuf_reset(buf);
+	fd = openat(c->dir_fd, e->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 || strbuf_read_fd(buf, fd)) {
+		*r = (struct check){ CHECK_READ_ERROR, errno, 0 };
 	} else {
-		blake2b256_hex(buf.buf, buf.len, hex);
+		blake2b256_hex(buf->buf, buf->len, hex);
 		if (!index_digest_is(e->blake2b, hex))
-			add(v, &r_file_modified, e->path, "%s",
-			    "BLAKE2b-256 differs from index.json: changed after signing");
+			r->kind = CHECK_DIGEST;
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+static void check_chunk(const struct checker *c, size_t k, struct strbuf *buf)
+{
+	size_t i, end = (k + 1) * CHECK_CHUNK < c->ix->n ? (k + 1) * CHECK_CHUNK : c->ix->n;
+
+	for (i = k * CHECK_CHUNK; i < end; i++)
+		check_one(c, &c->ix->v[i], &c->res[i], buf);
+}
+
+static void *check_worker(void *arg)
+{
+	struct checker *c = arg;
+	struct strbuf buf = STRBUF_INIT;
+	size_t k;
+
+	for (;;) {
+		pthread_mutex_lock(&c->mu);
+		k = c->next < c->nchunks ? c->next++ : c->nchunks;
+		pthread_mutex_unlock(&c->mu);
+		if (k == c->nchunks)
+			break;
+		check_chunk(c, k, &buf);
+		pthread_mutex_lock(&c->mu);
+		c->done[k] = 1;
+		pthread_cond_broadcast(&c->cv);
+		pthread_mutex_unlock(&c->mu);
 	}
 	strbuf_release(&buf);
-	free(p);
+	return NULL;
+}
+
+/* Report one checked file as findings.  0, or -1 (reported to d). */
+static int report_check(struct verifier *v, const struct index_entry *e, const struct check *r)
+{
+	struct strbuf msg = STRBUF_INIT;
+
+	switch (r->kind) {
+	case CHECK_OK:
+		break;
+	case CHECK_MISSING:
+		add(v, &r_file_missing, e->path, "%s", "listed in index.json but missing");
+		break;
+	case CHECK_STAT_ERROR:
+		diag_fail(v->d, "cannot stat '%s/%s': %s", v->display, e->path, strerror(r->err));
+		return -1;
+	case CHECK_NOT_REGULAR:
+		add(v, &r_file_modified, e->path, "%s",
+		    "not a regular file (index.json lists a file)");
+		break;
+	case CHECK_SIZE:
+		strbuf_addf(&msg, "%llu bytes, index.json lists %llu: changed after signing",
+			    (unsigned long long)r->size, (unsigned long long)e->size);
+		add(v, &r_file_modified, e->path, "%s", msg.buf);
+		strbuf_release(&msg);
+		break;
+	case CHECK_READ_ERROR:
+		diag_fail(v->d, "cannot read '%s/%s': %s", v->display, e->path, strerror(r->err));
+		return -1;
+	case CHECK_DIGEST:
+		add(v, &r_file_modified, e->path, "%s",
+		    "BLAKE2b-256 differs from index.json: changed after signing");
+		break;
+	}
+	return 0;
+}
+
+/* Threads to use: TOOLSYNC_JOBS, else one per online processor. */
+static unsigned check_jobs(void)
+{
+	const char *env = getenv("TOOLSYNC_JOBS");
+	long n = env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > CHECK_JOBS_MAX ? CHECK_JOBS_MAX : (unsigned)n;
+}
+
+/* Wait for chunk k (or check it here when no thread runs). */
+static void chunk_wait(struct checker *c, size_t k, unsigned nthreads, struct strbuf *buf)
+{
+	if (!nthreads) {
+		check_chunk(c, k, buf);
+		return;
+	}
+	pthread_mutex_lock(&c->mu);
+	while (!c->done[k])
+		pthread_cond_wait(&c->cv, &c->mu);
+	pthread_mutex_unlock(&c->mu);
+}
+
+/* Every listed file, checked in parallel, reported in index order. */
+static int check_listed(struct verifier *v, const struct index *ix)
+{
+	struct checker c = { ix, -1, NULL, 0, 0, NULL, PTHREAD_MUTEX_INITIALIZER,
+			     PTHREAD_COND_INITIALIZER };
+	struct strbuf buf = STRBUF_INIT;
+	pthread_t t[CHECK_JOBS_MAX];
+	unsigned n = 0, jobs = check_jobs();
+	size_t i, k;
+	int ret = 0;
+
+	if ((c.dir_fd = open(v->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return diag_fail(v->d, "cannot open '%s': %s", v->display, strerror(errno)), -1;
+	c.res = xcalloc(ix->n + 1, sizeof(*c.res));
+	c.nchunks = (ix->n + CHECK_CHUNK - 1) / CHECK_CHUNK;
+	c.done = xcalloc(c.nchunks + 1, 1);
+	while (jobs > 1 && n < jobs && n < c.nchunks &&
+	       !pthread_create(&t[n], NULL, check_worker, &c))
+		n++;   /* fewer threads: slower, not wrong */
+	progress_start("toolsync: files verified", ix->n);
+	for (k = 0; k < c.nchunks; k++) {
+		chunk_wait(&c, k, n, &buf);
+		for (i = k * CHECK_CHUNK; i < ix->n && i < (k + 1) * CHECK_CHUNK; i++) {
+			if (report_check(v, &ix->v[i], &c.res[i]))
+				ret = -1;
+			progress_tick();
+		}
+	}
+	progress_done();
+	while (n)
+		pthread_join(t[--n], NULL);
+	close(c.dir_fd);
+	free(c.res);
+	free(c.done);
+	strbuf_release(&buf);
+	pthread_mutex_destroy(&c.mu);
+	pthread_cond_destroy(&c.cv);
 	return ret;
 }
 
@@ -257,16 +417,8 @@ static int check_top(struct verifier *v, const struct index *ix)
 
 static int check_files(struct verifier *v, const struct index *ix)
 {
-	size_t i;
-	int ret = 0;
+	int ret = check_listed(v, ix);
 
-	progress_start("toolsync: files verified", ix->n);
-	for (i = 0; i < ix->n; i++) {
-		if (check_file(v, &ix->v[i]))
-			ret = -1;
-		progress_tick();
-	}
-	progress_done();
 	if (check_top(v, ix) || check_unlisted(v, ix, "tools") || check_unlisted(v, ix, "roles"))
 		ret = -1;
 	if (v->res)
