@@ -68,7 +68,7 @@ static const struct init_file init_files[] = {
 	  "  required: [query, period, limit]\n"
 	  "  additionalProperties: false\n"
 	  "strict: true\n" },
-	{ "templates/_defs/common.yaml", NULL,
+	{ "templates/_defs/common.yaml", "defs.schema.json",
 	  "# Definitions shared by templates: $ref: \"_defs/common.yaml#/Period\".\n"
 	  "Period:\n"
 	  "  type: object\n"

@@ -84,14 +84,6 @@ static void violation(struct check *c, const struct jv *at, const char *fmt, ...
 	c->errors++;
 }
 
-static int in_list(const char *s, const char *const *list)
-{
-	for (; *list; list++)
-		if (!strcmp(s, *list))
-			return 1;
-	return 0;
-}
-
 /* A local $ref's target, or NULL (not local, or it points nowhere). */
 static const struct jv *resolve(const struct jv *root, const struct jv *ref)
 {
@@ -201,12 +193,12 @@ static const char *const claude_unsupported[] = {
 	"minLength", "maxLength", "maxItems", "uniqueItems", "contains", "minContains",
 	"maxContains", "minProperties", "maxProperties", "patternProperties",
 	"propertyNames", "not", "if", "then", "else", "dependentRequired",
-	"dependentSchemas", NULL,
+	"dependentSchemas",
 };
 
 static const char *const claude_formats[] = {
 	"date-time", "time", "date", "duration", "email", "hostname", "uri", "ipv4",
-	"ipv6", "uuid", NULL,
+	"ipv6", "uuid",
 };
 
 /* Lookaround at re ("(?=", "(?!", "(?<=", "(?<!"), else 0. */
@@ -257,12 +249,13 @@ static void claude_node(struct check *c, const struct jv *s)
 	for (i = 0; i < s->u.obj.n; i++) {
 		const struct jv_member *m = &s->u.obj.v[i];
 
-		if (in_list(m->key, claude_unsupported))
+		if (str_in_list(m->key, claude_unsupported, ARRAY_SIZE(claude_unsupported)))
 			violation(c, m->val, "the %s does not support '%s' in strict tool use", c->target->api, m->key);
 	}
 	if ((v = jv_get(s, "minItems")) && v->kind == JV_NUMBER && v->u.number != 0 && v->u.number != 1)
 		violation(c, v, "'minItems' must be 0 or 1 in strict tool use");
-	if ((v = jv_get(s, "format")) && v->kind == JV_STRING && !in_list(v->u.str.ptr, claude_formats))
+	if ((v = jv_get(s, "format")) && v->kind == JV_STRING &&
+	    !str_in_list(v->u.str.ptr, claude_formats, ARRAY_SIZE(claude_formats)))
 		violation(c, v, "format '%s' is not supported in strict tool use", v->u.str.ptr);
 	if ((v = jv_get(s, "pattern")) && v->kind == JV_STRING && regex_unsupported(v->u.str.ptr))
 		violation(c, v, "'pattern' uses %s, which strict tool use does not support",
@@ -289,7 +282,7 @@ static const char *const gemini_keywords[] = {
 	"$id", "$defs", "$ref", "$anchor", "type", "format", "title", "description",
 	"enum", "items", "prefixItems", "minItems", "maxItems", "minimum", "maximum",
 	"anyOf", "oneOf", "properties", "additionalProperties", "required",
-	"propertyOrdering", "definitions", NULL,
+	"propertyOrdering", "definitions",
 };
 
 /* What Gemini's OpenAPI 'parameters' (its Schema type) can express. */
@@ -297,7 +290,6 @@ static const char *const gemini_openapi_keywords[] = {
 	"type", "format", "title", "description", "enum", "items", "minItems", "maxItems",
 	"minimum", "maximum", "anyOf", "properties", "required", "pattern", "nullable",
 	"propertyOrdering", "$ref", "$defs", "definitions", "additionalProperties", "const",
-	NULL,
 };
 
 static int gemini_param_name_ok(const char *s)
@@ -339,12 +331,14 @@ static void gemini_node(struct check *c, const struct jv *s)
 {
 	const char *const *known = c->cfg->gemini_openapi ? gemini_openapi_keywords
 							  : gemini_keywords;
+	size_t nknown = c->cfg->gemini_openapi ? ARRAY_SIZE(gemini_openapi_keywords)
+					       : ARRAY_SIZE(gemini_keywords);
 	size_t i;
 
 	for (i = 0; i < s->u.obj.n; i++) {
 		const struct jv_member *m = &s->u.obj.v[i];
 
-		if (!in_list(m->key, known))
+		if (!str_in_list(m->key, known, nknown))
 			violation(c, m->val, "'%s' is not among the keywords the %s supports "
 				  "(it would be ignored and the constraint lost)", m->key, c->target->api);
 	}

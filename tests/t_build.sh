@@ -129,7 +129,7 @@ open(p, "w").write(s)
 PY
 (cd "$T/long" && "$TOOLSYNC" build --out o >"$T/out" 2>"$T/err") && rc=0 || rc=$?
 expect_rc 0 "a long description"
-expect_in "$T/err" "schemas/templates/fx.yaml:2:14: warning: the description is 1164 characters"
+expect_in "$T/err" "schemas/templates/fx.yaml:3:14: warning: the description is 1164 characters"
 
 # 10. Run from elsewhere with -c: every file is named as reached from here,
 #     and what build records (source.template) does not change.
@@ -137,7 +137,7 @@ cp schemas/templates/fx.yaml "$T/fx.yaml.orig"
 sed -i 's/Look up the group/Look up our group/' schemas/templates/fx.yaml
 (cd "$T" && "$TOOLSYNC" diff -c cat/toolsync.yaml >"$T/out" 2>"$T/err") && rc=0 || rc=$?
 expect_rc 0
-expect_in "$T/out" "cat/schemas/templates/fx.yaml:2:14: note[change] description-changed: fx.rate-lookup"
+expect_in "$T/out" "cat/schemas/templates/fx.yaml:3:14: note[change] description-changed: fx.rate-lookup"
 printf 'parameters: [\n' >schemas/templates/fx.yaml
 (cd "$T" && "$TOOLSYNC" build -c cat/toolsync.yaml --out "$T/elsewhere" >"$T/out" 2>"$T/err") && rc=0 || rc=$?
 expect_rc 2

@@ -283,7 +283,8 @@ cd "$B"
 printf 'debug: {required_tags: [service, env, workload], retention_days: 30}\n' >>toolsync.yaml
 run "$TOOLSYNC" build
 expect_rc 0
-git init -q . && git add -A && git commit -qm base
+# (no automatic gc: a detached one would still be writing .git when the test ends)
+git init -q . && git config gc.auto 0 && git add -A && git commit -qm base
 sed 's/      maxItems: 200/      maxItems: 100/' schemas/templates/ledger.yaml >"$T/l" &&
 	cat "$T/l" >schemas/templates/ledger.yaml
 run "$TOOLSYNC" diff --against git:HEAD --format markdown

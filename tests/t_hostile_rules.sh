@@ -69,14 +69,14 @@ refused "json width 1" "registry.json:1:24: " "$TOOLSYNC" build --out out --regi
 fresh
 sed -i 's|description: An accounting period; both ends are inclusive.|description: "An accounting period for ${bogus}."|' \
 	schemas/templates/_defs/period.yaml
-refused "defs variable (build)" "schemas/templates/_defs/period.yaml:4:16: " "$TOOLSYNC" build --out out
+refused "defs variable (build)" "schemas/templates/_defs/period.yaml:5:16: " "$TOOLSYNC" build --out out
 expect_in "$T/err" "unknown variable '\${bogus}'"
 [ "$(grep -c "unknown variable" "$T/err")" -eq 1 ] || fail "defs variable: reported more than once"
-refused "defs variable (diff)" "schemas/templates/_defs/period.yaml:4:16: " "$TOOLSYNC" diff --against out
-refused "defs variable (ci)" "schemas/templates/_defs/period.yaml:4:16: " "$TOOLSYNC" ci
+refused "defs variable (diff)" "schemas/templates/_defs/period.yaml:5:16: " "$TOOLSYNC" diff --against out
+refused "defs variable (ci)" "schemas/templates/_defs/period.yaml:5:16: " "$TOOLSYNC" ci
 # an unterminated one
 sed -i 's|\${bogus}|${key|' schemas/templates/_defs/period.yaml
-refused "defs unterminated" "schemas/templates/_defs/period.yaml:4:16: " "$TOOLSYNC" build --out out
+refused "defs unterminated" "schemas/templates/_defs/period.yaml:5:16: " "$TOOLSYNC" build --out out
 expect_in "$T/err" "unterminated '\${'"
 
 # ---- $ref fan-out: 21 files of 8 lines, each referring to the next twice ----

@@ -152,13 +152,13 @@ mkdir t && cp -R schemas/templates/. t/
 sed -i "s|^description: >-|description: \"Audit $key \${bogus}\"\nold_description: >-|" t/audit.yaml
 sed -i '/^old_description: >-/,/^parameters:/{/^parameters:/!d}' t/audit.yaml
 { echo "templates: t"; grep -v '^templates:' toolsync.yaml; } >tpl.yaml
-formats "template line" 2 "t/audit.yaml:3:" "$key" "$TOOLSYNC" diff -c tpl.yaml
+formats "template line" 2 "t/audit.yaml:4:" "$key" "$TOOLSYNC" diff -c tpl.yaml
 expect_in "$T/err" "unknown variable '\${bogus}'"
 expect_in "$T/err" "Audit sk-****"
 rm -rf t && mkdir t && cp -R schemas/templates/. t/
 sed -i "s/^  properties:\$/  properties:\n    $key:\n      type: string\n      description: a key as a name/" t/audit.yaml
 sed -i "s/required: \[engagement/required: [$key, engagement/" t/audit.yaml
-formats "pointer" 1 "t/audit.yaml:10:7: error[breaking] param-became-required" "$key" \
+formats "pointer" 1 "t/audit.yaml:11:7: error[breaking] param-became-required" "$key" \
 	"$TOOLSYNC" diff -c tpl.yaml
 expect_in "$T/last.json" '"pointer": "/tool/parameters/properties/sk-****'
 # an accept entry naming that pointer (the key written out) matches the

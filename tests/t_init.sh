@@ -13,7 +13,8 @@ for f in toolsync.yaml registry.yaml templates/docs.yaml templates/_defs/common.
 done
 expect_in "$T/a/cat/.gitignore" "*.key"
 # the files an editor checks name their JSON Schema (here: the source tree's)
-for f in toolsync.yaml:toolsync registry.yaml:registry templates/docs.yaml:template; do
+for f in toolsync.yaml:toolsync registry.yaml:registry templates/docs.yaml:template \
+	 templates/_defs/common.yaml:defs; do
 	line=$(head -n 1 "$T/a/cat/${f%%:*}")
 	[ "$line" = "# yaml-language-server: \$schema=$(cd "$TOP/schemas" && pwd -P)/${f#*:}.schema.json" ] ||
 		fail "${f%%:*}: first line is '$line'"

@@ -17,12 +17,21 @@ v "$S/registry.schema.json" "$TOP/registry.yaml" "$T/init/registry.yaml" \
 v "$S/template.schema.json" $(templates_in "$TOP/schemas/templates" \
 	"$TOP"/tests/golden/diff/scenario/*/templates "$T/init/templates") "$TOP/tests/golden/import/get_weather.yaml" || fail "template schema"
 v "$S/accept.schema.json" "$TOP/examples/toolsync-accept.yaml" || fail "accept schema"
+v "$S/defs.schema.json" "$TOP"/schemas/templates/_defs/*.yaml "$T"/init/templates/_defs/*.yaml || fail "defs schema"
 
 echo "t_schemas: the example files name their schema on line 1"
-for f in toolsync.yaml registry.yaml examples/toolsync-accept.yaml; do
+for f in toolsync.yaml registry.yaml examples/toolsync-accept.yaml schemas/templates/*.yaml \
+	 schemas/templates/_defs/*.yaml; do
 	head -n 1 "$TOP/$f" | grep -q '^# yaml-language-server: \$schema=' || fail "$f: no schema line"
 	rel=$(head -n 1 "$TOP/$f" | sed 's/.*\$schema=//')
 	[ -f "$(dirname "$TOP/$f")/$rel" ] || fail "$f: schema '$rel' does not exist"
+done
+# and the schema each names is the one its kind is checked against above
+for f in schemas/templates/*.yaml; do
+	head -n 1 "$TOP/$f" | grep -q 'schema=\.\./template\.schema\.json$' || fail "$f: not template.schema.json"
+done
+for f in schemas/templates/_defs/*.yaml; do
+	head -n 1 "$TOP/$f" | grep -q 'schema=\.\./\.\./defs\.schema\.json$' || fail "$f: not defs.schema.json"
 done
 
 echo "t_schemas: what toolsync refuses, the schemas refuse"
