@@ -486,44 +486,59 @@ static int make_stage(struct outdir *o, struct diag *d)
 	return 0;
 }
 
-static int stage_mkdirs(struct outdir *o, const char *rel, struct diag *d)
+/*
+ * The stage's directory rel (len bytes, no trailing '/'; "" for the stage
+ * itself), made on the first use and kept open: each file is then one
+ * openat() below it, with no path walk or stat of its own.  Under
+ * o->lock.  NULL when it cannot be made (reported to d).
+ */
+static const struct outdir_sdir *stage_dir(struct outdir *o, const char *rel, size_t len,
+					   struct diag *d)
 {
 	struct strbuf err = STRBUF_INIT;
-	char *p = path_join(o->stage, rel), *dir = path_dirname(p);
-	int ret = 0;
+	struct outdir_sdir *sd;
+	size_t i;
 
-	if (!path_is_dir(dir) && fs_mkdirs(dir, 0777, &err)) {
+	for (i = 0; i < o->nsdirs; i++)
+		if (!strncmp(o->sdirs[i].rel, rel, len) && !o->sdirs[i].rel[len])
+			return &o->sdirs[i];
+	if (o->nsdirs == OUTDIR_STAGE_DIRS)
+		BUG("more than %d directories in the output", OUTDIR_STAGE_DIRS);
+	if (!o->stage && make_stage(o, d))
+		return NULL;
+	sd = &o->sdirs[o->nsdirs];
+	sd->rel = xstrndup(rel, len);
+	sd->shown = len ? path_join(o->stage, sd->rel) : xstrdup(o->stage);
+	sd->fd = -1;
+	if (len && !path_is_dir(sd->shown) && fs_mkdirs(sd->shown, 0777, &err))
 		diag_fail(d, "%s", err.buf);
-		ret = -1;
-	}
+	else if ((sd->fd = open(sd->shown, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		diag_fail(d, "cannot open '%s': %s", sd->shown, strerror(errno));
 	strbuf_release(&err);
-	free(dir);
-	free(p);
-	return ret;
+	if (sd->fd >= 0) {
+		o->nsdirs++;
+		return sd;
+	}
+	free(sd->rel);
+	free(sd->shown);
+	return NULL;
 }
 
 int outdir_write(struct outdir *o, const char *rel, const void *data, size_t len,
 		 struct diag *d)
 {
 	struct strbuf err = STRBUF_INIT;
-	char *p, *dir;
+	const char *slash = strrchr(rel, '/');
+	const struct outdir_sdir *sd;
 	int ret;
 
+	/* one thread makes each directory: the same calls every run (TOOLSYNC_FAULT counts them) */
 	pthread_mutex_lock(&o->lock);
-	ret = o->stage ? 0 : make_stage(o, d);
+	sd = stage_dir(o, rel, slash ? (size_t)(slash - rel) : 0, d);
 	pthread_mutex_unlock(&o->lock);
-	if (ret)
+	if (!sd)
 		return -1;
-	p = path_join(o->stage, rel);
-	dir = path_dirname(p);
-	if (!path_is_dir(dir)) {
-		/* one thread makes it: the same calls every run (TOOLSYNC_FAULT counts them) */
-		pthread_mutex_lock(&o->lock);
-		ret = !path_is_dir(dir) && fs_mkdirs(dir, 0777, &err) ? -1 : 0;
-		pthread_mutex_unlock(&o->lock);
-	}
-	if (!ret)
-		ret = fs_write_new(p, data, len, 0644, &err);
+	ret = fs_write_new_at(sd->fd, sd->shown, slash ? slash + 1 : rel, data, len, 0644, &err);
 	pthread_mutex_lock(&o->lock);
 	if (ret) {
 		diag_fail(d, "%s", err.buf);
@@ -532,8 +547,6 @@ int outdir_write(struct outdir *o, const char *rel, const void *data, size_t len
 		o->written++;
 	}
 	pthread_mutex_unlock(&o->lock);
-	free(dir);
-	free(p);
 	strbuf_release(&err);
 	return ret;
 }
@@ -581,24 +594,21 @@ static int dirs_differ(const struct outdir *o, const char *const *dirs)
 static int link_kept(struct outdir *o, struct diag *d)
 {
 	size_t i;
-	int ret = 0;
 
-	for (i = 0; i < o->owned.n && !ret; i++) {
-		char *from, *to;
+	for (i = 0; i < o->owned.n; i++) {
+		const char *rel = o->owned.v[i], *slash = strrchr(rel, '/');
+		const struct outdir_sdir *sd;
 
 		if (!o->kept[i])
 			continue;
-		if (stage_mkdirs(o, o->owned.v[i], d))
+		if (!(sd = stage_dir(o, rel, slash ? (size_t)(slash - rel) : 0, d)))
 			return -1;
-		from = path_join(o->path, o->owned.v[i]);
-		to = path_join(o->stage, o->owned.v[i]);
-		if (fault_inject(FAULT_LINK) || link(from, to))
-			ret = (diag_fail(d, "cannot link '%s' into the new tree: %s", from,
-					 strerror(errno)), -1);
-		free(from);
-		free(to);
+		if (fault_inject(FAULT_LINK) ||
+		    linkat(o->dir_fd, rel, sd->fd, slash ? slash + 1 : rel, 0))
+			return diag_fail(d, "cannot link '%s/%s' into the new tree: %s", o->path,
+					 rel, strerror(errno)), -1;
 	}
-	return ret;
+	return 0;
 }
 
 /* The new tree complete (empty dirs too, the old mode) and on disk. */
@@ -738,10 +748,22 @@ int outdir_commit(struct outdir *o, const char *const *dirs, struct diag *d)
 	return 0;
 }
 
+static void close_stage_dirs(struct outdir *o)
+{
+	while (o->nsdirs) {
+		struct outdir_sdir *sd = &o->sdirs[--o->nsdirs];
+
+		close(sd->fd);
+		free(sd->rel);
+		free(sd->shown);
+	}
+}
+
 void outdir_release(struct outdir *o)
 {
 	struct strbuf err = STRBUF_INIT;
 
+	close_stage_dirs(o);
 	if (o->stage && !o->switched && fs_remove_tree(o->stage, &err))
 		fprintf(stderr, "toolsync: warning: %s (the next build removes it)\n", err.buf);
 	strbuf_release(&err);

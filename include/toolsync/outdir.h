@@ -45,6 +45,8 @@
 
 #define OUTDIR_STAGE_PREFIX ".toolsync-stage-"
 #define OUTDIR_JOURNAL ".toolsync-switch"
+/* Directories of the stage kept open for writing (the stage, tools/, roles/, ...). */
+#define OUTDIR_STAGE_DIRS 8
 
 struct outdir {
 	char *shown;           /* the output as the user gave it, for messages */
@@ -60,6 +62,9 @@ struct outdir {
 	size_t debris;         /* own temporary files left in the old output */
 	struct strlist staged; /* files written into the stage */
 	char *stage;           /* the staging directory; NULL until needed */
+	/* the stage's directories, open for outdir_write()'s openat() */
+	struct outdir_sdir { char *rel, *shown; int fd; } sdirs[OUTDIR_STAGE_DIRS];
+	size_t nsdirs;
 	int switched;          /* the new tree is in place */
 	size_t written, unchanged, removed, recovered;
 	pthread_mutex_t lock;
