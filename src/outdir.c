@@ -4,6 +4,7 @@
  * docs/output.md).
  */
 #define _GNU_SOURCE   /* syscall, syncfs */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/file.h>
@@ -25,6 +26,9 @@
 #endif
 
 #define SIG_FILE INDEX_FILE ".minisig"
+
+/* outdir.kept: what the new tree does with an owned file (0: drops it) */
+enum { KEPT_LINKED = 1, KEPT_REWRITTEN = 2 };
 #define JOURNAL_TMP OUTDIR_JOURNAL ".tmp-"
 
 /* glibc has had renameat2() only since 2.28: the system call works everywhere. */
@@ -304,30 +308,61 @@ static void classify(struct scan *s, const char *rel, const struct stat *st)
 		refuse_foreign(s, rel);
 }
 
+/* A directory entry's type as a mode, without a stat when readdir knows it. */
+static int entry_mode(int dfd, const struct dirent *de, mode_t *mode)
+{
+	struct stat st;
+
+	switch (de->d_type) {
+	case DT_REG: *mode = S_IFREG; return 0;
+	case DT_DIR: *mode = S_IFDIR; return 0;
+	case DT_LNK: *mode = S_IFLNK; return 0;
+	case DT_UNKNOWN: break;
+	default: *mode = S_IFIFO; return 0;   /* a device, FIFO or socket: not a directory */
+	}
+	if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW))
+		return -1;
+	*mode = st.st_mode;
+	return 0;
+}
+
+/*
+ * tools/ or roles/: every entry classified by its readdir type (a stat
+ * only where the file system gives none), so that an output of 200,000
+ * files is not stat'ed file by file before the build even starts.
+ */
 static void scan_sub(struct scan *s, const char *sub)
 {
-	char *dir = path_join(s->o->path, sub), **names;
-	size_t n, i;
+	int dfd = openat(s->o->dir_fd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *dir = dfd < 0 ? NULL : fdopendir(dfd);
+	struct dirent *de;
 
-	if (fs_list_dir(dir, &names, &n)) {
+	if (!dir) {
 		diag_fail(s->d, "cannot read '%s/%s': %s", s->o->shown, sub, strerror(errno));
-		free(dir);
+		if (dfd >= 0)
+			close(dfd);
 		return;
 	}
 	strlist_add(&s->o->old_dirs, sub);
-	for (i = 0; i < n; i++) {
-		char *rel = path_join(sub, names[i]), *p = path_join(dir, names[i]);
+	while ((errno = 0, de = readdir(dir))) {
+		char *rel;
+		mode_t mode;
 		struct stat st;
 
-		if (lstat(p, &st))
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		rel = path_join(sub, de->d_name);
+		if (entry_mode(dfd, de, &mode)) {
 			diag_fail(s->d, "cannot stat '%s/%s': %s", s->o->shown, rel, strerror(errno));
-		else
+		} else {
+			st.st_mode = mode;
 			classify(s, rel, &st);
+		}
 		free(rel);
-		free(p);
 	}
-	fs_free_list(names, n);
-	free(dir);
+	if (errno)
+		diag_fail(s->d, "cannot read '%s/%s': %s", s->o->shown, sub, strerror(errno));
+	closedir(dir);
 }
 
 static void scan_top(struct scan *s, const char *name)
@@ -414,7 +449,7 @@ static int scan_old(struct outdir *o, struct diag *d)
 		for (i = 0; i < n; i++)
 			scan_top(&s, names[i]);
 	fs_free_list(names, n);
-	index_release(&s.ix);
+	o->old_index = s.ix;   /* for the build's skip by digest (outdir_take_index) */
 	o->kept = xcalloc(o->owned.n + 1, 1);
 	return d->errors > errors ? -1 : 0;
 }
@@ -429,6 +464,12 @@ static long find_sorted(const struct strlist *l, const char *s)
 	char *const *hit = l->n ? bsearch(&s, l->v, l->n, sizeof(*l->v), cmp_str) : NULL;
 
 	return hit ? (long)(hit - l->v) : -1;
+}
+
+void outdir_take_index(struct outdir *o, struct index *ix)
+{
+	*ix = o->old_index;
+	memset(&o->old_index, 0, sizeof(o->old_index));
 }
 
 int outdir_open(struct outdir *o, const char *path, struct diag *d)
@@ -464,7 +505,7 @@ int outdir_keep_if_same(struct outdir *o, const char *rel, const void *data, siz
 	free(p);
 	if (same) {
 		pthread_mutex_lock(&o->lock);
-		o->kept[i] = 1;
+		o->kept[i] = KEPT_LINKED;
 		o->unchanged++;
 		pthread_mutex_unlock(&o->lock);
 	}
@@ -530,6 +571,7 @@ int outdir_write(struct outdir *o, const char *rel, const void *data, size_t len
 	struct strbuf err = STRBUF_INIT;
 	const char *slash = strrchr(rel, '/');
 	const struct outdir_sdir *sd;
+	long i;
 	int ret;
 
 	/* one thread makes each directory: the same calls every run (TOOLSYNC_FAULT counts them) */
@@ -539,13 +581,14 @@ int outdir_write(struct outdir *o, const char *rel, const void *data, size_t len
 	if (!sd)
 		return -1;
 	ret = fs_write_new_at(sd->fd, sd->shown, slash ? slash + 1 : rel, data, len, 0644, &err);
+	i = ret ? -1 : find_sorted(&o->owned, rel);
 	pthread_mutex_lock(&o->lock);
-	if (ret) {
+	if (ret)
 		diag_fail(d, "%s", err.buf);
-	} else {
-		strlist_add(&o->staged, rel);
+	else
 		o->written++;
-	}
+	if (i >= 0)
+		o->kept[i] = KEPT_REWRITTEN;
 	pthread_mutex_unlock(&o->lock);
 	strbuf_release(&err);
 	return ret;
@@ -559,7 +602,7 @@ int outdir_keep(struct outdir *o, const char *rel)
 		return 0;
 	pthread_mutex_lock(&o->lock);
 	o->unchanged += !o->kept[i];
-	o->kept[i] = 1;
+	o->kept[i] = KEPT_LINKED;
 	pthread_mutex_unlock(&o->lock);
 	return 1;
 }
@@ -577,7 +620,7 @@ static size_t count_removed(const struct outdir *o)
 	size_t i, n = o->debris;
 
 	for (i = 0; i < o->owned.n; i++)
-		n += !o->kept[i] && find_sorted(&o->staged, o->owned.v[i]) < 0;
+		n += !o->kept[i];
 	return n;
 }
 
@@ -599,7 +642,7 @@ static int link_kept(struct outdir *o, struct diag *d)
 		const char *rel = o->owned.v[i], *slash = strrchr(rel, '/');
 		const struct outdir_sdir *sd;
 
-		if (!o->kept[i])
+		if (o->kept[i] != KEPT_LINKED)
 			continue;
 		if (!(sd = stage_dir(o, rel, slash ? (size_t)(slash - rel) : 0, d)))
 			return -1;
@@ -730,8 +773,6 @@ int outdir_commit(struct outdir *o, const char *const *dirs, struct diag *d)
 {
 	char *old_tree = NULL;
 
-	if (o->staged.n)
-		qsort(o->staged.v, o->staged.n, sizeof(*o->staged.v), cmp_str);
 	o->removed = count_removed(o);
 	if (!o->stage && !o->removed && o->dir_fd >= 0 && !dirs_differ(o, dirs))
 		return 0;   /* nothing changed: nothing is written */
@@ -779,7 +820,7 @@ void outdir_release(struct outdir *o)
 	free(o->kept);
 	strlist_release(&o->owned);
 	strlist_release(&o->old_dirs);
-	strlist_release(&o->staged);
+	index_release(&o->old_index);
 	pthread_mutex_destroy(&o->lock);
 }
 

@@ -42,6 +42,7 @@
 
 #include "toolsync/config.h"
 #include "toolsync/diag.h"
+#include "toolsync/index.h"
 
 #define OUTDIR_STAGE_PREFIX ".toolsync-stage-"
 #define OUTDIR_JOURNAL ".toolsync-switch"
@@ -57,10 +58,10 @@ struct outdir {
 	int dir_fd;            /* the old output; -1 when there is none */
 	mode_t mode;           /* the mode the new output directory gets */
 	struct strlist owned;  /* sorted: the old output's files toolsync owns */
-	char *kept;            /* per owned file: the new tree keeps it */
+	struct index old_index; /* its index.json, parsed; see outdir_take_index() */
+	char *kept;            /* per owned file: KEPT_LINKED, KEPT_REWRITTEN or 0 (removed) */
 	struct strlist old_dirs; /* the old output's subdirectories */
 	size_t debris;         /* own temporary files left in the old output */
-	struct strlist staged; /* files written into the stage */
 	char *stage;           /* the staging directory; NULL until needed */
 	/* the stage's directories, open for outdir_write()'s openat() */
 	struct outdir_sdir { char *rel, *shown; int fd; } sdirs[OUTDIR_STAGE_DIRS];
@@ -77,6 +78,13 @@ struct outdir {
  * (then call outdir_release() all the same).
  */
 int outdir_open(struct outdir *o, const char *path, struct diag *d);
+
+/*
+ * The old output's index.json as outdir_open() parsed it (empty when
+ * there was none), moved into ix: read once, under the lock, for the
+ * build's skip by digest too (prev_index.h).
+ */
+void outdir_take_index(struct outdir *o, struct index *ix);
 
 /*
  * 1 when the old output holds exactly these bytes as rel (a file toolsync
