@@ -22,8 +22,6 @@
 
 /* OpenAI accepts at most 128 tools in one request. */
 #define BUNDLE_MAX 128
-/* Worker threads at most, whatever the machine says. */
-#define JOBS_MAX 64
 
 char *tool_function_name(const char *key)
 {
@@ -992,8 +990,7 @@ static void compiler_release(struct compiler *c)
 	templates_release(&c->templates);
 }
 
-/* Threads to use: TOOLSYNC_JOBS, else one per online processor. */
-static unsigned compile_jobs(void)
+unsigned compile_jobs(void)
 {
 	const char *env = getenv("TOOLSYNC_JOBS");
 	long n = env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "toolsync/compile.h"
 #include "toolsync/term.h"
 #include "toolsync/verify.h"
 #include "toolsync/digest.h"
@@ -157,8 +158,6 @@ struct check {
 
 /* Entries a thread takes at once. */
 #define CHECK_CHUNK 64
-/* Threads at most, whatever the machine says. */
-#define CHECK_JOBS_MAX 64
 
 struct checker {
 	const struct index *ix;
@@ -234,48 +233,36 @@ static void *check_worker(void *arg)
 	return NULL;
 }
 
+/* The findings of the simple kinds: a rule and its text. */
+static const struct {
+	const struct rule *rule;
+	const char *text;
+} check_finding[] = {
+	[CHECK_MISSING] = { &r_file_missing, "listed in index.json but missing" },
+	[CHECK_NOT_REGULAR] = { &r_file_modified, "not a regular file (index.json lists a file)" },
+	[CHECK_DIGEST] = { &r_file_modified,
+			   "BLAKE2b-256 differs from index.json: changed after signing" },
+};
+
 /* Report one checked file as findings.  0, or -1 (reported to d). */
 static int report_check(struct verifier *v, const struct index_entry *e, const struct check *r)
 {
 	struct strbuf msg = STRBUF_INIT;
 
-	switch (r->kind) {
-	case CHECK_OK:
-		break;
-	case CHECK_MISSING:
-		add(v, &r_file_missing, e->path, "%s", "listed in index.json but missing");
-		break;
-	case CHECK_STAT_ERROR:
-		diag_fail(v->d, "cannot stat '%s/%s': %s", v->display, e->path, strerror(r->err));
+	if (r->kind == CHECK_STAT_ERROR || r->kind == CHECK_READ_ERROR) {
+		diag_fail(v->d, "cannot %s '%s/%s': %s", r->kind == CHECK_STAT_ERROR ? "stat" :
+			  "read", v->display, e->path, strerror(r->err));
 		return -1;
-	case CHECK_NOT_REGULAR:
-		add(v, &r_file_modified, e->path, "%s",
-		    "not a regular file (index.json lists a file)");
-		break;
-	case CHECK_SIZE:
+	}
+	if (r->kind == CHECK_SIZE) {
 		strbuf_addf(&msg, "%llu bytes, index.json lists %llu: changed after signing",
 			    (unsigned long long)r->size, (unsigned long long)e->size);
 		add(v, &r_file_modified, e->path, "%s", msg.buf);
 		strbuf_release(&msg);
-		break;
-	case CHECK_READ_ERROR:
-		diag_fail(v->d, "cannot read '%s/%s': %s", v->display, e->path, strerror(r->err));
-		return -1;
-	case CHECK_DIGEST:
-		add(v, &r_file_modified, e->path, "%s",
-		    "BLAKE2b-256 differs from index.json: changed after signing");
-		break;
+	} else if (r->kind != CHECK_OK) {
+		add(v, check_finding[r->kind].rule, e->path, "%s", check_finding[r->kind].text);
 	}
 	return 0;
-}
-
-/* Threads to use: TOOLSYNC_JOBS, else one per online processor. */
-static unsigned check_jobs(void)
-{
-	const char *env = getenv("TOOLSYNC_JOBS");
-	long n = env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
-
-	return n < 1 ? 1 : n > CHECK_JOBS_MAX ? CHECK_JOBS_MAX : (unsigned)n;
 }
 
 /* Wait for chunk k (or check it here when no thread runs). */
@@ -297,8 +284,8 @@ static int check_listed(struct verifier *v, const struct index *ix)
 	struct checker c = { ix, -1, NULL, 0, 0, NULL, PTHREAD_MUTEX_INITIALIZER,
 			     PTHREAD_COND_INITIALIZER };
 	struct strbuf buf = STRBUF_INIT;
-	pthread_t t[CHECK_JOBS_MAX];
-	unsigned n = 0, jobs = check_jobs();
+	pthread_t t[JOBS_MAX];
+	unsigned n = 0, jobs = compile_jobs();
 	size_t i, k;
 	int ret = 0;
 

@@ -106,6 +106,11 @@ int compile_catalogue(const struct ts_config *cfg, const struct compile_opts *o,
 		      compile_emit_fn emit, void *ctx, struct index *ix,
 		      struct diag *d);
 
+/* Worker threads at most, whatever the machine says. */
+#define JOBS_MAX 64
+/* Threads to use (compile, verify): TOOLSYNC_JOBS, else one per online processor. */
+unsigned compile_jobs(void);
+
 /* The function name for a key: '.' becomes '_'. Caller frees. */
 char *tool_function_name(const char *key);
 
