@@ -47,7 +47,8 @@ const struct jv *compiled_tool_manifest(struct compiled_tool *t);
 struct out_file {
 	const char *path;           /* "tools/<key>.json", "roles/<role>.<target>.json" */
 	const struct strbuf *bytes; /* exactly what is written */
-	const char *blake2b;        /* BLAKE2b-256 hex of bytes */
+	/* BLAKE2b-256 hex of bytes; "" for a tool when compiling without an index (diff, ci) */
+	const char *blake2b;
 	/*
 	 * BLAKE2b-256 hex of the RFC 8785 form; "" for a tool when compiling
 	 * without an index (diff, ci): then out_file_jcs_blake2b() makes it.
