@@ -8,6 +8,7 @@
 #   make bench      toolsync against the Python reference (tests/bench/run.sh;
 #                   BENCH_SIZES, BENCH_RUNS, BENCH_PLACES; not part of check)
 #   make fuzz       build the libFuzzer targets (clang)
+#   make fuzz-smoke build them, run each for FUZZ_SECONDS (30) on its seed corpus
 #   make install    PREFIX=/usr/local DESTDIR=: binary, man page, completions,
 #                   share/toolsync (JSON Schemas, SQL, the example, demo.sh)
 #   make uninstall  the same files removed
@@ -47,8 +48,8 @@ UNIT_OBJS := $(patsubst tests/unit/%.c,$(B)/unit/%.o,$(UNIT_SRCS))
 # Each tests/unit/check_<m>.c exports Suite *<m>_suite(void).
 SUITES    := $(filter-out all,$(patsubst tests/unit/check_%.c,%,$(UNIT_SRCS)))
 
-.PHONY: all demo check unit scripted test-numbers deps deps-build deps-bench bench fuzz clean \
-        format install uninstall deb
+.PHONY: all demo check unit scripted test-numbers deps deps-build deps-bench deps-fuzz bench fuzz \
+        fuzz-smoke clean format install uninstall deb
 all: $(BIN)
 
 $(BIN): $(B)/main.o $(B)/libtoolsync.a
@@ -113,13 +114,31 @@ bench: deps-bench
 	@$(MAKE) --no-print-directory all
 	@sh tests/bench/run.sh ./$(BIN)
 
+# Fuzzing: the library once with -fsanitize=fuzzer-no-link (ASan, UBSan),
+# then one libFuzzer binary per tests/fuzz/fuzz_*.c.  fuzz-smoke runs each
+# for FUZZ_SECONDS on its seed corpus (tests/fuzz/corpus/<target>/).
+FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_OBJS    := $(patsubst src/%.c,build/fuzz/obj/%.o,$(filter-out src/main.c,$(SRCS)))
+FUZZ_CFLAGS   = -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all -std=c11 \
+                -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DTOOLSYNC_VERSION='"$(VERSION)"' \
+                -Iinclude $(shell pkg-config --cflags $(PKGS))
 fuzz: $(FUZZ_TARGETS)
-build/fuzz/%: tests/fuzz/%.c $(filter-out src/main.c src/cmd_%.c,$(SRCS))
-	@mkdir -p build/fuzz
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_DEFAULT_SOURCE \
-	  -D_POSIX_C_SOURCE=200809L -DTOOLSYNC_VERSION='"$(VERSION)"' -Iinclude \
-	  $(shell pkg-config --cflags $(PKGS)) -o $@ $^ $(LDLIBS)
+build/fuzz/obj/%.o: src/%.c
+	@mkdir -p build/fuzz/obj
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c -o $@ $<
+build/fuzz/libtoolsync.a: $(FUZZ_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+# -Werror for the targets: one that no longer matches the library's API
+# must fail to build, not fuzz the wrong thing
+build/fuzz/%: tests/fuzz/%.c build/fuzz/libtoolsync.a
+	clang $(FUZZ_CFLAGS) -Wall -Werror -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+deps-fuzz:
+	@sh scripts/install-deps.sh fuzz
+fuzz-smoke: deps-fuzz
+	@$(MAKE) --no-print-directory fuzz
+	@sh tests/fuzz/smoke.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # Installation.  INSTALL_BIN is the binary installed (and asked for its
 # completion scripts); tests pass the one under test.
@@ -170,4 +189,4 @@ format:
 clean:
 	rm -rf build toolsync
 
--include $(wildcard $(B)/*.d $(B)/unit/*.d)
+-include $(wildcard $(B)/*.d $(B)/unit/*.d build/fuzz/obj/*.d)

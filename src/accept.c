@@ -162,18 +162,21 @@ static const struct jv *entry_list(const struct jv *doc, struct diag *d)
 	return list;
 }
 
-int accept_load(struct accept_list *al, const char *path, const char *display,
+int accept_load(struct accept_list *al, const char *root, const char *path, const char *display,
 		int required, const struct rule *const *const *rules, struct diag *d)
 {
 	unsigned errors = d->errors;
 	const struct jv *list;
 	struct jv *doc;
+	char *joined = root ? path_join(root, path) : xstrdup(path);
+	int exists = path_exists(joined);
 	size_t i;
 
+	free(joined);
 	memset(al, 0, sizeof(*al));
-	if (!required && !path_exists(path))
+	if (!required && !exists)
 		return 0;
-	if (!(doc = doc_load(path, display, d)))
+	if (!(doc = doc_load(root, path, display, FS_ACCEPT, d)))
 		return -1;
 	if (doc->kind != JV_NULL && (list = entry_list(doc, d)))
 		for (i = 0; i < list->u.arr.n; i++)

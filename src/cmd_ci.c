@@ -91,8 +91,6 @@ static int verify_step(const struct ci_cmd *o, const struct ts_config *cfg, cons
 		       const char *shown, struct findings *f, struct diag *d)
 {
 	struct sign_pubkey pub;
-	char *key;
-	int ret;
 
 	if (!cfg->public_key && o->require_signature) {
 		diag_fail(d, "--require-signature: signing.public_key is not set in '%s'",
@@ -107,11 +105,10 @@ static int verify_step(const struct ci_cmd *o, const struct ts_config *cfg, cons
 			     "was not checked", cfg->out);
 		return 0;
 	}
-	key = config_path(cfg, cfg->public_key);
-	ret = verify_load_pubkey(key, &pub, d);
-	free(key);
-	return ret ? -1 : verify_dir(dir, shown, o->require_signature ? 0 : VERIFY_ALLOW_UNSIGNED,
-				     &pub, f, NULL, d);
+	if (verify_load_pubkey(cfg, NULL, &pub, d))
+		return -1;
+	return verify_dir(dir, shown, o->require_signature ? 0 : VERIFY_ALLOW_UNSIGNED, &pub, f,
+			  NULL, d);
 }
 
 /*

@@ -20,6 +20,7 @@
 #include "toolsync/registry.h"
 #include "toolsync/strict.h"
 #include "toolsync/utf8.h"
+#include "toolsync/varref.h"
 #include "toolsync/term.h"
 #include "toolsync/yaml.h"
 
@@ -77,6 +78,8 @@ static int parse_options(struct import_cmd *o, int argc, char **argv)
 struct plan {
 	struct ts_config cfg;
 	char *templates, *registry;   /* resolved paths */
+	const char *reg_root;         /* the registry is reg_root/reg_rel (fs_read_file) */
+	const char *reg_rel;
 	struct import_list tools;
 	char **keys;                  /* one per tool */
 	struct strlist standards;
@@ -164,7 +167,7 @@ static int read_known_keys(struct plan *p, struct diag *d)
 
 	if (!path_exists(p->registry))
 		return 0;
-	if (!(src = source_file_open(&p->cfg, p->registry, d)))
+	if (!(src = source_file_open(&p->cfg, p->reg_root, p->reg_rel, d)))
 		return -1;
 	row_init(&row);
 	while ((r = source_next(src, &row, d)) > 0) {
@@ -177,26 +180,54 @@ static int read_known_keys(struct plan *p, struct diag *d)
 	return r < 0 ? -1 : 0;
 }
 
+/* s as a template's text: "${" would be read as a variable, "$${" is a literal one. */
+static struct jv *text_value(const char *s, size_t len)
+{
+	struct strbuf esc = STRBUF_INIT;
+	struct jv *v;
+
+	varref_escape(&esc, s, len);
+	v = jv_stringn(esc.buf, esc.len);
+	strbuf_release(&esc);
+	return v;
+}
+
+/* The same for every string where templates read variables (varref_text_key). */
+static void escape_text(struct jv *v)
+{
+	size_t i;
+
+	if (v->kind == JV_ARRAY)
+		for (i = 0; i < v->u.arr.n; i++)
+			escape_text(v->u.arr.v[i]);
+	if (v->kind != JV_OBJECT)
+		return;
+	for (i = 0; i < v->u.obj.n; i++) {
+		struct jv_member *m = &v->u.obj.v[i];
+
+		if (m->val->kind == JV_STRING && varref_text_key(m->key)) {
+			struct jv *e = text_value(m->val->u.str.ptr, m->val->u.str.len);
+
+			jv_free(m->val);
+			m->val = e;
+		} else {
+			escape_text(m->val);
+		}
+	}
+}
+
 static void template_text(struct strbuf *out, const struct import_tool *t, const char *file)
 {
-	struct jv *doc = jv_object();
-	struct strbuf desc = STRBUF_INIT;
-	const char *s;
+	struct jv *doc = jv_object(), *params = jv_copy(t->parameters);
 
-	/* "${" would be read as a variable: "$${" is a literal one. */
-	for (s = t->description; *s; s++) {
-		if (s[0] == '$' && s[1] == '{')
-			strbuf_addch(&desc, '$');
-		strbuf_addch(&desc, *s);
-	}
-	jv_set(doc, "description", jv_stringn(desc.buf, desc.len));
-	jv_set(doc, "parameters", jv_copy(t->parameters));
+	escape_text(params);
+	jv_set(doc, "description", text_value(t->description, strlen(t->description)));
+	jv_set(doc, "parameters", params);
 	jv_set(doc, "strict", jv_bool(t->strict != 0));
 	strbuf_addstr(out, "# Imported by 'toolsync import' from ");
 	yaml_write_string(out, file, strlen(file));
 	strbuf_addch(out, '\n');
 	yaml_write(out, doc, 0);
-	strbuf_release(&desc);
 	jv_free(doc);
 }
 
@@ -231,13 +262,17 @@ static void row_text(struct plan *p, const char *key)
 static int registry_text(struct plan *p, struct strbuf *out, struct diag *d)
 {
 	struct diag quiet = DIAG_INIT;
+	struct strbuf err = STRBUF_INIT;
 	struct jv *doc, *list;
 	int ok;
 
-	if (path_exists(p->registry) && strbuf_read_file(out, p->registry) < 0) {
-		diag_fail(d, "cannot read '%s': %s", p->registry, strerror(errno));
+	if (fs_read_file(out, p->reg_root, p->reg_rel, p->registry, FS_REGISTRY, &err) &&
+	    errno != ENOENT) {
+		diag_fail(d, "%s", err.buf);
+		strbuf_release(&err);
 		return -1;
 	}
+	strbuf_release(&err);
 	if (!out->len)
 		strbuf_addstr(out, "tool_registry:\n");
 	else if (out->buf[out->len - 1] != '\n')
@@ -340,10 +375,12 @@ static int load_plan(struct plan *p, const struct import_cmd *o, const char ***f
 		return diag_fail(d, "the registry is in PostgreSQL: give --registry FILE for the "
 				 "rows, then insert them"), -1;
 	p->registry = o->registry ? xstrdup(o->registry) : config_path(&p->cfg, p->cfg.registry);
+	p->reg_root = o->registry ? NULL : p->cfg.base_dir;
+	p->reg_rel = o->registry ? o->registry : p->cfg.registry;
 	if (read_known_keys(p, d))
 		return -1;
 	for (i = 0; i < o->nfiles; i++) {
-		struct jv *doc = doc_load(o->files[i], NULL, d);
+		struct jv *doc = doc_load(NULL, o->files[i], NULL, FS_IMPORT, d);
 		size_t before = p->tools.n, k;
 
 		if (!doc)

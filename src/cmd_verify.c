@@ -70,17 +70,13 @@ static void print_success(const char *dir, const struct verify_result *res)
 }
 
 /* The key and directory: options first, then toolsync.yaml. */
-static int resolve(const struct verify_cmd *o, struct ts_config *cfg, char **pubkey,
-		   char **dir, struct diag *d)
+static int resolve(const struct verify_cmd *o, struct ts_config *cfg, char **dir,
+		   struct diag *d)
 {
 	if (config_load(cfg, o->config_path ? o->config_path : "toolsync.yaml",
 			o->config_path != NULL, d))
 		return -1;
-	if (o->pubkey)
-		*pubkey = xstrdup(o->pubkey);
-	else if (cfg->public_key)
-		*pubkey = config_path(cfg, cfg->public_key);
-	else
+	if (!o->pubkey && !cfg->public_key)
 		return usage_error("verify", "no public key: give -p PUBKEY, or set "
 				   "signing.public_key in toolsync.yaml"), -1;
 	*dir = o->dir ? xstrdup(o->dir) : config_path(cfg, cfg->out);
@@ -94,10 +90,10 @@ static int run(const struct verify_cmd *o)
 	struct sign_pubkey pub;
 	struct findings f = { NULL, 0, 0 };
 	struct verify_result res = { 0, "", STRBUF_INIT };
-	char *pubkey = NULL, *dir = NULL, *snap = NULL;
+	char *dir = NULL, *snap = NULL;
 	int rc = EXIT_ERROR, fd = -1;
 
-	if (resolve(o, &cfg, &pubkey, &dir, &d) || verify_load_pubkey(pubkey, &pub, &d))
+	if (resolve(o, &cfg, &dir, &d) || verify_load_pubkey(&cfg, o->pubkey, &pub, &d))
 		goto cleanup;
 	/* one tree, old or new, even while a build switches it */
 	fd = outdir_snapshot(dir, &snap);
@@ -119,7 +115,6 @@ cleanup:
 		outdir_snapshot_release(fd, snap);
 	strbuf_release(&res.trusted);
 	findings_release(&f);
-	free(pubkey);
 	free(dir);
 	config_release(&cfg);
 	return rc;

@@ -426,14 +426,19 @@ static int list_git(struct committed *c, const char *sub, char ***names, size_t 
 
 int committed_list(struct committed *c, const char *sub, char ***names, size_t *n)
 {
-	char *p;
-	int r;
+	struct strbuf err = STRBUF_INIT;
+	char *shown;
+	int r, e;
 
 	if (c->rev)
 		return list_git(c, sub, names, n);
-	p = path_join(c->dir, sub);
-	r = fs_list_dir(p, names, n);
-	free(p);
+	/* no link followed: a tools/ linked elsewhere fails with ELOOP */
+	shown = committed_location(c, sub);
+	r = fs_list_dir_under(c->dir, sub, shown, names, n, &err);
+	e = errno;
+	free(shown);
+	strbuf_release(&err);
+	errno = e;
 	return r;
 }
 
@@ -510,39 +515,64 @@ static long long batch_header(struct committed *c)
 	return size;
 }
 
-/* One object's bytes through cat-file --batch.  0 or -1 (the process is then unusable). */
-static int batch_read(struct committed *c, const char *oid, struct strbuf *buf)
+/* Read past n bytes of cat-file's output, never holding more than a chunk. */
+static int batch_skip(struct committed *c, size_t n)
+{
+	while (n) {
+		size_t k;
+
+		if (!c->rbuf.len && batch_fill(c, 1))
+			return -1;
+		k = c->rbuf.len < n ? c->rbuf.len : n;
+		batch_consume(c, k);
+		n -= k;
+	}
+	return 0;
+}
+
+/*
+ * One object's bytes through cat-file --batch.  0; 1 when it is over
+ * fs_cap(FS_OUTPUT) (read past, not kept: *size says how large); -1 when
+ * the process failed (it is then unusable).
+ */
+static int batch_read(struct committed *c, const char *oid, struct strbuf *buf,
+		      long long *size)
 {
 	char *req = xstrfmt("%s\n", oid);
 	size_t len = strlen(req);
-	long long size;
 	ssize_t w;
 	int ret = -1;
 
+	*size = -1;
 	if (c->batch_pid <= 0)
 		goto out;
 	w = send(c->batch_in, req, len, MSG_NOSIGNAL);
-	if (w != (ssize_t)len || (size = batch_header(c)) < 0 ||
-	    (unsigned long long)size > COMMITTED_FILE_MAX ||
-	    batch_fill(c, (size_t)size + 1))
+	if (w != (ssize_t)len || (*size = batch_header(c)) < 0)
 		goto out;
-	strbuf_add(buf, c->rbuf.buf, (size_t)size);
-	batch_consume(c, (size_t)size + 1);
+	if ((unsigned long long)*size > fs_cap(FS_OUTPUT)) {
+		ret = batch_skip(c, (size_t)*size + 1) ? -1 : 1;
+		goto out;
+	}
+	if (batch_fill(c, (size_t)*size + 1))
+		goto out;
+	strbuf_add(buf, c->rbuf.buf, (size_t)*size);
+	batch_consume(c, (size_t)*size + 1);
 	ret = 0;
 out:
 	free(req);
-	if (ret)
+	if (ret < 0)
 		c->broken = 1;
 	return ret;
 }
 
 /* batch_read() for one thread of several at a time. */
-static int batch_read_locked(struct committed *c, const char *oid, struct strbuf *buf)
+static int batch_read_locked(struct committed *c, const char *oid, struct strbuf *buf,
+			     long long *size)
 {
 	int ret;
 
 	pthread_mutex_lock(&c->batch_lock);
-	ret = c->broken ? -1 : batch_read(c, oid, buf);
+	ret = c->broken ? -1 : batch_read(c, oid, buf, size);
 	pthread_mutex_unlock(&c->batch_lock);
 	return ret;
 }
@@ -550,44 +580,41 @@ static int batch_read_locked(struct committed *c, const char *oid, struct strbuf
 static int read_git(struct committed *c, const char *rel, struct strbuf *buf, struct diag *d)
 {
 	const struct tree_entry *e = find_entry(c, rel);
+	long long size;
 	char *name;
+	int r;
 
 	if (!e)
 		return 1;
 	name = committed_name(c, rel);
+	/* worded as fs_read_file() words a file of the directory */
 	if (!e->regular)
-		diag_fail(d, "cannot read '%s': not a regular file", name);
-	else if (batch_read_locked(c, e->oid, buf))
-		diag_fail(d, "cannot read '%s' (git cat-file failed, or the file is larger "
-			  "than %u bytes)", name, COMMITTED_FILE_MAX);
+		diag_fail(d, "cannot read committed file '%s': not a regular file (a symbolic "
+			  "link or a submodule in the git tree)", name);
+	else if ((r = batch_read_locked(c, e->oid, buf, &size)) < 0)
+		diag_fail(d, "cannot read committed file '%s': git cat-file failed", name);
+	else if (r)
+		diag_fail(d, "cannot read committed file '%s': file too large (%lld bytes; "
+			  "limit %zu)", name, size, fs_cap(FS_OUTPUT));
 	else
 		e = NULL;
 	free(name);
 	return e ? -1 : 0;
 }
 
-/* A regular file under the directory, no larger than the cap. */
+/*
+ * A file under the directory, read as every input is (fs_read_file): no
+ * link followed below the directory, a regular file, within the cap.
+ */
 static int read_dir(struct committed *c, const char *rel, struct strbuf *buf, struct diag *d)
 {
-	char *p = path_join(c->dir, rel), *name = committed_name(c, rel);
-	struct stat st;
-	int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK), ret = -1;
+	struct strbuf err = STRBUF_INIT;
+	char *name = committed_name(c, rel);
+	int ret = 0;
 
-	if (fd < 0 && errno == ENOENT)
-		ret = 1;
-	else if (fd < 0 || fstat(fd, &st))
-		diag_fail(d, "cannot read '%s': %s", name, strerror(errno));
-	else if (!S_ISREG(st.st_mode))
-		diag_fail(d, "cannot read '%s': not a regular file", name);
-	else if ((unsigned long long)st.st_size > COMMITTED_FILE_MAX)
-		diag_fail(d, "cannot read '%s': larger than %u bytes", name, COMMITTED_FILE_MAX);
-	else if (strbuf_read_fd(buf, fd))
-		diag_fail(d, "cannot read '%s': %s", name, strerror(errno));
-	else
-		ret = 0;
-	if (fd >= 0)
-		close(fd);
-	free(p);
+	if (fs_read_file(buf, c->dir, rel, name, FS_OUTPUT, &err))
+		ret = errno == ENOENT ? 1 : (diag_fail(d, "%s", err.buf), -1);
+	strbuf_release(&err);
 	free(name);
 	return ret;
 }
@@ -597,32 +624,26 @@ int committed_read(struct committed *c, const char *rel, struct strbuf *buf, str
 	return c->rev ? read_git(c, rel, buf, d) : read_dir(c, rel, buf, d);
 }
 
-/* The O_NONBLOCK open of read_dir, but nothing reported. */
+/* read_dir, but nothing reported: a link, a FIFO or a huge file is -1. */
 static int read_dir_quiet(struct committed *c, const char *rel, struct strbuf *buf)
 {
-	int fd = c->dir_fd < 0 ? -1 :
-		 openat(c->dir_fd, rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	struct stat st;
-	int ret = -1;
+	struct strbuf err = STRBUF_INIT;
+	int ret = c->dir_fd < 0 ? -1 : fs_read_file_at(buf, c->dir_fd, rel, rel, FS_OUTPUT, &err);
 
-	if (fd < 0)
-		return -1;
-	if (!fstat(fd, &st) && S_ISREG(st.st_mode) &&
-	    (unsigned long long)st.st_size <= COMMITTED_FILE_MAX)
-		ret = strbuf_read_fd(buf, fd) ? -1 : 0;
-	close(fd);
-	return ret;
+	strbuf_release(&err);
+	return ret ? -1 : 0;
 }
 
 int committed_read_quiet(struct committed *c, const char *rel, struct strbuf *buf)
 {
 	const struct tree_entry *e;
+	long long size;
 
 	if (!c->rev)
 		return read_dir_quiet(c, rel, buf);
 	if (!(e = find_entry(c, rel)) || !e->regular)
 		return -1;
-	return batch_read_locked(c, e->oid, buf);
+	return batch_read_locked(c, e->oid, buf, &size) ? -1 : 0;
 }
 
 char *committed_location(const struct committed *c, const char *rel)

@@ -14,6 +14,7 @@
 
 #include "toolsync/committed.h"
 #include "toolsync/compile.h"
+#include "toolsync/fsutil.h"
 #include "toolsync/matrix.h"
 #include "toolsync/segments.h"
 #include "toolsync/target.h"

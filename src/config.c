@@ -497,7 +497,7 @@ int config_load(struct ts_config *cfg, const char *path, int required, struct di
 	cfg->base_dir = path_dirname(path);
 	cfg->debug_loc = (struct srcloc){ cfg->path, 0, 0, 0 };
 	cfg->targets_loc = cfg->debug_loc;
-	cfg->doc = doc_load(path, NULL, d);
+	cfg->doc = doc_load(NULL, path, NULL, FS_CONFIG, d);
 	if (!cfg->doc)
 		return -1;
 	l.file = cfg->path;

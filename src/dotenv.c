@@ -8,6 +8,7 @@
 #include <errno.h>
 
 #include "toolsync/dotenv.h"
+#include "toolsync/fsutil.h"
 #include "toolsync/secret.h"
 
 
@@ -352,12 +353,13 @@ int dotenv_parse(struct dotenv *env, const char *file, const char *data, size_t 
 
 int dotenv_load(struct dotenv *env, const char *path, struct diag *d)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, err = STRBUF_INIT;
 	int ret;
 
-	if (strbuf_read_file(&sb, path)) {
-		diag_fail(d, "cannot read env file '%s': %s", path, strerror(errno));
+	if (fs_read_file(&sb, NULL, path, NULL, FS_ENV, &err)) {
+		diag_fail(d, "%s", err.buf);
 		strbuf_release(&sb);
+		strbuf_release(&err);
 		return -1;
 	}
 	ret = dotenv_parse(env, path, sb.buf, sb.len, d);

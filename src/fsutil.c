@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* fsutil.c: paths, atomic writes, directory listings. */
+/* fsutil.c: paths, atomic writes, directory listings, reading input safely. */
 #define _GNU_SOURCE   /* syncfs */
 #include <dirent.h>
 #include <errno.h>
@@ -185,36 +185,17 @@ int fs_sync(const char *path, struct strbuf *err)
 	return ret;
 }
 
-int fs_same_content(const char *path, const void *data, size_t len)
-{
-	struct strbuf sb = STRBUF_INIT;
-	struct stat st;
-	int same;
-
-	if (lstat(path, &st) || !S_ISREG(st.st_mode) || (uint64_t)st.st_size != len)
-		return 0;
-	if (strbuf_read_file(&sb, path))
-		return 0;
-	same = sb.len == len && !memcmp(sb.buf, data, len);
-	strbuf_release(&sb);
-	return same;
-}
-
 static int cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int fs_list_dir(const char *dir, char ***names, size_t *n)
+/* The sorted names of an open directory stream, which is closed. */
+static int list_stream(DIR *d, char ***names, size_t *n)
 {
-	DIR *d = opendir(dir);
 	struct dirent *de;
 	size_t alloc = 0;
 
-	*names = NULL;
-	*n = 0;
-	if (!d)
-		return -1;
 	while ((errno = 0, de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
@@ -235,6 +216,15 @@ int fs_list_dir(const char *dir, char ***names, size_t *n)
 	if (*n)
 		qsort(*names, *n, sizeof(**names), cmp_names);
 	return 0;
+}
+
+int fs_list_dir(const char *dir, char ***names, size_t *n)
+{
+	DIR *d = opendir(dir);
+
+	*names = NULL;
+	*n = 0;
+	return d ? list_stream(d, names, n) : -1;
 }
 
 void fs_free_list(char **names, size_t n)
@@ -263,10 +253,15 @@ int fs_remove_tree(const char *path, struct strbuf *err)
 
 	if (!path[0] || !strcmp(path, "/"))
 		BUG("refusing to remove '%s'", path);
-	if (lstat(path, &st))
-		return errno == ENOENT ? 0 : -1;
-	if (!S_ISDIR(st.st_mode))
-		return remove_one(path, 0, err);
+	/* a tree is mostly files: unlink first, stat only what that refuses */
+	if ((!fault_inject(FAULT_UNLINK) && !unlink(path)) || errno == ENOENT)
+		return 0;
+	if (errno != EISDIR || lstat(path, &st) || !S_ISDIR(st.st_mode)) {
+		if (errno == ENOENT)
+			return 0;
+		strbuf_addf(err, "cannot remove '%s': %s", path, strerror(errno));
+		return -1;
+	}
 	/* a tree toolsync left may hold a directory made read-only: its own, so writable again */
 	if ((st.st_mode & 0700) != 0700)
 		chmod(path, (st.st_mode & 07777) | 0700);
@@ -318,4 +313,473 @@ int fs_write_output(const char *path, const void *data, size_t len, struct strbu
 	ret = fs_write_atomic(real ? real : path, data, len, 0644, err);
 	free(real);
 	return ret;
+}
+
+/* ---- reading input ------------------------------------------------------ */
+
+/*
+ * Caps: far above any real file of the kind (a 100,000-tool catalogue has
+ * an index of about 40 MB), low enough that a runaway or hostile file is
+ * refused before it is read into memory.
+ */
+static const struct {
+	const char *noun;
+	size_t cap;
+} kinds[] = {
+	[FS_CONFIG] = { "configuration", (size_t)1 << 20 },
+	[FS_TEMPLATE] = { "template", (size_t)4 << 20 },
+	[FS_REGISTRY] = { "registry", (size_t)256 << 20 },
+	[FS_ENV] = { "env file", (size_t)1 << 20 },
+	[FS_ACCEPT] = { "accept file", (size_t)16 << 20 },
+	[FS_OUTPUT] = { "committed file", (size_t)64 << 20 },
+	[FS_INDEX] = { "index", (size_t)256 << 20 },
+	[FS_SIGNATURE] = { "signature", (size_t)64 << 10 },
+	[FS_PUBKEY] = { "public key", (size_t)64 << 10 },
+	[FS_SECKEY] = { "secret key", (size_t)64 << 10 },
+	[FS_IMPORT] = { "tools file", (size_t)64 << 20 },
+	[FS_JOURNAL] = { "journal", (size_t)64 << 10 },
+};
+
+size_t fs_cap(enum fs_kind kind)
+{
+	return kinds[kind].cap;
+}
+
+static const char *type_name(mode_t m)
+{
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return S_ISLNK(m) ? "a symbolic link" : "of an unknown type";
+}
+
+/* -1 with errno e and "not a regular file (a FIFO)" (or "... directory"). */
+static int wrong_type(mode_t m, int want_dir, struct strbuf *why)
+{
+	strbuf_addf(why, "not a %s (%s)", want_dir ? "directory" : "regular file", type_name(m));
+	errno = want_dir ? ENOTDIR : S_ISDIR(m) ? EISDIR : EINVAL;
+	return -1;
+}
+
+static int type_ok(mode_t m, int want_dir)
+{
+	return want_dir ? S_ISDIR(m) : S_ISREG(m);
+}
+
+/* Check an opened fd's type; fd, or -1 (closed) with why. */
+static int checked_fd(int fd, int want_dir, struct strbuf *why)
+{
+	struct stat st;
+	int e;
+
+	if (fd < 0) {
+		e = errno;
+		strbuf_addstr(why, strerror(e));
+		errno = e;
+		return -1;
+	}
+	if (fstat(fd, &st)) {
+		e = errno;
+		close(fd);
+		strbuf_addstr(why, strerror(e));
+		errno = e;
+		return -1;
+	}
+	if (!type_ok(st.st_mode, want_dir)) {
+		close(fd);
+		return wrong_type(st.st_mode, want_dir, why);
+	}
+	return fd;
+}
+
+static const int open_flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY;
+
+/* A file the user named: followed as given, but still of the right type. */
+static int open_named(const char *path, int want_dir, struct strbuf *why)
+{
+	struct stat st;
+
+	/* look before opening: opening a device can have effects of its own */
+	if (!stat(path, &st) && !type_ok(st.st_mode, want_dir))
+		return wrong_type(st.st_mode, want_dir, why);
+	return checked_fd(open(path, open_flags | (want_dir ? O_DIRECTORY : 0)), want_dir, why);
+}
+
+/* The components of rel, NUL-separated in a copy; "" and "." dropped. */
+static size_t split_path(char *copy, char **comp, size_t max)
+{
+	size_t n = 0;
+	char *p = copy, *c;
+
+	while (*p) {
+		c = p;
+		p += strcspn(p, "/");
+		if (*p)
+			*p++ = '\0';
+		if (*c && strcmp(c, ".") && n < max)
+			comp[n++] = c;
+	}
+	return n;
+}
+
+/*
+ * Why opening comp (a component of rel, split in copy; under dir) failed.
+ * A link is named as shown/rel up to it, as messages name files.
+ */
+static int open_failed(int dir, const char *shown, const char *rel, const char *copy,
+		       const char *comp, struct strbuf *why)
+{
+	int e = errno;
+	struct stat st;
+
+	if (!fstatat(dir, comp, &st, AT_SYMLINK_NOFOLLOW) && S_ISLNK(st.st_mode)) {
+		char *upto = xstrndup(rel, (size_t)(comp - copy) + strlen(comp));
+		char *link = path_join(shown, upto);
+
+		strbuf_addf(why, "'%s' is a symbolic link (links are not followed here)", link);
+		free(link);
+		free(upto);
+		errno = ELOOP;
+		return -1;
+	}
+	strbuf_addstr(why, strerror(e));
+	errno = e;
+	return -1;
+}
+
+#define PATH_DEPTH_MAX 64
+
+/* 0 when rel may be opened below a root (shown in messages); -1 with why. */
+static int rel_ok(const char *rel, char **comp, size_t n, const char *shown, struct strbuf *why)
+{
+	size_t i;
+
+	if (rel[0] == '/') {
+		strbuf_addf(why, "the path must be relative to '%s'", shown[0] ? shown : ".");
+		errno = EINVAL;
+		return -1;
+	}
+	if (n == PATH_DEPTH_MAX) {
+		strbuf_addf(why, "the path has more than %d parts", PATH_DEPTH_MAX - 1);
+		errno = EINVAL;
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (!strcmp(comp[i], "..")) {
+			strbuf_addf(why, "the path leaves '%s' ('..')", shown[0] ? shown : ".");
+			errno = EINVAL;
+			return -1;
+		}
+	return 0;
+}
+
+/*
+ * rel opened below the directory root_fd (left open), one component at a
+ * time with O_NOFOLLOW, each relative to the directory before it, so that
+ * no link below the root is followed; a link inside the root is refused
+ * too (one rule, no resolving).  shown names the root in messages.
+ */
+static int open_beneath_fd(int root_fd, const char *shown, const char *rel, int want_dir,
+			   struct strbuf *why)
+{
+	char *copy = xstrdup(rel), *comp[PATH_DEPTH_MAX];
+	size_t n = split_path(copy, comp, PATH_DEPTH_MAX), i;
+	int dir = root_fd, fd = -1;
+	struct stat st;
+
+	if (rel_ok(rel, comp, n, shown, why))
+		goto out;
+	for (i = 0; i + 1 < n; i++) {
+		fd = openat(dir, comp[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			open_failed(dir, shown, rel, copy, comp[i], why);
+			goto out;
+		}
+		if (dir != root_fd)
+			close(dir);
+		dir = fd;
+		fd = -1;
+	}
+	if (!n) {
+		fd = checked_fd(openat(dir, ".", open_flags), want_dir, why);
+		goto out;
+	}
+	if (!fstatat(dir, comp[n - 1], &st, AT_SYMLINK_NOFOLLOW) && !S_ISLNK(st.st_mode) &&
+	    !type_ok(st.st_mode, want_dir)) {
+		wrong_type(st.st_mode, want_dir, why);
+		goto out;
+	}
+	fd = openat(dir, comp[n - 1], open_flags | O_NOFOLLOW | (want_dir ? O_DIRECTORY : 0));
+	if (fd < 0)
+		open_failed(dir, shown, rel, copy, comp[n - 1], why);
+	else
+		fd = checked_fd(fd, want_dir, why);
+out:
+	if (dir != root_fd) {
+		int e = errno;
+
+		close(dir);
+		errno = e;
+	}
+	free(copy);
+	return fd;
+}
+
+/* open_beneath_fd() below the directory root (followed as given). */
+static int open_beneath(const char *root, const char *shown, const char *rel, int want_dir,
+			struct strbuf *why)
+{
+	int dir = open(root[0] ? root : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd, e;
+
+	if (dir < 0) {
+		e = errno;
+		strbuf_addf(why, "'%s': %s", shown, strerror(e));
+		errno = e;
+		return -1;
+	}
+	fd = open_beneath_fd(dir, shown, rel, want_dir, why);
+	e = errno;
+	close(dir);
+	errno = e;
+	return fd;
+}
+
+/*
+ * How messages name the root: the part of display before rel when display
+ * ends in "/rel" (a snapshot root then reads as the directory the user
+ * named), else root itself.
+ */
+static char *shown_root(const char *root, const char *rel, const char *display)
+{
+	size_t dl = display ? strlen(display) : 0, rl = strlen(rel);
+
+	if (display && dl == rl && !strcmp(display, rel))
+		return xstrdup("");
+	if (display && dl > rl && display[dl - rl - 1] == '/' && !strcmp(display + dl - rl, rel))
+		return xstrndup(display, dl - rl - 1);
+	return xstrdup(root);
+}
+
+static int open_input(const char *root, const char *rel, const char *display, int want_dir,
+		      struct strbuf *why)
+{
+	char *shown;
+	int fd, e;
+
+	if (!root)
+		return open_named(rel, want_dir, why);
+	shown = shown_root(root, rel, display);
+	fd = open_beneath(root, shown, rel, want_dir, why);
+	e = errno;
+	free(shown);
+	errno = e;
+	return fd;
+}
+
+/* -1 when fd's file is over cap (why says so), else 0. */
+static int check_size(int fd, size_t cap, struct strbuf *why)
+{
+	struct stat st;
+
+	if (fstat(fd, &st)) {
+		strbuf_addstr(why, strerror(errno));
+		return -1;
+	}
+	if ((uint64_t)st.st_size > cap) {
+		strbuf_addf(why, "file too large (%llu bytes; limit %zu)",
+			    (unsigned long long)st.st_size, cap);
+		errno = EFBIG;
+		return -1;
+	}
+	return 0;
+}
+
+/* Read fd to its end into sb, never more than cap bytes; 0, or -1 with why. */
+static int read_capped(int fd, struct strbuf *sb, size_t cap, struct strbuf *why)
+{
+	size_t old = sb->len;
+	struct stat st;
+
+	/* a file's size, read in one go: no 8 KiB steps, no doubling copies */
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uint64_t)st.st_size <= cap)
+		strbuf_grow(sb, (size_t)st.st_size + 1);
+	for (;;) {
+		size_t got = sb->len - old, room;
+		ssize_t n;
+
+		if (got > cap) {   /* it grew after it was opened */
+			strbuf_addf(why, "file too large (over %zu bytes; limit %zu)", cap, cap);
+			strbuf_setlen(sb, old);
+			errno = EFBIG;
+			return -1;
+		}
+		if (sb->alloc - sb->len <= 1)
+			strbuf_grow(sb, 8192);
+		room = sb->alloc - sb->len - 1;
+		if (room > cap + 1 - got)
+			room = cap + 1 - got;
+		n = read(fd, sb->buf + sb->len, room);
+		if (n == 0)
+			return 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			strbuf_addstr(why, strerror(e));
+			strbuf_setlen(sb, old);
+			errno = e;
+			return -1;
+		}
+		strbuf_setlen(sb, sb->len + (size_t)n);
+	}
+}
+
+/* "cannot read <kind> 'display': why" (display NULL: root/rel), errno kept. */
+static void read_error(struct strbuf *err, enum fs_kind kind, const char *root, const char *rel,
+		       const char *display, const struct strbuf *why)
+{
+	int e = errno;
+	char *shown = display ? xstrdup(display) : root ? path_join(root, rel) : xstrdup(rel);
+
+	strbuf_addf(err, "cannot read %s '%s': %s", kinds[kind].noun, shown, why->buf);
+	free(shown);
+	errno = e;
+}
+
+/* fd (checked above) within kind's cap; fd, or -1 (closed) with why. */
+static int capped_fd(int fd, enum fs_kind kind, struct strbuf *why)
+{
+	int e;
+
+	if (fd >= 0 && check_size(fd, kinds[kind].cap, why)) {
+		e = errno;
+		close(fd);
+		errno = e;
+		fd = -1;
+	}
+	return fd;
+}
+
+int fs_open_file(const char *root, const char *rel, const char *display, enum fs_kind kind,
+		 struct strbuf *err)
+{
+	struct strbuf why = STRBUF_INIT;
+	int fd = capped_fd(open_input(root, rel, display, 0, &why), kind, &why);
+
+	if (fd < 0)
+		read_error(err, kind, root, rel, display, &why);
+	strbuf_release(&why);
+	return fd;
+}
+
+int fs_open_file_at(int dir_fd, const char *rel, const char *display, enum fs_kind kind,
+		    struct strbuf *err)
+{
+	struct strbuf why = STRBUF_INIT;
+	char *shown = shown_root(".", rel, display);
+	int fd = capped_fd(open_beneath_fd(dir_fd, shown, rel, 0, &why), kind, &why);
+
+	if (fd < 0)
+		read_error(err, kind, NULL, rel, display, &why);
+	strbuf_release(&why);
+	free(shown);
+	return fd;
+}
+
+int fs_read_fd(struct strbuf *sb, int fd, const char *display, enum fs_kind kind,
+	       struct strbuf *err)
+{
+	struct strbuf why = STRBUF_INIT;
+	int ret = read_capped(fd, sb, kinds[kind].cap, &why);
+
+	if (ret)
+		read_error(err, kind, NULL, display, display, &why);
+	strbuf_release(&why);
+	return ret;
+}
+
+/* Read the opened fd (or pass on its failure) and close it. */
+static int read_and_close(struct strbuf *sb, int fd, const char *root, const char *rel,
+			  const char *display, enum fs_kind kind, struct strbuf *err)
+{
+	char *shown;
+	int ret, e;
+
+	if (fd < 0)
+		return -1;
+	shown = display ? xstrdup(display) : root ? path_join(root, rel) : xstrdup(rel);
+	ret = fs_read_fd(sb, fd, shown, kind, err);
+	e = errno;
+	close(fd);
+	free(shown);
+	errno = e;
+	return ret;
+}
+
+int fs_read_file(struct strbuf *sb, const char *root, const char *rel, const char *display,
+		 enum fs_kind kind, struct strbuf *err)
+{
+	return read_and_close(sb, fs_open_file(root, rel, display, kind, err), root, rel,
+			      display, kind, err);
+}
+
+int fs_read_file_at(struct strbuf *sb, int dir_fd, const char *rel, const char *display,
+		    enum fs_kind kind, struct strbuf *err)
+{
+	return read_and_close(sb, fs_open_file_at(dir_fd, rel, display, kind, err), NULL, rel,
+			      display, kind, err);
+}
+
+int fs_list_dir_under(const char *root, const char *rel, const char *display, char ***names,
+		      size_t *n, struct strbuf *err)
+{
+	struct strbuf why = STRBUF_INIT;
+	char *shown = display ? xstrdup(display) : path_join(root, rel);
+	char *top = shown_root(root, rel, shown);
+	int fd = open_beneath(root, top, rel, 1, &why), e;
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+	*names = NULL;
+	*n = 0;
+	if (d && !list_stream(d, names, n)) {
+		strbuf_release(&why);
+		free(shown);
+		free(top);
+		return 0;
+	}
+	e = errno;
+	if (fd >= 0 && !d)
+		close(fd);
+	if (!why.len)
+		strbuf_addstr(&why, strerror(e));
+	strbuf_addf(err, "cannot read directory '%s': %s", shown, why.buf);
+	free(shown);
+	free(top);
+	strbuf_release(&why);
+	errno = e;
+	return -1;
+}
+
+int fs_same_content(const char *root, const char *rel, const void *data, size_t len)
+{
+	struct strbuf sb = STRBUF_INIT, why = STRBUF_INIT;
+	int fd = open_beneath(root, root, rel, 0, &why), same = 0;
+
+	if (fd >= 0) {
+		same = !check_size(fd, len, &why) && !read_capped(fd, &sb, len, &why) &&
+		       sb.len == len && !memcmp(sb.buf, data, len);
+		close(fd);
+	}
+	strbuf_release(&sb);
+	strbuf_release(&why);
+	return same;
 }

@@ -64,11 +64,34 @@ static int sync_parent(struct outdir *o)
 
 /* Resolving: every spelling of the output gives the same path. */
 
-/* A path that does not exist yet: its parent is made and resolved. */
-static char *resolve_new(const char *path, struct diag *d)
+/*
+ * The shallowest directory on the way to dir that does not exist yet:
+ * what making dir creates (NULL: nothing).
+ */
+static char *first_missing(const char *dir)
+{
+	char *cur = xstrdup(dir), *missing = NULL;
+
+	while (!path_exists(cur)) {
+		free(missing);
+		missing = cur;
+		cur = path_dirname(cur);
+		if (!strcmp(cur, ".") || !strcmp(cur, "/"))
+			break;
+	}
+	free(cur);
+	return missing;
+}
+
+/*
+ * A path that does not exist yet: its parent is made (the lock is taken on
+ * it) and resolved.  *made: the first directory made, resolved, for
+ * outdir_release() to take back if the build writes nothing.
+ */
+static char *resolve_new(const char *path, char **made, struct diag *d)
 {
 	struct strbuf err = STRBUF_INIT;
-	char *trim = xstrdup(path), *parent, *real = NULL, *rparent;
+	char *trim = xstrdup(path), *parent, *real = NULL, *rparent, *missing;
 	size_t n = strlen(trim);
 	const char *base;
 
@@ -81,6 +104,7 @@ static char *resolve_new(const char *path, struct diag *d)
 		return NULL;
 	}
 	parent = path_dirname(trim);
+	missing = first_missing(parent);
 	if (fs_mkdirs(parent, 0755, &err))
 		diag_fail(d, "%s", err.buf);
 	else if (!(rparent = realpath(parent, NULL)))
@@ -89,6 +113,9 @@ static char *resolve_new(const char *path, struct diag *d)
 		real = path_join(rparent, base);
 		free(rparent);
 	}
+	if (missing)
+		*made = realpath(missing, NULL);
+	free(missing);
 	strbuf_release(&err);
 	free(parent);
 	free(trim);
@@ -110,7 +137,7 @@ static int resolve(struct outdir *o, const char *path, struct diag *d)
 		if (!(real = realpath(path, NULL)))
 			return diag_fail(d, "cannot resolve '%s': %s", path, strerror(errno)), -1;
 	} else if (errno == ENOENT && lstat(path, &st)) {
-		if (!(real = resolve_new(path, d)))
+		if (!(real = resolve_new(path, &o->made, d)))
 			return -1;
 	} else {
 		return diag_fail(d, "cannot use '%s' as the output directory: %s", path,
@@ -183,16 +210,17 @@ static int journal_parse(const struct strbuf *sb, struct journal *j)
  */
 static int journal_finish(struct outdir *o, struct diag *d)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, err = STRBUF_INIT;
+	char *shown = path_join(o->parent, OUTDIR_JOURNAL);
 	struct journal j;
-	int fd = openat(o->parent_fd, OUTDIR_JOURNAL, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), ret = 0;
+	int ret = 0;
 
-	if (fd < 0)
-		return errno == ENOENT ? 0 : (diag_fail(d, "cannot read '%s/%s': %s", o->parent,
-					      OUTDIR_JOURNAL, strerror(errno)), -1);
-	if (strbuf_read_fd(&sb, fd) || journal_parse(&sb, &j)) {
-		diag_fail(d, "'%s/%s' is not a journal toolsync wrote: remove it", o->parent,
-			  OUTDIR_JOURNAL);
+	/* read as every input is: no link, a regular file (never a FIFO), capped */
+	if (fs_read_file_at(&sb, o->parent_fd, OUTDIR_JOURNAL, shown, FS_JOURNAL, &err)) {
+		if (errno != ENOENT)
+			ret = (diag_fail(d, "%s", err.buf), -1);
+	} else if (journal_parse(&sb, &j)) {
+		diag_fail(d, "'%s' is not a journal toolsync wrote: remove it", shown);
 		ret = -1;
 	} else if (exists_at(o->parent_fd, j.stage) &&
 		   ((exists_at(o->parent_fd, j.name) && !exists_at(o->parent_fd, j.old) &&
@@ -203,14 +231,15 @@ static int journal_finish(struct outdir *o, struct diag *d)
 			  j.name, strerror(errno));
 		ret = -1;
 	} else if (fsync(o->parent_fd) || unlinkat(o->parent_fd, OUTDIR_JOURNAL, 0)) {
-		diag_fail(d, "cannot remove '%s/%s': %s", o->parent, OUTDIR_JOURNAL, strerror(errno));
+		diag_fail(d, "cannot remove '%s': %s", shown, strerror(errno));
 		ret = -1;
 	} else {
 		fprintf(stderr, "toolsync: completed the switch of '%s/%s' that an interrupted "
 			"build left\n", o->parent, j.name);
 	}
-	close(fd);
 	strbuf_release(&sb);
+	strbuf_release(&err);
+	free(shown);
 	return ret;
 }
 
@@ -218,6 +247,20 @@ static int is_debris(const char *name)
 {
 	return !strncmp(name, OUTDIR_STAGE_PREFIX, strlen(OUTDIR_STAGE_PREFIX)) ||
 	       !strncmp(name, JOURNAL_TMP, strlen(JOURNAL_TMP));
+}
+
+/*
+ * A reader may still be on an old tree that a killed build did not get to
+ * remove (it holds LOCK_SH, see outdir_snapshot): wait for it to finish.
+ */
+static void wait_readers(int parent_fd, const char *name)
+{
+	int fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd >= 0) {
+		flock(fd, LOCK_EX);
+		close(fd);
+	}
 }
 
 /*
@@ -239,6 +282,7 @@ static int clean_debris(struct outdir *o, struct diag *d)
 		if (!is_debris(names[i]))
 			continue;
 		p = path_join(o->parent, names[i]);
+		wait_readers(o->parent_fd, names[i]);
 		if (fs_remove_tree(p, &err)) {
 			diag_fail(d, "cannot remove '%s' that an interrupted build left: %s", p,
 				  err.buf);
@@ -392,33 +436,27 @@ static void scan_top(struct scan *s, const char *name)
 /* The old index: what toolsync owns.  0 read, 1 absent, -1 reported. */
 static int read_old_index(struct scan *s)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, err = STRBUF_INIT;
 	char *shown = path_join(s->o->shown, INDEX_FILE);
-	/* O_NONBLOCK: a FIFO named index.json is refused, never waited on */
-	int fd = openat(s->o->dir_fd, INDEX_FILE, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	int ret = 0;
-	struct stat st;
 
-	if (fd < 0) {
-		ret = errno == ENOENT ? 1 : -1;
-	} else if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		diag_fail(s->d, "'%s' is not a regular file: toolsync cannot tell its files from "
-			  "others in '%s': remove it, or give another --out", shown, s->o->shown);
-		ret = -2;
-	} else if (strbuf_read_fd(&sb, fd)) {
-		ret = -1;
+	/* read as every input is: a FIFO named index.json is refused, never waited on */
+	if (fs_read_file_at(&sb, s->o->dir_fd, INDEX_FILE, shown, FS_INDEX, &err)) {
+		if (errno == ENOENT)
+			ret = 1;
+		else
+			ret = (diag_fail(s->d, "%s: toolsync cannot tell its files from others in "
+					 "'%s': remove it, or give another --out", err.buf,
+					 s->o->shown), -1);
 	} else if (index_parse(&s->ix, sb.buf, sb.len, path_intern(shown), s->d)) {
 		diag_fail(s->d, "'%s' is not a toolsync index, so toolsync cannot tell its files "
 			  "from others in '%s': remove it, or give another --out", shown, s->o->shown);
-		ret = -2;
+		ret = -1;
 	}
-	if (ret == -1 && errno != ELOOP)
-		diag_fail(s->d, "cannot read '%s': %s", shown, strerror(errno));
-	if (fd >= 0)
-		close(fd);
 	strbuf_release(&sb);
+	strbuf_release(&err);
 	free(shown);
-	return ret == -2 ? -1 : ret;
+	return ret;
 }
 
 static int scan_old(struct outdir *o, struct diag *d)
@@ -451,7 +489,7 @@ static int scan_old(struct outdir *o, struct diag *d)
 	fs_free_list(names, n);
 	o->old_index = s.ix;   /* for the build's skip by digest (outdir_take_index) */
 	o->kept = xcalloc(o->owned.n + 1, 1);
-	return d->errors > errors ? -1 : 0;
+	return d->errors > errors || r < 0 ? -1 : 0;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -495,14 +533,11 @@ int outdir_open(struct outdir *o, const char *path, struct diag *d)
 int outdir_keep_if_same(struct outdir *o, const char *rel, const void *data, size_t len)
 {
 	long i = find_sorted(&o->owned, rel);
-	char *p;
 	int same;
 
 	if (i < 0)
 		return 0;
-	p = path_join(o->path, rel);
-	same = fs_same_content(p, data, len);
-	free(p);
+	same = fs_same_content(o->path, rel, data, len);
 	if (same) {
 		pthread_mutex_lock(&o->lock);
 		o->kept[i] = KEPT_LINKED;
@@ -800,6 +835,29 @@ static void close_stage_dirs(struct outdir *o)
 	}
 }
 
+/*
+ * A build that wrote nothing takes back the directories it made for the
+ * output's parent: only empty directories, never a file.
+ */
+static void remove_made(const char *dir)
+{
+	char **names;
+	size_t n, i;
+
+	if (fs_list_dir(dir, &names, &n))
+		return;
+	for (i = 0; i < n; i++) {
+		char *p = path_join(dir, names[i]);
+		struct stat st;
+
+		if (!lstat(p, &st) && S_ISDIR(st.st_mode))
+			remove_made(p);
+		free(p);
+	}
+	fs_free_list(names, n);
+	rmdir(dir);
+}
+
 void outdir_release(struct outdir *o)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -808,6 +866,8 @@ void outdir_release(struct outdir *o)
 	if (o->stage && !o->switched && fs_remove_tree(o->stage, &err))
 		fprintf(stderr, "toolsync: warning: %s (the next build removes it)\n", err.buf);
 	strbuf_release(&err);
+	if (o->made && !o->switched)
+		remove_made(o->made);
 	if (o->dir_fd >= 0)
 		close(o->dir_fd);
 	if (o->parent_fd >= 0)
@@ -817,6 +877,7 @@ void outdir_release(struct outdir *o)
 	free(o->parent);
 	free(o->name);
 	free(o->stage);
+	free(o->made);
 	free(o->kept);
 	strlist_release(&o->owned);
 	strlist_release(&o->old_dirs);

@@ -9,19 +9,23 @@
 #include "toolsync/fsutil.h"
 
 /*
- * index.json (or its signature) as a regular file under dir_fd, capped;
- * O_NONBLOCK so that a FIFO in its place cannot hang the build.
+ * index.json (or its signature) under dir_fd, read as every input is (no
+ * link, a regular file, never a FIFO, capped); st is the file's.  A file
+ * that cannot be read is only a reason to read the manifests: no message.
  */
-static int read_at(int dir_fd, const char *name, struct strbuf *sb, struct stat *st)
+static int read_at(int dir_fd, const char *name, enum fs_kind kind, struct strbuf *sb,
+		   struct stat *st)
 {
-	int fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), ret = -1;
+	struct strbuf err = STRBUF_INIT;
+	int fd = fs_open_file_at(dir_fd, name, name, kind, &err), ret = -1, e;
 
-	if (fd < 0)
-		return -1;
-	/* an index of a million files is about 250 MB */
-	if (!fstat(fd, st) && S_ISREG(st->st_mode) && st->st_size < (off_t)1 << 30)
-		ret = strbuf_read_fd(sb, fd);
-	close(fd);
+	if (fd >= 0 && !fstat(fd, st))
+		ret = fs_read_fd(sb, fd, name, kind, &err);
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	strbuf_release(&err);
+	errno = e;
 	return ret;
 }
 
@@ -38,7 +42,7 @@ static int index_trusted(int dir_fd, const struct strbuf *index, const struct si
 	int ok;
 
 	*same_tc = 0;
-	if (read_at(dir_fd, INDEX_FILE ".minisig", &sig, &st))
+	if (read_at(dir_fd, INDEX_FILE ".minisig", FS_SIGNATURE, &sig, &st))
 		return errno == ENOENT;   /* unsigned */
 	ok = key != NULL;
 	if (ok) {
@@ -80,7 +84,7 @@ void prev_index_open(struct prev_index *p, const char *out, const struct sign_ke
 
 	*p = (struct prev_index)PREV_INDEX_INIT;
 	p->dir_fd = open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (p->dir_fd >= 0 && !read_at(p->dir_fd, INDEX_FILE, &text, &st)) {
+	if (p->dir_fd >= 0 && !read_at(p->dir_fd, INDEX_FILE, FS_INDEX, &text, &st)) {
 		p->have_text = 1;
 		p->text_size = text.len;
 		blake2b256_hex(text.buf, text.len, p->text_blake2b);

@@ -153,14 +153,11 @@ int row_check(struct row *row, const struct ts_config *cfg, struct diag *d)
 
 struct source *source_open(const struct ts_config *cfg, const char *override, struct diag *d)
 {
-	struct source *src;
-	char *path;
-
 	if (override) {
 		/* the configured registry is not read: a problem with it does not matter */
 		if (is_conninfo(override))
 			return source_pg_open(cfg, override, d);
-		return source_file_open(cfg, override, d);
+		return source_file_open(cfg, NULL, override, d);
 	}
 	if (cfg->registry_error) {
 		diag_error(d, &cfg->registry_error_loc, "%s", cfg->registry_error);
@@ -168,10 +165,7 @@ struct source *source_open(const struct ts_config *cfg, const char *override, st
 	}
 	if (cfg->registry_is_pg)
 		return source_pg_open(cfg, cfg->registry, d);
-	path = config_path(cfg, cfg->registry);
-	src = source_file_open(cfg, path, d);
-	free(path);
-	return src;
+	return source_file_open(cfg, cfg->base_dir, cfg->registry, d);
 }
 
 void source_close(struct source *src)

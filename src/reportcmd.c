@@ -53,16 +53,10 @@ int report_cmd_check(struct report_cmd *rc)
 
 int report_cmd_load_accept(struct report_cmd *rc, const struct ts_config *cfg, struct diag *d)
 {
-	char *path;
-	int ret;
-
 	rc->fallback_file = cfg->path;
 	if (rc->accept)
-		return accept_load(&rc->al, rc->accept, NULL, 1, report_known_rules, d);
-	path = path_join(cfg->base_dir, ACCEPT_FILE);
-	ret = accept_load(&rc->al, path, NULL, 0, report_known_rules, d);
-	free(path);
-	return ret;
+		return accept_load(&rc->al, NULL, rc->accept, NULL, 1, report_known_rules, d);
+	return accept_load(&rc->al, cfg->base_dir, ACCEPT_FILE, NULL, 0, report_known_rules, d);
 }
 
 /* A variable's value when it is set, not empty, and holds only URL-safe characters. */

@@ -17,6 +17,7 @@
 
 #include "toolsync/digest.h"
 #include "toolsync/sign.h"
+#include "toolsync/fsutil.h"
 
 #define SIGALG "Ed"         /* legacy: Ed25519 over the message */
 #define SIGALG_HASHED "ED"  /* Ed25519 over BLAKE2b-512 of the message */
@@ -237,11 +238,11 @@ static int secret_text(const char *path, const char *name, struct seckey_text *t
 		t->len = strlen(env);
 		if (t->len <= SECKEY_TEXT_MAX)
 			memcpy(t->buf, env, t->len);
-	} else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) ||
-		   read_secret_fd(fd, t)) {
+	} else if ((fd = fs_open_file(NULL, path, NULL, FS_SECKEY, err)) < 0) {
+		return -1;   /* a regular file, capped, never a FIFO to hang on */
+	} else if (fstat(fd, &st) || read_secret_fd(fd, t)) {
 		strbuf_addf(err, "cannot read secret key '%s': %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+		close(fd);
 		return -1;
 	} else {
 		t->mode = (unsigned)(st.st_mode & 0777);
@@ -417,6 +418,22 @@ void sign_trusted_comment(struct strbuf *out, const char *file_name)
 		strbuf_addf(out, "timestamp:%s\tfile:%s", epoch, file_name);
 	else
 		strbuf_addf(out, "file:%s", file_name);
+}
+
+int sign_comment_names(const char *tc, size_t len, const char *file_name)
+{
+	size_t n = strlen(file_name);
+	const char *end = tc + len, *field, *tab;
+
+	for (field = tc; field < end; field = tab + 1) {
+		tab = memchr(field, '\t', (size_t)(end - field));
+		if (!tab)
+			tab = end;
+		if ((size_t)(tab - field) == 5 + n && !memcmp(field, "file:", 5) &&
+		    !memcmp(field + 5, file_name, n))
+			return 1;
+	}
+	return 0;
 }
 
 int sign_pubkey_parse(struct sign_pubkey *pub, const char *text, size_t len,

@@ -10,6 +10,7 @@
 #include <errno.h>
 
 #include "toolsync/registry.h"
+#include "toolsync/fsutil.h"
 #include "toolsync/yaml.h"
 
 /*
@@ -165,22 +166,26 @@ static int has_suffix(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
-struct source *source_file_open(const struct ts_config *cfg, const char *path, struct diag *d)
+struct source *source_file_open(const struct ts_config *cfg, const char *root, const char *path,
+				struct diag *d)
 {
 	struct file_source *fs = xcalloc(1, sizeof(*fs));
-	const char *name = path_intern(path);
+	struct strbuf err = STRBUF_INIT;
+	char *joined = root ? path_join(root, path) : xstrdup(path);
+	const char *name = path_intern(joined);
 
 	(void)cfg;
+	free(joined);
 	fs->base.ops = &file_ops;
 	fs->base.name = name;
-	if (strbuf_read_file(&fs->text, path)) {
-		diag_error(d, &(struct srcloc){ name, 0, 0, 0 }, "cannot read the registry: %s",
-			   strerror(errno));
+	if (fs_read_file(&fs->text, root, path, name, FS_REGISTRY, &err)) {
+		diag_fail(d, "%s", err.buf);
 	} else if (has_suffix(path, ".json")) {
 		fs->js = json_stream_open(fs->text.buf, fs->text.len, name, "tool_registry", d);
 	} else {
 		fs->ys = yaml_stream_open(fs->text.buf, fs->text.len, name, "tool_registry", d);
 	}
+	strbuf_release(&err);
 	if (fs->js || fs->ys)
 		return &fs->base;
 	file_close(&fs->base);

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* strbuf.c: growable buffers; see strbuf.h. */
 #include <errno.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -145,20 +144,6 @@ int strbuf_read_fd(struct strbuf *sb, int fd)
 		}
 		strbuf_setlen(sb, sb->len + (size_t)n);
 	}
-}
-
-int strbuf_read_file(struct strbuf *sb, const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int ret, e;
-
-	if (fd < 0)
-		return -1;
-	ret = strbuf_read_fd(sb, fd);
-	e = errno;
-	close(fd);
-	errno = e;
-	return ret;
 }
 
 void strbuf_rtrim(struct strbuf *sb)

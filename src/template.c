@@ -8,6 +8,7 @@
 #include "toolsync/compile.h"
 #include "toolsync/segments.h"
 #include "toolsync/fsutil.h"
+#include "toolsync/quote.h"
 #include "toolsync/strict.h"
 #include "toolsync/varref.h"
 #include "toolsync/yaml.h"
@@ -115,20 +116,40 @@ static size_t check_vars_in(struct loading *l, const struct jv *s)
 	return bad;
 }
 
-static size_t check_vars(struct loading *l, const struct jv *v)
+/* A "${" where variables are not read (varref_text_key), at its line, naming the field. */
+static size_t refuse_var(struct loading *l, const struct srcloc *loc, const char *what,
+			 const char *field)
+{
+	if (first_report(l, loc, 0))
+		diag_error(l->d, loc, "%s '%s' holds '${': variables (and '$${') are read only in "
+			   "'description' and 'title'", what, quote_show(field));
+	return 1;
+}
+
+/* Every ${...} of v, a value of the key field (NULL: none), checked by varref_text_key. */
+static size_t check_vars(struct loading *l, const struct jv *v, const char *field)
 {
 	size_t i, bad = 0;
 
 	switch (v->kind) {
 	case JV_STRING:
-		return check_vars_in(l, v);
+		if (field && varref_text_key(field))
+			return check_vars_in(l, v);
+		if (varref_any(v->u.str.ptr, v->u.str.len))
+			return refuse_var(l, &v->loc, "a value of", field ? field : "parameters");
+		break;
 	case JV_ARRAY:
 		for (i = 0; i < v->u.arr.n; i++)
-			bad += check_vars(l, v->u.arr.v[i]);
+			bad += check_vars(l, v->u.arr.v[i], field);
 		break;
 	case JV_OBJECT:
-		for (i = 0; i < v->u.obj.n; i++)
-			bad += check_vars(l, v->u.obj.v[i].val);
+		for (i = 0; i < v->u.obj.n; i++) {
+			const struct jv_member *m = &v->u.obj.v[i];
+
+			if (varref_any(m->key, strlen(m->key)))
+				bad += refuse_var(l, &m->loc, "the name", m->key);
+			bad += check_vars(l, m->val, m->key);
+		}
 		break;
 	default:
 		break;
@@ -140,6 +161,7 @@ static const struct jv *load_defs(struct loading *l, const char *rel, const stru
 {
 	struct hashset_entry *e = hashset_add(&l->defs_by_path, rel, strlen(rel), NULL);
 	struct defs_file *df;
+	struct strbuf bytes = STRBUF_INIT, err = STRBUF_INIT;
 	char *shown, *path;
 
 	if (e->val)
@@ -150,11 +172,19 @@ static const struct jv *load_defs(struct loading *l, const char *rel, const stru
 	e->val = (void *)(uintptr_t)l->ndefs;
 	shown = path_join(l->dir, rel);
 	path = config_path(l->cfg, shown);
-	/* messages name files as they are reached from here, like the registry's */
-	if (!path_exists(path))
+	/*
+	 * Read where the path resolves: under the configuration's directory,
+	 * no link followed.  Messages name files as they are reached from
+	 * here, like the registry's.
+	 */
+	if (!fs_read_file(&bytes, l->cfg->base_dir, shown, path, FS_TEMPLATE, &err))
+		df->doc = doc_parse(bytes.buf, bytes.len, path, l->d);
+	else if (errno == ENOENT)
 		diag_error(l->d, at, "$ref: cannot find '%s'", path);
 	else
-		df->doc = doc_load(path, path, l->d);
+		diag_error(l->d, at, "$ref: %s", err.buf);
+	strbuf_release(&bytes);
+	strbuf_release(&err);
 	free(shown);
 	free(path);
 	return df->doc;
@@ -505,16 +535,23 @@ static void check_targets(struct loading *l, struct template *t)
 /* Parse, resolve and check one template; its problems make it bad. */
 static void load_one(struct loading *l, struct template *t, const char *path)
 {
-	struct strbuf bytes = STRBUF_INIT;
+	struct strbuf bytes = STRBUF_INIT, err = STRBUF_INIT;
 	unsigned errors = l->d->errors;
 	size_t bad_vars = 0;
 	int resolved = 0;
 
-	if (strbuf_read_file(&bytes, path) == 0)
+	/*
+	 * t->path is recorded in manifests and is read under the
+	 * configuration's directory; messages name the file as reached from here
+	 */
+	if (fs_read_file(&bytes, l->cfg->base_dir, t->path, path, FS_TEMPLATE, &err)) {
+		diag_fail(l->d, "%s", err.buf);
+	} else {
 		blake2b256_hex(bytes.buf, bytes.len, t->blake2b);
+		t->doc = doc_parse(bytes.buf, bytes.len, path, l->d);
+	}
 	strbuf_release(&bytes);
-	/* t->path is recorded in manifests; messages name the file as reached from here */
-	t->doc = doc_load(path, path, l->d);
+	strbuf_release(&err);
 	if (t->doc && t->doc->kind != JV_OBJECT)
 		diag_error(l->d, &t->doc->loc, "a template must be a mapping");
 	else if (t->doc)
@@ -527,9 +564,9 @@ static void load_one(struct loading *l, struct template *t, const char *path)
 	}
 	/* after inlining: a variable a $ref brought in is checked at its _defs line */
 	if (t->description && t->description->kind == JV_STRING)
-		bad_vars += check_vars(l, t->description);
+		bad_vars += check_vars(l, t->description, "description");
 	if (t->parameters)
-		bad_vars += check_vars(l, t->parameters);
+		bad_vars += check_vars(l, t->parameters, "parameters");
 	if (resolved) {
 		if (t->strict)
 			strict_check(t->parameters, l->d);
@@ -575,12 +612,14 @@ int templates_load(struct template_set *set, const struct ts_config *cfg, struct
 			     .defs_by_path = HASHSET_INIT, .targets_by_ref = HASHSET_INIT,
 			     .reported = HASHSET_INIT };
 	char *dir = config_path(cfg, cfg->templates), **names;
+	struct strbuf err = STRBUF_INIT;
 	size_t n, i, bad;
 	int ret = 0;
 
 	memset(set, 0, sizeof(*set));
-	if (fs_list_dir(dir, &names, &n)) {
-		diag_fail(d, "cannot read the templates directory '%s': %s", dir, strerror(errno));
+	if (fs_list_dir_under(cfg->base_dir, cfg->templates, dir, &names, &n, &err)) {
+		diag_fail(d, "%s", err.buf);
+		strbuf_release(&err);
 		ret = -1;
 		goto out;
 	}

@@ -88,48 +88,54 @@ static void add(struct verifier *v, const struct rule *r, const char *rel, const
 }
 
 /*
- * Read dir/rel whole.  0; 1 when it does not exist (nothing reported);
- * -1 when it cannot be read (reported to d).
+ * Read dir/rel whole (no link followed below dir, a regular file, capped).
+ * 0; 1 when it does not exist (nothing reported); -1 when it cannot be
+ * read (reported to d).
  */
-static int read_rel(struct verifier *v, const char *rel, struct strbuf *buf)
+static int read_rel(struct verifier *v, const char *rel, enum fs_kind kind, struct strbuf *buf)
 {
-	char *p = path_join(v->dir, rel), *shown = path_join(v->display, rel);
+	struct strbuf err = STRBUF_INIT;
+	char *shown = path_join(v->display, rel);
 	int ret = 0;
 
-	if (strbuf_read_file(buf, p)) {
-		if (errno == ENOENT) {
+	if (fs_read_file(buf, v->dir, rel, shown, kind, &err)) {
+		if (errno == ENOENT)
 			ret = 1;
-		} else {
-			diag_fail(v->d, "cannot read '%s': %s", shown, strerror(errno));
-			ret = -1;
-		}
+		else
+			ret = (diag_fail(v->d, "%s", err.buf), -1);
 	}
+	strbuf_release(&err);
 	free(shown);
-	free(p);
 	return ret;
 }
 
 /* The signature of the index; findings for a missing or bad one.  0 or -1. */
 static int check_signature(struct verifier *v, const struct strbuf *index, int *valid)
 {
-	struct strbuf sig = STRBUF_INIT, err = STRBUF_INIT, id = STRBUF_INIT;
+	struct strbuf sig = STRBUF_INIT, err = STRBUF_INIT, id = STRBUF_INIT, tc = STRBUF_INIT;
 	int r;
 
 	*valid = 0;
-	r = read_rel(v, INDEX_FILE ".minisig", &sig);
+	r = read_rel(v, INDEX_FILE ".minisig", FS_SIGNATURE, &sig);
 	/* unsigned is allowed: the files are still checked against the index */
 	if (r == 1 && !(v->flags & VERIFY_ALLOW_UNSIGNED))
 		add(v, &r_sig_missing, INDEX_FILE ".minisig", "%s",
 		    "index.json is not signed: index.json.minisig is missing");
 	if (r)
 		goto out;
-	r = sign_verify(v->pub, index->buf, index->len, sig.buf, sig.len,
-			v->res ? &v->res->trusted : NULL, &err);
+	r = sign_verify(v->pub, index->buf, index->len, sig.buf, sig.len, &tc, &err);
+	if (!r && !sign_comment_names(tc.buf, tc.len, INDEX_FILE)) {
+		strbuf_addstr(&err, "the signature is valid but was made for another file (its "
+			      "trusted comment does not say 'file:" INDEX_FILE "'): index.json "
+			      "and its signature were replaced");
+		r = 1;
+	}
 	if (r)
 		add(v, &r_sig_invalid, INDEX_FILE ".minisig", "%s", err.buf);
 	*valid = !r;
 	r = 0;
 	if (*valid && v->res) {
+		strbuf_addbuf(&v->res->trusted, &tc);
 		sign_keyid_format(&id, v->pub->keyid);
 		snprintf(v->res->keyid, sizeof(v->res->keyid), "%s", id.buf);
 	}
@@ -137,6 +143,7 @@ out:
 	strbuf_release(&sig);
 	strbuf_release(&err);
 	strbuf_release(&id);
+	strbuf_release(&tc);
 	return r < 0 ? -1 : 0;
 }
 
@@ -145,15 +152,12 @@ out:
  * into its own result; the main thread reports them in index order as
  * their chunk completes, so the findings are the same as on one thread.
  */
-enum check_kind {
-	CHECK_OK, CHECK_MISSING, CHECK_STAT_ERROR, CHECK_NOT_REGULAR, CHECK_SIZE,
-	CHECK_READ_ERROR, CHECK_DIGEST
-};
+enum check_kind { CHECK_OK, CHECK_MISSING, CHECK_ERROR, CHECK_SIZE, CHECK_DIGEST };
 
 struct check {
 	enum check_kind kind;
-	int err;              /* errno of CHECK_*_ERROR */
-	uint64_t size;        /* the file's, for CHECK_SIZE */
+	char *msg;            /* CHECK_ERROR: why it cannot be read (fs_read_file's words) */
+	size_t size;          /* CHECK_SIZE: the file's */
 };
 
 /* Entries a thread takes at once. */
@@ -161,6 +165,7 @@ struct check {
 
 struct checker {
 	const struct index *ix;
+	const char *display;   /* the directory, as messages name it */
 	int dir_fd;
 	struct check *res;
 	size_t nchunks, next;  /* chunks; the next one to take */
@@ -169,38 +174,32 @@ struct checker {
 	pthread_cond_t cv;
 };
 
-/* One listed file: present, regular, the listed size and digest (nothing reported). */
+/*
+ * One listed file, read as every input is (fs_read_file: no link below
+ * the directory, a regular file, capped): present, the listed size and
+ * digest.  Nothing is reported here.
+ */
 static void check_one(const struct checker *c, const struct index_entry *e, struct check *r,
 		      struct strbuf *buf)
 {
-	char hex[DIGEST_HEX_SIZE];
-	struct stat st;
-	int fd;
+	struct strbuf err = STRBUF_INIT;
+	char hex[DIGEST_HEX_SIZE], *shown = path_join(c->display, e->path);
 
-	*r = (struct check){ CHECK_OK, 0, 0 };
-	if (fstatat(c->dir_fd, e->path, &st, AT_SYMLINK_NOFOLLOW)) {
-		*r = (struct check){ errno == ENOENT ? CHECK_MISSING : CHECK_STAT_ERROR, errno, 0 };
-		return;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r->kind = CHECK_NOT_REGULAR;
-		return;
-	}
-	if ((uint64_t)st.st_size != e->size) {
-		*r = (struct check){ CHECK_SIZE, 0, (uint64_t)st.st_size };
-		return;
-	}
+	*r = (struct check){ CHECK_OK, NULL, 0 };
 	strbuf_reset(buf);
-	fd = openat(c->dir_fd, e->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0 || strbuf_read_fd(buf, fd)) {
-		*r = (struct check){ CHECK_READ_ERROR, errno, 0 };
+	if (fs_read_file_at(buf, c->dir_fd, e->path, shown, FS_OUTPUT, &err)) {
+		r->kind = errno == ENOENT ? CHECK_MISSING : CHECK_ERROR;
+		if (r->kind == CHECK_ERROR)
+			r->msg = strbuf_detach(&err, NULL);
+	} else if (buf->len != e->size) {
+		*r = (struct check){ CHECK_SIZE, NULL, buf->len };
 	} else {
 		blake2b256_hex(buf->buf, buf->len, hex);
 		if (!index_digest_is(e->blake2b, hex))
 			r->kind = CHECK_DIGEST;
 	}
-	if (fd >= 0)
-		close(fd);
+	strbuf_release(&err);
+	free(shown);
 }
 
 static void check_chunk(const struct checker *c, size_t k, struct strbuf *buf)
@@ -239,24 +238,24 @@ static const struct {
 	const char *text;
 } check_finding[] = {
 	[CHECK_MISSING] = { &r_file_missing, "listed in index.json but missing" },
-	[CHECK_NOT_REGULAR] = { &r_file_modified, "not a regular file (index.json lists a file)" },
 	[CHECK_DIGEST] = { &r_file_modified,
 			   "BLAKE2b-256 differs from index.json: changed after signing" },
 };
 
-/* Report one checked file as findings.  0, or -1 (reported to d). */
-static int report_check(struct verifier *v, const struct index_entry *e, const struct check *r)
+/* Report one checked file as findings (and free its message).  0, or -1 (reported to d). */
+static int report_check(struct verifier *v, const struct index_entry *e, struct check *r)
 {
 	struct strbuf msg = STRBUF_INIT;
 
-	if (r->kind == CHECK_STAT_ERROR || r->kind == CHECK_READ_ERROR) {
-		diag_fail(v->d, "cannot %s '%s/%s': %s", r->kind == CHECK_STAT_ERROR ? "stat" :
-			  "read", v->display, e->path, strerror(r->err));
+	if (r->kind == CHECK_ERROR) {
+		diag_fail(v->d, "%s", r->msg);
+		free(r->msg);
+		r->msg = NULL;
 		return -1;
 	}
 	if (r->kind == CHECK_SIZE) {
-		strbuf_addf(&msg, "%llu bytes, index.json lists %llu: changed after signing",
-			    (unsigned long long)r->size, (unsigned long long)e->size);
+		strbuf_addf(&msg, "%zu bytes, index.json lists %llu: changed after signing",
+			    r->size, (unsigned long long)e->size);
 		add(v, &r_file_modified, e->path, "%s", msg.buf);
 		strbuf_release(&msg);
 	} else if (r->kind != CHECK_OK) {
@@ -281,8 +280,8 @@ static void chunk_wait(struct checker *c, size_t k, unsigned nthreads, struct st
 /* Every listed file, checked in parallel, reported in index order. */
 static int check_listed(struct verifier *v, const struct index *ix)
 {
-	struct checker c = { ix, -1, NULL, 0, 0, NULL, PTHREAD_MUTEX_INITIALIZER,
-			     PTHREAD_COND_INITIALIZER };
+	struct checker c = { .ix = ix, .display = v->display, .dir_fd = -1,
+			     .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
 	struct strbuf buf = STRBUF_INIT;
 	pthread_t t[JOBS_MAX];
 	unsigned n = 0, jobs = compile_jobs();
@@ -321,14 +320,16 @@ static int check_listed(struct verifier *v, const struct index *ix)
 /* Every name in dir/sub must be listed (sub/name) in the index. */
 static int check_unlisted(struct verifier *v, const struct index *ix, const char *sub)
 {
-	char *p = path_join(v->dir, sub), **names = NULL;
+	struct strbuf err = STRBUF_INIT;
+	char **names = NULL, *shown = path_join(v->display, sub);
 	size_t n = 0, i;
-	int ret = 0;
+	int ret = 0, r = fs_list_dir_under(v->dir, sub, shown, &names, &n, &err);
 
-	if (fs_list_dir(p, &names, &n)) {
+	free(shown);
+	if (r) {
 		if (errno != ENOENT && errno != ENOTDIR)
-			ret = (diag_fail(v->d, "cannot list '%s/%s': %s", v->display, sub, strerror(errno)), -1);
-		free(p);
+			ret = (diag_fail(v->d, "%s", err.buf), -1);
+		strbuf_release(&err);
 		return ret;
 	}
 	for (i = 0; i < n; i++) {
@@ -340,7 +341,6 @@ static int check_unlisted(struct verifier *v, const struct index *ix, const char
 		free(rel);
 	}
 	fs_free_list(names, n);
-	free(p);
 	return ret;
 }
 
@@ -427,7 +427,7 @@ int verify_dir(const char *dir, const char *display, unsigned flags,
 			  "directory" : "'%s' does not exist: give the manifests directory", v.display);
 		return -1;
 	}
-	r = read_rel(&v, INDEX_FILE, &text);
+	r = read_rel(&v, INDEX_FILE, FS_INDEX, &text);
 	if (r == 1)
 		add(&v, &r_file_missing, INDEX_FILE, "%s",
 		    "index.json is missing: this directory was never built, or was emptied");
@@ -439,18 +439,22 @@ int verify_dir(const char *dir, const char *display, unsigned flags,
 	return r < 0 ? -1 : 0;
 }
 
-int verify_load_pubkey(const char *path, struct sign_pubkey *pub, struct diag *d)
+int verify_load_pubkey(const struct ts_config *cfg, const char *named, struct sign_pubkey *pub,
+		       struct diag *d)
 {
 	struct strbuf text = STRBUF_INIT, err = STRBUF_INIT;
+	const char *root = named ? NULL : cfg->base_dir;
+	const char *rel = named ? named : cfg->public_key;
+	char *shown = named ? xstrdup(named) : config_path(cfg, rel);
 	int ret = -1;
 
-	if (strbuf_read_file(&text, path))
-		diag_fail(d, "cannot read public key '%s': %s", path, strerror(errno));
-	else if (sign_pubkey_parse(pub, text.buf, text.len, path, &err))
+	if (fs_read_file(&text, root, rel, shown, FS_PUBKEY, &err) ||
+	    sign_pubkey_parse(pub, text.buf, text.len, shown, &err))
 		diag_fail(d, "%s", err.buf);
 	else
 		ret = 0;
 	strbuf_release(&text);
 	strbuf_release(&err);
+	free(shown);
 	return ret;
 }

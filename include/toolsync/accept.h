@@ -41,9 +41,10 @@ extern const struct rule accept_stale_rule;
  * another id is an error, since it could never match.  Every problem is
  * reported to d at its file:line:col; 0, or -1 if anything was reported
  * (then al is left empty).
- * A missing file is an error only when required is set.
+ * A missing file is an error only when required is set.  The file is
+ * root/path read with fs_read_file() (root NULL: a file the user named).
  */
-int accept_load(struct accept_list *al, const char *path, const char *display,
+int accept_load(struct accept_list *al, const char *root, const char *path, const char *display,
 		int required, const struct rule *const *const *rules, struct diag *d);
 
 /*

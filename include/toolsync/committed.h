@@ -20,8 +20,6 @@
 #include "toolsync/diag.h"
 #include "toolsync/strbuf.h"
 
-/* A committed file larger than this is refused (a manifest is far smaller). */
-#define COMMITTED_FILE_MAX (64u << 20)
 /* git ls-tree's listing of the output directory is refused above this. */
 #define COMMITTED_LIST_MAX (256u << 20)
 
@@ -77,8 +75,9 @@ int committed_list(struct committed *c, const char *sub, char ***names, size_t *
 
 /*
  * The bytes of rel into buf (appended).  0; 1 when it does not exist
- * (nothing reported); -1 when it cannot be read, is not a regular file or
- * is larger than COMMITTED_FILE_MAX (reported to d).
+ * (nothing reported); -1 when it cannot be read, is not a regular file (a
+ * link, a FIFO; in a git tree a symbolic link or a submodule) or is larger
+ * than fs_cap(FS_OUTPUT) (reported to d), as fs_read_file() says.
  */
 int committed_read(struct committed *c, const char *rel, struct strbuf *buf,
 		   struct diag *d);

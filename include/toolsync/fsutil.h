@@ -55,8 +55,89 @@ int fs_write_new_at(int dfd, const char *dir_shown, const char *name, const void
 /* Flush the file system holding path to disk (syncfs). 0 or -1 with err. */
 int fs_sync(const char *path, struct strbuf *err);
 
-/* 1 if path is a regular file holding exactly these bytes, else 0. */
-int fs_same_content(const char *path, const void *data, size_t len);
+/*
+ * Reading input.  Every file toolsync reads goes through fs_read_file(),
+ * so that one rule holds for all of them (docs/formats.md, "Reading
+ * files"):
+ *
+ *   - root/rel is reached from root without following a symbolic link:
+ *     every component of rel is opened with O_NOFOLLOW relative to the
+ *     directory before it, and rel may not be absolute or hold "..".  A
+ *     link is refused even when it points back inside root (one rule, no
+ *     resolving).  root itself is followed as given.  With root NULL, rel
+ *     is a file the user named on the command line and is opened as given.
+ *   - It must be a regular file: it is opened with O_NONBLOCK and checked
+ *     with fstat(), so a FIFO never blocks and /dev/zero is refused.
+ *   - It may not be larger than its kind's cap.
+ *
+ * Messages name the file (display, or root/rel) and never quote its bytes.
+ */
+enum fs_kind {
+	FS_CONFIG,      /* toolsync.yaml */
+	FS_TEMPLATE,    /* a template or a $ref'd _defs file */
+	FS_REGISTRY,    /* the registry file */
+	FS_ENV,         /* an --env-file */
+	FS_ACCEPT,      /* the accept file */
+	FS_OUTPUT,      /* a committed manifest, bundle or other listed file */
+	FS_INDEX,       /* a committed index.json */
+	FS_SIGNATURE,   /* a .minisig */
+	FS_PUBKEY,      /* a public key */
+	FS_SECKEY,      /* a secret key */
+	FS_IMPORT,      /* a file of tools given to import */
+	FS_JOURNAL,     /* the output's switch journal (docs/output.md) */
+};
+
+/* The size cap of a kind, in bytes. */
+size_t fs_cap(enum fs_kind kind);
+
+/*
+ * Append the file to sb.  0, or -1 with errno set (ENOENT when it does not
+ * exist) and "cannot read <kind> 'display': why" in err; sb then keeps
+ * what it had.  display NULL: root/rel.
+ */
+int fs_read_file(struct strbuf *sb, const char *root, const char *rel, const char *display,
+		 enum fs_kind kind, struct strbuf *err);
+
+/*
+ * The first half of fs_read_file(): an fd open for reading on the checked
+ * file (regular, within the cap when opened), for a reader that must put
+ * the bytes somewhere other than a strbuf (a secret key) or needs its
+ * fstat().  The caller reads it with fs_read_fd() (or at most fs_cap(kind)
+ * bytes itself) and closes it.  -1 with errno and err.
+ */
+int fs_open_file(const char *root, const char *rel, const char *display, enum fs_kind kind,
+		 struct strbuf *err);
+
+/*
+ * fs_open_file() and fs_read_file() with the root given as an open
+ * directory (the output directory a build holds open): rel is reached from
+ * dir_fd without following a link.  display names the file in messages.
+ */
+int fs_open_file_at(int dir_fd, const char *rel, const char *display, enum fs_kind kind,
+		    struct strbuf *err);
+int fs_read_file_at(struct strbuf *sb, int dir_fd, const char *rel, const char *display,
+		    enum fs_kind kind, struct strbuf *err);
+
+/*
+ * The second half: append what fd holds (at most fs_cap(kind) bytes) to
+ * sb.  fd stays open.  0, or -1 with errno and err (naming display).
+ */
+int fs_read_fd(struct strbuf *sb, int fd, const char *display, enum fs_kind kind,
+	       struct strbuf *err);
+
+/*
+ * fs_list_dir() for the directory root/rel, reached as fs_read_file()
+ * reaches a file; display names it in messages (NULL: root/rel).  0, or
+ * -1 with errno set and a message in err.
+ */
+int fs_list_dir_under(const char *root, const char *rel, const char *display, char ***names,
+		      size_t *n, struct strbuf *err);
+
+/*
+ * 1 if root/rel (reached as fs_read_file() reaches it) is a regular file
+ * holding exactly these bytes, else 0.
+ */
+int fs_same_content(const char *root, const char *rel, const void *data, size_t len);
 
 /*
  * The names in dir (not "." or ".."), sorted bytewise.  *names is a

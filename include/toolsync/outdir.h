@@ -54,6 +54,7 @@ struct outdir {
 	char *path;            /* resolved: the real parent + "/" + name */
 	char *parent;          /* the real parent directory */
 	char *name;            /* the last component */
+	char *made;            /* the first directory made for parent; NULL */
 	int parent_fd;         /* parent, flock'ed LOCK_EX; -1 */
 	int dir_fd;            /* the old output; -1 when there is none */
 	mode_t mode;           /* the mode the new output directory gets */

@@ -73,8 +73,13 @@ static inline int source_next(struct source *src, struct row *row, struct diag *
 }
 void source_close(struct source *src);
 
-/* The file source (src/source_file.c): YAML or JSON, by file name. */
-struct source *source_file_open(const struct ts_config *cfg, const char *path, struct diag *d);
+/*
+ * The file source (src/source_file.c): YAML or JSON, by file name.  The
+ * file is root/path read with fs_read_file() (root NULL: a file the user
+ * named with --registry).
+ */
+struct source *source_file_open(const struct ts_config *cfg, const char *root, const char *path,
+				struct diag *d);
 /* The PostgreSQL source (src/source_pg.c). */
 struct source *source_pg_open(const struct ts_config *cfg, const char *conninfo, struct diag *d);
 

@@ -39,6 +39,14 @@ void sign_detached(const struct sign_key *key, const void *data, size_t len,
 
 /* The trusted comment toolsync writes for a file name (see sign.c). */
 void sign_trusted_comment(struct strbuf *out, const char *file_name);
+/*
+ * 1 if the trusted comment tc (len bytes) has the field "file:<file_name>"
+ * among its tab-separated fields, as toolsync and minisign write it
+ * ("timestamp:...<TAB>file:index.json<TAB>hashed"), else 0.  A signature
+ * is only as good as the file name it was made for: another file signed
+ * with the same key (a tools/x.json.minisig) verifies its own bytes too.
+ */
+int sign_comment_names(const char *tc, size_t len, const char *file_name);
 
 struct sign_pubkey {
 	unsigned char keyid[8];

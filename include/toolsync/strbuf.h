@@ -49,9 +49,10 @@ void strbuf_addchars(struct strbuf *sb, int c, size_t n);
 TS_PRINTF(2, 3) void strbuf_addf(struct strbuf *sb, const char *fmt, ...);
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 
-/* Append the whole file; -1 with errno set on failure (sb keeps what it had). */
-int strbuf_read_file(struct strbuf *sb, const char *path);
-/* Append everything from fd until EOF; -1 with errno set on failure. */
+/*
+ * Append everything from fd until EOF; -1 with errno set on failure.
+ * Input files are read with fs_read_file() (fsutil.h), never opened here.
+ */
 int strbuf_read_fd(struct strbuf *sb, int fd);
 
 /* Remove trailing white space (spaces, tabs, CR, LF). */

@@ -17,6 +17,7 @@
 #define TOOLSYNC_YAML_H
 
 #include "toolsync/json.h"
+#include "toolsync/fsutil.h"
 
 /*
  * Returns the document's root (an empty document gives a JV_NULL), or NULL
@@ -32,11 +33,16 @@ struct yaml_stream *yaml_stream_open(const char *data, size_t len, const char *f
 int yaml_stream_next(struct yaml_stream *s, struct jv **out);
 void yaml_stream_close(struct yaml_stream *s);
 
+/* Parse text as YAML, or as JSON when name ends in ".json". */
+struct jv *doc_parse(const char *data, size_t len, const char *name, struct diag *d);
+
 /*
- * Read path and parse it as YAML, or as JSON when it ends in ".json".
- * display is the name used in messages and locations (NULL: path).
- * A file that cannot be read is reported as "cannot read 'x': reason".
+ * Read root/rel with fs_read_file() (root NULL: a file the user named) and
+ * parse it with doc_parse().  display is the name used in messages and
+ * locations (NULL: root/rel).  A file that cannot be read is reported as
+ * "cannot read <kind> 'x': reason".
  */
-struct jv *doc_load(const char *path, const char *display, struct diag *d);
+struct jv *doc_load(const char *root, const char *rel, const char *display,
+		    enum fs_kind kind, struct diag *d);
 
 #endif

@@ -19,8 +19,8 @@ static int same_index(const struct index *a, const struct index *b)
 		return 0;
 	for (i = 0; i < a->n; i++)
 		if (strcmp(a->v[i].path, b->v[i].path) || a->v[i].size != b->v[i].size ||
-		    strcmp(a->v[i].blake2b, b->v[i].blake2b) ||
-		    strcmp(a->v[i].jcs_blake2b, b->v[i].jcs_blake2b))
+		    memcmp(a->v[i].blake2b, b->v[i].blake2b, DIGEST_SIZE) ||
+		    memcmp(a->v[i].jcs_blake2b, b->v[i].jcs_blake2b, DIGEST_SIZE))
 			return 0;
 	return 1;
 }

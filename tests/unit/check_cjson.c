@@ -51,12 +51,12 @@ static int same_tree(const cJSON *c, const struct jv *v)
 /* Check one file; returns 1 when it is JSON toolsync wrote. */
 static int witness_file(const char *path)
 {
-	struct strbuf text = STRBUF_INIT;
+	struct strbuf text = STRBUF_INIT, err = STRBUF_INIT;
 	struct diag d = DIAG_INIT;
 	struct jv *ours;
 	cJSON *theirs;
 
-	ck_assert_int_eq(strbuf_read_file(&text, path), 0);
+	ck_assert_int_eq(fs_read_file(&text, NULL, path, NULL, FS_OUTPUT, &err), 0);
 	ours = json_parse(text.buf, text.len, path, &d);
 	ck_assert_msg(ours != NULL, "toolsync cannot read back %s", path);
 	/* the length with the NUL: cJSON requires the terminator inside it */
@@ -66,6 +66,7 @@ static int witness_file(const char *path)
 	cJSON_Delete(theirs);
 	jv_free(ours);
 	strbuf_release(&text);
+	strbuf_release(&err);
 	return 1;
 }
 

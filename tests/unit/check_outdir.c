@@ -96,7 +96,7 @@ static int debris(void)
 START_TEST(test_switch)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char *a = path_join(out, "tools/a.json");
+	struct strbuf err = STRBUF_INIT;
 	struct stat st1, st2;
 	int sw;
 
@@ -113,11 +113,11 @@ START_TEST(test_switch)
 	ck_assert_int_eq(sw, 1);
 	ck_assert_int_eq(stat(out, &st2), 0);
 	ck_assert_uint_ne(st1.st_ino, st2.st_ino);
-	ck_assert_int_eq(strbuf_read_file(&sb, a), 0);
+	ck_assert_int_eq(fs_read_file(&sb, out, "tools/a.json", NULL, FS_OUTPUT, &err), 0);
 	ck_assert_str_eq(sb.buf, "{\"v\": 2}\n");
 	ck_assert(!debris());
 	strbuf_release(&sb);
-	free(a);
+	strbuf_release(&err);
 }
 END_TEST
 

@@ -290,7 +290,7 @@ static int load_text(struct accept_list *al, const char *text, FILE *errf)
 	ck_assert_int_eq(write(fd, text, strlen(text)), (int)strlen(text));
 	close(fd);
 	d.out = errf;
-	ret = accept_load(al, path, "accept.yaml", 1, rules, &d);
+	ret = accept_load(al, NULL, path, "accept.yaml", 1, rules, &d);
 	unlink(path);
 	return ret;
 }

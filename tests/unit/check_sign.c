@@ -364,6 +364,24 @@ START_TEST(test_trusted_comment)
 }
 END_TEST
 
+/* The file a signature was made for: a field of the trusted comment. */
+START_TEST(test_comment_names)
+{
+#define NAMES(tc) sign_comment_names(tc, strlen(tc), "index.json")
+	ck_assert(NAMES("file:index.json"));
+	ck_assert(NAMES("timestamp:1767225600\tfile:index.json"));
+	ck_assert(NAMES("timestamp:1767225600\tfile:index.json\thashed"));   /* minisign -S */
+	ck_assert(!NAMES("file:rag.search.json"));     /* a --sign-each signature */
+	ck_assert(!NAMES("file:index.json.bak"));
+	ck_assert(!NAMES("file:xindex.json"));
+	ck_assert(!NAMES("timestamp:1 file:index.json"));   /* a space is not a field break */
+	ck_assert(!NAMES("index.json"));
+	ck_assert(!NAMES(""));
+	ck_assert(!sign_comment_names("file:index.json", 14, "index.json"));   /* cut short */
+#undef NAMES
+}
+END_TEST
+
 static void put(const char *dir, const char *rel, const char *text)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -374,6 +392,14 @@ static void put(const char *dir, const char *rel, const char *text)
 	free(p);
 	free(d);
 	strbuf_release(&err);
+}
+
+static void rm_rel(const char *dir, const char *rel)
+{
+	char *p = path_join(dir, rel);
+
+	ck_assert_int_eq(unlink(p), 0);
+	free(p);
 }
 
 /* A signed directory of one tool, then what verify_dir finds in it. */
@@ -418,6 +444,18 @@ START_TEST(test_verify_dir)
 	ck_assert_str_eq(f.v[1].loc.file, "m/tools/a.json");
 	ck_assert_uint_eq(d.errors, 0);
 
+	/* another file's signature by the same key: valid bytes, wrong name */
+	findings_release(&f);
+	put(dir, "tools/a.json", tool);
+	rm_rel(dir, "roles/x.json");
+	strbuf_reset(&sig);
+	sign_detached(key, ix_text.buf, ix_text.len, "file:a.json", &sig);
+	put(dir, "index.json.minisig", sig.buf);
+	ck_assert_int_eq(verify_dir(dir, "m", 0, &pub, &f, NULL, &d), 0);
+	ck_assert_uint_eq(f.n, 1);
+	ck_assert_str_eq(f.v[0].rule->id, "signature-invalid");
+	ck_assert_ptr_nonnull(strstr(f.v[0].message, "made for another file"));
+
 	/* a directory that is not there is an error, not a finding */
 	findings_release(&f);
 	d.out = fopen("/dev/null", "w");
@@ -453,6 +491,7 @@ Suite *sign_suite(void)
 	tcase_add_test(tc, test_key_text_bounded);
 	tcase_add_test(tc, test_pubkey_and_ids);
 	tcase_add_test(tc, test_trusted_comment);
+	tcase_add_test(tc, test_comment_names);
 	tcase_add_test(tc, test_verify_dir);
 	suite_add_tcase(s, tc);
 	return s;

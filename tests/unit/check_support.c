@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* check_support.c: strbuf, fsutil, digest, diag. */
 #include <check.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -59,11 +61,11 @@ START_TEST(test_atomic_write)
 	ck_assert_int_eq(fs_mkdirs(sub, 0755, &err), 0);
 	path = path_join(sub, "f.json");
 	ck_assert_int_eq(fs_write_atomic(path, "{}\n", 3, 0644, &err), 0);
-	ck_assert(fs_same_content(path, "{}\n", 3));
-	ck_assert(!fs_same_content(path, "{}", 2));
+	ck_assert(fs_same_content(dir, "a/b/f.json", "{}\n", 3));
+	ck_assert(!fs_same_content(dir, "a/b/f.json", "{}", 2));
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0644);
-	ck_assert_int_eq(strbuf_read_file(&sb, path), 0);
+	ck_assert_int_eq(fs_read_file(&sb, NULL, path, NULL, FS_OUTPUT, &err), 0);
 	ck_assert_str_eq(sb.buf, "{}\n");
 	ck_assert_int_eq(fs_list_dir(sub, &names, &n), 0);
 	ck_assert_uint_eq(n, 1);   /* no temporary left behind */
@@ -76,6 +78,87 @@ START_TEST(test_atomic_write)
 	strbuf_release(&sb);
 	free(path);
 	free(sub);
+}
+END_TEST
+
+/* fs_read_file: no link below the root, regular files only, a cap. */
+START_TEST(test_read_file)
+{
+	char dir[] = "/tmp/ts-unit-XXXXXX";
+	struct strbuf err = STRBUF_INIT, sb = STRBUF_INIT;
+	char *p;
+	int fd;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(chdir(dir), 0);
+	ck_assert_int_eq(mkdir("root", 0755), 0);
+	ck_assert_int_eq(mkdir("root/sub", 0755), 0);
+	fd = open("root/sub/ok.yaml", O_WRONLY | O_CREAT, 0644);
+	ck_assert_int_eq(write(fd, "a: 1\n", 5), 5);
+	close(fd);
+	fd = open("outside", O_WRONLY | O_CREAT, 0644);
+	ck_assert_int_eq(write(fd, "sk-proj-secret\n", 15), 15);
+	close(fd);
+	ck_assert_int_eq(symlink("../../outside", "root/sub/link.yaml"), 0);
+	ck_assert_int_eq(symlink("sub", "root/dirlink"), 0);
+	ck_assert_int_eq(mkfifo("root/fifo", 0644), 0);
+	ck_assert_int_eq(truncate("root/sub/ok.yaml", 5), 0);
+
+	ck_assert_int_eq(fs_read_file(&sb, "root", "./sub//ok.yaml", NULL, FS_TEMPLATE, &err), 0);
+	ck_assert_str_eq(sb.buf, "a: 1\n");
+	strbuf_reset(&sb);
+#define REFUSED(rel, kind, text, e) do { \
+		strbuf_reset(&err); \
+		ck_assert_int_eq(fs_read_file(&sb, "root", rel, NULL, kind, &err), -1); \
+		ck_assert_msg(strstr(err.buf, text) != NULL, "%s: %s", rel, err.buf); \
+		ck_assert_int_eq(errno, e); \
+		ck_assert_uint_eq(sb.len, 0); \
+	} while (0)
+	REFUSED("sub/link.yaml", FS_TEMPLATE, "'root/sub/link.yaml' is a symbolic link", ELOOP);
+	REFUSED("dirlink/ok.yaml", FS_TEMPLATE, "'root/dirlink' is a symbolic link", ELOOP);
+	REFUSED("../outside", FS_TEMPLATE, "the path leaves 'root'", EINVAL);
+	REFUSED("/etc/passwd", FS_TEMPLATE, "must be relative to 'root'", EINVAL);
+	REFUSED("fifo", FS_TEMPLATE, "not a regular file (a FIFO)", EINVAL);
+	REFUSED("sub", FS_TEMPLATE, "cannot read template 'root/sub': not a regular file (a directory)", EISDIR);
+	REFUSED("missing.yaml", FS_TEMPLATE, "No such file", ENOENT);
+	ck_assert_int_eq(truncate("root/sub/ok.yaml", (off_t)fs_cap(FS_SIGNATURE) + 1), 0);
+	REFUSED("sub/ok.yaml", FS_SIGNATURE, "'root/sub/ok.yaml': file too large (65537 bytes; limit 65536)", EFBIG);
+	ck_assert(!fs_same_content("root", "sub/link.yaml", "sk-proj-secret\n", 15));
+	/* a file the user named is followed, but must still be regular */
+	ck_assert_int_eq(fs_read_file(&sb, NULL, "root/sub/link.yaml", NULL, FS_ENV, &err), 0);
+	strbuf_reset(&err);
+	ck_assert_int_eq(fs_read_file(&sb, NULL, "/dev/zero", NULL, FS_ENV, &err), -1);
+	ck_assert_str_eq(err.buf, "cannot read env file '/dev/zero': not a regular file (a character device)");
+	strbuf_reset(&err);
+	ck_assert_int_eq(fs_list_dir_under("root", "dirlink", NULL, &(char **){ NULL },
+					   &(size_t){ 0 }, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.buf, "'root/dirlink' is a symbolic link"));
+	/* a root reached another way (a snapshot) is named as the user knows it */
+	strbuf_reset(&err);
+	ck_assert_int_eq(fs_read_file(&sb, "root", "dirlink/ok.yaml", "out/dirlink/ok.yaml",
+				      FS_OUTPUT, &err), -1);
+	ck_assert_str_eq(err.buf, "cannot read committed file 'out/dirlink/ok.yaml': "
+			 "'out/dirlink' is a symbolic link (links are not followed here)");
+	/* from an open directory: the same rules */
+	fd = open("root", O_RDONLY | O_DIRECTORY);
+	strbuf_reset(&err);
+	ck_assert_int_eq(fs_read_file_at(&sb, fd, "fifo", "out/fifo", FS_INDEX, &err), -1);
+	ck_assert_str_eq(err.buf, "cannot read index 'out/fifo': not a regular file (a FIFO)");
+	strbuf_reset(&err);
+	ck_assert_int_eq(fs_read_file_at(&sb, fd, "sub/link.yaml", "out/sub/link.yaml", FS_INDEX,
+					 &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.buf, "'out/sub/link.yaml' is a symbolic link"));
+	strbuf_reset(&sb);
+	ck_assert_int_eq(fs_read_file_at(&sb, fd, "sub/ok.yaml", "x", FS_INDEX, &err), 0);
+	ck_assert_uint_eq(sb.len, fs_cap(FS_SIGNATURE) + 1);
+	close(fd);
+	p = xstrdup(dir);
+	ck_assert_int_eq(chdir("/"), 0);
+	ck_assert_int_eq(fs_remove_tree(p, &err), 0);
+	free(p);
+	strbuf_release(&err);
+	strbuf_release(&sb);
+#undef REFUSED
 }
 END_TEST
 
@@ -143,6 +226,7 @@ Suite *support_suite(void)
 	tcase_add_test(tc, test_strbuf);
 	tcase_add_test(tc, test_paths);
 	tcase_add_test(tc, test_atomic_write);
+	tcase_add_test(tc, test_read_file);
 	tcase_add_test(tc, test_blake2b);
 	tcase_add_test(tc, test_blake2b_is_libsodiums);
 	tcase_add_test(tc, test_diag_quote);
