@@ -416,6 +416,59 @@ static void report_bad_utf8(struct yreader *r, const char *data, size_t bad)
 	      "invalid UTF-8 (byte 0x%02x)", (unsigned char)data[bad]);
 }
 
+/*
+ * One parser per thread, reset between documents: yaml_parser_initialize()
+ * allocates 64 KiB of buffers, which cost more than parsing a small
+ * template, and a catalogue may have 100,000 of them (docs/performance.md).
+ * The reset frees what yaml_parser_delete() frees and sets the fields as
+ * yaml_parser_initialize() does (libyaml 0.2's public yaml_parser_t),
+ * keeping the buffers, queue and stacks.
+ */
+static _Thread_local yaml_parser_t spare;
+static _Thread_local int have_spare;
+
+static void parser_take(yaml_parser_t *p)
+{
+	if (!have_spare) {
+		yaml_parser_initialize(p);
+		return;
+	}
+	*p = spare;
+	have_spare = 0;
+}
+
+#define KEEP_BUFFER(f) (keep.f.start = keep.f.pointer = keep.f.last = p->f.start, keep.f.end = p->f.end)
+#define KEEP_STACK(f) (keep.f.start = keep.f.top = p->f.start, keep.f.end = p->f.end)
+
+static void parser_give_back(yaml_parser_t *p)
+{
+	yaml_parser_t keep;
+
+	if (have_spare || !p->raw_buffer.start) {
+		yaml_parser_delete(p);
+		return;
+	}
+	while (p->tokens.head != p->tokens.tail)
+		yaml_token_delete(p->tokens.head++);
+	for (; p->tag_directives.top != p->tag_directives.start; p->tag_directives.top--) {
+		free(p->tag_directives.top[-1].handle);
+		free(p->tag_directives.top[-1].prefix);
+	}
+	memset(&keep, 0, sizeof(keep));
+	KEEP_BUFFER(raw_buffer);
+	KEEP_BUFFER(buffer);
+	keep.tokens.start = keep.tokens.head = keep.tokens.tail = p->tokens.start;
+	keep.tokens.end = p->tokens.end;
+	KEEP_STACK(indents);
+	KEEP_STACK(simple_keys);
+	KEEP_STACK(states);
+	KEEP_STACK(marks);
+	KEEP_STACK(tag_directives);
+	spare = keep;
+	have_spare = 1;
+	memset(p, 0, sizeof(*p));
+}
+
 struct jv *yaml_parse(const char *data, size_t len, const char *file, struct diag *d)
 {
 	struct yreader r;
@@ -431,11 +484,11 @@ struct jv *yaml_parse(const char *data, size_t len, const char *file, struct dia
 		report_bad_utf8(&r, data, bad);
 		return NULL;
 	}
-	yaml_parser_initialize(&r.parser);
+	parser_take(&r.parser);
 	yaml_parser_set_input_string(&r.parser, (const unsigned char *)data, len);
 	yaml_parser_set_encoding(&r.parser, YAML_UTF8_ENCODING);
 	root = parse_stream(&r);
-	yaml_parser_delete(&r.parser);
+	parser_give_back(&r.parser);
 	for (i = 0; i < r.nanchors; i++) {
 		free(r.anchors[i].name);
 		jv_free(r.anchors[i].v);
