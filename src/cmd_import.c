@@ -20,6 +20,7 @@
 #include "toolsync/registry.h"
 #include "toolsync/strict.h"
 #include "toolsync/utf8.h"
+#include "toolsync/varref.h"
 #include "toolsync/term.h"
 #include "toolsync/yaml.h"
 
@@ -179,26 +180,54 @@ static int read_known_keys(struct plan *p, struct diag *d)
 	return r < 0 ? -1 : 0;
 }
 
+/* s as a template's text: "${" would be read as a variable, "$${" is a literal one. */
+static struct jv *text_value(const char *s, size_t len)
+{
+	struct strbuf esc = STRBUF_INIT;
+	struct jv *v;
+
+	varref_escape(&esc, s, len);
+	v = jv_stringn(esc.buf, esc.len);
+	strbuf_release(&esc);
+	return v;
+}
+
+/* The same for every string where templates read variables (varref_text_key). */
+static void escape_text(struct jv *v)
+{
+	size_t i;
+
+	if (v->kind == JV_ARRAY)
+		for (i = 0; i < v->u.arr.n; i++)
+			escape_text(v->u.arr.v[i]);
+	if (v->kind != JV_OBJECT)
+		return;
+	for (i = 0; i < v->u.obj.n; i++) {
+		struct jv_member *m = &v->u.obj.v[i];
+
+		if (m->val->kind == JV_STRING && varref_text_key(m->key)) {
+			struct jv *e = text_value(m->val->u.str.ptr, m->val->u.str.len);
+
+			jv_free(m->val);
+			m->val = e;
+		} else {
+			escape_text(m->val);
+		}
+	}
+}
+
 static void template_text(struct strbuf *out, const struct import_tool *t, const char *file)
 {
-	struct jv *doc = jv_object();
-	struct strbuf desc = STRBUF_INIT;
-	const char *s;
+	struct jv *doc = jv_object(), *params = jv_copy(t->parameters);
 
-	/* "${" would be read as a variable: "$${" is a literal one. */
-	for (s = t->description; *s; s++) {
-		if (s[0] == '$' && s[1] == '{')
-			strbuf_addch(&desc, '$');
-		strbuf_addch(&desc, *s);
-	}
-	jv_set(doc, "description", jv_stringn(desc.buf, desc.len));
-	jv_set(doc, "parameters", jv_copy(t->parameters));
+	escape_text(params);
+	jv_set(doc, "description", text_value(t->description, strlen(t->description)));
+	jv_set(doc, "parameters", params);
 	jv_set(doc, "strict", jv_bool(t->strict != 0));
 	strbuf_addstr(out, "# Imported by 'toolsync import' from ");
 	yaml_write_string(out, file, strlen(file));
 	strbuf_addch(out, '\n');
 	yaml_write(out, doc, 0);
-	strbuf_release(&desc);
 	jv_free(doc);
 }
 

@@ -92,6 +92,24 @@ RULE_SHARED(r_description, "description-changed", CAT_CHANGE, SEV_NOTE, NULL,
 RULE_SHARED(r_schema_changed, "schema-changed", CAT_CHANGE, SEV_NOTE, NULL,
   "another schema keyword changed (title, default, ...)",
   "A keyword with no rule of its own changed. Review it.")
+RULE_SHARED(r_role_access_added, "role-access-added", CAT_SECURITY, SEV_ERROR, "7.5",
+  "a role now gets a tool through its bundles, with the tool's min_role unchanged",
+  "The order of 'roles' in toolsync.yaml changed, or a role was added: a "
+  "role's bundles hold every tool whose min_role ranks at or below it, so "
+  "this role can now call the tool. Confirm that it may, then accept the "
+  "finding with the approval reference as its reason.")
+RULE_SHARED(r_role_access_removed, "role-access-removed", CAT_BREAKING, SEV_WARNING, NULL,
+  "a role no longer gets a tool through its bundles, with the tool's min_role unchanged",
+  "The order of 'roles' in toolsync.yaml changed, or a role was removed: "
+  "users of this role lose the tool. Tell them, or accept the finding.")
+RULE_SHARED(r_target_removed, "target-removed", CAT_BREAKING, SEV_ERROR, NULL,
+  "a tool left the role bundles of a target (a model API)",
+  "The template's 'targets' (or toolsync.yaml's) no longer names this "
+  "target, so callers that pass that target's bundles to its API lose the "
+  "tool. Keep the target, or accept the finding.")
+RULE_SHARED(r_target_added, "target-added", CAT_CHANGE, SEV_NOTE, NULL,
+  "a tool joined the role bundles of a target (a model API)",
+  "Callers of that target's API now get the tool in their bundles.")
 RULE_SHARED(r_manifest_stale, "manifest-stale", CAT_CHANGE, SEV_ERROR, NULL,
   "a committed file differs from what build produces, with no semantic change",
   "The committed manifests were not rebuilt (or were edited by hand). Run "
@@ -102,7 +120,8 @@ const struct rule *const diff_rules[] = {
 	&r_role_raised, &r_standard_removed, &r_standard_added, &r_param_removed,
 	&r_param_added, &r_param_required, &r_param_type, &r_enum_removed,
 	&r_enum_added, &r_tightened, &r_loosened, &r_strict_disabled,
-	&r_strict_enabled, &r_description, &r_schema_changed, &r_manifest_stale,
+	&r_strict_enabled, &r_description, &r_schema_changed, &r_role_access_added,
+	&r_role_access_removed, &r_target_removed, &r_target_added, &r_manifest_stale,
 	NULL,
 };
 

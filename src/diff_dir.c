@@ -32,6 +32,7 @@ struct session {
 	size_t ntnames;
 	char *tseen;             /* tnames[i] was compiled */
 	struct strlist stale;    /* outputs whose bytes differ from the committed ones */
+	struct diff_bundles membership;  /* who gets which tool (diff_bundle.c) */
 	int bad;
 };
 
@@ -170,6 +171,7 @@ static int on_file(void *ctx, const struct out_file *f)
 
 	if (!f->tool) {
 		strlist_add(&s->bundles, f->path);
+		diff_bundles_file(&s->membership, f);
 		if (s->tree && !same_in_tree(s, f))
 			compare_bytes(s, f);
 		return 0;
@@ -186,9 +188,12 @@ static int on_file(void *ctx, const struct out_file *f)
 	} else if (f->committed_same & 1) {
 		/* the same document: nothing to find, nothing stale */
 		s->seen[hit - s->names] = 1;
+		diff_bundles_tool(&s->membership, f->tool, f->tool->row->min_role, s->cfg);
 	} else if ((old = load_committed(s, name, &loc))) {
 		s->seen[hit - s->names] = 1;
 		diff_tool(old, compiled_tool_manifest(f->tool), s->cfg, f->tool->row->key, s->out);
+		diff_bundles_tool(&s->membership, f->tool, diff_str_of(jv_get(old, "min_role")),
+				  s->cfg);
 		if (s->tree && !s->separate && s->out->n == before)
 			compare_bytes(s, f);
 		jv_free(old);
@@ -295,6 +300,7 @@ static void session_release(struct session *s)
 	free(s->tseen);
 	strlist_release(&s->bundles);
 	strlist_release(&s->stale);
+	diff_bundles_release(&s->membership);
 }
 
 /* The tools/ names of c, sorted; none when there is no tools/.  0 or -1 (reported). */
@@ -316,6 +322,8 @@ static int list_committed(struct session *s)
 
 	if (!ret)
 		ret = list_tools(s, s->old, &s->names, &s->nnames);
+	if (!ret)
+		diff_bundles_list(&s->membership, s->old);
 	if (!ret && s->separate && !(ret = committed_check(s->tree, s->d)))
 		ret = list_tools(s, s->tree, &s->tnames, &s->ntnames);
 	s->seen = xcalloc(s->nnames + 1, 1);
@@ -329,7 +337,7 @@ int diff_against(const struct ts_config *cfg, const struct compile_opts *o,
 {
 	struct session s;
 	struct compile_opts co = *o;
-	size_t start = out->n;
+	size_t start = out->n, semantic;
 	int ret;
 
 	memset(&s, 0, sizeof(s));
@@ -347,9 +355,13 @@ int diff_against(const struct ts_config *cfg, const struct compile_opts *o,
 		ret = compile_catalogue(cfg, &co, on_file, &s, NULL, d);
 	if (!ret) {
 		finish_unpaired(&s);
+		/* a bundle membership finding does not explain a stale bundle: it needs a build */
+		semantic = out->n - start;
+		if (!s.bad && diff_bundles_report(&s.membership, cfg, out, d))
+			s.bad = 1;
 		if (tree) {
 			extra_files(&s);
-			report_stale(&s, out->n - start);
+			report_stale(&s, semantic);
 		}
 	}
 	session_release(&s);

@@ -7,6 +7,7 @@
 #define TOOLSYNC_DIFF_WALK_H
 
 #include "toolsync/diff.h"
+#include "toolsync/hashset.h"
 
 struct walk {
 	const char *tool;
@@ -44,6 +45,10 @@ extern const struct rule r_strict_disabled;
 extern const struct rule r_strict_enabled;
 extern const struct rule r_description;
 extern const struct rule r_schema_changed;
+extern const struct rule r_role_access_added;
+extern const struct rule r_role_access_removed;
+extern const struct rule r_target_removed;
+extern const struct rule r_target_added;
 extern const struct rule r_manifest_stale;
 
 /* v as compact JSON (caller frees), or NULL for NULL. */
@@ -67,5 +72,41 @@ void diff_ascend(struct walk *w, struct mark m);
 /* Compare two schemas; property is set for a property's own schema. */
 void diff_compare_schema(struct walk *w, const struct jv *old, const struct jv *new,
 			 int property);
+
+/*
+ * Bundle membership (diff_bundle.c): the committed role bundles, and the
+ * tools compiled and committed while there are any.
+ */
+struct committed;
+struct bundle_tool;
+struct bundle_file;
+struct diff_bundles {
+	struct committed *old;    /* where the bundles are committed */
+	struct bundle_file *files;/* its roles/ bundles, sorted by name */
+	size_t nfiles, alloc_files;
+	struct strlist roles;     /* their roles */
+	struct hashset names;     /* function name -> 1 + index in had */
+	unsigned **had;           /* had[i][role]: targets whose differing bundle held it */
+	size_t nhad, alloc_had;
+	struct bundle_tool *tools;
+	size_t ntools, alloc_tools;
+};
+
+/* List old's roles/ bundles (none: nothing is compared). */
+void diff_bundles_list(struct diff_bundles *b, struct committed *old);
+/* A compiled file: a bundle the committed one equals need not be parsed. */
+void diff_bundles_file(struct diff_bundles *b, const struct out_file *f);
+/* A tool compiled (t) and committed (old_role: its committed min_role, or NULL). */
+void diff_bundles_tool(struct diff_bundles *b, const struct compiled_tool *t,
+		       const char *old_role, const struct ts_config *cfg);
+/*
+ * Parse the committed bundles that differ; then target-removed and
+ * target-added for every tool, role-access-added and -removed for those
+ * whose min_role did not change.  0, or -1 (a malformed bundle, reported
+ * to d).
+ */
+int diff_bundles_report(struct diff_bundles *b, const struct ts_config *cfg,
+			struct findings *out, struct diag *d);
+void diff_bundles_release(struct diff_bundles *b);
 
 #endif

@@ -60,11 +60,34 @@ static int sync_parent(struct outdir *o)
 
 /* Resolving: every spelling of the output gives the same path. */
 
-/* A path that does not exist yet: its parent is made and resolved. */
-static char *resolve_new(const char *path, struct diag *d)
+/*
+ * The shallowest directory on the way to dir that does not exist yet:
+ * what making dir creates (NULL: nothing).
+ */
+static char *first_missing(const char *dir)
+{
+	char *cur = xstrdup(dir), *missing = NULL;
+
+	while (!path_exists(cur)) {
+		free(missing);
+		missing = cur;
+		cur = path_dirname(cur);
+		if (!strcmp(cur, ".") || !strcmp(cur, "/"))
+			break;
+	}
+	free(cur);
+	return missing;
+}
+
+/*
+ * A path that does not exist yet: its parent is made (the lock is taken on
+ * it) and resolved.  *made: the first directory made, resolved, for
+ * outdir_release() to take back if the build writes nothing.
+ */
+static char *resolve_new(const char *path, char **made, struct diag *d)
 {
 	struct strbuf err = STRBUF_INIT;
-	char *trim = xstrdup(path), *parent, *real = NULL, *rparent;
+	char *trim = xstrdup(path), *parent, *real = NULL, *rparent, *missing;
 	size_t n = strlen(trim);
 	const char *base;
 
@@ -77,6 +100,7 @@ static char *resolve_new(const char *path, struct diag *d)
 		return NULL;
 	}
 	parent = path_dirname(trim);
+	missing = first_missing(parent);
 	if (fs_mkdirs(parent, 0755, &err))
 		diag_fail(d, "%s", err.buf);
 	else if (!(rparent = realpath(parent, NULL)))
@@ -85,6 +109,9 @@ static char *resolve_new(const char *path, struct diag *d)
 		real = path_join(rparent, base);
 		free(rparent);
 	}
+	if (missing)
+		*made = realpath(missing, NULL);
+	free(missing);
 	strbuf_release(&err);
 	free(parent);
 	free(trim);
@@ -106,7 +133,7 @@ static int resolve(struct outdir *o, const char *path, struct diag *d)
 		if (!(real = realpath(path, NULL)))
 			return diag_fail(d, "cannot resolve '%s': %s", path, strerror(errno)), -1;
 	} else if (errno == ENOENT && lstat(path, &st)) {
-		if (!(real = resolve_new(path, d)))
+		if (!(real = resolve_new(path, &o->made, d)))
 			return -1;
 	} else {
 		return diag_fail(d, "cannot use '%s' as the output directory: %s", path,
@@ -219,6 +246,20 @@ static int is_debris(const char *name)
 }
 
 /*
+ * A reader may still be on an old tree that a killed build did not get to
+ * remove (it holds LOCK_SH, see outdir_snapshot): wait for it to finish.
+ */
+static void wait_readers(int parent_fd, const char *name)
+{
+	int fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd >= 0) {
+		flock(fd, LOCK_EX);
+		close(fd);
+	}
+}
+
+/*
  * Under the lock no other build is running beside the output, so every
  * staging directory here is left from a killed one.
  */
@@ -237,6 +278,7 @@ static int clean_debris(struct outdir *o, struct diag *d)
 		if (!is_debris(names[i]))
 			continue;
 		p = path_join(o->parent, names[i]);
+		wait_readers(o->parent_fd, names[i]);
 		if (fs_remove_tree(p, &err)) {
 			diag_fail(d, "cannot remove '%s' that an interrupted build left: %s", p,
 				  err.buf);
@@ -318,15 +360,15 @@ static void scan_sub(struct scan *s, const char *sub)
 	}
 	strlist_add(&s->o->old_dirs, sub);
 	for (i = 0; i < n; i++) {
-		char *rel = path_join(sub, names[i]), *p = path_join(dir, names[i]);
+		char *rel = path_join(sub, names[i]);
 		struct stat st;
 
-		if (lstat(p, &st))
+		/* relative to the open output: a short lookup, 20,000 times */
+		if (fstatat(s->o->dir_fd, rel, &st, AT_SYMLINK_NOFOLLOW))
 			diag_fail(s->d, "cannot stat '%s/%s': %s", s->o->shown, rel, strerror(errno));
 		else
 			classify(s, rel, &st);
 		free(rel);
-		free(p);
 	}
 	fs_free_list(names, n);
 	free(dir);
@@ -412,7 +454,7 @@ static int scan_old(struct outdir *o, struct diag *d)
 	fs_free_list(names, n);
 	index_release(&s.ix);
 	o->kept = xcalloc(o->owned.n + 1, 1);
-	return d->errors > errors ? -1 : 0;
+	return d->errors > errors || r < 0 ? -1 : 0;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -479,19 +521,31 @@ static int make_stage(struct outdir *o, struct diag *d)
 	return 0;
 }
 
+/*
+ * The directory of rel in the stage, made once (under o->lock): a stat a
+ * file would cost 20,000 of them in a large build.  Every caller makes
+ * the same calls in the same order (TOOLSYNC_FAULT counts them).
+ */
 static int stage_mkdirs(struct outdir *o, const char *rel, struct diag *d)
 {
 	struct strbuf err = STRBUF_INIT;
-	char *p = path_join(o->stage, rel), *dir = path_dirname(p);
+	const char *slash = strrchr(rel, '/');
+	char *sub, *dir;
 	int ret = 0;
 
-	if (!path_is_dir(dir) && fs_mkdirs(dir, 0777, &err)) {
-		diag_fail(d, "%s", err.buf);
-		ret = -1;
+	if (!slash)
+		return 0;
+	sub = xstrndup(rel, (size_t)(slash - rel));
+	if (strlist_find(&o->stage_dirs, sub) < 0) {
+		dir = path_join(o->stage, sub);
+		if (!path_is_dir(dir) && fs_mkdirs(dir, 0777, &err))
+			ret = (diag_fail(d, "%s", err.buf), -1);
+		else
+			strlist_add(&o->stage_dirs, sub);
+		free(dir);
 	}
+	free(sub);
 	strbuf_release(&err);
-	free(dir);
-	free(p);
 	return ret;
 }
 
@@ -499,24 +553,16 @@ int outdir_write(struct outdir *o, const char *rel, const void *data, size_t len
 		 struct diag *d)
 {
 	struct strbuf err = STRBUF_INIT;
-	char *p, *dir;
+	char *p;
 	int ret;
 
 	pthread_mutex_lock(&o->lock);
-	ret = o->stage ? 0 : make_stage(o, d);
+	ret = (!o->stage && make_stage(o, d)) || stage_mkdirs(o, rel, d) ? -1 : 0;
 	pthread_mutex_unlock(&o->lock);
 	if (ret)
 		return -1;
 	p = path_join(o->stage, rel);
-	dir = path_dirname(p);
-	if (!path_is_dir(dir)) {
-		/* one thread makes it: the same calls every run (TOOLSYNC_FAULT counts them) */
-		pthread_mutex_lock(&o->lock);
-		ret = !path_is_dir(dir) && fs_mkdirs(dir, 0777, &err) ? -1 : 0;
-		pthread_mutex_unlock(&o->lock);
-	}
-	if (!ret)
-		ret = fs_write_new(p, data, len, 0644, &err);
+	ret = fs_write_new(p, data, len, 0644, &err);
 	pthread_mutex_lock(&o->lock);
 	if (ret) {
 		diag_fail(d, "%s", err.buf);
@@ -525,7 +571,6 @@ int outdir_write(struct outdir *o, const char *rel, const void *data, size_t len
 		o->written++;
 	}
 	pthread_mutex_unlock(&o->lock);
-	free(dir);
 	free(p);
 	strbuf_release(&err);
 	return ret;
@@ -731,6 +776,29 @@ int outdir_commit(struct outdir *o, const char *const *dirs, struct diag *d)
 	return 0;
 }
 
+/*
+ * A build that wrote nothing takes back the directories it made for the
+ * output's parent: only empty directories, never a file.
+ */
+static void remove_made(const char *dir)
+{
+	char **names;
+	size_t n, i;
+
+	if (fs_list_dir(dir, &names, &n))
+		return;
+	for (i = 0; i < n; i++) {
+		char *p = path_join(dir, names[i]);
+		struct stat st;
+
+		if (!lstat(p, &st) && S_ISDIR(st.st_mode))
+			remove_made(p);
+		free(p);
+	}
+	fs_free_list(names, n);
+	rmdir(dir);
+}
+
 void outdir_release(struct outdir *o)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -738,6 +806,8 @@ void outdir_release(struct outdir *o)
 	if (o->stage && !o->switched && fs_remove_tree(o->stage, &err))
 		fprintf(stderr, "toolsync: warning: %s (the next build removes it)\n", err.buf);
 	strbuf_release(&err);
+	if (o->made && !o->switched)
+		remove_made(o->made);
 	if (o->dir_fd >= 0)
 		close(o->dir_fd);
 	if (o->parent_fd >= 0)
@@ -747,10 +817,12 @@ void outdir_release(struct outdir *o)
 	free(o->parent);
 	free(o->name);
 	free(o->stage);
+	free(o->made);
 	free(o->kept);
 	strlist_release(&o->owned);
 	strlist_release(&o->old_dirs);
 	strlist_release(&o->staged);
+	strlist_release(&o->stage_dirs);
 	pthread_mutex_destroy(&o->lock);
 }
 

@@ -7,6 +7,7 @@
  * that escaping and number forms are never hand-made.
  */
 #include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "toolsync/report.h"
@@ -515,13 +516,38 @@ void report_write(struct strbuf *out, const struct findings *f,
 	writers[fmt](out, f, meta ? meta : &no_meta);
 }
 
+static int same_file(const struct stat *a, int fd)
+{
+	struct stat b;
+
+	return !fstat(fd, &b) && a->st_dev == b.st_dev && a->st_ino == b.st_ino;
+}
+
+/*
+ * --output naming our own standard output or error (/dev/stdout,
+ * /proc/self/fd/2, or the file a shell redirected one to): written through
+ * that stream, so a shell's '>>' appends and the file is never replaced.
+ */
+static FILE *std_stream(const char *output)
+{
+	struct stat st;
+
+	if (!output || !strcmp(output, "-"))
+		return stdout;
+	if (stat(output, &st))
+		return NULL;
+	return same_file(&st, STDOUT_FILENO) ? stdout : same_file(&st, STDERR_FILENO) ? stderr : NULL;
+}
+
 int report_emit(const struct strbuf *text, const char *output, struct diag *d)
 {
 	struct strbuf err = STRBUF_INIT;
+	FILE *out = std_stream(output);
 
-	if (!output || !strcmp(output, "-")) {
-		if (fwrite(text->buf, 1, text->len, stdout) != text->len) {
-			diag_fail(d, "cannot write standard output: %s", strerror(errno));
+	if (out) {
+		if (fwrite(text->buf, 1, text->len, out) != text->len) {
+			diag_fail(d, "cannot write standard %s: %s", out == stdout ? "output" : "error",
+				  strerror(errno));
 			return -1;
 		}
 		return 0;

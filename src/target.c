@@ -584,3 +584,13 @@ struct jv *target_entry(enum target t, const struct jv *tool, const struct ts_co
 	}
 	BUG("unknown target %d", (int)t);
 }
+
+const char *target_entry_name(enum target t, const struct jv *entry)
+{
+	const struct jv *name;
+
+	if (t == TARGET_CHAT)
+		entry = jv_get(entry, "function");
+	name = jv_get(entry, "name");
+	return name && name->kind == JV_STRING ? name->u.str.ptr : NULL;
+}

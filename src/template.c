@@ -9,6 +9,7 @@
 #include "toolsync/compile.h"
 #include "toolsync/segments.h"
 #include "toolsync/fsutil.h"
+#include "toolsync/quote.h"
 #include "toolsync/strict.h"
 #include "toolsync/varref.h"
 #include "toolsync/yaml.h"
@@ -116,20 +117,40 @@ static size_t check_vars_in(struct loading *l, const struct jv *s)
 	return bad;
 }
 
-static size_t check_vars(struct loading *l, const struct jv *v)
+/* A "${" where variables are not read (varref_text_key), at its line, naming the field. */
+static size_t refuse_var(struct loading *l, const struct srcloc *loc, const char *what,
+			 const char *field)
+{
+	if (first_report(l, loc, 0))
+		diag_error(l->d, loc, "%s '%s' holds '${': variables (and '$${') are read only in "
+			   "'description' and 'title'", what, quote_show(field));
+	return 1;
+}
+
+/* Every ${...} of v, a value of the key field (NULL: none), checked by varref_text_key. */
+static size_t check_vars(struct loading *l, const struct jv *v, const char *field)
 {
 	size_t i, bad = 0;
 
 	switch (v->kind) {
 	case JV_STRING:
-		return check_vars_in(l, v);
+		if (field && varref_text_key(field))
+			return check_vars_in(l, v);
+		if (varref_any(v->u.str.ptr, v->u.str.len))
+			return refuse_var(l, &v->loc, "a value of", field ? field : "parameters");
+		break;
 	case JV_ARRAY:
 		for (i = 0; i < v->u.arr.n; i++)
-			bad += check_vars(l, v->u.arr.v[i]);
+			bad += check_vars(l, v->u.arr.v[i], field);
 		break;
 	case JV_OBJECT:
-		for (i = 0; i < v->u.obj.n; i++)
-			bad += check_vars(l, v->u.obj.v[i].val);
+		for (i = 0; i < v->u.obj.n; i++) {
+			const struct jv_member *m = &v->u.obj.v[i];
+
+			if (varref_any(m->key, strlen(m->key)))
+				bad += refuse_var(l, &m->loc, "the name", m->key);
+			bad += check_vars(l, m->val, m->key);
+		}
 		break;
 	default:
 		break;
@@ -549,9 +570,9 @@ static void load_one(struct loading *l, struct template *t, int dir_fd, const ch
 	}
 	/* after inlining: a variable a $ref brought in is checked at its _defs line */
 	if (t->description && t->description->kind == JV_STRING)
-		bad_vars += check_vars(l, t->description);
+		bad_vars += check_vars(l, t->description, "description");
 	if (t->parameters)
-		bad_vars += check_vars(l, t->parameters);
+		bad_vars += check_vars(l, t->parameters, "parameters");
 	if (resolved) {
 		if (t->strict)
 			strict_check(t->parameters, l->d);

@@ -55,3 +55,19 @@ int varref_any(const char *s, size_t len)
 			return 1;
 	return 0;
 }
+
+int varref_text_key(const char *key)
+{
+	return !strcmp(key, "description") || !strcmp(key, "title");
+}
+
+void varref_escape(struct strbuf *out, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '$' && i + 1 < len && s[i + 1] == '{')
+			strbuf_addch(out, '$');
+		strbuf_addch(out, s[i]);
+	}
+}

@@ -5,6 +5,7 @@
 
 #include "toolsync/hashset.h"
 #include "toolsync/number.h"
+#include "toolsync/quote.h"
 #include "toolsync/yaml.h"
 
 #define YAML_DEPTH_MAX 512
@@ -152,30 +153,85 @@ static struct jv *make_number(struct yreader *r, const char *s, size_t len,
 	return v;
 }
 
-/* A plain scalar typed by the YAML 1.2 core schema. */
-static struct jv *plain_scalar(struct yreader *r, const char *s, size_t len,
-			       const struct srcloc *loc)
+/*
+ * The YAML 1.2 core schema (10.3.2): the forms of null, bool, int and
+ * float.  A plain scalar is the first type whose form it has, else a
+ * string; a scalar with an explicit tag must have the tag's form,
+ * whatever its style (!!int '12' is 12), and is refused with its location
+ * otherwise.  !!str and the non-specific "!" make any scalar a string.
+ */
+enum core_type { CORE_NULL, CORE_BOOL, CORE_INT, CORE_FLOAT, CORE_STR };
+
+static const char *const nulls[] = { "", "~", "null", "Null", "NULL", NULL };
+static const char *const trues[] = { "true", "True", "TRUE", NULL };
+static const char *const falses[] = { "false", "False", "FALSE", NULL };
+static const char *const specials[] = { ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
+					"-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN", NULL };
+
+static const struct core_tag {
+	const char *tag;        /* after "tag:yaml.org,2002:" */
+	enum core_type type;
+	const char *form;       /* for messages */
+} core_tags[] = {
+	{ "null", CORE_NULL, "null, Null, NULL, ~ or nothing" },
+	{ "bool", CORE_BOOL, "true or false" },
+	{ "int", CORE_INT, "an integer such as 12, -3, 0x1F or 0o17" },
+	{ "float", CORE_FLOAT, "a number such as 1.5, 2e3 or 12" },
+	{ "str", CORE_STR, NULL },
+	{ "!", CORE_STR, NULL },
+};
+
+/* [-+]?[0-9]+, 0x[0-9a-fA-F]+ or 0o[0-7]+ */
+static int int_literal(const char *s, size_t len)
 {
-	static const char *const nulls[] = { "", "~", "null", "Null", "NULL", NULL };
-	static const char *const trues[] = { "true", "True", "TRUE", NULL };
-	static const char *const falses[] = { "false", "False", "FALSE", NULL };
-	static const char *const specials[] = { ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
-						"-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN", NULL };
+	size_t i = len && (s[0] == '-' || s[0] == '+');
+
+	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'o'))
+		return number_literal(s, len);
+	if (i == len)
+		return 0;
+	for (; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+static enum core_type core_type_of(const char *s, size_t len)
+{
+	if (word_in(s, nulls))
+		return CORE_NULL;
+	if (word_in(s, trues) || word_in(s, falses))
+		return CORE_BOOL;
+	if (int_literal(s, len))
+		return CORE_INT;
+	if (word_in(s, specials) || number_literal(s, len))
+		return CORE_FLOAT;
+	return CORE_STR;
+}
+
+/* s as a value of type (whose form it has). */
+static struct jv *core_value(struct yreader *r, enum core_type type, const char *s, size_t len,
+			     const struct srcloc *loc)
+{
 	struct jv *v;
 
-	if (word_in(s, nulls))
+	switch (type) {
+	case CORE_NULL:
 		return jv_new(JV_NULL, loc);
-	if (word_in(s, trues) || word_in(s, falses)) {
+	case CORE_BOOL:
 		v = jv_new(JV_BOOL, loc);
 		v->u.boolean = word_in(s, trues);
 		return v;
-	}
-	if (word_in(s, specials)) {
-		yfail(r, loc, "'%s': infinity and NaN cannot be written in JSON", s);
-		return NULL;
-	}
-	if (number_literal(s, len))
+	case CORE_INT:
+	case CORE_FLOAT:
+		if (word_in(s, specials)) {
+			yfail(r, loc, "'%s': infinity and NaN cannot be written in JSON", s);
+			return NULL;
+		}
 		return make_number(r, s, len, loc);
+	case CORE_STR:
+		break;
+	}
 	v = jv_stringn(s, len);
 	v->loc = *loc;
 	return v;
@@ -192,31 +248,60 @@ static const char *short_tag(const yaml_char_t *tag)
 	return (const char *)tag;
 }
 
+/* An unsupported tag, shown as written for the core schema's ("!!map"). */
+static void unsupported_tag(struct yreader *r, const struct srcloc *loc, const yaml_char_t *tag,
+			    const char *hint)
+{
+	const char *t = short_tag(tag);
+
+	yfail(r, loc, "unsupported tag '%s%s' (%s)", t != (const char *)tag ? "!!" : "",
+	      quote_show(t), hint);
+}
+
+/* The core schema's entry for an explicit tag; NULL (reported) for any other tag. */
+static const struct core_tag *core_tag(struct yreader *r, const yaml_char_t *tag,
+				       const struct srcloc *loc)
+{
+	const char *t = short_tag(tag);
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(core_tags); i++)
+		if (!strcmp(t, core_tags[i].tag))
+			return &core_tags[i];
+	unsupported_tag(r, loc, tag, "a scalar takes !!str, !!int, !!float, !!bool or !!null");
+	return NULL;
+}
+
 static struct jv *scalar(struct yreader *r, const yaml_event_t *ev)
 {
-	const char *s = (const char *)ev->data.scalar.value, *tag = short_tag(ev->data.scalar.tag);
+	const char *s = (const char *)ev->data.scalar.value;
 	size_t len = ev->data.scalar.length;
 	struct srcloc loc = mark_loc(r, &ev->start_mark,
 				     ev->end_mark.line == ev->start_mark.line ?
 				     ev->end_mark.column - ev->start_mark.column : 1);
-	struct jv *v;
+	const struct core_tag *ct;
+	enum core_type have;
 
 	if (memchr(s, '\0', len)) {
 		yfail(r, &loc, "a NUL character in a scalar");
 		return NULL;
 	}
-	if (tag && strcmp(tag, "str") && strcmp(tag, "int") && strcmp(tag, "float") &&
-	    strcmp(tag, "bool") && strcmp(tag, "null") && strcmp(tag, "!")) {
-		yfail(r, &loc, "unsupported tag '%s'", ev->data.scalar.tag);
+	if (!ev->data.scalar.tag) {
+		int plain = ev->data.scalar.plain_implicit &&
+			    ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+
+		return core_value(r, plain ? core_type_of(s, len) : CORE_STR, s, len, &loc);
+	}
+	if (!(ct = core_tag(r, ev->data.scalar.tag, &loc)))
+		return NULL;
+	have = ct->type == CORE_STR ? CORE_STR : core_type_of(s, len);
+	/* every integer is a float too */
+	if (have != ct->type && !(ct->type == CORE_FLOAT && have == CORE_INT)) {
+		yfail(r, &loc, "'%s' is not a !!%s: the YAML 1.2 core schema's !!%s is %s",
+		      quote_show_n(s, len), ct->tag, ct->tag, ct->form);
 		return NULL;
 	}
-	if ((tag && !strcmp(tag, "str")) || (!tag && !ev->data.scalar.plain_implicit) ||
-	    ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) {
-		v = jv_stringn(s, len);
-		v->loc = loc;
-		return v;
-	}
-	return plain_scalar(r, s, len, &loc);
+	return core_value(r, ct->type, s, len, &loc);
 }
 
 static struct jv *parse_node(struct yreader *r, yaml_event_t *ev);
@@ -227,7 +312,8 @@ static int check_collection_tag(struct yreader *r, const yaml_char_t *tag, const
 	const char *t = short_tag(tag);
 
 	if (t && strcmp(t, want) && strcmp(t, "!")) {
-		yfail(r, loc, "unsupported tag '%s'", tag);
+		unsupported_tag(r, loc, tag, !strcmp(want, "seq") ? "a list takes !!seq" :
+				"a mapping takes !!map");
 		return -1;
 	}
 	return 0;
@@ -261,6 +347,16 @@ static struct jv *parse_sequence(struct yreader *r, const yaml_event_t *start)
 	return NULL;
 }
 
+/* A key is a string: its tag, if any, is !!str or "!" (else reported). */
+static int key_tag_ok(struct yreader *r, const yaml_char_t *tag, const struct srcloc *loc)
+{
+	const struct core_tag *ct = core_tag(r, tag, loc);
+
+	if (ct && ct->type != CORE_STR)
+		yfail(r, loc, "a mapping key is a string: it cannot be tagged !!%s", ct->tag);
+	return ct && ct->type == CORE_STR;
+}
+
 /* One key: value pair of a mapping; 1 end of mapping, 0 added, -1 error. */
 static int parse_pair(struct yreader *r, struct jv *obj, struct hashset *seen)
 {
@@ -283,6 +379,10 @@ static int parse_pair(struct yreader *r, struct jv *obj, struct hashset *seen)
 		return -1;
 	}
 	kloc.len = (unsigned)ev.data.scalar.length;
+	if (ev.data.scalar.tag && !key_tag_ok(r, ev.data.scalar.tag, &kloc)) {
+		yaml_event_delete(&ev);
+		return -1;
+	}
 	key = xmemdupz(ev.data.scalar.value, ev.data.scalar.length);
 	yaml_event_delete(&ev);
 	if (strlen(key) != kloc.len) {

@@ -3,6 +3,7 @@
 # per real directory, debris and journal recovery, readers during a build,
 # report files, and a walk of every fault-injection point (TOOLSYNC_FAULT)
 # of a signed rewrite of the example (t_atomic_walk1k.sh: 1,000 tools).
+SCRATCH_TMPFS=${SCRATCH_TMPFS-1}   # many files made and freed (tests/lib.sh)
 . tests/lib.sh
 
 example_copy
@@ -42,7 +43,7 @@ git_like=$(ls -a manifests | tr '\n' ' ')
 [ "$git_like" = ". .. index.json index.json.minisig roles tools traceability.csv traceability.md " ] || fail "top of output: $git_like"
 
 # 3. Ownership: a non-empty directory without an index, a user's file, a
-#    symlinked tools/, a directory named index.json, '' and / are refused
+#    symlinked tools/, a directory or a symlink named index.json, '' and / are refused
 #    before anything is written, each with the reason.
 mkdir -p "$T/repo/tools" && echo 'echo release' >"$T/repo/tools/release.sh"
 cp -R toolsync.yaml registry.yaml schemas "$T/repo/"
@@ -60,6 +61,12 @@ expect_in "$T/err" "is the root directory"
 run "$TOOLSYNC" build --out "$T/k.pub"
 expect_rc 2 "--out FILE"
 expect_in "$T/err" "is not a directory"
+# a failed build into a new path takes back the directories it made for it
+printf 'tool_registry:\n  - key: "bad key"\n    minRole: viewer\n' >"$T/badreg.yaml"
+run "$TOOLSYNC" build --registry "$T/badreg.yaml" --out "$T/new/sub/out"
+expect_rc 2 "bad input, into a new path"
+expect_in "$T/err" "nothing was written"
+[ ! -e "$T/new" ] || fail "a failed build left the directories it made: $(find "$T/new")"
 
 "$TOOLSYNC" build --out "$T/o" >/dev/null
 mkdir "$T/user" && echo mine >"$T/user/notes.txt"
@@ -76,6 +83,16 @@ run "$TOOLSYNC" build --out "$T/o"
 expect_rc 2 "a directory named index.json"
 expect_in "$T/err" "nothing was written"
 rmdir "$T/o/index.json" && mv "$T/idx" "$T/o/index.json"
+# index.json a symbolic link (here to a file beside it): refused, not read
+# as "no index" (which once removed the whole old tree, 'ix' with it)
+mv "$T/o/index.json" "$T/o/ix" && ln -s ix "$T/o/index.json"
+before=$(snap "$T/o")
+run "$TOOLSYNC" build --out "$T/o"
+expect_rc 2 "index.json a symbolic link"
+expect_in "$T/err" "'$T/o/index.json' is a symbolic link (links are not followed here): toolsync cannot tell its files"
+expect_in "$T/err" "nothing was written"
+[ "$before" = "$(snap "$T/o")" ] || fail "a build over a symlinked index.json wrote"
+rm "$T/o/index.json" && mv "$T/o/ix" "$T/o/index.json"
 echo note >"$T/o/README.md"
 run "$TOOLSYNC" build --out "$T/o"
 expect_rc 2 "a user's file at the top of the output"
@@ -110,6 +127,18 @@ expect_rc 0
 expect_in "$T/out" "1 removed"
 nodebris . "after a build"
 verify_ok manifests
+# an old tree a killed build left, with a reader still on it (LOCK_SH, as
+# verify takes): the next build waits for the reader before removing it
+cp -a manifests .toolsync-stage-Rd0001
+flock -s .toolsync-stage-Rd0001 sh -c 'touch "$1/held"; sleep 1
+	[ -f .toolsync-stage-Rd0001/index.json ] && echo "read to the end"' sh "$T" >"$T/reader" &
+reader=$!
+while [ ! -e "$T/held" ]; do sleep 0.05; done
+run "$TOOLSYNC" build --key "$T/k.key"
+expect_rc 0 "a build while a reader is on a killed build's old tree"
+wait "$reader" || true
+expect_in "$T/reader" "read to the end"
+nodebris . "after waiting for a reader"
 
 # 6. The journal: where the exchange is refused (EINVAL) the switch goes
 #    through .toolsync-switch; a build killed between its two renames is
@@ -164,8 +193,8 @@ wait "$reader"
 [ ! -s "$T/verify.err" ] || { cat "$T/verify.err"; fail "a reader saw a mixed tree"; }
 echo "readers: $(cat "$T/verify.count") verifications during 4 switches"
 
-# 8. Report files: '-' is stdout; a FIFO (or a symlink to one) is written
-#    into, never replaced.
+# 8. Report files: '-' is stdout; a FIFO (or a symlink to one), and
+#    /dev/stdout, are written into, never replaced.
 run "$TOOLSYNC" diff --output -
 expect_rc 0
 expect_in "$T/out" "no findings"
@@ -180,6 +209,14 @@ for target in "$T/fifo" "$T/fifolink"; do
 	expect_in "$T/got" '"findings"'
 done
 [ -L "$T/fifolink" ] || fail "--output replaced the symlink"
+# /dev/stdout while the shell sends stdout to a file: written through the
+# stream ('>>' appends), never by replacing that file
+echo before >"$T/log"
+ino=$(stat -c %i "$T/log")
+"$TOOLSYNC" diff --output /dev/stdout >>"$T/log" || fail "--output /dev/stdout"
+[ "$ino" = "$(stat -c %i "$T/log")" ] || fail "--output /dev/stdout replaced the file"
+[ "$(head -n 1 "$T/log")" = before ] || fail "--output /dev/stdout did not append"
+expect_in "$T/log" "no findings"
 
 # 9. Fault injection: every point of a signed rewrite.  For each, the build
 #    exits 2 with the old output byte-identical and verifying, or (a failure

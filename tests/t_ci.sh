@@ -133,6 +133,25 @@ run "$TOOLSYNC" ci -h
 expect_rc 0
 expect_in "$T/out" "usage: toolsync ci"
 
+# A pull request that narrows a template's targets and commits the rebuilt
+# manifests: against the base, the tools leave the chat bundles (breaking).
+mkdir -p "$T/pr"
+cp -R "$S/base/." "$T/pr/"
+(
+	cd "$T/pr"
+	cp "$T/cat/toolsync.pub" .
+	run "$TOOLSYNC" build --key "$T/ci.key"
+	expect_rc 0
+	git init -q . && git add -A && git commit -qm base
+	sed -i 's/^match: "audit\.\*"$/&\ntargets: [responses]/' templates/audit.yaml
+	run "$TOOLSYNC" build
+	expect_rc 0
+	run "$TOOLSYNC" ci --against git:HEAD
+	expect_rc 1 "targets narrowed in a pull request"
+	expect_in "$T/out" "templates/audit.yaml:2:10: error[breaking] target-removed: 2 tools /targets/chat: "
+	expect_not_in "$T/out" "manifest-stale"
+)
+
 # A catalogue that does not compile: exit 2; in text, the errors on stderr
 # and no report; in the machine formats, a report of input-error findings
 # too, so that a pipeline (upload-sarif, annotations) sees why.

@@ -79,6 +79,68 @@ EOF
 # Nothing was written by diff.
 [ "$(tree_sum manifests)" = "$before" ] || fail "diff changed the manifests"
 
+# Who gets which tool through the role bundles: no manifest changes, but
+# 'roles' reordered (analyst and reviewer swapped) with a role added, and a
+# template's 'targets' narrowed.  Findings at toolsync.yaml's roles and the
+# template's targets: line; a golden for every format.
+B=$G/bundles
+mkdir -p "$T/bun"
+cp -R "$S/base/." "$T/bun/"
+cd "$T/bun"
+"$TOOLSYNC" keygen -W -p toolsync.pub -s "$T/bun.key" >/dev/null
+run "$TOOLSYNC" build --key "$T/bun.key"
+expect_rc 0 "build of the bundle scenario's base"
+sed -i 's/^roles: .*/roles: [viewer, reviewer, analyst, approver, admin, auditor]/' toolsync.yaml
+sed -i 's/^match: "audit\.\*"$/&\ntargets: [responses]/' templates/audit.yaml
+for fmt in text markdown json sarif github gitlab junit; do
+	run "$TOOLSYNC" diff --format "$fmt" --fail-on none
+	expect_rc 0 "bundles: diff --format $fmt"
+	normalize "$T/out" >"$T/bun.$fmt"
+	golden "$T/bun.$fmt" "$B/expected.$fmt"
+done
+for rule in role-access-added role-access-removed target-removed; do
+	grep -q "] $rule: " "$T/bun.text" || fail "rule $rule did not fire"
+done
+expect_in "$T/bun.text" "templates/audit.yaml:2:10: error[breaking] target-removed: 2 tools /targets/chat: "
+expect_in "$T/bun.text" "toolsync.yaml:5:27: error[security] role-access-added: 3 tools /roles/analyst: "
+expect_in "$T/bun.text" "toolsync.yaml:5:17: warning[breaking] role-access-removed: ledger.reconcile /roles/reviewer: "
+$VALIDATE "$TOP/schemas/report.schema.json" "$T/bun.json" || fail "bundles: JSON report"
+$VALIDATE "$TOP/tests/schemas/sarif-schema-2.1.0.json" "$T/bun.sarif" draft4 || fail "bundles: SARIF"
+# ci without a rebuild: the findings, and the bundles are stale.
+run "$TOOLSYNC" ci --fail-on none
+expect_rc 0
+expect_in "$T/out" "] role-access-added: "
+expect_in "$T/out" "manifests/roles/analyst.chat.json:1:1: error[change] manifest-stale: "
+# Widening back to every target: a note per tool and target.
+sed -i '/^targets: \[responses\]$/d' templates/audit.yaml
+run "$TOOLSYNC" build
+expect_rc 0
+sed -i 's/^match: "audit\.\*"$/&\ntargets: [responses]/' templates/audit.yaml
+run "$TOOLSYNC" build
+expect_rc 0
+sed -i '/^targets: \[responses\]$/d' templates/audit.yaml
+run "$TOOLSYNC" diff --fail-on note
+expect_rc 1
+expect_in "$T/out" "templates/audit.yaml:1:1: note[change] target-added: 2 tools /targets/chat: now in the chat bundles"
+# A role removed: its users lose every tool they had (a tool whose min_role
+# was that role has a role finding of its own instead).
+sed -i 's/^roles: .*/roles: [viewer, reviewer, analyst, admin, auditor]/' toolsync.yaml
+sed -i 's/minRole: approver/minRole: admin/' registry.yaml
+run "$TOOLSYNC" diff --fail-on none
+expect_in "$T/out" "toolsync.yaml:5:8: warning[breaking] role-access-removed: 4 tools /roles/approver: role 'approver' no longer gets the tool: it is no longer in 'roles'"
+expect_in "$T/out" "role-lowered: ledger.post "
+expect_not_in "$T/out" "ledger.post /roles/"
+# A committed bundle that is not one (hand-written): exit 2 at its line.
+printf '[\n  {"type": "function"}\n]\n' >manifests/roles/admin.chat.json
+run "$TOOLSYNC" diff
+expect_rc 2 "a committed bundle entry without a name"
+expect_in "$T/err" "manifests/roles/admin.chat.json:2:3: error: not a role bundle: a tool without a function name"
+printf '{}\n' >manifests/roles/admin.chat.json
+run "$TOOLSYNC" diff
+expect_rc 2 "a committed bundle that is not an array"
+expect_in "$T/err" "manifests/roles/admin.chat.json:1:1: error: not a role bundle"
+cd "$T/cat"
+
 # Exit codes by --fail-on.
 for case in "error 1" "none 0" "any 1" "security 1" "breaking 1" "compliance 1" \
 	    "config 0" "warning 1" "change 1" "note 1"; do

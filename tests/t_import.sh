@@ -56,7 +56,8 @@ assert "minLength" not in p["properties"]["city"] and "(minLength: 1)" in p["pro
 PY
 
 # 3. An MCP tools/list response and a Chat array, into one registry; ${
-#    in a description stays literal; an upper-case name gets a lower-case key.
+#    in a description (the tool's or a parameter's) stays literal; an
+#    upper-case name gets a lower-case key.
 run "$TOOLSYNC" import --role viewer "$G/mcp-tools-list.json" "$G/chat-tools.json"
 expect_rc 2
 expect_in "$T/err" "'maxLength' is not supported in strict mode"
@@ -67,6 +68,7 @@ expect_in templates/list_dir.yaml 'List a directory; $${HOME} is not expanded.'
 run "$TOOLSYNC" build
 expect_rc 0
 expect_in manifests/tools/list_dir.json 'List a directory; ${HOME} is not expanded.'
+expect_in manifests/tools/list_dir.json '"description": "Relative to ${PWD}."'
 [ -f manifests/tools/send_mail.json ] && [ -f manifests/tools/read_file.json ] || fail "MCP/Chat tools not built"
 
 # 4. Never overwrites: a key already in the registry, a template that exists.

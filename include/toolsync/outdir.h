@@ -51,6 +51,7 @@ struct outdir {
 	char *path;            /* resolved: the real parent + "/" + name */
 	char *parent;          /* the real parent directory */
 	char *name;            /* the last component */
+	char *made;            /* the first directory made for parent; NULL */
 	int parent_fd;         /* parent, flock'ed LOCK_EX; -1 */
 	int dir_fd;            /* the old output; -1 when there is none */
 	mode_t mode;           /* the mode the new output directory gets */
@@ -60,6 +61,7 @@ struct outdir {
 	size_t debris;         /* own temporary files left in the old output */
 	struct strlist staged; /* files written into the stage */
 	char *stage;           /* the staging directory; NULL until needed */
+	struct strlist stage_dirs; /* its subdirectories made so far */
 	int switched;          /* the new tree is in place */
 	size_t written, unchanged, removed, recovered;
 	pthread_mutex_t lock;

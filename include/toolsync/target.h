@@ -33,6 +33,12 @@ const char *target_known_names(void);
 struct jv *target_entry(enum target t, const struct jv *tool, const struct ts_config *cfg);
 
 /*
+ * The function name of entry, one tool of a target t bundle as
+ * target_entry() makes it; NULL when entry has no such name (borrowed).
+ */
+const char *target_entry_name(enum target t, const struct jv *entry);
+
+/*
  * Check a template's parameters against target t's rules beyond OpenAI's
  * (strict: the template's strict flag).  Every violation is an error at
  * its node, "target NAME: parameters/POINTER: ...".  Returns how many.

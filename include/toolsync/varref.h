@@ -17,6 +17,7 @@
 #define TOOLSYNC_VARREF_H
 
 #include "toolsync/common.h"
+#include "toolsync/strbuf.h"
 
 enum varref_kind {
 	VARREF_TEXT,         /* plain bytes */
@@ -43,5 +44,19 @@ int varref_next(const char *s, size_t len, size_t *pos, struct varref *tok);
 
 /* 1 if s[0, len) holds a reference, a literal or an unterminated "${". */
 int varref_any(const char *s, size_t len);
+
+/*
+ * Templates: 1 if a string under key (a schema keyword, or the template's
+ * own "description") is text for the model, where ${key}, ${name},
+ * ${min_role}, ${standards} and "$${" are read: "description" and
+ * "title".  Anywhere else a "${" is refused: a property name is never
+ * substituted, and a value such as a pattern, an enum value or a required
+ * name is checked by strict mode and the targets' rules once per template,
+ * before any row's values could be substituted into it.
+ */
+int varref_text_key(const char *key);
+
+/* Append s[0, len) to out with every "${" written "$${" (read back as s). */
+void varref_escape(struct strbuf *out, const char *s, size_t len);
 
 #endif

@@ -172,7 +172,37 @@ START_TEST(test_yaml_typing)
 }
 END_TEST
 
+/* Explicit core-schema tags (YAML 1.2, 10.3.2) type the scalar whatever its style. */
+START_TEST(test_yaml_tags)
+{
+	const char *text = "a: !!int '12'\nb: !!float \"1\"\nc: !!bool 'true'\nd: !!null ''\n"
+			   "e: !!str 12\nf: ! 12\ng: !!int 0x1F\nh: !!float 2.5\n"
+			   "i: !<tag:yaml.org,2002:int> \"-3\"\n!!str j: !!null\nk: !!str\n";
+	char *msgs, *out;
+	struct jv *v = parse(1, text, &msgs);
+
+	ck_assert_msg(v != NULL, "%s", msgs);
+	out = write_str(v, JSON_COMPACT);
+	ck_assert_str_eq(out, "{\"a\":12,\"b\":1,\"c\":true,\"d\":null,\"e\":\"12\",\"f\":\"12\","
+			      "\"g\":31,\"h\":2.5,\"i\":-3,\"j\":null,\"k\":\"\"}");
+	free(out);
+	jv_free(v);
+	free(msgs);
+}
+END_TEST
+
 static const struct { const char *text; const char *msg; } bad_yaml[] = {
+	{ "a: !!int '1.5'\n", "t.yaml:1:4: error: '1.5' is not a !!int: the YAML 1.2 core schema's "
+	  "!!int is an integer" },
+	{ "a: !!int abc\n", "t.yaml:1:4: error: 'abc' is not a !!int" },
+	{ "a: !!float x\n", "t.yaml:1:4: error: 'x' is not a !!float" },
+	{ "a: !!bool yes\n", "t.yaml:1:4: error: 'yes' is not a !!bool" },
+	{ "a: !!null \"x\\n\"\n", "t.yaml:1:4: error: 'x\\x0a' is not a !!null" },
+	{ "a: !!float '.nan'\n", "t.yaml:1:4: error: '.nan': infinity and NaN cannot be written" },
+	{ "a: !!map [1]\n", "t.yaml:1:4: error: unsupported tag '!!map' (a list takes !!seq)" },
+	{ "a: !!seq x\n", "t.yaml:1:4: error: unsupported tag '!!seq' (a scalar takes" },
+	{ "a: !<%1b%5b2J> x\n", "t.yaml:1:4: error: unsupported tag '\\x1b[2J'" },
+	{ "!!int 1: x\n", "t.yaml:1:1: error: a mapping key is a string: it cannot be tagged !!int" },
 	{ "a: 1\na: 2\n", "t.yaml:2:1: error: duplicate key 'a' (first at line 1)" },
 	{ "a: .inf\n", "t.yaml:1:4: error: '.inf': infinity and NaN cannot be written in JSON" },
 	{ "? [a]\n: 1\n", "t.yaml:1:3: error: a mapping key must be a plain string" },
@@ -384,6 +414,7 @@ Suite *jsonio_suite(void)
 	tcase_add_test(tc, test_large_integral_round_trip);
 	tcase_add_test(tc, test_depth_limit);
 	tcase_add_test(tc, test_yaml_typing);
+	tcase_add_test(tc, test_yaml_tags);
 	tcase_add_loop_test(tc, test_bad_yaml, 0, (int)ARRAY_SIZE(bad_yaml));
 	tcase_add_test(tc, test_billion_laughs);
 	tcase_add_test(tc, test_aliases_and_pointers);

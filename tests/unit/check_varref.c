@@ -77,6 +77,45 @@ START_TEST(test_expand_env)
 }
 END_TEST
 
+/* Templates read variables only in text for the model. */
+START_TEST(test_text_key)
+{
+	ck_assert_int_eq(varref_text_key("description"), 1);
+	ck_assert_int_eq(varref_text_key("title"), 1);
+	ck_assert_int_eq(varref_text_key("pattern"), 0);
+	ck_assert_int_eq(varref_text_key("enum"), 0);
+	ck_assert_int_eq(varref_text_key("required"), 0);
+	ck_assert_int_eq(varref_text_key("Description"), 0);
+}
+END_TEST
+
+/* Escaped text reads back as itself: every "${" a literal. */
+START_TEST(test_escape)
+{
+	static const char *const cases[] = { "", "plain", "${key}", "$${x}", "a$$${b}c", "$", "${" };
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct strbuf esc = STRBUF_INIT, back = STRBUF_INIT;
+		struct varref tok;
+		size_t pos = 0;
+
+		varref_escape(&esc, cases[i], strlen(cases[i]));
+		while (varref_next(esc.buf, esc.len, &pos, &tok)) {
+			ck_assert_msg(tok.kind == VARREF_TEXT || tok.kind == VARREF_LITERAL,
+				      "'%s' escaped to '%s' holds a variable", cases[i], esc.buf);
+			if (tok.kind == VARREF_LITERAL)
+				strbuf_addstr(&back, "${");
+			else
+				strbuf_add(&back, esc.buf + tok.off, tok.len);
+		}
+		ck_assert_str_eq(back.buf, cases[i]);
+		strbuf_release(&esc);
+		strbuf_release(&back);
+	}
+}
+END_TEST
+
 Suite *varref_suite(void)
 {
 	Suite *s = suite_create("varref");
@@ -84,6 +123,8 @@ Suite *varref_suite(void)
 
 	tcase_add_test(tc, test_tokens);
 	tcase_add_test(tc, test_expand_env);
+	tcase_add_test(tc, test_text_key);
+	tcase_add_test(tc, test_escape);
 	suite_add_tcase(s, tc);
 	return s;
 }
