@@ -553,8 +553,13 @@ static void load_one(struct loading *l, struct template *t, int dir_fd, const ch
 	if (fs_read_file_at(&bytes, dir_fd, t->file_name, path, FS_TEMPLATE, &err)) {
 		diag_fail(l->d, "%s", err.buf);
 	} else {
-		blake2b256_hex(bytes.buf, bytes.len, t->blake2b);
-		t->doc = doc_parse(bytes.buf, bytes.len, path, l->d);
+		size_t len;
+		char *text = strbuf_detach(&bytes, &len);
+
+		blake2b256_hex(text, len, t->blake2b);
+		/* kept for messages as it is, not copied again by the parser */
+		diag_give_source(path, text, len);
+		t->doc = doc_parse(text, len, path, l->d);
 	}
 	strbuf_release(&bytes);
 	strbuf_release(&err);

@@ -357,53 +357,57 @@ static int key_tag_ok(struct yreader *r, const yaml_char_t *tag, const struct sr
 	return ct && ct->type == CORE_STR;
 }
 
-/* One key: value pair of a mapping; 1 end of mapping, 0 added, -1 error. */
-static int parse_pair(struct yreader *r, struct jv *obj, struct hashset *seen)
+/* 0 if the key event (a scalar, at kloc) may be added to obj, else -1 (reported). */
+static int key_ok(struct yreader *r, const struct jv *obj, struct hashset *seen,
+		  const yaml_event_t *kev, const struct srcloc *kloc)
 {
-	yaml_event_t ev;
-	struct srcloc kloc;
+	const char *key = (const char *)kev->data.scalar.value;
 	const struct jv_member *dup;
-	struct jv *val;
-	char *key;
 
-	if (next_event(r, &ev))
+	if (kev->data.scalar.tag && !key_tag_ok(r, kev->data.scalar.tag, kloc))
 		return -1;
-	if (ev.type == YAML_MAPPING_END_EVENT) {
-		yaml_event_delete(&ev);
-		return 1;
-	}
-	kloc = mark_loc(r, &ev.start_mark, 1);
-	if (ev.type != YAML_SCALAR_EVENT) {
-		yfail(r, &kloc, "a mapping key must be a plain string, not a list or mapping");
-		yaml_event_delete(&ev);
-		return -1;
-	}
-	kloc.len = (unsigned)ev.data.scalar.length;
-	if (ev.data.scalar.tag && !key_tag_ok(r, ev.data.scalar.tag, &kloc)) {
-		yaml_event_delete(&ev);
-		return -1;
-	}
-	key = xmemdupz(ev.data.scalar.value, ev.data.scalar.length);
-	yaml_event_delete(&ev);
-	if (strlen(key) != kloc.len) {
-		yfail(r, &kloc, "a mapping key holds a NUL character");
-		free(key);
+	if (strlen(key) != kloc->len) {
+		yfail(r, kloc, "a mapping key holds a NUL character");
 		return -1;
 	}
 	if ((dup = jv_find_dup(obj, seen, key))) {
-		yfail(r, &kloc, "duplicate key '%s' (first at line %u)", key, dup->loc.line);
-		free(key);
+		yfail(r, kloc, "duplicate key '%s' (first at line %u)", key, dup->loc.line);
 		return -1;
 	}
-	if (next_event(r, &ev)) {
-		free(key);
+	return 0;
+}
+
+/*
+ * One key: value pair of a mapping; 1 end of mapping, 0 added, -1 error.
+ * The key is read from its event (libyaml ends the scalar with a NUL),
+ * which is kept until the pair is added: jv_push() copies it once.
+ */
+static int parse_pair(struct yreader *r, struct jv *obj, struct hashset *seen)
+{
+	yaml_event_t kev, ev;
+	struct srcloc kloc;
+	struct jv *val = NULL;
+
+	if (next_event(r, &kev))
+		return -1;
+	if (kev.type == YAML_MAPPING_END_EVENT) {
+		yaml_event_delete(&kev);
+		return 1;
+	}
+	kloc = mark_loc(r, &kev.start_mark, 1);
+	if (kev.type != YAML_SCALAR_EVENT) {
+		yfail(r, &kloc, "a mapping key must be a plain string, not a list or mapping");
+		yaml_event_delete(&kev);
 		return -1;
 	}
-	val = parse_node(r, &ev);
-	yaml_event_delete(&ev);
-	if (val)
-		jv_push(obj, key, val)->loc = kloc;
-	free(key);
+	kloc.len = (unsigned)kev.data.scalar.length;
+	if (!key_ok(r, obj, seen, &kev, &kloc) && !next_event(r, &ev)) {
+		val = parse_node(r, &ev);
+		yaml_event_delete(&ev);
+		if (val)
+			jv_push(obj, (const char *)kev.data.scalar.value, val)->loc = kloc;
+	}
+	yaml_event_delete(&kev);
 	return val ? 0 : -1;
 }
 
