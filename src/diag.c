@@ -48,23 +48,40 @@ static struct hashset source_index = HASHSET_INIT;  /* file -> 1 + index in sour
  * and finding are O(1) however many files were read.  A dropped file's
  * slot stays, empty, for when it is added again.
  */
-void diag_add_source(const char *file, const char *data, size_t len)
+static struct source_text *source_slot(const char *file)
 {
-	struct hashset_entry *e;
-	struct source_text *src;
+	struct hashset_entry *e = hashset_add(&source_index, file, strlen(file), NULL);
 
-	if (!file)
-		return;
-	e = hashset_add(&source_index, file, strlen(file), NULL);
 	if (!e->val) {
 		ALLOC_GROW(sources, nsources, sources_alloc);
 		sources[nsources].file = path_intern(file);
 		sources[nsources].data = NULL;
 		e->val = (void *)(uintptr_t)++nsources;
 	}
-	src = &sources[(uintptr_t)e->val - 1];
+	return &sources[(uintptr_t)e->val - 1];
+}
+
+void diag_add_source(const char *file, const char *data, size_t len)
+{
+	struct source_text *src;
+
+	if (!file)
+		return;
+	src = source_slot(file);
+	if (src->data == data && src->len == len)
+		return;   /* given with diag_give_source(): already held */
 	free(src->data);
 	src->data = xmemdupz(data, len);
+	src->len = len;
+}
+
+void diag_give_source(const char *file, char *data, size_t len)
+{
+	struct source_text *src = source_slot(file);
+
+	if (src->data != data)
+		free(src->data);
+	src->data = data;
 	src->len = len;
 }
 

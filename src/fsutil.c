@@ -739,34 +739,60 @@ int fs_read_file_at(struct strbuf *sb, int dir_fd, const char *rel, const char *
 			      display, kind, err);
 }
 
-int fs_list_dir_under(const char *root, const char *rel, const char *display, char ***names,
-		      size_t *n, struct strbuf *err)
+int fs_open_dir_under(const char *root, const char *rel, const char *display, struct strbuf *err)
 {
 	struct strbuf why = STRBUF_INIT;
 	char *shown = display ? xstrdup(display) : path_join(root, rel);
 	char *top = shown_root(root, rel, shown);
-	int fd = open_beneath(root, top, rel, 1, &why), e;
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	int fd = open_beneath(root, top, rel, 1, &why), e = errno;
 
-	*names = NULL;
-	*n = 0;
-	if (d && !list_stream(d, names, n)) {
-		strbuf_release(&why);
-		free(shown);
-		free(top);
-		return 0;
-	}
-	e = errno;
-	if (fd >= 0 && !d)
-		close(fd);
-	if (!why.len)
-		strbuf_addstr(&why, strerror(e));
-	strbuf_addf(err, "cannot read directory '%s': %s", shown, why.buf);
+	if (fd < 0)
+		strbuf_addf(err, "cannot read directory '%s': %s", shown, why.buf);
 	free(shown);
 	free(top);
 	strbuf_release(&why);
 	errno = e;
+	return fd;
+}
+
+int fs_list_dir_fd(int dir_fd, char ***names, size_t *n)
+{
+	int fd = fcntl(dir_fd, F_DUPFD_CLOEXEC, 0), e;
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+	*names = NULL;
+	*n = 0;
+	if (d) {
+		rewinddir(d);
+		return list_stream(d, names, n);
+	}
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	errno = e;
 	return -1;
+}
+
+int fs_list_dir_under(const char *root, const char *rel, const char *display, char ***names,
+		      size_t *n, struct strbuf *err)
+{
+	int fd = fs_open_dir_under(root, rel, display, err), ret, e;
+	char *shown;
+
+	*names = NULL;
+	*n = 0;
+	if (fd < 0)
+		return -1;
+	ret = fs_list_dir_fd(fd, names, n);
+	e = errno;
+	close(fd);
+	if (ret) {
+		shown = display ? xstrdup(display) : path_join(root, rel);
+		strbuf_addf(err, "cannot read directory '%s': %s", shown, strerror(e));
+		free(shown);
+	}
+	errno = e;
+	return ret;
 }
 
 int fs_same_content(const char *root, const char *rel, const void *data, size_t len)

@@ -42,11 +42,20 @@ static int indent_at(const char *start, const char *p)
 	return (int)(strspn(line, " ") / 2);
 }
 
-static void add_segment(struct segprog *prog, size_t *alloc, size_t off, size_t len,
-			int hole, int indent)
+static void add_segment(struct segprog *prog, size_t off, size_t len, int hole, int indent)
 {
-	ALLOC_GROW(prog->v, prog->n, *alloc);
 	prog->v[prog->n++] = (struct segment){ off, len, hole, indent };
+}
+
+/* Bytes MARK in s[0..len): a bound on the holes (one segment each, and the tail). */
+static size_t count_marks(const char *s, size_t len)
+{
+	const char *p, *end = s + len;
+	size_t n = 0;
+
+	for (; (p = memchr(s, MARK, (size_t)(end - s))); s = p + 1)
+		n++;
+	return n;
 }
 
 int segprog_compile(struct segprog *prog, const struct strbuf *text, enum json_style style,
@@ -54,11 +63,13 @@ int segprog_compile(struct segprog *prog, const struct strbuf *text, enum json_s
 {
 	const char *s = text->buf + skip_head, *end = text->buf + text->len - skip_tail, *p;
 	struct strbuf lit = STRBUF_INIT;
-	size_t alloc = 0;
 
 	memset(prog, 0, sizeof(*prog));
 	if (skip_head + skip_tail > text->len)
 		BUG("segprog_compile: skipping more than the text");
+	/* sized once: a template's forms are compiled once each, for many templates */
+	prog->v = xcalloc(count_marks(s, (size_t)(end - s)) + 1, sizeof(*prog->v));
+	strbuf_grow(&lit, (size_t)(end - s));
 	while ((p = memchr(s, MARK, (size_t)(end - s)))) {
 		int h = p + 1 < end ? hole_of(p[1]) : -1, value = h == HOLE_STANDARDS_ARRAY;
 		size_t off = lit.len;
@@ -70,11 +81,11 @@ int segprog_compile(struct segprog *prog, const struct strbuf *text, enum json_s
 			return -1;
 		}
 		strbuf_add(&lit, s, (size_t)(p - s) - value);
-		add_segment(prog, &alloc, off, lit.len - off, h,
+		add_segment(prog, off, lit.len - off, h,
 			    value && style == JSON_PRETTY ? indent_at(text->buf, p) : -1);
 		s = p + 2 + value;
 	}
-	add_segment(prog, &alloc, lit.len, (size_t)(end - s), -1, -1);
+	add_segment(prog, lit.len, (size_t)(end - s), -1, -1);
 	strbuf_add(&lit, s, (size_t)(end - s));
 	prog->text = strbuf_detach(&lit, NULL);
 	return 0;

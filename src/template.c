@@ -2,6 +2,7 @@
 /* template.c: loading, $ref inlining, variable substitution. */
 #include <errno.h>
 #include <fnmatch.h>
+#include <unistd.h>
 
 #include "toolsync/template.h"
 #include "toolsync/target.h"
@@ -517,7 +518,7 @@ static void load_fields(struct loading *l, struct template *t)
 	if (!v || v->kind != JV_OBJECT)
 		diag_error(l->d, v ? &v->loc : &doc->loc, "a template needs a 'parameters' schema (a mapping)");
 	else
-		t->parameters = jv_copy(v);
+		t->parameters = jv_take(t->doc, "parameters");   /* nothing else reads it there */
 }
 
 /* Each target the template is compiled for checks the schema by its own rules. */
@@ -532,8 +533,11 @@ static void check_targets(struct loading *l, struct template *t)
 			target_check_schema(v[i].bit, t->parameters, t->strict, l->cfg, l->d);
 }
 
-/* Parse, resolve and check one template; its problems make it bad. */
-static void load_one(struct loading *l, struct template *t, const char *path)
+/*
+ * Parse, resolve and check one template (read from the templates
+ * directory, open as dir_fd); its problems make it bad.
+ */
+static void load_one(struct loading *l, struct template *t, int dir_fd, const char *path)
 {
 	struct strbuf bytes = STRBUF_INIT, err = STRBUF_INIT;
 	unsigned errors = l->d->errors;
@@ -541,14 +545,21 @@ static void load_one(struct loading *l, struct template *t, const char *path)
 	int resolved = 0;
 
 	/*
-	 * t->path is recorded in manifests and is read under the
-	 * configuration's directory; messages name the file as reached from here
+	 * Read once, below the templates directory (reached from the
+	 * configuration's directory when it was opened): the digest and the
+	 * parse are of the same bytes.  Messages name the file as reached
+	 * from here.
 	 */
-	if (fs_read_file(&bytes, l->cfg->base_dir, t->path, path, FS_TEMPLATE, &err)) {
+	if (fs_read_file_at(&bytes, dir_fd, t->file_name, path, FS_TEMPLATE, &err)) {
 		diag_fail(l->d, "%s", err.buf);
 	} else {
-		blake2b256_hex(bytes.buf, bytes.len, t->blake2b);
-		t->doc = doc_parse(bytes.buf, bytes.len, path, l->d);
+		size_t len;
+		char *text = strbuf_detach(&bytes, &len);
+
+		blake2b256_hex(text, len, t->blake2b);
+		/* kept for messages as it is, not copied again by the parser */
+		diag_give_source(path, text, len);
+		t->doc = doc_parse(text, len, path, l->d);
 	}
 	strbuf_release(&bytes);
 	strbuf_release(&err);
@@ -614,10 +625,13 @@ int templates_load(struct template_set *set, const struct ts_config *cfg, struct
 	char *dir = config_path(cfg, cfg->templates), **names;
 	struct strbuf err = STRBUF_INIT;
 	size_t n, i, bad;
-	int ret = 0;
+	int ret = 0, dir_fd;
 
 	memset(set, 0, sizeof(*set));
-	if (fs_list_dir_under(cfg->base_dir, cfg->templates, dir, &names, &n, &err)) {
+	dir_fd = fs_open_dir_under(cfg->base_dir, cfg->templates, dir, &err);
+	if (dir_fd < 0 || fs_list_dir_fd(dir_fd, &names, &n)) {
+		if (dir_fd >= 0)
+			strbuf_addf(&err, "cannot read directory '%s': %s", dir, strerror(errno));
 		diag_fail(d, "%s", err.buf);
 		strbuf_release(&err);
 		ret = -1;
@@ -641,13 +655,15 @@ int templates_load(struct template_set *set, const struct ts_config *cfg, struct
 		t->file_name = xstrdup(names[i]);
 		t->path = path_join(l.dir, names[i]);
 		path = path_join(dir, names[i]);
-		load_one(&l, t, path);
+		load_one(&l, t, dir_fd, path);
 		free(path);
 		ret |= -t->bad;
 	}
 	fs_free_list(names, n);
 	index_templates(set);
 out:
+	if (dir_fd >= 0)
+		close(dir_fd);
 	for (i = 0; i < l.ndefs; i++)
 		jv_free(l.defs[i].doc);
 	for (i = 0; i < l.ntargets; i++)

@@ -357,53 +357,57 @@ static int key_tag_ok(struct yreader *r, const yaml_char_t *tag, const struct sr
 	return ct && ct->type == CORE_STR;
 }
 
-/* One key: value pair of a mapping; 1 end of mapping, 0 added, -1 error. */
-static int parse_pair(struct yreader *r, struct jv *obj, struct hashset *seen)
+/* 0 if the key event (a scalar, at kloc) may be added to obj, else -1 (reported). */
+static int key_ok(struct yreader *r, const struct jv *obj, struct hashset *seen,
+		  const yaml_event_t *kev, const struct srcloc *kloc)
 {
-	yaml_event_t ev;
-	struct srcloc kloc;
+	const char *key = (const char *)kev->data.scalar.value;
 	const struct jv_member *dup;
-	struct jv *val;
-	char *key;
 
-	if (next_event(r, &ev))
+	if (kev->data.scalar.tag && !key_tag_ok(r, kev->data.scalar.tag, kloc))
 		return -1;
-	if (ev.type == YAML_MAPPING_END_EVENT) {
-		yaml_event_delete(&ev);
-		return 1;
-	}
-	kloc = mark_loc(r, &ev.start_mark, 1);
-	if (ev.type != YAML_SCALAR_EVENT) {
-		yfail(r, &kloc, "a mapping key must be a plain string, not a list or mapping");
-		yaml_event_delete(&ev);
-		return -1;
-	}
-	kloc.len = (unsigned)ev.data.scalar.length;
-	if (ev.data.scalar.tag && !key_tag_ok(r, ev.data.scalar.tag, &kloc)) {
-		yaml_event_delete(&ev);
-		return -1;
-	}
-	key = xmemdupz(ev.data.scalar.value, ev.data.scalar.length);
-	yaml_event_delete(&ev);
-	if (strlen(key) != kloc.len) {
-		yfail(r, &kloc, "a mapping key holds a NUL character");
-		free(key);
+	if (strlen(key) != kloc->len) {
+		yfail(r, kloc, "a mapping key holds a NUL character");
 		return -1;
 	}
 	if ((dup = jv_find_dup(obj, seen, key))) {
-		yfail(r, &kloc, "duplicate key '%s' (first at line %u)", key, dup->loc.line);
-		free(key);
+		yfail(r, kloc, "duplicate key '%s' (first at line %u)", key, dup->loc.line);
 		return -1;
 	}
-	if (next_event(r, &ev)) {
-		free(key);
+	return 0;
+}
+
+/*
+ * One key: value pair of a mapping; 1 end of mapping, 0 added, -1 error.
+ * The key is read from its event (libyaml ends the scalar with a NUL),
+ * which is kept until the pair is added: jv_push() copies it once.
+ */
+static int parse_pair(struct yreader *r, struct jv *obj, struct hashset *seen)
+{
+	yaml_event_t kev, ev;
+	struct srcloc kloc;
+	struct jv *val = NULL;
+
+	if (next_event(r, &kev))
+		return -1;
+	if (kev.type == YAML_MAPPING_END_EVENT) {
+		yaml_event_delete(&kev);
+		return 1;
+	}
+	kloc = mark_loc(r, &kev.start_mark, 1);
+	if (kev.type != YAML_SCALAR_EVENT) {
+		yfail(r, &kloc, "a mapping key must be a plain string, not a list or mapping");
+		yaml_event_delete(&kev);
 		return -1;
 	}
-	val = parse_node(r, &ev);
-	yaml_event_delete(&ev);
-	if (val)
-		jv_push(obj, key, val)->loc = kloc;
-	free(key);
+	kloc.len = (unsigned)kev.data.scalar.length;
+	if (!key_ok(r, obj, seen, &kev, &kloc) && !next_event(r, &ev)) {
+		val = parse_node(r, &ev);
+		yaml_event_delete(&ev);
+		if (val)
+			jv_push(obj, (const char *)kev.data.scalar.value, val)->loc = kloc;
+	}
+	yaml_event_delete(&kev);
 	return val ? 0 : -1;
 }
 
@@ -516,6 +520,59 @@ static void report_bad_utf8(struct yreader *r, const char *data, size_t bad)
 	      "invalid UTF-8 (byte 0x%02x)", (unsigned char)data[bad]);
 }
 
+/*
+ * One parser per thread, reset between documents: yaml_parser_initialize()
+ * allocates 64 KiB of buffers, which cost more than parsing a small
+ * template, and a catalogue may have 100,000 of them (docs/performance.md).
+ * The reset frees what yaml_parser_delete() frees and sets the fields as
+ * yaml_parser_initialize() does (libyaml 0.2's public yaml_parser_t),
+ * keeping the buffers, queue and stacks.
+ */
+static _Thread_local yaml_parser_t spare;
+static _Thread_local int have_spare;
+
+static void parser_take(yaml_parser_t *p)
+{
+	if (!have_spare) {
+		yaml_parser_initialize(p);
+		return;
+	}
+	*p = spare;
+	have_spare = 0;
+}
+
+#define KEEP_BUFFER(f) (keep.f.start = keep.f.pointer = keep.f.last = p->f.start, keep.f.end = p->f.end)
+#define KEEP_STACK(f) (keep.f.start = keep.f.top = p->f.start, keep.f.end = p->f.end)
+
+static void parser_give_back(yaml_parser_t *p)
+{
+	yaml_parser_t keep;
+
+	if (have_spare || !p->raw_buffer.start) {
+		yaml_parser_delete(p);
+		return;
+	}
+	while (p->tokens.head != p->tokens.tail)
+		yaml_token_delete(p->tokens.head++);
+	for (; p->tag_directives.top != p->tag_directives.start; p->tag_directives.top--) {
+		free(p->tag_directives.top[-1].handle);
+		free(p->tag_directives.top[-1].prefix);
+	}
+	memset(&keep, 0, sizeof(keep));
+	KEEP_BUFFER(raw_buffer);
+	KEEP_BUFFER(buffer);
+	keep.tokens.start = keep.tokens.head = keep.tokens.tail = p->tokens.start;
+	keep.tokens.end = p->tokens.end;
+	KEEP_STACK(indents);
+	KEEP_STACK(simple_keys);
+	KEEP_STACK(states);
+	KEEP_STACK(marks);
+	KEEP_STACK(tag_directives);
+	spare = keep;
+	have_spare = 1;
+	memset(p, 0, sizeof(*p));
+}
+
 struct jv *yaml_parse(const char *data, size_t len, const char *file, struct diag *d)
 {
 	struct yreader r;
@@ -531,11 +588,11 @@ struct jv *yaml_parse(const char *data, size_t len, const char *file, struct dia
 		report_bad_utf8(&r, data, bad);
 		return NULL;
 	}
-	yaml_parser_initialize(&r.parser);
+	parser_take(&r.parser);
 	yaml_parser_set_input_string(&r.parser, (const unsigned char *)data, len);
 	yaml_parser_set_encoding(&r.parser, YAML_UTF8_ENCODING);
 	root = parse_stream(&r);
-	yaml_parser_delete(&r.parser);
+	parser_give_back(&r.parser);
 	for (i = 0; i < r.nanchors; i++) {
 		free(r.anchors[i].name);
 		jv_free(r.anchors[i].v);

@@ -65,6 +65,12 @@ struct diag {
 /* Remember a file's text so that messages can quote its lines (copied). */
 void diag_add_source(const char *file, const char *data, size_t len);
 /*
+ * diag_add_source() without the copy: data (NUL-terminated, from malloc)
+ * is held from now on.  A reader that registers a file so, then parses
+ * the same bytes, is not copied again by the parser's diag_add_source().
+ */
+void diag_give_source(const char *file, char *data, size_t len);
+/*
  * Forget file's text: a reader that has checked a file and will report
  * nothing more at its lines drops it, so that reading 100,000 files keeps
  * neither 100,000 copies nor a list that every lookup walks.

@@ -134,6 +134,16 @@ int fs_list_dir_under(const char *root, const char *rel, const char *display, ch
 		      size_t *n, struct strbuf *err);
 
 /*
+ * The directory root/rel, reached as fs_read_file() reaches a file, open
+ * for fs_read_file_at() (a loader reading many files from it walks the
+ * path once).  The fd, or -1 with errno and "cannot read directory
+ * 'display': why" in err.
+ */
+int fs_open_dir_under(const char *root, const char *rel, const char *display, struct strbuf *err);
+/* fs_list_dir() for an open directory (which stays open); 0, or -1 with errno. */
+int fs_list_dir_fd(int dir_fd, char ***names, size_t *n);
+
+/*
  * 1 if root/rel (reached as fs_read_file() reaches it) is a regular file
  * holding exactly these bytes, else 0.
  */

@@ -402,6 +402,46 @@ START_TEST(test_bad_index)
 }
 END_TEST
 
+/*
+ * yaml_parse() keeps one libyaml parser per thread and resets it between
+ * documents: a document that fails half-way (tokens queued, a %TAG
+ * directive held, stacks grown deep) leaves nothing behind for the next.
+ */
+START_TEST(test_yaml_parser_reset)
+{
+	static const char *const broken[] = {
+		"%TAG !e! tag:example.com,2000:\n---\na: [1, 2, {b: ",
+		"a:\n  b:\n    c: [1, 2\n  d: x\n",
+		"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+		"k: 'open",
+	};
+	struct strbuf big = STRBUF_INIT;
+	char *msgs, *out;
+	struct jv *v;
+	size_t i;
+
+	for (i = 0; i < 3000; i++)    /* past libyaml's 16 KiB input buffer */
+		strbuf_addf(&big, "k%zu: v%zu\n", i, i);
+	for (i = 0; i < ARRAY_SIZE(broken) + 1; i++) {
+		v = parse(1, i < ARRAY_SIZE(broken) ? broken[i] : big.buf, &msgs);
+		if (i < ARRAY_SIZE(broken))
+			ck_assert_ptr_null(v);
+		else
+			ck_assert_ptr_nonnull(v);
+		jv_free(v);
+		free(msgs);
+		v = parse(1, "x: [1, {y: \"z\"}]\n", &msgs);
+		ck_assert_msg(v != NULL, "after document %zu: %s", i, msgs);
+		out = write_str(v, JSON_CANONICAL);
+		ck_assert_str_eq(out, "{\"x\":[1,{\"y\":\"z\"}]}");
+		free(out);
+		jv_free(v);
+		free(msgs);
+	}
+	strbuf_release(&big);
+}
+END_TEST
+
 Suite *jsonio_suite(void)
 {
 	Suite *s = suite_create("jsonio");
@@ -417,6 +457,7 @@ Suite *jsonio_suite(void)
 	tcase_add_test(tc, test_yaml_tags);
 	tcase_add_loop_test(tc, test_bad_yaml, 0, (int)ARRAY_SIZE(bad_yaml));
 	tcase_add_test(tc, test_billion_laughs);
+	tcase_add_test(tc, test_yaml_parser_reset);
 	tcase_add_test(tc, test_aliases_and_pointers);
 	tcase_add_test(tc, test_utf8_check);
 	tcase_add_test(tc, test_index_round_trip);
