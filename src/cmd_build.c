@@ -262,6 +262,8 @@ static void print_summary(const struct build *b)
 
 static int run(struct build *b)
 {
+	struct index parsed;
+
 	if (config_load(&b->cfg, b->config_path ? b->config_path : "toolsync.yaml", 1, &b->d))
 		return -1;
 	b->out = b->out_opt ? xstrdup(b->out_opt) : config_path(&b->cfg, b->cfg.out);
@@ -270,7 +272,9 @@ static int run(struct build *b)
 	b->od_open = 1;
 	if (outdir_open(&b->od, b->out, &b->d))
 		return -1;
-	prev_index_open(&b->prev, b->out, b->key);
+	outdir_take_index(&b->od, &parsed);
+	prev_index_open(&b->prev, b->out, b->key, &parsed);
+	index_release(&parsed);
 	term_verbose("build: %s into %s", b->cfg.path ? b->cfg.path : "defaults", b->out);
 	if (compile_catalogue(&b->cfg, &b->copts, stage_file, b, &b->ix, &b->d))
 		return -1;

@@ -23,8 +23,6 @@
 
 /* OpenAI accepts at most 128 tools in one request. */
 #define BUNDLE_MAX 128
-/* Worker threads at most, whatever the machine says. */
-#define JOBS_MAX 64
 
 char *tool_function_name(const char *key)
 {
@@ -165,9 +163,12 @@ struct bundle_tool {
  * the rows of one batch while the workers render, hash and (when the
  * callback says it is thread-safe) emit the one before; the main thread
  * then records it in the index and emits it in registry order otherwise.
- * A batch bounds the memory held at once; its buffers are reused.
+ * A batch bounds the memory held at once; its buffers are reused.  Each
+ * job's buffer grows once to the largest file it holds: 64 jobs touch a
+ * quarter of the fresh memory 256 did, and cost no more in hand-overs
+ * (docs/performance.md).
  */
-#define BATCH_SIZE 256
+#define BATCH_SIZE 64
 
 struct job {
 	struct strbuf path;
@@ -457,6 +458,10 @@ static void job_render(const struct compiler *c, struct job *j, struct scratch *
 	strbuf_reset(&j->bytes);
 	strbuf_grow(&j->bytes, j->forms->size_hint);
 	segprog_render(&j->bytes, &m[c->o->canonical ? FORM_JCS : FORM_PRETTY], &s->vals);
+	if (!c->ix) {   /* diff, ci: made when a comparison asks (out_file_jcs_blake2b) */
+		j->digest[0] = j->jcs_digest[0] = '\0';
+		return;
+	}
 	blake2b256_hex(j->bytes.buf, j->bytes.len, j->digest);
 	if (c->o->canonical) {
 		memcpy(j->jcs_digest, j->digest, sizeof(j->digest));
@@ -464,10 +469,6 @@ static void job_render(const struct compiler *c, struct job *j, struct scratch *
 	}
 	if (c->o->known_jcs && c->o->known_jcs(c->ctx, j->path.buf, j->digest, j->jcs_digest))
 		return;
-	if (!c->ix) {   /* diff, ci: made when a comparison asks (out_file_jcs_blake2b) */
-		j->jcs_digest[0] = '\0';
-		return;
-	}
 	strbuf_reset(&s->jcs);
 	segprog_render(&s->jcs, &m[FORM_JCS], &s->vals);
 	blake2b256_hex(s->jcs.buf, s->jcs.len, j->jcs_digest);
@@ -993,8 +994,7 @@ static void compiler_release(struct compiler *c)
 	templates_release(&c->templates);
 }
 
-/* Threads to use: TOOLSYNC_JOBS, else one per online processor. */
-static unsigned compile_jobs(void)
+unsigned compile_jobs(void)
 {
 	const char *env = getenv("TOOLSYNC_JOBS");
 	long n = env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);

@@ -16,6 +16,12 @@
  * A committed bundle whose bytes equal the compiled one's holds what the
  * compiled one holds, so only bundles that differ (or that build no
  * longer writes) are parsed: an unchanged catalogue parses nothing.
+ *
+ * NEEDSWORK: while committed bundles exist, every tool compiled and
+ * committed is kept (its key, min_role and targets) until the end.  That
+ * is at most the 128 tools a bundle may hold, unless templates leave
+ * every target out ('targets: []') or toolsync.yaml's 'targets' became
+ * [] in a catalogue that grew past that at once.
  */
 #include "toolsync/committed.h"
 #include "toolsync/fsutil.h"

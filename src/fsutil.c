@@ -142,29 +142,34 @@ int fs_write_atomic(const char *path, const void *data, size_t len, int mode,
 	return 0;
 }
 
+int fs_write_new_at(int dfd, const char *dir_shown, const char *name, const void *data,
+		    size_t len, int mode, struct strbuf *err)
+{
+	int fd = fault_inject(FAULT_OPEN) ? -1 :
+		 openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			(mode_t)mode);
+	const char *what = "cannot create";
+
+	if (fd >= 0) {
+		int e = write_all(fd, data, len) ? errno : 0;
+
+		if (close(fd) && !e)
+			e = errno;
+		if (!e)
+			return 0;
+		unlinkat(dfd, name, 0);
+		errno = e;
+		what = "cannot write";
+	}
+	strbuf_addf(err, "%s '%s%s%s': %s", what, dir_shown ? dir_shown : "",
+		    dir_shown ? "/" : "", name, strerror(errno));
+	return -1;
+}
+
 int fs_write_new(const char *path, const void *data, size_t len, int mode,
 		 struct strbuf *err)
 {
-	int fd = fault_inject(FAULT_OPEN) ? -1 :
-		 open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, (mode_t)mode), e;
-
-	if (fd < 0) {
-		strbuf_addf(err, "cannot create '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	if (write_all(fd, data, len)) {
-		e = errno;
-		close(fd);
-		unlink(path);
-		strbuf_addf(err, "cannot write '%s': %s", path, strerror(e));
-		return -1;
-	}
-	if (close(fd)) {
-		strbuf_addf(err, "cannot write '%s': %s", path, strerror(errno));
-		unlink(path);
-		return -1;
-	}
-	return 0;
+	return fs_write_new_at(AT_FDCWD, NULL, path, data, len, mode, err);
 }
 
 int fs_sync(const char *path, struct strbuf *err)

@@ -14,6 +14,7 @@ void matrix_init(struct matrix *m, const struct ts_config *cfg)
 {
 	memset(m, 0, sizeof(*m));
 	m->cfg = cfg;
+	hashset_init(&m->standards);
 }
 
 void matrix_add(struct matrix *m, const struct row *row)
@@ -28,9 +29,11 @@ void matrix_add(struct matrix *m, const struct row *row)
 	t->nstd = row->standards.n;
 	t->loc = row->key_loc;
 	for (i = 0; i < row->standards.n; i++) {
+		const char *std = row->standards.v[i];
+
 		ALLOC_GROW(m->claims, m->nclaims + 1, m->alloc_claims);
 		m->claims[m->nclaims++] = (struct matrix_claim){
-			xstrdup(row->standards.v[i]), m->ntools, 0
+			hashset_add(&m->standards, std, strlen(std), NULL)->key, m->ntools, 0
 		};
 	}
 	m->ntools++;
@@ -42,8 +45,7 @@ void matrix_release(struct matrix *m)
 
 	for (i = 0; i < m->ntools; i++)
 		free(m->tools[i].key);
-	for (i = 0; i < m->nclaims; i++)
-		free(m->claims[i].standard);
+	hashset_release(&m->standards);
 	free(m->tools);
 	free(m->claims);
 	memset(m, 0, sizeof(*m));

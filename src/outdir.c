@@ -4,6 +4,7 @@
  * docs/output.md).
  */
 #define _GNU_SOURCE   /* syscall, syncfs */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/file.h>
@@ -25,6 +26,9 @@
 #endif
 
 #define SIG_FILE INDEX_FILE ".minisig"
+
+/* outdir.kept: what the new tree does with an owned file (0: drops it) */
+enum { KEPT_LINKED = 1, KEPT_REWRITTEN = 2 };
 #define JOURNAL_TMP OUTDIR_JOURNAL ".tmp-"
 
 /* glibc has had renameat2() only since 2.28: the system call works everywhere. */
@@ -348,30 +352,61 @@ static void classify(struct scan *s, const char *rel, const struct stat *st)
 		refuse_foreign(s, rel);
 }
 
+/* A directory entry's type as a mode, without a stat when readdir knows it. */
+static int entry_mode(int dfd, const struct dirent *de, mode_t *mode)
+{
+	struct stat st;
+
+	switch (de->d_type) {
+	case DT_REG: *mode = S_IFREG; return 0;
+	case DT_DIR: *mode = S_IFDIR; return 0;
+	case DT_LNK: *mode = S_IFLNK; return 0;
+	case DT_UNKNOWN: break;
+	default: *mode = S_IFIFO; return 0;   /* a device, FIFO or socket: not a directory */
+	}
+	if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW))
+		return -1;
+	*mode = st.st_mode;
+	return 0;
+}
+
+/*
+ * tools/ or roles/: every entry classified by its readdir type (a stat
+ * only where the file system gives none), so that an output of 200,000
+ * files is not stat'ed file by file before the build even starts.
+ */
 static void scan_sub(struct scan *s, const char *sub)
 {
-	char *dir = path_join(s->o->path, sub), **names;
-	size_t n, i;
+	int dfd = openat(s->o->dir_fd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *dir = dfd < 0 ? NULL : fdopendir(dfd);
+	struct dirent *de;
 
-	if (fs_list_dir(dir, &names, &n)) {
+	if (!dir) {
 		diag_fail(s->d, "cannot read '%s/%s': %s", s->o->shown, sub, strerror(errno));
-		free(dir);
+		if (dfd >= 0)
+			close(dfd);
 		return;
 	}
 	strlist_add(&s->o->old_dirs, sub);
-	for (i = 0; i < n; i++) {
-		char *rel = path_join(sub, names[i]);
+	while ((errno = 0, de = readdir(dir))) {
+		char *rel;
+		mode_t mode;
 		struct stat st;
 
-		/* relative to the open output: a short lookup, 20,000 times */
-		if (fstatat(s->o->dir_fd, rel, &st, AT_SYMLINK_NOFOLLOW))
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		rel = path_join(sub, de->d_name);
+		if (entry_mode(dfd, de, &mode)) {
 			diag_fail(s->d, "cannot stat '%s/%s': %s", s->o->shown, rel, strerror(errno));
-		else
+		} else {
+			st.st_mode = mode;
 			classify(s, rel, &st);
+		}
 		free(rel);
 	}
-	fs_free_list(names, n);
-	free(dir);
+	if (errno)
+		diag_fail(s->d, "cannot read '%s/%s': %s", s->o->shown, sub, strerror(errno));
+	closedir(dir);
 }
 
 static void scan_top(struct scan *s, const char *name)
@@ -452,7 +487,7 @@ static int scan_old(struct outdir *o, struct diag *d)
 		for (i = 0; i < n; i++)
 			scan_top(&s, names[i]);
 	fs_free_list(names, n);
-	index_release(&s.ix);
+	o->old_index = s.ix;   /* for the build's skip by digest (outdir_take_index) */
 	o->kept = xcalloc(o->owned.n + 1, 1);
 	return d->errors > errors || r < 0 ? -1 : 0;
 }
@@ -467,6 +502,12 @@ static long find_sorted(const struct strlist *l, const char *s)
 	char *const *hit = l->n ? bsearch(&s, l->v, l->n, sizeof(*l->v), cmp_str) : NULL;
 
 	return hit ? (long)(hit - l->v) : -1;
+}
+
+void outdir_take_index(struct outdir *o, struct index *ix)
+{
+	*ix = o->old_index;
+	memset(&o->old_index, 0, sizeof(o->old_index));
 }
 
 int outdir_open(struct outdir *o, const char *path, struct diag *d)
@@ -499,7 +540,7 @@ int outdir_keep_if_same(struct outdir *o, const char *rel, const void *data, siz
 	same = fs_same_content(o->path, rel, data, len);
 	if (same) {
 		pthread_mutex_lock(&o->lock);
-		o->kept[i] = 1;
+		o->kept[i] = KEPT_LINKED;
 		o->unchanged++;
 		pthread_mutex_unlock(&o->lock);
 	}
@@ -522,56 +563,68 @@ static int make_stage(struct outdir *o, struct diag *d)
 }
 
 /*
- * The directory of rel in the stage, made once (under o->lock): a stat a
- * file would cost 20,000 of them in a large build.  Every caller makes
- * the same calls in the same order (TOOLSYNC_FAULT counts them).
+ * The stage's directory rel (len bytes, no trailing '/'; "" for the stage
+ * itself), made on the first use and kept open: each file is then one
+ * openat() below it, with no path walk or stat of its own.  Under
+ * o->lock.  NULL when it cannot be made (reported to d).
  */
-static int stage_mkdirs(struct outdir *o, const char *rel, struct diag *d)
+static const struct outdir_sdir *stage_dir(struct outdir *o, const char *rel, size_t len,
+					   struct diag *d)
 {
 	struct strbuf err = STRBUF_INIT;
-	const char *slash = strrchr(rel, '/');
-	char *sub, *dir;
-	int ret = 0;
+	struct outdir_sdir *sd;
+	size_t i;
 
-	if (!slash)
-		return 0;
-	sub = xstrndup(rel, (size_t)(slash - rel));
-	if (strlist_find(&o->stage_dirs, sub) < 0) {
-		dir = path_join(o->stage, sub);
-		if (!path_is_dir(dir) && fs_mkdirs(dir, 0777, &err))
-			ret = (diag_fail(d, "%s", err.buf), -1);
-		else
-			strlist_add(&o->stage_dirs, sub);
-		free(dir);
-	}
-	free(sub);
+	for (i = 0; i < o->nsdirs; i++)
+		if (!strncmp(o->sdirs[i].rel, rel, len) && !o->sdirs[i].rel[len])
+			return &o->sdirs[i];
+	if (o->nsdirs == OUTDIR_STAGE_DIRS)
+		BUG("more than %d directories in the output", OUTDIR_STAGE_DIRS);
+	if (!o->stage && make_stage(o, d))
+		return NULL;
+	sd = &o->sdirs[o->nsdirs];
+	sd->rel = xstrndup(rel, len);
+	sd->shown = len ? path_join(o->stage, sd->rel) : xstrdup(o->stage);
+	sd->fd = -1;
+	if (len && !path_is_dir(sd->shown) && fs_mkdirs(sd->shown, 0777, &err))
+		diag_fail(d, "%s", err.buf);
+	else if ((sd->fd = open(sd->shown, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		diag_fail(d, "cannot open '%s': %s", sd->shown, strerror(errno));
 	strbuf_release(&err);
-	return ret;
+	if (sd->fd >= 0) {
+		o->nsdirs++;
+		return sd;
+	}
+	free(sd->rel);
+	free(sd->shown);
+	return NULL;
 }
 
 int outdir_write(struct outdir *o, const char *rel, const void *data, size_t len,
 		 struct diag *d)
 {
 	struct strbuf err = STRBUF_INIT;
-	char *p;
+	const char *slash = strrchr(rel, '/');
+	const struct outdir_sdir *sd;
+	long i;
 	int ret;
 
+	/* one thread makes each directory: the same calls every run (TOOLSYNC_FAULT counts them) */
 	pthread_mutex_lock(&o->lock);
-	ret = (!o->stage && make_stage(o, d)) || stage_mkdirs(o, rel, d) ? -1 : 0;
+	sd = stage_dir(o, rel, slash ? (size_t)(slash - rel) : 0, d);
 	pthread_mutex_unlock(&o->lock);
-	if (ret)
+	if (!sd)
 		return -1;
-	p = path_join(o->stage, rel);
-	ret = fs_write_new(p, data, len, 0644, &err);
+	ret = fs_write_new_at(sd->fd, sd->shown, slash ? slash + 1 : rel, data, len, 0644, &err);
+	i = ret ? -1 : find_sorted(&o->owned, rel);
 	pthread_mutex_lock(&o->lock);
-	if (ret) {
+	if (ret)
 		diag_fail(d, "%s", err.buf);
-	} else {
-		strlist_add(&o->staged, rel);
+	else
 		o->written++;
-	}
+	if (i >= 0)
+		o->kept[i] = KEPT_REWRITTEN;
 	pthread_mutex_unlock(&o->lock);
-	free(p);
 	strbuf_release(&err);
 	return ret;
 }
@@ -584,7 +637,7 @@ int outdir_keep(struct outdir *o, const char *rel)
 		return 0;
 	pthread_mutex_lock(&o->lock);
 	o->unchanged += !o->kept[i];
-	o->kept[i] = 1;
+	o->kept[i] = KEPT_LINKED;
 	pthread_mutex_unlock(&o->lock);
 	return 1;
 }
@@ -602,7 +655,7 @@ static size_t count_removed(const struct outdir *o)
 	size_t i, n = o->debris;
 
 	for (i = 0; i < o->owned.n; i++)
-		n += !o->kept[i] && find_sorted(&o->staged, o->owned.v[i]) < 0;
+		n += !o->kept[i];
 	return n;
 }
 
@@ -619,24 +672,21 @@ static int dirs_differ(const struct outdir *o, const char *const *dirs)
 static int link_kept(struct outdir *o, struct diag *d)
 {
 	size_t i;
-	int ret = 0;
 
-	for (i = 0; i < o->owned.n && !ret; i++) {
-		char *from, *to;
+	for (i = 0; i < o->owned.n; i++) {
+		const char *rel = o->owned.v[i], *slash = strrchr(rel, '/');
+		const struct outdir_sdir *sd;
 
-		if (!o->kept[i])
+		if (o->kept[i] != KEPT_LINKED)
 			continue;
-		if (stage_mkdirs(o, o->owned.v[i], d))
+		if (!(sd = stage_dir(o, rel, slash ? (size_t)(slash - rel) : 0, d)))
 			return -1;
-		from = path_join(o->path, o->owned.v[i]);
-		to = path_join(o->stage, o->owned.v[i]);
-		if (fault_inject(FAULT_LINK) || link(from, to))
-			ret = (diag_fail(d, "cannot link '%s' into the new tree: %s", from,
-					 strerror(errno)), -1);
-		free(from);
-		free(to);
+		if (fault_inject(FAULT_LINK) ||
+		    linkat(o->dir_fd, rel, sd->fd, slash ? slash + 1 : rel, 0))
+			return diag_fail(d, "cannot link '%s/%s' into the new tree: %s", o->path,
+					 rel, strerror(errno)), -1;
 	}
-	return ret;
+	return 0;
 }
 
 /* The new tree complete (empty dirs too, the old mode) and on disk. */
@@ -758,8 +808,6 @@ int outdir_commit(struct outdir *o, const char *const *dirs, struct diag *d)
 {
 	char *old_tree = NULL;
 
-	if (o->staged.n)
-		qsort(o->staged.v, o->staged.n, sizeof(*o->staged.v), cmp_str);
 	o->removed = count_removed(o);
 	if (!o->stage && !o->removed && o->dir_fd >= 0 && !dirs_differ(o, dirs))
 		return 0;   /* nothing changed: nothing is written */
@@ -774,6 +822,17 @@ int outdir_commit(struct outdir *o, const char *const *dirs, struct diag *d)
 		remove_old(o, old_tree);
 	free(old_tree);
 	return 0;
+}
+
+static void close_stage_dirs(struct outdir *o)
+{
+	while (o->nsdirs) {
+		struct outdir_sdir *sd = &o->sdirs[--o->nsdirs];
+
+		close(sd->fd);
+		free(sd->rel);
+		free(sd->shown);
+	}
 }
 
 /*
@@ -803,6 +862,7 @@ void outdir_release(struct outdir *o)
 {
 	struct strbuf err = STRBUF_INIT;
 
+	close_stage_dirs(o);
 	if (o->stage && !o->switched && fs_remove_tree(o->stage, &err))
 		fprintf(stderr, "toolsync: warning: %s (the next build removes it)\n", err.buf);
 	strbuf_release(&err);
@@ -821,8 +881,7 @@ void outdir_release(struct outdir *o)
 	free(o->kept);
 	strlist_release(&o->owned);
 	strlist_release(&o->old_dirs);
-	strlist_release(&o->staged);
-	strlist_release(&o->stage_dirs);
+	index_release(&o->old_index);
 	pthread_mutex_destroy(&o->lock);
 }
 

@@ -74,7 +74,8 @@ static int parse_quietly(struct index *ix, const struct strbuf *text, const char
 	return ret;
 }
 
-void prev_index_open(struct prev_index *p, const char *out, const struct sign_key *key)
+void prev_index_open(struct prev_index *p, const char *out, const struct sign_key *key,
+		     struct index *parsed)
 {
 	struct strbuf text = STRBUF_INIT;
 	char *file = path_join(out, INDEX_FILE);
@@ -88,8 +89,12 @@ void prev_index_open(struct prev_index *p, const char *out, const struct sign_ke
 		p->text_size = text.len;
 		blake2b256_hex(text.buf, text.len, p->text_blake2b);
 	}
+	if (parsed && parsed->n) {
+		p->ix = *parsed;
+		memset(parsed, 0, sizeof(*parsed));
+	}
 	if (p->have_text && index_trusted(p->dir_fd, &text, key, &same_tc) &&
-	    !parse_quietly(&p->ix, &text, path_intern(file))) {
+	    (p->ix.n || !parse_quietly(&p->ix, &text, path_intern(file)))) {
 		p->mtime = st.st_mtim;
 		p->sigs_kept = key && same_tc;
 	} else {

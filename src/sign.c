@@ -15,6 +15,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "toolsync/digest.h"
 #include "toolsync/sign.h"
 #include "toolsync/fsutil.h"
 
@@ -387,7 +388,7 @@ void sign_detached(const struct sign_key *key, const void *data, size_t len,
 	struct sigblob blob;
 	size_t tlen = strlen(trusted_comment);
 
-	crypto_generichash(hash, sizeof(hash), data, len, NULL, 0);
+	blake2b(hash, sizeof(hash), data, len);
 	memcpy(blob.sig_alg, SIGALG_HASHED, 2);
 	memcpy(blob.keynum, key->keynum, sizeof(blob.keynum));
 	crypto_sign_detached(blob.sig, NULL, hash, sizeof(hash), key->sk);
@@ -499,7 +500,7 @@ int sign_verify(const struct sign_pubkey *pub, const void *data, size_t len,
 		return 1;
 	}
 	if (!memcmp(blob.sig_alg, SIGALG_HASHED, 2)) {
-		crypto_generichash(hash, sizeof(hash), data, len, NULL, 0);
+		blake2b(hash, sizeof(hash), data, len);
 		ok = !crypto_sign_verify_detached(blob.sig, hash, sizeof(hash), pub->pk);
 	} else {
 		ok = !crypto_sign_verify_detached(blob.sig, data, len, pub->pk);

@@ -8,8 +8,13 @@
  * the report says everything that is wrong at once.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "toolsync/compile.h"
 #include "toolsync/term.h"
 #include "toolsync/verify.h"
 #include "toolsync/digest.h"
@@ -142,28 +147,174 @@ out:
 	return r < 0 ? -1 : 0;
 }
 
-/* One listed file: present, the listed size and digest. */
-static int check_file(struct verifier *v, const struct index_entry *e)
-{
-	struct strbuf buf = STRBUF_INIT, msg = STRBUF_INIT;
-	char hex[DIGEST_HEX_SIZE];
-	int r = read_rel(v, e->path, FS_OUTPUT, &buf);
+/*
+ * Listed files are checked on worker threads (stat, read, hash), each
+ * into its own result; the main thread reports them in index order as
+ * their chunk completes, so the findings are the same as on one thread.
+ */
+enum check_kind { CHECK_OK, CHECK_MISSING, CHECK_ERROR, CHECK_SIZE, CHECK_DIGEST };
 
-	if (r == 1) {
-		add(v, &r_file_missing, e->path, "%s", "listed in index.json but missing");
-	} else if (!r && buf.len != e->size) {
-		strbuf_addf(&msg, "%zu bytes, index.json lists %llu: changed after signing",
-			    buf.len, (unsigned long long)e->size);
-		add(v, &r_file_modified, e->path, "%s", msg.buf);
-	} else if (!r) {
-		blake2b256_hex(buf.buf, buf.len, hex);
+struct check {
+	enum check_kind kind;
+	char *msg;            /* CHECK_ERROR: why it cannot be read (fs_read_file's words) */
+	size_t size;          /* CHECK_SIZE: the file's */
+};
+
+/* Entries a thread takes at once. */
+#define CHECK_CHUNK 64
+
+struct checker {
+	const struct index *ix;
+	const char *display;   /* the directory, as messages name it */
+	int dir_fd;
+	struct check *res;
+	size_t nchunks, next;  /* chunks; the next one to take */
+	char *done;            /* per chunk */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+/*
+ * One listed file, read as every input is (fs_read_file: no link below
+ * the directory, a regular file, capped): present, the listed size and
+ * digest.  Nothing is reported here.
+ */
+static void check_one(const struct checker *c, const struct index_entry *e, struct check *r,
+		      struct strbuf *buf)
+{
+	struct strbuf err = STRBUF_INIT;
+	char hex[DIGEST_HEX_SIZE], *shown = path_join(c->display, e->path);
+
+	*r = (struct check){ CHECK_OK, NULL, 0 };
+	strbuf_reset(buf);
+	if (fs_read_file_at(buf, c->dir_fd, e->path, shown, FS_OUTPUT, &err)) {
+		r->kind = errno == ENOENT ? CHECK_MISSING : CHECK_ERROR;
+		if (r->kind == CHECK_ERROR)
+			r->msg = strbuf_detach(&err, NULL);
+	} else if (buf->len != e->size) {
+		*r = (struct check){ CHECK_SIZE, NULL, buf->len };
+	} else {
+		blake2b256_hex(buf->buf, buf->len, hex);
 		if (!index_digest_is(e->blake2b, hex))
-			add(v, &r_file_modified, e->path, "%s",
-			    "BLAKE2b-256 differs from index.json: changed after signing");
+			r->kind = CHECK_DIGEST;
+	}
+	strbuf_release(&err);
+	free(shown);
+}
+
+static void check_chunk(const struct checker *c, size_t k, struct strbuf *buf)
+{
+	size_t i, end = (k + 1) * CHECK_CHUNK < c->ix->n ? (k + 1) * CHECK_CHUNK : c->ix->n;
+
+	for (i = k * CHECK_CHUNK; i < end; i++)
+		check_one(c, &c->ix->v[i], &c->res[i], buf);
+}
+
+static void *check_worker(void *arg)
+{
+	struct checker *c = arg;
+	struct strbuf buf = STRBUF_INIT;
+	size_t k;
+
+	for (;;) {
+		pthread_mutex_lock(&c->mu);
+		k = c->next < c->nchunks ? c->next++ : c->nchunks;
+		pthread_mutex_unlock(&c->mu);
+		if (k == c->nchunks)
+			break;
+		check_chunk(c, k, &buf);
+		pthread_mutex_lock(&c->mu);
+		c->done[k] = 1;
+		pthread_cond_broadcast(&c->cv);
+		pthread_mutex_unlock(&c->mu);
 	}
 	strbuf_release(&buf);
-	strbuf_release(&msg);
-	return r < 0 ? -1 : 0;
+	return NULL;
+}
+
+/* The findings of the simple kinds: a rule and its text. */
+static const struct {
+	const struct rule *rule;
+	const char *text;
+} check_finding[] = {
+	[CHECK_MISSING] = { &r_file_missing, "listed in index.json but missing" },
+	[CHECK_DIGEST] = { &r_file_modified,
+			   "BLAKE2b-256 differs from index.json: changed after signing" },
+};
+
+/* Report one checked file as findings (and free its message).  0, or -1 (reported to d). */
+static int report_check(struct verifier *v, const struct index_entry *e, struct check *r)
+{
+	struct strbuf msg = STRBUF_INIT;
+
+	if (r->kind == CHECK_ERROR) {
+		diag_fail(v->d, "%s", r->msg);
+		free(r->msg);
+		r->msg = NULL;
+		return -1;
+	}
+	if (r->kind == CHECK_SIZE) {
+		strbuf_addf(&msg, "%zu bytes, index.json lists %llu: changed after signing",
+			    r->size, (unsigned long long)e->size);
+		add(v, &r_file_modified, e->path, "%s", msg.buf);
+		strbuf_release(&msg);
+	} else if (r->kind != CHECK_OK) {
+		add(v, check_finding[r->kind].rule, e->path, "%s", check_finding[r->kind].text);
+	}
+	return 0;
+}
+
+/* Wait for chunk k (or check it here when no thread runs). */
+static void chunk_wait(struct checker *c, size_t k, unsigned nthreads, struct strbuf *buf)
+{
+	if (!nthreads) {
+		check_chunk(c, k, buf);
+		return;
+	}
+	pthread_mutex_lock(&c->mu);
+	while (!c->done[k])
+		pthread_cond_wait(&c->cv, &c->mu);
+	pthread_mutex_unlock(&c->mu);
+}
+
+/* Every listed file, checked in parallel, reported in index order. */
+static int check_listed(struct verifier *v, const struct index *ix)
+{
+	struct checker c = { .ix = ix, .display = v->display, .dir_fd = -1,
+			     .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+	struct strbuf buf = STRBUF_INIT;
+	pthread_t t[JOBS_MAX];
+	unsigned n = 0, jobs = compile_jobs();
+	size_t i, k;
+	int ret = 0;
+
+	if ((c.dir_fd = open(v->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return diag_fail(v->d, "cannot open '%s': %s", v->display, strerror(errno)), -1;
+	c.res = xcalloc(ix->n + 1, sizeof(*c.res));
+	c.nchunks = (ix->n + CHECK_CHUNK - 1) / CHECK_CHUNK;
+	c.done = xcalloc(c.nchunks + 1, 1);
+	while (jobs > 1 && n < jobs && n < c.nchunks &&
+	       !pthread_create(&t[n], NULL, check_worker, &c))
+		n++;   /* fewer threads: slower, not wrong */
+	progress_start("toolsync: files verified", ix->n);
+	for (k = 0; k < c.nchunks; k++) {
+		chunk_wait(&c, k, n, &buf);
+		for (i = k * CHECK_CHUNK; i < ix->n && i < (k + 1) * CHECK_CHUNK; i++) {
+			if (report_check(v, &ix->v[i], &c.res[i]))
+				ret = -1;
+			progress_tick();
+		}
+	}
+	progress_done();
+	while (n)
+		pthread_join(t[--n], NULL);
+	close(c.dir_fd);
+	free(c.res);
+	free(c.done);
+	strbuf_release(&buf);
+	pthread_mutex_destroy(&c.mu);
+	pthread_cond_destroy(&c.cv);
+	return ret;
 }
 
 /* Every name in dir/sub must be listed (sub/name) in the index. */
@@ -253,16 +404,8 @@ static int check_top(struct verifier *v, const struct index *ix)
 
 static int check_files(struct verifier *v, const struct index *ix)
 {
-	size_t i;
-	int ret = 0;
+	int ret = check_listed(v, ix);
 
-	progress_start("toolsync: files verified", ix->n);
-	for (i = 0; i < ix->n; i++) {
-		if (check_file(v, &ix->v[i]))
-			ret = -1;
-		progress_tick();
-	}
-	progress_done();
 	if (check_top(v, ix) || check_unlisted(v, ix, "tools") || check_unlisted(v, ix, "roles"))
 		ret = -1;
 	if (v->res)

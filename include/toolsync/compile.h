@@ -47,7 +47,8 @@ const struct jv *compiled_tool_manifest(struct compiled_tool *t);
 struct out_file {
 	const char *path;           /* "tools/<key>.json", "roles/<role>.<target>.json" */
 	const struct strbuf *bytes; /* exactly what is written */
-	const char *blake2b;        /* BLAKE2b-256 hex of bytes */
+	/* BLAKE2b-256 hex of bytes; "" for a tool when compiling without an index (diff, ci) */
+	const char *blake2b;
 	/*
 	 * BLAKE2b-256 hex of the RFC 8785 form; "" for a tool when compiling
 	 * without an index (diff, ci): then out_file_jcs_blake2b() makes it.
@@ -105,6 +106,11 @@ struct compile_opts {
 int compile_catalogue(const struct ts_config *cfg, const struct compile_opts *o,
 		      compile_emit_fn emit, void *ctx, struct index *ix,
 		      struct diag *d);
+
+/* Worker threads at most, whatever the machine says. */
+#define JOBS_MAX 64
+/* Threads to use (compile, verify): TOOLSYNC_JOBS, else one per online processor. */
+unsigned compile_jobs(void);
 
 /* The function name for a key: '.' becomes '_'. Caller frees. */
 char *tool_function_name(const char *key);

@@ -45,6 +45,12 @@ char *fs_write_temp(const char *path, const void *data, size_t len, int mode,
  */
 int fs_write_new(const char *path, const void *data, size_t len, int mode,
 		 struct strbuf *err);
+/*
+ * fs_write_new() of name in the directory open as dfd; messages name it
+ * "dir_shown/name" (dir_shown NULL: name).
+ */
+int fs_write_new_at(int dfd, const char *dir_shown, const char *name, const void *data,
+		    size_t len, int mode, struct strbuf *err);
 
 /* Flush the file system holding path to disk (syncfs). 0 or -1 with err. */
 int fs_sync(const char *path, struct strbuf *err);

@@ -18,6 +18,7 @@
 #ifndef TOOLSYNC_MATRIX_H
 #define TOOLSYNC_MATRIX_H
 
+#include "toolsync/hashset.h"
 #include "toolsync/registry.h"
 
 enum matrix_format { MATRIX_MARKDOWN, MATRIX_CSV, MATRIX_JSON };
@@ -35,7 +36,7 @@ struct matrix_tool {
 
 /* A standard claimed by a tool. */
 struct matrix_claim {
-	char *standard;
+	const char *standard;   /* interned in matrix.standards: rows repeat names */
 	size_t tool;         /* index into tools */
 	size_t order;        /* the standard's place in the rows (matrix_write) */
 };
@@ -46,6 +47,7 @@ struct matrix {
 	size_t ntools, alloc_tools;
 	struct matrix_claim *claims;
 	size_t nclaims, alloc_claims;
+	struct hashset standards;   /* one copy of each name claimed */
 };
 
 void matrix_init(struct matrix *m, const struct ts_config *cfg);

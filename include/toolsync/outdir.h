@@ -42,9 +42,12 @@
 
 #include "toolsync/config.h"
 #include "toolsync/diag.h"
+#include "toolsync/index.h"
 
 #define OUTDIR_STAGE_PREFIX ".toolsync-stage-"
 #define OUTDIR_JOURNAL ".toolsync-switch"
+/* Directories of the stage kept open for writing (the stage, tools/, roles/, ...). */
+#define OUTDIR_STAGE_DIRS 8
 
 struct outdir {
 	char *shown;           /* the output as the user gave it, for messages */
@@ -56,12 +59,14 @@ struct outdir {
 	int dir_fd;            /* the old output; -1 when there is none */
 	mode_t mode;           /* the mode the new output directory gets */
 	struct strlist owned;  /* sorted: the old output's files toolsync owns */
-	char *kept;            /* per owned file: the new tree keeps it */
+	struct index old_index; /* its index.json, parsed; see outdir_take_index() */
+	char *kept;            /* per owned file: KEPT_LINKED, KEPT_REWRITTEN or 0 (removed) */
 	struct strlist old_dirs; /* the old output's subdirectories */
 	size_t debris;         /* own temporary files left in the old output */
-	struct strlist staged; /* files written into the stage */
 	char *stage;           /* the staging directory; NULL until needed */
-	struct strlist stage_dirs; /* its subdirectories made so far */
+	/* the stage's directories, open for outdir_write()'s openat() */
+	struct outdir_sdir { char *rel, *shown; int fd; } sdirs[OUTDIR_STAGE_DIRS];
+	size_t nsdirs;
 	int switched;          /* the new tree is in place */
 	size_t written, unchanged, removed, recovered;
 	pthread_mutex_t lock;
@@ -74,6 +79,13 @@ struct outdir {
  * (then call outdir_release() all the same).
  */
 int outdir_open(struct outdir *o, const char *path, struct diag *d);
+
+/*
+ * The old output's index.json as outdir_open() parsed it (empty when
+ * there was none), moved into ix: read once, under the lock, for the
+ * build's skip by digest too (prev_index.h).
+ */
+void outdir_take_index(struct outdir *o, struct index *ix);
 
 /*
  * 1 when the old output holds exactly these bytes as rel (a file toolsync

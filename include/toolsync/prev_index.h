@@ -39,8 +39,12 @@ struct prev_index {
  * Read out/index.json and decide whether to trust it (key: the build's
  * secret key, or NULL).  Nothing is reported: an index that is missing,
  * malformed or not trusted only means that files are compared by content.
+ * parsed: its entries when the caller has parsed it already (from the
+ * same bytes, under the build's lock: outdir_take_index()), moved in;
+ * NULL or empty: parsed here.
  */
-void prev_index_open(struct prev_index *p, const char *out, const struct sign_key *key);
+void prev_index_open(struct prev_index *p, const char *out, const struct sign_key *key,
+		     struct index *parsed);
 void prev_index_release(struct prev_index *p);
 /* Forget the entries (prev_index_same() finds nothing), keep the rest. */
 void prev_index_drop_entries(struct prev_index *p);

@@ -1,5 +1,5 @@
 # tests/hostile/expand.awk: the corpus's *.cases files (stanzas of
-# "key: value" lines, README.md) to a plan for tests/t_hostile.sh: per case
+# "key: value" lines, README.md) to a plan for tests/hostile/run.sh: per case
 #   hcase_begin 'FILE:LINE'; hvar NAME 'VALUE'...; hkv KEY 'RAW'...; hcase_end
 # 'each:', 'vars:'+'row:' and 'formats:' lines multiply a stanza: one case
 # per combination of their values.

@@ -1,5 +1,5 @@
 # tests/hostile/gen.sh: generators for the corpus's setup: lines (sourced
-# by tests/t_hostile.sh; each runs in the case's copy of the catalogue).
+# by tests/hostile/run.sh; each runs in the case's copy of the catalogue).
 # What cannot be committed (FIFOs, links out of the tree, /dev/zero, sparse
 # files over a cap, a 200 MB line, 5,000-member objects) is made here.
 

@@ -1,5 +1,7 @@
-# t_hostile.sh: the hostile-input corpus of issue #9 (tests/hostile/,
-# README.md there): every case runs on its own copy of the example
+# tests/hostile/run.sh: the runner of the hostile-input corpus of issue #9
+# (README.md here).  A script sources it with the parts to run:
+#   set -- rules widths; . tests/hostile/run.sh    # {rules,widths}.cases
+# Every case runs on its own copy of the example
 # catalogue and asserts its exit code (nothing hangs, no crash, no
 # sanitizer report, no BUG), its location, that the catalogue and its
 # output directory are unchanged byte for byte (nothing staged, nothing
@@ -8,6 +10,7 @@
 # a line's start) and no escape sequence.
 # HOSTILE=GLOB runs only the cases whose name matches GLOB.
 . tests/lib.sh
+[ $# -gt 0 ] || fail "tests/hostile/run.sh: name the *.cases parts to run"
 
 H=$TOP/tests/hostile
 for v in $(env | sed -n 's/^\(OPENAI_[A-Z_]*\)=.*/\1/p'); do unset "$v"; done
@@ -43,12 +46,13 @@ mv "$T/cat" "$T/pristine"
 # snap: the catalogue as names, types, modes, mtimes, sizes and link
 # targets, and the bytes of every file in manifests/ (the output
 # directory); the paths of writes: lines are left out.
+# (both snapshots are of the same directories: find's order is stable)
 snap() {
 	prune="-path ./.git"
 	for w in $K_writes; do prune="$prune -o -path ./$w"; done
 	# shellcheck disable=SC2086
-	find . \( $prune \) -prune -o -printf '%p %y %m %T@ %s %l\n' | LC_ALL=C sort
-	find manifests -type f -print0 2>/dev/null | LC_ALL=C sort -z | xargs -0 -r b2sum
+	find . \( $prune \) -prune -o -printf '%p %y %m %T@ %s %l\n'
+	find manifests -type f -exec b2sum {} + 2>/dev/null || true
 }
 
 # xp RAW: RAW expanded as an unquoted here-document ($VAR, $(cmd), $((n))
@@ -74,22 +78,25 @@ HOSTILE_LIST
 }
 
 cfail() { fail "$K_case ($CASE_WHERE): $*"; }
-# outputs: every file the command wrote for the user
-outputs() { echo "$T/out"; echo "$T/err"; ls "$T"/report.* 2>/dev/null || true; }
+# outputs: $OUTS, every file the command wrote for the user
+outputs() {
+	OUTS="$T/out $T/err"
+	for o in "$T"/report.*; do [ ! -e "$o" ] || OUTS="$OUTS $o"; done
+}
 
 check_says() {
-	# shellcheck disable=SC2046
-	grep -qF -- "$1" $(outputs) || { head -c 3000 "$T/err"; cfail "'$1' in no output"; }
+	# shellcheck disable=SC2086
+	grep -qF -- "$1" $OUTS || { head -c 3000 "$T/err"; cfail "'$1' in no output"; }
 }
 # never_add TEXT: TEXT is in no output (all checked at once by check_never)
 never_add() { [ -z "$1" ] || printf '%s\n' "$1" >>"$T/never"; }
 check_never() {
-	# shellcheck disable=SC2046
-	! grep -F -f "$T/never" $(outputs) >"$T/found" || { head -c 3000 "$T/found"; cfail "a secret or outside content in an output (above)"; }
+	# shellcheck disable=SC2086
+	! grep -F -f "$T/never" $OUTS >"$T/found" || { head -c 3000 "$T/found"; cfail "a secret or outside content in an output (above)"; }
 }
 check_never_re() {
-	# shellcheck disable=SC2046
-	! grep -q -- "$1" $(outputs) || { cfail "/$1/ matches in an output"; }
+	# shellcheck disable=SC2086
+	! grep -q -- "$1" $OUTS || { cfail "/$1/ matches in an output"; }
 }
 check_secret() {
 	if [ ${#1} -gt 12 ]; then never_add "${1#"${1%????????????}"}"; else never_add "$1"; fi
@@ -122,8 +129,8 @@ check_always() {
 		! grep -qF -- "$bad" "$T/err" || { head -c 3000 "$T/err"; cfail "'$bad' on stderr"; }
 	done
 	! grep -q '^::' "$T/err" || { head -c 3000 "$T/err"; cfail "a line starting with '::' on stderr"; }
-	# shellcheck disable=SC2046
-	! grep -qF -- "$ESC" $(outputs | sed 1d) || cfail "an escape sequence on stderr or in a report"
+	# shellcheck disable=SC2086
+	! grep -qF -- "$ESC" ${OUTS#* } || cfail "an escape sequence on stderr or in a report"
 	[ -z "$K_formats" ] || [ ! -s "$T/out" ] || cfail "printed on stdout with --output"
 	[ "$(snap)" = "$before" ] || { snap >"$T/after"; printf '%s\n' "$before" | diff - "$T/after" | head -n 20; cfail "the catalogue or its output directory changed"; }
 }
@@ -137,7 +144,7 @@ run_case() {
 	before=$(snap)
 	cmdline=$K_run
 	[ -z "$K_formats" ] || cmdline="$cmdline --format $fmt --output \"\$T/report.$fmt\""
-	start=$(date +%s)
+	[ -z "$K_max_seconds" ] || start=$(date +%s)
 	set +e
 	if [ -n "$K_max_rss_kb" ]; then
 		eval "/usr/bin/time -f %M -o \"\$T/rss\" timeout $K_timeout $cmdline" >"$T/out" 2>"$T/err"
@@ -146,7 +153,8 @@ run_case() {
 	fi
 	rc=$?
 	set -e
-	took=$(( $(date +%s) - start ))
+	[ -z "$K_max_seconds" ] || took=$(( $(date +%s) - start ))
+	outputs
 	check_always
 	each_line "$K_where" check_where
 	each_line "$K_where_re" check_where_re
@@ -212,10 +220,11 @@ hcase_end() {
 	unset fmt
 }
 
-for f in "$H"/*.cases; do
-	note "$(basename "$f")"
+for part in "$@"; do
+	f=$H/$part.cases
+	note "$part"
 	awk -f "$H/expand.awk" "$f" >"$T/plan.sh" || fail "$f: cannot expand"
 	. "$T/plan.sh"
 done
-echo "t_hostile: $ncases cases, $nfailed failed"
+echo "hostile ($*): $ncases cases, $nfailed failed"
 [ "$nfailed" -eq 0 ] || fail "failed cases:$failed"
