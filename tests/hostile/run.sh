@@ -89,10 +89,10 @@ check_says() {
 	grep -qF -- "$1" $OUTS || { head -c 3000 "$T/err"; cfail "'$1' in no output"; }
 }
 # never_add TEXT: TEXT is in no output (all checked at once by check_never)
-never_add() { [ -z "$1" ] || printf '%s\n' "$1" >>"$T/never"; }
+never_add() { [ -z "$1" ] || printf '%s\n' "$1" >>"$T/never.pats"; }
 check_never() {
 	# shellcheck disable=SC2086
-	! grep -F -f "$T/never" $OUTS >"$T/found" || { head -c 3000 "$T/found"; cfail "a secret or outside content in an output (above)"; }
+	! grep -F -f "$T/never.pats" $OUTS >"$T/found" || { head -c 3000 "$T/found"; cfail "a secret or outside content in an output (above)"; }
 }
 check_never_re() {
 	# shellcheck disable=SC2086
@@ -159,7 +159,7 @@ run_case() {
 	each_line "$K_where" check_where
 	each_line "$K_where_re" check_where_re
 	each_line "$K_says" check_says
-	printf '%s\n' "$NEVER_ALWAYS" >"$T/never"
+	printf '%s\n' "$NEVER_ALWAYS" >"$T/never.pats"
 	each_line "$K_never" never_add
 	each_line "$K_secret" check_secret
 	check_never
