@@ -323,6 +323,7 @@ int main(int argc, char **argv)
 {
 	const struct cmd *c;
 
+	xalloc_init();
 	setlocale(LC_ALL, "C");
 	if (argc < 2) {
 		print_main_usage(stderr);
