@@ -82,14 +82,15 @@ static int parse_options(struct build *b, int argc, char **argv)
  * The output holds these bytes as path, as the trusted old index says
  * (prev_index.h): the new tree keeps the file without reading it.
  */
-static int kept_by_digest(struct build *b, const char *path, size_t len, const char *blake2b)
+static int kept_by_digest(struct build *b, const char *path, size_t len,
+			  const unsigned char *blake2b)
 {
 	return prev_index_same(&b->prev, path, len, blake2b) && outdir_keep(&b->od, path);
 }
 
 /* Stage bytes as path unless the output already holds exactly them. */
 static int stage_bytes(struct build *b, const char *path, const struct strbuf *bytes,
-		       const char *blake2b)
+		       const unsigned char *blake2b)
 {
 	if (blake2b && kept_by_digest(b, path, bytes->len, blake2b))
 		return 0;
@@ -117,14 +118,12 @@ static void signature_of(struct build *b, const char *name, const struct strbuf 
 static int keep_signature(struct build *b, const char *sig_path)
 {
 	const struct index_entry *e;
-	char hex[DIGEST_HEX_SIZE];
 
 	if (!b->prev.sigs_kept || !(e = prev_index_same(&b->prev, sig_path, 0, NULL)) ||
 	    !outdir_keep(&b->od, sig_path))
 		return 0;
-	index_digest_hex(e->blake2b, hex);
 	pthread_mutex_lock(&b->lock);
-	index_add(&b->ix, sig_path, e->size, hex, NULL);
+	index_add_digests(&b->ix, sig_path, e->size, e->blake2b, NULL);
 	pthread_mutex_unlock(&b->lock);
 	return 1;
 }
@@ -133,13 +132,13 @@ static int keep_signature(struct build *b, const char *sig_path)
 static int stage_signature(struct build *b, const struct out_file *f, const char *sig_path)
 {
 	struct strbuf sig = STRBUF_INIT;
-	char digest[DIGEST_HEX_SIZE];
+	unsigned char digest[DIGEST_SIZE];
 	int ret;
 
 	signature_of(b, strrchr(f->path, '/') + 1, f->bytes, &sig);
-	blake2b256_hex(sig.buf, sig.len, digest);
+	blake2b(digest, DIGEST_SIZE, sig.buf, sig.len);
 	pthread_mutex_lock(&b->lock);
-	index_add(&b->ix, sig_path, sig.len, digest, NULL);
+	index_add_digests(&b->ix, sig_path, sig.len, digest, NULL);
 	pthread_mutex_unlock(&b->lock);
 	ret = stage_bytes(b, sig_path, &sig, digest);
 	strbuf_release(&sig);
@@ -150,15 +149,15 @@ static int stage_signature(struct build *b, const struct out_file *f, const char
  * compile_opts.known_jcs: the old index's RFC 8785 digest of the same
  * bytes (the same bytes have the same canonical form, wherever they are).
  */
-static int known_jcs(void *ctx, const char *path, const char *blake2b,
-		     char jcs[DIGEST_HEX_SIZE])
+static int known_jcs(void *ctx, const char *path, const unsigned char blake2b[DIGEST_SIZE],
+		     unsigned char jcs[DIGEST_SIZE])
 {
 	const struct build *b = ctx;
-	const struct index_entry *e = index_find(&b->prev.ix, path);
+	const struct index_entry *e = prev_index_find(&b->prev, path);
 
-	if (!e || !e->has_jcs || !index_digest_is(e->blake2b, blake2b))
+	if (!e || !e->has_jcs || memcmp(e->blake2b, blake2b, DIGEST_SIZE))
 		return 0;
-	index_digest_hex(e->jcs_blake2b, jcs);
+	memcpy(jcs, e->jcs_blake2b, DIGEST_SIZE);
 	return 1;
 }
 
@@ -167,7 +166,7 @@ static int stage_file(void *ctx, const struct out_file *f)
 {
 	struct build *b = ctx;
 	char *sig_path;
-	int same = kept_by_digest(b, f->path, f->bytes->len, f->blake2b), ret = 0;
+	int same = f->digest && kept_by_digest(b, f->path, f->bytes->len, f->digest), ret = 0;
 
 	if (!same && stage_bytes(b, f->path, f->bytes, NULL))
 		return -1;
@@ -188,19 +187,28 @@ static int stage_file(void *ctx, const struct out_file *f)
  */
 static int stage_index(struct build *b)
 {
-	struct strbuf index = STRBUF_INIT, sig = STRBUF_INIT;
+	struct strbuf index = STRBUF_INIT, sig = STRBUF_INIT, tc = STRBUF_INIT;
+	unsigned char hash[SIGN_PREHASH_SIZE];
 	int same, ret = 0;
 
 	index_sort(&b->ix);
-	index_write(&index, &b->ix);
-	/* read at the start, under the lock: compared by digest, not read again */
-	same = prev_index_same_text(&b->prev, index.buf, index.len) ?
-	       outdir_keep(&b->od, INDEX_FILE) :
+	/* compared with the old one as read at the start, under the lock: not read again */
+	same = prev_index_same_entries(&b->prev, &b->ix, hash);
+	if (!same) {
+		index_write(&index, &b->ix);
+		sign_prehash(hash, index.buf, index.len);
+		same = prev_index_same_text(&b->prev, index.len, hash);
+	}
+	same = same ? outdir_keep(&b->od, INDEX_FILE) :
 	       outdir_keep_if_same(&b->od, INDEX_FILE, index.buf, index.len);
-	if (!same)
+	if (!same) {
+		if (!index.len)
+			index_write(&index, &b->ix);
 		ret = outdir_write(&b->od, INDEX_FILE, index.buf, index.len, &b->d);
+	}
 	if (!ret && b->key) {
-		signature_of(b, INDEX_FILE, &index, &sig);
+		sign_trusted_comment(&tc, INDEX_FILE);
+		sign_detached_prehashed(b->key, hash, tc.buf, &sig);
 		ret = stage_bytes(b, INDEX_FILE ".minisig", &sig, NULL);
 	} else if (same) {
 		b->sig_kept = outdir_keep(&b->od, INDEX_FILE ".minisig");
@@ -209,6 +217,7 @@ static int stage_index(struct build *b)
 	}
 	strbuf_release(&index);
 	strbuf_release(&sig);
+	strbuf_release(&tc);
 	return ret;
 }
 
@@ -262,7 +271,9 @@ static void print_summary(const struct build *b)
 
 static int run(struct build *b)
 {
-	struct index parsed;
+	const struct index *old;
+	struct strbuf text = STRBUF_INIT;
+	struct stat st;
 
 	if (config_load(&b->cfg, b->config_path ? b->config_path : "toolsync.yaml", 1, &b->d))
 		return -1;
@@ -272,13 +283,12 @@ static int run(struct build *b)
 	b->od_open = 1;
 	if (outdir_open(&b->od, b->out, &b->d))
 		return -1;
-	outdir_take_index(&b->od, &parsed);
-	prev_index_open(&b->prev, b->out, b->key, &parsed);
-	index_release(&parsed);
+	old = outdir_old_index(&b->od, &text, &st);
+	prev_index_open(&b->prev, b->out, b->key, text.len ? &text : NULL, &st, old);
+	strbuf_release(&text);
 	term_verbose("build: %s into %s", b->cfg.path ? b->cfg.path : "defaults", b->out);
 	if (compile_catalogue(&b->cfg, &b->copts, stage_file, b, &b->ix, &b->d))
 		return -1;
-	prev_index_drop_entries(&b->prev);   /* done with them: memory for the new index */
 	term_verbose("build: %zu files compiled, %zu of them written: committing", b->ix.n,
 		     b->od.written);
 	if (commit(b))

@@ -15,6 +15,7 @@
 #include "toolsync/committed.h"
 #include "toolsync/compile.h"
 #include "toolsync/fsutil.h"
+#include "toolsync/hashset.h"
 #include "toolsync/matrix.h"
 #include "toolsync/segments.h"
 #include "toolsync/target.h"
@@ -36,13 +37,18 @@ char *tool_function_name(const char *key)
  * The keys seen so far, each with where it was first seen, found by its
  * function name ('.' read as '_'): one set catches both a duplicate key
  * and two keys that give one function name.  The keys' bytes live in
- * chunks (no allocation per row), the table holds pointers.
+ * chunks (no allocation per row); the table holds entry numbers, hashed
+ * by the function name with hashset_hash() (keys crafted to collide
+ * cannot make it a scan), and the hash's top half, so that a probe past
+ * another key does not read that key.
  */
 #define SEEN_CHUNK 65536
 
 struct seen {
-	struct seen_entry { const char *key; struct srcloc loc; } *tab;
-	size_t n, cap;
+	struct seen_entry { const char *key; struct srcloc loc; } *v;
+	size_t n, alloc;
+	uint64_t *slots;              /* hash >> 32 << 32 | entry + 1; 0 empty */
+	size_t nslots;
 	char **chunks;                /* the keys' bytes */
 	size_t nchunks, chunks_alloc, used;
 };
@@ -52,15 +58,6 @@ static unsigned char name_char(char c)
 	return c == '.' ? '_' : (unsigned char)c;
 }
 
-static size_t seen_hash(const char *key)
-{
-	size_t h = 5381;
-
-	while (*key)
-		h = h * 33 + name_char(*key++);
-	return h;
-}
-
 static int same_name(const char *a, const char *b)
 {
 	while (*a && name_char(*a) == name_char(*b))
@@ -68,27 +65,38 @@ static int same_name(const char *a, const char *b)
 	return !*a && !*b;
 }
 
-static struct seen_entry *seen_slot(const struct seen *set, const char *key)
+/*
+ * The slot of the key whose function name is name, or the empty one for
+ * it; *tag: what a slot of this name holds above the entry number.
+ */
+static uint64_t *seen_slot(const struct seen *set, const char *key, const char *name,
+			   uint64_t *tag)
 {
-	size_t i;
+	uint64_t h = hashset_hash(name, strlen(name)), *s;
+	size_t mask = set->nslots - 1, i;
 
-	for (i = seen_hash(key) & (set->cap - 1); set->tab[i].key; i = (i + 1) & (set->cap - 1))
-		if (same_name(set->tab[i].key, key))
-			break;
-	return &set->tab[i];
+	*tag = h >> 32 << 32;
+	for (i = h & mask;; i = (i + 1) & mask) {
+		s = &set->slots[i];
+		if (!*s || ((*s >> 32 << 32) == *tag &&
+			    same_name(set->v[(uint32_t)*s - 1].key, key)))
+			return s;
+	}
 }
 
 static void seen_grow(struct seen *set)
 {
-	struct seen_entry *old = set->tab;
-	size_t i, cap = set->cap;
+	char name[KEY_MAX + 1];
+	uint64_t tag;
+	size_t i;
 
-	set->cap = cap ? st_mult(cap, 2) : 256;
-	set->tab = xcalloc(set->cap, sizeof(*set->tab));
-	for (i = 0; i < cap; i++)
-		if (old[i].key)
-			*seen_slot(set, old[i].key) = old[i];
-	free(old);
+	free(set->slots);
+	set->nslots = set->nslots ? st_mult(set->nslots, 2) : 256;
+	set->slots = xcalloc(set->nslots, sizeof(*set->slots));
+	for (i = 0; i < set->n; i++) {
+		key_function_name(name, set->v[i].key);
+		*seen_slot(set, set->v[i].key, name, &tag) = tag | (i + 1);
+	}
 }
 
 static const char *seen_copy(struct seen *set, const char *key)
@@ -107,20 +115,25 @@ static const char *seen_copy(struct seen *set, const char *key)
 	return p;
 }
 
-/* Add key; if it or a key of the same function name was there, that one. */
-static const struct seen_entry *seen_add(struct seen *set, const char *key,
+/*
+ * Add key (of function name name); if it or a key of the same function
+ * name was there, that one.
+ */
+static const struct seen_entry *seen_add(struct seen *set, const char *key, const char *name,
 					 const struct srcloc *loc)
 {
-	struct seen_entry *e;
+	uint64_t *slot, tag;
 
-	if ((set->n + 1) * 2 > set->cap)
+	if ((set->n + 1) * 2 > set->nslots)
 		seen_grow(set);
-	e = seen_slot(set, key);
-	if (e->key)
-		return e;
-	e->key = seen_copy(set, key);
-	e->loc = *loc;
-	set->n++;
+	slot = seen_slot(set, key, name, &tag);
+	if (*slot)
+		return &set->v[(uint32_t)*slot - 1];
+	if (set->n >= UINT32_MAX - 1)
+		BUG("more than 2^32 registry rows");
+	ALLOC_GROW(set->v, set->n + 1, set->alloc);
+	set->v[set->n] = (struct seen_entry){ seen_copy(set, key), *loc };
+	*slot = tag | ++set->n;
 	return NULL;
 }
 
@@ -131,7 +144,8 @@ static void seen_release(struct seen *set)
 	for (i = 0; i < set->nchunks; i++)
 		free(set->chunks[i]);
 	free(set->chunks);
-	free(set->tab);
+	free(set->slots);
+	free(set->v);
 	memset(set, 0, sizeof(*set));
 }
 
@@ -179,6 +193,8 @@ struct job {
 	struct strbuf bytes;          /* what is written */
 	struct strbuf jcs;            /* a bundle's RFC 8785 form */
 	char digest[DIGEST_HEX_SIZE], jcs_digest[DIGEST_HEX_SIZE];
+	/* the same as bytes, when made (a build: for the index) */
+	unsigned char bin[DIGEST_SIZE], jcs_bin[DIGEST_SIZE];
 	unsigned committed_same;      /* see out_file */
 	int rc;
 };
@@ -449,6 +465,14 @@ static void compile_templates(struct compiler *c)
 			c->forms[i] = compile_template(c, &c->templates.v[i]);
 }
 
+/* BLAKE2b-256 of bytes, as bytes and as hex. */
+static void digest_both(const struct strbuf *bytes, unsigned char bin[DIGEST_SIZE],
+			char hex[DIGEST_HEX_SIZE])
+{
+	blake2b(bin, DIGEST_SIZE, bytes->buf, bytes->len);
+	index_digest_hex(bin, hex);
+}
+
 /* Render a tool's manifest (and its RFC 8785 form) and hash both. */
 static void job_render(const struct compiler *c, struct job *j, struct scratch *s)
 {
@@ -462,16 +486,19 @@ static void job_render(const struct compiler *c, struct job *j, struct scratch *
 		j->digest[0] = j->jcs_digest[0] = '\0';
 		return;
 	}
-	blake2b256_hex(j->bytes.buf, j->bytes.len, j->digest);
+	digest_both(&j->bytes, j->bin, j->digest);
 	if (c->o->canonical) {
+		memcpy(j->jcs_bin, j->bin, sizeof(j->bin));
 		memcpy(j->jcs_digest, j->digest, sizeof(j->digest));
 		return;
 	}
-	if (c->o->known_jcs && c->o->known_jcs(c->ctx, j->path.buf, j->digest, j->jcs_digest))
+	if (c->o->known_jcs && c->o->known_jcs(c->ctx, j->path.buf, j->bin, j->jcs_bin)) {
+		index_digest_hex(j->jcs_bin, j->jcs_digest);
 		return;
+	}
 	strbuf_reset(&s->jcs);
 	segprog_render(&s->jcs, &m[FORM_JCS], &s->vals);
-	blake2b256_hex(s->jcs.buf, s->jcs.len, j->jcs_digest);
+	digest_both(&s->jcs, j->jcs_bin, j->jcs_digest);
 }
 
 static void job_hash(const struct compiler *c, struct job *j, struct scratch *s)
@@ -480,8 +507,8 @@ static void job_hash(const struct compiler *c, struct job *j, struct scratch *s)
 		job_render(c, j, s);
 		return;
 	}
-	blake2b256_hex(j->bytes.buf, j->bytes.len, j->digest);
-	blake2b256_hex(j->jcs.buf, j->jcs.len, j->jcs_digest);
+	digest_both(&j->bytes, j->bin, j->digest);
+	digest_both(&j->jcs, j->jcs_bin, j->jcs_digest);
 }
 
 const struct jv *compiled_tool_manifest(struct compiled_tool *t)
@@ -516,8 +543,8 @@ const char *out_file_jcs_blake2b(const struct out_file *f)
 
 static void job_emit(const struct compiler *c, struct job *j)
 {
-	struct out_file f = { j->path.buf, &j->bytes, j->digest, j->jcs_digest,
-			      j->t ? &j->ct : NULL, j->committed_same };
+	struct out_file f = { j->path.buf, &j->bytes, j->digest, j->digest[0] ? j->bin : NULL,
+			      j->jcs_digest, j->t ? &j->ct : NULL, j->committed_same };
 
 	if (c->failed || !c->emit)
 		return;
@@ -533,8 +560,8 @@ static void job_emit(const struct compiler *c, struct job *j)
  */
 static int same_as_committed(struct committed *src, struct job *j, struct scratch *s)
 {
-	struct out_file f = { j->path.buf, &j->bytes, j->digest, j->jcs_digest,
-			      j->t ? &j->ct : NULL, 0 };
+	struct out_file f = { j->path.buf, &j->bytes, j->digest, j->digest[0] ? j->bin : NULL,
+			      j->jcs_digest, j->t ? &j->ct : NULL, 0 };
 	char hex[DIGEST_HEX_SIZE];
 
 	strbuf_reset(&s->committed);
@@ -679,7 +706,7 @@ static int finish_batch(struct compiler *c, struct batch *b)
 		if (j->rc && !ret)
 			c->failed = c->stopped = 1, ret = -1;
 		if (c->ix)
-			index_add(c->ix, j->path.buf, j->bytes.len, j->digest, j->jcs_digest);
+			index_add_digests(c->ix, j->path.buf, j->bytes.len, j->bin, j->jcs_bin);
 		if (j->t)
 			bundle_keep(c, j);
 		row_release(&j->row);
@@ -795,7 +822,7 @@ static void bundle_keep(struct compiler *c, const struct job *j)
 /* Duplicate keys and function-name collisions, against every earlier row. */
 static int check_unique(struct compiler *c, const struct row *row, const char *name)
 {
-	const struct seen_entry *first = seen_add(&c->seen, row->key, &row->key_loc);
+	const struct seen_entry *first = seen_add(&c->seen, row->key, name, &row->key_loc);
 	struct strbuf where = STRBUF_INIT;
 
 	if (!first)
@@ -929,34 +956,62 @@ static int emit_bundles(struct compiler *c)
 	return flush_batch(c, 1);
 }
 
+/* A matrix file, written and hashed (the markdown on a thread of its own). */
+struct matrix_file {
+	struct matrix *m;
+	enum matrix_format fmt;
+	struct strbuf bytes;
+	unsigned char bin[DIGEST_SIZE];
+	char hex[DIGEST_HEX_SIZE];
+};
+
+static void *write_matrix_file(void *arg)
+{
+	struct matrix_file *f = arg;
+
+	matrix_write(f->m, f->fmt, &f->bytes);
+	digest_both(&f->bytes, f->bin, f->hex);
+	return NULL;
+}
+
 /*
  * A file that is not JSON (the traceability matrix): it has no JCS form,
  * so its own digest stands for it where a caller compares JCS digests.
  */
-static int emit_text(struct compiler *c, const char *path, const struct strbuf *bytes)
+static int emit_text(struct compiler *c, const char *path, const struct matrix_file *m)
 {
-	char digest[DIGEST_HEX_SIZE];
-	struct out_file f = { path, bytes, digest, digest, NULL, 0 };
+	struct out_file f = { path, &m->bytes, m->hex, m->bin, m->hex, NULL, 0 };
 
-	blake2b256_hex(bytes->buf, bytes->len, digest);
 	if (c->ix)
-		index_add(c->ix, path, bytes->len, digest, NULL);
+		index_add_digests(c->ix, path, m->bytes.len, m->bin, NULL);
 	return !c->failed && c->emit ? c->emit(c->ctx, &f) : 0;
 }
 
-/* traceability.md and traceability.csv (see matrix.h), after every tool. */
+/*
+ * traceability.md and traceability.csv (see matrix.h), after every tool:
+ * sorted once, then written side by side (the workers are idle by now).
+ */
 static int emit_matrix(struct compiler *c)
 {
-	struct strbuf md = STRBUF_INIT, csv = STRBUF_INIT;
-	int ret;
+	struct matrix_file f[2] = {
+		{ &c->matrix, MATRIX_MARKDOWN, STRBUF_INIT, { 0 }, "" },
+		{ &c->matrix, MATRIX_CSV, STRBUF_INIT, { 0 }, "" },
+	};
+	pthread_t t;
+	int threaded, ret;
 
 	if (c->failed)
 		return -1;
-	matrix_write(&c->matrix, MATRIX_MARKDOWN, &md);
-	matrix_write(&c->matrix, MATRIX_CSV, &csv);
-	ret = emit_text(c, MATRIX_MD_FILE, &md) || emit_text(c, MATRIX_CSV_FILE, &csv) ? -1 : 0;
-	strbuf_release(&md);
-	strbuf_release(&csv);
+	matrix_sort(&c->matrix);
+	threaded = c->pool.n && !pthread_create(&t, NULL, write_matrix_file, &f[0]);
+	if (!threaded)
+		write_matrix_file(&f[0]);
+	write_matrix_file(&f[1]);
+	if (threaded)
+		pthread_join(t, NULL);
+	ret = emit_text(c, MATRIX_MD_FILE, &f[0]) || emit_text(c, MATRIX_CSV_FILE, &f[1]) ? -1 : 0;
+	strbuf_release(&f[0].bytes);
+	strbuf_release(&f[1].bytes);
 	return ret;
 }
 

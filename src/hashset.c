@@ -39,6 +39,11 @@ static size_t hash_bytes(const char *key, size_t len)
 	return (size_t)h;
 }
 
+size_t hashset_hash(const char *key, size_t len)
+{
+	return hash_bytes(key, len);
+}
+
 static const char *pool_copy(struct hashset *hs, const char *key, size_t len)
 {
 	struct hashset_chunk *c = hs->pool;

@@ -7,6 +7,7 @@
  * length cost n log n, never a scan per row.
  */
 #include "toolsync/matrix.h"
+#include "toolsync/sort.h"
 
 #define MATRIX_JSON_FORMAT "toolsync.matrix/1"
 
@@ -22,6 +23,7 @@ void matrix_add(struct matrix *m, const struct row *row)
 	struct matrix_tool *t;
 	size_t i;
 
+	m->sorted = 0;
 	ALLOC_GROW(m->tools, m->ntools + 1, m->alloc_tools);
 	t = &m->tools[m->ntools];
 	t->key = xstrdup(row->key);
@@ -48,6 +50,7 @@ void matrix_release(struct matrix *m)
 	hashset_release(&m->standards);
 	free(m->tools);
 	free(m->claims);
+	free(m->rows.v);   /* the strings are borrowed */
 	memset(m, 0, sizeof(*m));
 }
 
@@ -129,17 +132,8 @@ static void order_rows(struct matrix *m, struct strlist *rows)
 	free(extra);
 }
 
-/* Claims by row, then by tool key: the order every format lists them in. */
+/* The tools' order while sort_tools() runs (sort_runs() takes no context). */
 static const struct matrix *sorting;
-
-static int cmp_claim(const void *pa, const void *pb)
-{
-	const struct matrix_claim *a = pa, *b = pb;
-
-	if (a->order != b->order)
-		return a->order < b->order ? -1 : 1;
-	return strcmp(sorting->tools[a->tool].key, sorting->tools[b->tool].key);
-}
 
 /*
  * Tools by key, claims following their tools; stable for equal keys (the
@@ -147,23 +141,30 @@ static int cmp_claim(const void *pa, const void *pb)
  */
 static int cmp_tool_index(const void *pa, const void *pb)
 {
-	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-	int c = strcmp(sorting->tools[a].key, sorting->tools[b].key);
-
-	return c ? c : (a > b) - (a < b);
+	return strcmp(sorting->tools[*(const size_t *)pa].key,
+		      sorting->tools[*(const size_t *)pb].key);
 }
 
 static void sort_tools(struct matrix *m)
 {
-	size_t *perm = xcalloc(m->ntools + 1, sizeof(*perm));
-	size_t *where = xcalloc(m->ntools + 1, sizeof(*where)), i;
-	struct matrix_tool *v = xcalloc(m->ntools + 1, sizeof(*v));
+	size_t *perm, *where, i;
+	struct matrix_tool *v;
 
+	if (m->sorted)
+		return;
+	m->sorted = 1;
+	perm = xcalloc(m->ntools + 1, sizeof(*perm));
 	for (i = 0; i < m->ntools; i++)
 		perm[i] = i;
 	sorting = m;
-	qsort(perm, m->ntools, sizeof(*perm), cmp_tool_index);
+	i = sort_runs(perm, m->ntools, sizeof(*perm), cmp_tool_index);
 	sorting = NULL;
+	if (!i) {   /* in order already (a registry sorted by key) */
+		free(perm);
+		return;
+	}
+	where = xcalloc(m->ntools + 1, sizeof(*where));
+	v = xcalloc(m->ntools + 1, sizeof(*v));
 	for (i = 0; i < m->ntools; i++) {
 		v[i] = m->tools[perm[i]];
 		where[perm[i]] = i;
@@ -192,17 +193,41 @@ int matrix_check_unique(struct matrix *m, struct diag *d)
 }
 
 /*
- * Keys are unique in a compiled catalogue (see matrix_check_unique), so
- * the order is fully determined by the rows, whatever order they came in.
+ * Claims stably by field (the tool, or the row): a counting sort, as
+ * both are small numbers below limit.
  */
-static void sort_all(struct matrix *m, struct strlist *rows)
+static void count_claims(struct matrix *m, size_t limit, int by_row)
+{
+	size_t *start = xcalloc(limit + 2, sizeof(*start)), i;
+	struct matrix_claim *v = xcalloc(m->nclaims + 1, sizeof(*v));
+
+	for (i = 0; i < m->nclaims; i++)
+		start[(by_row ? m->claims[i].order : m->claims[i].tool) + 1]++;
+	for (i = 1; i <= limit + 1; i++)
+		start[i] += start[i - 1];
+	for (i = 0; i < m->nclaims; i++)
+		v[start[by_row ? m->claims[i].order : m->claims[i].tool]++] = m->claims[i];
+	free(m->claims);
+	m->claims = v;
+	m->alloc_claims = m->nclaims + 1;
+	free(start);
+}
+
+/*
+ * Claims by row, then by tool key: the order every format lists them in.
+ * Keys are unique in a compiled catalogue (see matrix_check_unique), so
+ * the order is fully determined by the rows, whatever order they came
+ * in.  Sorted once: markdown and CSV are written from the same order.
+ */
+void matrix_sort(struct matrix *m)
 {
 	sort_tools(m);
-	order_rows(m, rows);
-	sorting = m;
-	if (m->nclaims)
-		qsort(m->claims, m->nclaims, sizeof(*m->claims), cmp_claim);
-	sorting = NULL;
+	if (m->sorted == 2)
+		return;
+	m->sorted = 2;
+	order_rows(m, &m->rows);
+	count_claims(m, m->ntools, 0);
+	count_claims(m, m->rows.n, 1);
 }
 
 /* ---- formats -------------------------------------------------------- */
@@ -212,19 +237,41 @@ static const char *role_of(const struct matrix *m, const struct matrix_tool *t)
 	return t->rank >= 0 ? m->cfg->roles.v[t->rank] : "?";
 }
 
-/* Text in a markdown table cell: punctuation escaped, control bytes as \xHH. */
+/* Markdown punctuation a cell escapes with a backslash. */
+static int md_punct(unsigned char c)
+{
+	switch (c) {
+	case '\\': case '`': case '*': case '_': case '{': case '}': case '[': case ']':
+	case '<': case '>': case '(': case ')': case '#': case '+': case '!': case '|': case '~':
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Text in a markdown table cell: punctuation escaped, control bytes as
+ * \xHH; the bytes between copied in runs.
+ */
 static void md_text(struct strbuf *out, const char *s)
 {
+	const char *run = s;
+
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
+		int ctl = c < 0x20 || c == 0x7f;
 
-		if (c < 0x20 || c == 0x7f)
+		if (!ctl && !md_punct(c))
+			continue;
+		strbuf_add(out, run, (size_t)(s - run));
+		if (ctl) {
 			strbuf_addf(out, "\\x%02x", c);
-		else if (strchr("\\`*_{}[]<>()#+!|~", c))
-			strbuf_addf(out, "\\%c", c);
-		else
-			strbuf_addch(out, c);
+		} else {
+			strbuf_addch(out, '\\');
+			strbuf_addch(out, (char)c);
+		}
+		run = s + 1;
 	}
+	strbuf_add(out, run, (size_t)(s - run));
 }
 
 /* The claims of row r: [*i, end) */
@@ -290,16 +337,17 @@ static void write_markdown(const struct matrix *m, const struct strlist *rows,
 static void csv_field(struct strbuf *out, const char *s)
 {
 	int quote = strpbrk(s, ",\"\r\n") != NULL;
+	const char *q;
 
 	if (quote)
 		strbuf_addch(out, '"');
 	if (*s && strchr("=+-@\t\r", *s))
 		strbuf_addch(out, '\'');
-	for (; *s; s++) {
-		if (*s == '"')
-			strbuf_addch(out, '"');
-		strbuf_addch(out, *s);
+	for (; (q = strchr(s, '"')); s = q + 1) {
+		strbuf_add(out, s, (size_t)(q + 1 - s));   /* a quote is doubled */
+		strbuf_addch(out, '"');
 	}
+	strbuf_addstr(out, s);
 	if (quote)
 		strbuf_addch(out, '"');
 }
@@ -372,13 +420,10 @@ static void write_json(const struct matrix *m, const struct strlist *rows, struc
 
 void matrix_write(struct matrix *m, enum matrix_format fmt, struct strbuf *out)
 {
-	struct strlist rows = { 0 };
-
-	sort_all(m, &rows);
+	matrix_sort(m);
 	switch (fmt) {
-	case MATRIX_MARKDOWN: write_markdown(m, &rows, out); break;
-	case MATRIX_CSV: write_csv(m, &rows, out); break;
-	case MATRIX_JSON: write_json(m, &rows, out); break;
+	case MATRIX_MARKDOWN: write_markdown(m, &m->rows, out); break;
+	case MATRIX_CSV: write_csv(m, &m->rows, out); break;
+	case MATRIX_JSON: write_json(m, &m->rows, out); break;
 	}
-	free(rows.v);   /* the strings are borrowed */
 }

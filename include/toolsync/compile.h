@@ -49,6 +49,8 @@ struct out_file {
 	const struct strbuf *bytes; /* exactly what is written */
 	/* BLAKE2b-256 hex of bytes; "" for a tool when compiling without an index (diff, ci) */
 	const char *blake2b;
+	/* the same digest as bytes; NULL when it was not made */
+	const unsigned char *digest;
 	/*
 	 * BLAKE2b-256 hex of the RFC 8785 form; "" for a tool when compiling
 	 * without an index (diff, ci): then out_file_jcs_blake2b() makes it.
@@ -84,8 +86,8 @@ struct compile_opts {
 	 * 1 and jcs filled; then that form is neither rendered nor hashed.
 	 * Called from several threads at once, with emit's ctx.
 	 */
-	int (*known_jcs)(void *ctx, const char *path, const char *blake2b,
-			 char jcs[DIGEST_HEX_SIZE]);
+	int (*known_jcs)(void *ctx, const char *path, const unsigned char blake2b[DIGEST_SIZE],
+			 unsigned char jcs[DIGEST_SIZE]);
 	/*
 	 * Optional: sources of committed output (diff, ci), NULL-padded.  Each
 	 * file is compared with them on the worker threads

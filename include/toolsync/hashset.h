@@ -48,6 +48,12 @@ struct hashset_entry *hashset_add(struct hashset *hs, const char *key, size_t le
 /* The entry for key, or NULL; borrowed, as above. */
 struct hashset_entry *hashset_find(const struct hashset *hs, const char *key, size_t len);
 
+/*
+ * The set's hash of key (len bytes), for a table of another shape that
+ * must resist crafted collisions as well (index.c).  Thread-safe.
+ */
+size_t hashset_hash(const char *key, size_t len);
+
 /* Frees the table and the keys' copies (not the values); hs is empty again. */
 void hashset_release(struct hashset *hs);
 

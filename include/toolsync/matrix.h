@@ -48,6 +48,9 @@ struct matrix {
 	struct matrix_claim *claims;
 	size_t nclaims, alloc_claims;
 	struct hashset standards;   /* one copy of each name claimed */
+	/* set by the first matrix_write(): every format shares one order */
+	struct strlist rows;        /* borrowed strings */
+	int sorted;                 /* tools by key (1), and claims by row too (2) */
 };
 
 void matrix_init(struct matrix *m, const struct ts_config *cfg);
@@ -58,6 +61,12 @@ void matrix_add(struct matrix *m, const struct row *row);
  * while compiling; `toolsync matrix` reads rows alone).  0 or -1.
  */
 int matrix_check_unique(struct matrix *m, struct diag *d);
+/*
+ * Put the matrix in the order every format lists it in (matrix_write()
+ * does on its first call).  After it, matrix_write() only reads m: the
+ * formats may be written on several threads at once.
+ */
+void matrix_sort(struct matrix *m);
 /* Append the matrix in fmt to out. */
 void matrix_write(struct matrix *m, enum matrix_format fmt, struct strbuf *out);
 void matrix_release(struct matrix *m);
