@@ -15,6 +15,7 @@
 #include "toolsync/committed.h"
 #include "toolsync/compile.h"
 #include "toolsync/fsutil.h"
+#include "toolsync/hashset.h"
 #include "toolsync/matrix.h"
 #include "toolsync/segments.h"
 #include "toolsync/target.h"
@@ -35,104 +36,41 @@ char *tool_function_name(const char *key)
 /*
  * The keys seen so far, each with where it was first seen, found by its
  * function name ('.' read as '_'): one set catches both a duplicate key
- * and two keys that give one function name.  The keys' bytes live in
- * chunks (no allocation per row), the table holds pointers.
+ * and two keys that give one function name.  The entries and the keys'
+ * bytes live in a string pool (no allocation per row).
  */
-#define SEEN_CHUNK 65536
-
-struct seen {
-	struct seen_entry { const char *key; struct srcloc loc; } *tab;
-	size_t n, cap;
-	char **chunks;                /* the keys' bytes */
-	size_t nchunks, chunks_alloc, used;
+struct seen_entry {
+	const char *key;
+	struct srcloc loc;
 };
 
-static unsigned char name_char(char c)
-{
-	return c == '.' ? '_' : (unsigned char)c;
-}
+struct seen {
+	struct hashset names;         /* function name -> struct seen_entry */
+	struct strpool entries;
+};
 
-static size_t seen_hash(const char *key)
-{
-	size_t h = 5381;
-
-	while (*key)
-		h = h * 33 + name_char(*key++);
-	return h;
-}
-
-static int same_name(const char *a, const char *b)
-{
-	while (*a && name_char(*a) == name_char(*b))
-		a++, b++;
-	return !*a && !*b;
-}
-
-static struct seen_entry *seen_slot(const struct seen *set, const char *key)
-{
-	size_t i;
-
-	for (i = seen_hash(key) & (set->cap - 1); set->tab[i].key; i = (i + 1) & (set->cap - 1))
-		if (same_name(set->tab[i].key, key))
-			break;
-	return &set->tab[i];
-}
-
-static void seen_grow(struct seen *set)
-{
-	struct seen_entry *old = set->tab;
-	size_t i, cap = set->cap;
-
-	set->cap = cap ? st_mult(cap, 2) : 256;
-	set->tab = xcalloc(set->cap, sizeof(*set->tab));
-	for (i = 0; i < cap; i++)
-		if (old[i].key)
-			*seen_slot(set, old[i].key) = old[i];
-	free(old);
-}
-
-static const char *seen_copy(struct seen *set, const char *key)
-{
-	size_t n = strlen(key) + 1;
-	char *p;
-
-	if (!set->nchunks || set->used + n > SEEN_CHUNK) {
-		ALLOC_GROW(set->chunks, set->nchunks + 1, set->chunks_alloc);
-		set->chunks[set->nchunks++] = xmalloc(n > SEEN_CHUNK ? n : SEEN_CHUNK);
-		set->used = 0;
-	}
-	p = set->chunks[set->nchunks - 1] + set->used;
-	memcpy(p, key, n);
-	set->used += n;
-	return p;
-}
-
-/* Add key; if it or a key of the same function name was there, that one. */
+/* Add key; if a key of the same function name was there, that one. */
 static const struct seen_entry *seen_add(struct seen *set, const char *key,
-					 const struct srcloc *loc)
+					 const char *name, const struct srcloc *loc)
 {
-	struct seen_entry *e;
+	struct hashset_entry *e;
+	struct seen_entry *s;
+	int added;
 
-	if ((set->n + 1) * 2 > set->cap)
-		seen_grow(set);
-	e = seen_slot(set, key);
-	if (e->key)
-		return e;
-	e->key = seen_copy(set, key);
-	e->loc = *loc;
-	set->n++;
+	e = hashset_add(&set->names, name, strlen(name), &added);
+	if (!added)
+		return e->val;
+	s = strpool_alloc(&set->entries, sizeof(*s));
+	s->key = strpool_copy(&set->entries, key, strlen(key));
+	s->loc = *loc;
+	e->val = s;
 	return NULL;
 }
 
 static void seen_release(struct seen *set)
 {
-	size_t i;
-
-	for (i = 0; i < set->nchunks; i++)
-		free(set->chunks[i]);
-	free(set->chunks);
-	free(set->tab);
-	memset(set, 0, sizeof(*set));
+	hashset_release(&set->names);
+	strpool_release(&set->entries);
 }
 
 /* The manifest's two forms, and a bundle item's. */
@@ -795,7 +733,7 @@ static void bundle_keep(struct compiler *c, const struct job *j)
 /* Duplicate keys and function-name collisions, against every earlier row. */
 static int check_unique(struct compiler *c, const struct row *row, const char *name)
 {
-	const struct seen_entry *first = seen_add(&c->seen, row->key, &row->key_loc);
+	const struct seen_entry *first = seen_add(&c->seen, row->key, name, &row->key_loc);
 	struct strbuf where = STRBUF_INIT;
 
 	if (!first)
