@@ -467,14 +467,3 @@ PGconn *pgconn_open(const char *conninfo, struct strbuf *err)
 	pgconn_params_release(&p);
 	return conn;
 }
-
-void pgconn_describe(PGconn *conn, struct strbuf *out)
-{
-	const char *host = PQhost(conn);
-
-	/* a socket directory is a path: say "socket" rather than print it */
-	if (!host || !*host || *host == '/')
-		strbuf_addf(out, "socket:%s/%s", PQport(conn), PQdb(conn));
-	else
-		strbuf_addf(out, "%s:%s/%s", host, PQport(conn), PQdb(conn));
-}
