@@ -3,6 +3,7 @@
 #include "toolsync/hashset.h"
 #include "toolsync/json.h"
 #include "toolsync/number.h"
+#include "toolsync/utf8.h"
 
 /* Nesting deeper than this is refused rather than risking the stack. */
 #define JSON_DEPTH_MAX 512
@@ -31,15 +32,13 @@ struct reader {
 static struct srcloc here(struct reader *r, const char *at, size_t len)
 {
 	struct srcloc loc = { r->file, r->line, 0, (unsigned)len };
-	const char *p;
 
 	if (!r->col_at || r->col_at < r->line_start || r->col_at > at) {
 		r->col_at = r->line_start;
 		r->col = 1;
 	}
-	for (p = r->col_at; p < at; p++)
-		if (((unsigned char)*p & 0xc0) != 0x80)
-			r->col++;
+	if (at > r->col_at)
+		r->col += (unsigned)utf8_chars(r->col_at, (size_t)(at - r->col_at));
 	r->col_at = at;
 	loc.col = r->col;
 	return loc;
