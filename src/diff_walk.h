@@ -80,14 +80,16 @@ void diff_compare_schema(struct walk *w, const struct jv *old, const struct jv *
 struct committed;
 struct bundle_tool;
 struct bundle_file;
+struct bundle_held;
 struct diff_bundles {
 	struct committed *old;    /* where the bundles are committed */
 	struct bundle_file *files;/* its roles/ bundles, sorted by name */
 	size_t nfiles, alloc_files;
 	struct strlist roles;     /* their roles */
-	struct hashset names;     /* function name -> 1 + index in had */
-	unsigned **had;           /* had[i][role]: targets whose differing bundle held it */
-	size_t nhad, alloc_had;
+	struct hashset role_index;/* role -> 1 + index in roles */
+	struct hashset names;     /* function name -> 1 + index of its last entry in held */
+	struct bundle_held *held; /* (role, name): whose differing bundles held it */
+	size_t nheld, alloc_held;
 	struct bundle_tool *tools;
 	size_t ntools, alloc_tools;
 };
