@@ -3,6 +3,7 @@
 #include "toolsync/hashset.h"
 #include "toolsync/json.h"
 #include "toolsync/number.h"
+#include "toolsync/quote.h"
 #include "toolsync/utf8.h"
 
 /* Nesting deeper than this is refused rather than risking the stack. */
@@ -387,7 +388,8 @@ static int parse_member(struct reader *r, struct jv *obj, struct hashset *seen)
 		goto fail;
 	}
 	if ((dup = jv_find_dup(obj, seen, key.buf))) {
-		diag_error(r->d, &kloc, "duplicate key '%s' (first at line %u)", key.buf, dup->loc.line);
+		diag_error(r->d, &kloc, "duplicate key '%s' (first at line %u)",
+			   quote_show_n(key.buf, key.len), dup->loc.line);
 		r->failed = 1;
 		goto fail;
 	}
@@ -596,7 +598,7 @@ static int open_members(struct json_stream *s, struct jv *head)
 			break;
 		}
 		if (jv_find_dup(head, &seen, k.buf)) {
-			fail_at(&s->r, at, "duplicate key '%s'", k.buf);
+			fail_at(&s->r, at, "duplicate key '%s'", quote_show_n(k.buf, k.len));
 			break;
 		}
 		if (!(v = parse_value(&s->r)))
