@@ -169,13 +169,13 @@ cleanup:
 	return ret;
 }
 
-void diff_bundles_list(struct diff_bundles *b, struct committed *old)
+int diff_bundles_list(struct diff_bundles *b, struct committed *old, struct diag *d)
 {
 	char **names;
 	size_t n, i;
 
-	if (committed_list(old, "roles", &names, &n))
-		return;   /* no committed bundles: nothing to compare */
+	if (committed_list_or_none(old, "roles", &names, &n, d))
+		return -1;   /* none (no roles/): nothing is compared */
 	for (i = 0; i < n; i++) {
 		struct bundle_file *bf;
 		enum target t;
@@ -193,6 +193,7 @@ void diff_bundles_list(struct diff_bundles *b, struct committed *old)
 	}
 	b->old = old;
 	fs_free_list(names, n);
+	return 0;
 }
 
 static int cmp_file(const void *key, const void *elem)

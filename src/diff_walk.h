@@ -94,8 +94,11 @@ struct diff_bundles {
 	size_t ntools, alloc_tools;
 };
 
-/* List old's roles/ bundles (none: nothing is compared). */
-void diff_bundles_list(struct diff_bundles *b, struct committed *old);
+/*
+ * List old's roles/ bundles (none: nothing is compared).  0, or -1 when
+ * roles/ cannot be listed (a symbolic link, reported to d).
+ */
+int diff_bundles_list(struct diff_bundles *b, struct committed *old, struct diag *d);
 /* A compiled file: a bundle the committed one equals need not be parsed. */
 void diff_bundles_file(struct diff_bundles *b, const struct out_file *f);
 /* A tool compiled (t) and committed (old_role: its committed min_role, or NULL). */
