@@ -16,6 +16,7 @@
 #include "toolsync/compile.h"
 #include "toolsync/fsutil.h"
 #include "toolsync/matrix.h"
+#include "toolsync/parallel.h"
 #include "toolsync/segments.h"
 #include "toolsync/target.h"
 #include "toolsync/template.h"
@@ -144,8 +145,11 @@ enum form { FORM_PRETTY, FORM_JCS, FORMS };
 /* A template compiled into segments: what a row costs is a concatenation. */
 struct tforms {
 	struct segprog manifest[FORMS];
-	/* one tool in a role bundle, per target_list() entry */
-	struct segprog item[TARGETS_MAX][FORMS];
+	/*
+	 * one tool in a role bundle, per target_list() entry; NULL when the
+	 * template is in no bundle (no room kept for 100,000 of them)
+	 */
+	struct segprog (*item)[FORMS];
 	/* the item of a target whose shape changes strings is made from a tree */
 	int item_from_tree[TARGETS_MAX];
 	size_t size_hint;                        /* a manifest's size, about */
@@ -352,9 +356,10 @@ static void tforms_free(struct tforms *f)
 		return;
 	for (k = 0; k < FORMS; k++) {
 		segprog_release(&f->manifest[k]);
-		for (i = 0; i < TARGETS_MAX; i++)
+		for (i = 0; f->item && i < TARGETS_MAX; i++)
 			segprog_release(&f->item[i][k]);
 	}
+	free(f->item);
 	free(f);
 }
 
@@ -395,7 +400,10 @@ static int items_agree(const struct compiler *c, const struct template *t,
 	return same;
 }
 
-/* A template's forms: its manifest with holes, and each target's item. */
+/*
+ * A template's forms: its manifest with holes, and each target's item;
+ * NULL when a string is not UTF-8 (compile_templates() reports it).
+ */
 static struct tforms *compile_template(const struct compiler *c, const struct template *t)
 {
 	struct tforms *f = xcalloc(1, sizeof(*f));
@@ -412,6 +420,8 @@ static struct tforms *compile_template(const struct compiler *c, const struct te
 	f->size_hint = 512;
 	for (i = 0; !bad && i < f->manifest[FORM_PRETTY].n; i++)
 		f->size_hint += f->manifest[FORM_PRETTY].v[i].len;
+	if (c->cfg->targets & t->targets)
+		f->item = xcalloc(TARGETS_MAX, sizeof(*f->item));
 	for (i = 0; i < c->ntargets && !bad; i++) {
 		enum target bit = c->targets[i].bit;
 		struct jv *arr;
@@ -427,26 +437,38 @@ static struct tforms *compile_template(const struct compiler *c, const struct te
 	jv_free(doc);
 	segvals_release(&mv);
 	if (bad) {
-		/* only a byte that is not UTF-8 can do this, and every input is checked */
-		diag_error(c->d, &t->doc->loc, "template '%s' holds bytes that are not UTF-8",
-			   t->path);
 		tforms_free(f);
 		return NULL;
 	}
 	return f;
 }
 
+/* Template i compiled (on any thread: it reads the template and c only). */
+static void compile_one(void *ctx, size_t i, unsigned w)
+{
+	struct compiler *c = ctx;
+
+	(void)w;
+	if (!c->templates.v[i].bad)
+		c->forms[i] = compile_template(c, &c->templates.v[i]);
+}
+
+/* Every good template compiled on the job slots, the failures reported in order. */
 static void compile_templates(struct compiler *c)
 {
+	struct parallel p = { compile_one, c };
 	size_t i;
 
 	c->targets = target_list(&c->ntargets);
 	if (c->ntargets > TARGETS_MAX)
 		BUG("%zu targets, TARGETS_MAX is %d", c->ntargets, TARGETS_MAX);
 	c->forms = xcalloc(c->templates.n + 1, sizeof(*c->forms));
+	parallel_for(&p, c->templates.n, compile_jobs());
 	for (i = 0; i < c->templates.n; i++)
-		if (!c->templates.v[i].bad)
-			c->forms[i] = compile_template(c, &c->templates.v[i]);
+		if (!c->templates.v[i].bad && !c->forms[i])
+			/* only a byte that is not UTF-8 can do this, and every input is checked */
+			diag_error(c->d, &c->templates.v[i].doc->loc, "template '%s' holds bytes "
+				   "that are not UTF-8", c->templates.v[i].path);
 }
 
 /* Render a tool's manifest (and its RFC 8785 form) and hash both. */

@@ -573,6 +573,13 @@ static void parser_give_back(yaml_parser_t *p)
 	memset(p, 0, sizeof(*p));
 }
 
+void yaml_release_thread(void)
+{
+	if (have_spare)
+		yaml_parser_delete(&spare);
+	have_spare = 0;
+}
+
 struct jv *yaml_parse(const char *data, size_t len, const char *file, struct diag *d)
 {
 	struct yreader r;
