@@ -16,7 +16,6 @@
 #include "toolsync/compile.h"
 #include "toolsync/fsutil.h"
 #include "toolsync/matrix.h"
-#include "toolsync/parallel.h"
 #include "toolsync/segments.h"
 #include "toolsync/target.h"
 #include "toolsync/template.h"
@@ -443,32 +442,54 @@ static struct tforms *compile_template(const struct compiler *c, const struct te
 	return f;
 }
 
-/* Template i compiled (on any thread: it reads the template and c only). */
-static void compile_one(void *ctx, size_t i, unsigned w)
+/* 1 if a bundle item of f is made from its template's tree (keep_item_from_tree). */
+static int needs_tree(const struct compiler *c, const struct tforms *f)
 {
-	struct compiler *c = ctx;
+	size_t i;
 
-	(void)w;
-	if (!c->templates.v[i].bad)
-		c->forms[i] = compile_template(c, &c->templates.v[i]);
+	for (i = 0; f->item && i < c->ntargets; i++)
+		if (f->item_from_tree[i])
+			return 1;
+	return 0;
 }
 
-/* Every good template compiled on the job slots, the failures reported in order. */
+/*
+ * templates_load()'s hook: a template compiled as soon as it has loaded,
+ * on the thread that loaded it (it reads t and c only).  Unless a caller
+ * renders trees (compile_opts.drop_trees), the tree goes at once: the
+ * next template's parse reuses its memory.
+ */
+static void compile_loaded(void *ctx, struct template *t)
+{
+	struct compiler *c = ctx;
+	struct tforms *f = compile_template(c, t);
+
+	t->compiled = f;
+	if (f && c->o->drop_trees && !needs_tree(c, f))
+		template_drop_trees(t);
+}
+
+/* Load and compile every template; a template that does not compile is reported, in order. */
 static void compile_templates(struct compiler *c)
 {
-	struct parallel p = { compile_one, c };
+	struct template_hook hook = { compile_loaded, c };
 	size_t i;
 
 	c->targets = target_list(&c->ntargets);
 	if (c->ntargets > TARGETS_MAX)
 		BUG("%zu targets, TARGETS_MAX is %d", c->ntargets, TARGETS_MAX);
+	templates_load(&c->templates, c->cfg, &hook, c->d);
 	c->forms = xcalloc(c->templates.n + 1, sizeof(*c->forms));
-	parallel_for(&p, c->templates.n, compile_jobs());
-	for (i = 0; i < c->templates.n; i++)
-		if (!c->templates.v[i].bad && !c->forms[i])
+	for (i = 0; i < c->templates.n; i++) {
+		struct template *t = &c->templates.v[i];
+
+		c->forms[i] = t->compiled;
+		t->compiled = NULL;
+		if (!t->bad && !c->forms[i])
 			/* only a byte that is not UTF-8 can do this, and every input is checked */
-			diag_error(c->d, &c->templates.v[i].doc->loc, "template '%s' holds bytes "
-				   "that are not UTF-8", c->templates.v[i].path);
+			diag_error(c->d, &t->doc->loc, "template '%s' holds bytes that are not UTF-8",
+				   t->path);
+	}
 }
 
 /* Render a tool's manifest (and its RFC 8785 form) and hash both. */
@@ -1057,7 +1078,6 @@ int compile_catalogue(const struct ts_config *cfg, const struct compile_opts *o,
 				.main = SCRATCH_INIT };
 	c->filling = &c->batch[0];
 	matrix_init(&c->matrix, cfg);
-	templates_load(&c->templates, cfg, d);
 	compile_templates(c);
 	c->failed = d->errors > 0;
 	pool_start(&c->pool, c, compile_jobs());

@@ -609,7 +609,10 @@ static int read_capped(int fd, struct strbuf *sb, size_t cap, const struct stat 
 	/* a file's size, read in one go: no 8 KiB steps, no doubling copies */
 	if (st && S_ISREG(st->st_mode) && st->st_size > 0 && (uint64_t)st->st_size <= cap) {
 		size = (size_t)st->st_size;
-		strbuf_grow(sb, size + 1);
+		if (!sb->alloc)   /* exactly: the text may be kept (for messages) */
+			strbuf_attach(sb, xmalloc(size + 2), 0, size + 2);
+		else
+			strbuf_grow(sb, size + 1);
 	}
 	for (;;) {
 		size_t got = sb->len - old, room;

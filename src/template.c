@@ -707,6 +707,7 @@ enum trial {
 
 struct trials {
 	struct template_set *set;
+	const struct template_hook *hook;
 	const char *dir;        /* the templates directory, as messages name it */
 	int dir_fd;
 	unsigned char *state;   /* enum trial, one per template */
@@ -734,6 +735,8 @@ static void trial_one(void *ctx, size_t i, unsigned w)
 		load_check(l, t, l->d->errors);
 	if (l->d->errors + l->d->warnings == said && !t->bad) {
 		x->state[i] = TRIAL_DONE;
+		if (x->hook)
+			x->hook->loaded(x->hook->ctx, t);
 		return;
 	}
 	unload(t);
@@ -775,12 +778,13 @@ static void list_templates(struct template_set *set, const char *shown_dir, char
 	}
 }
 
-int templates_load(struct template_set *set, const struct ts_config *cfg, struct diag *d)
+int templates_load(struct template_set *set, const struct ts_config *cfg,
+		   const struct template_hook *hook, struct diag *d)
 {
 	struct loading l;
 	char *dir = config_path(cfg, cfg->templates), **names;
 	struct strbuf err = STRBUF_INIT;
-	struct trials x = { set, dir, -1, NULL, NULL };
+	struct trials x = { set, hook, dir, -1, NULL, NULL };
 	unsigned jobs = compile_jobs();
 	size_t n, i, k, bad;
 	int ret = 0, dir_fd;
@@ -815,13 +819,19 @@ int templates_load(struct template_set *set, const struct ts_config *cfg, struct
 			continue;
 		}
 		t = &set->v[k];
+		if (x.state[k] == TRIAL_DONE) {
+			k++;
+			continue;
+		}
 		if (x.state[k] == TRIAL_READ) {
 			load_check(&l, t, d->errors);
-		} else if (x.state[k] == TRIAL_NONE) {
+		} else {
 			path = path_join(dir, names[i]);
 			load_one(&l, t, dir_fd, path);
 			free(path);
 		}
+		if (!t->bad && hook)
+			hook->loaded(hook->ctx, t);
 		k++;
 		ret |= -t->bad;
 	}
@@ -834,6 +844,14 @@ out:
 	loading_release(&l);
 	free(dir);
 	return ret ? -1 : 0;
+}
+
+void template_drop_trees(struct template *t)
+{
+	jv_free(t->doc);
+	jv_free(t->parameters);
+	t->doc = t->parameters = NULL;
+	t->description = NULL;
 }
 
 void templates_release(struct template_set *set)

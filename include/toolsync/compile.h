@@ -93,6 +93,12 @@ struct compile_opts {
 	 * order on one thread, only reads and parses the files that differ.
 	 */
 	struct committed *compare[COMPILE_COMPARE_MAX];
+	/*
+	 * A template's tree is freed once it is compiled (build): then no
+	 * out_file's tool may be given to compiled_tool_manifest(), nor its
+	 * template's doc read.  Bundle items that need a tree keep theirs.
+	 */
+	int drop_trees;
 };
 
 /*
