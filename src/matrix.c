@@ -24,7 +24,7 @@ void matrix_add(struct matrix *m, const struct row *row)
 
 	ALLOC_GROW(m->tools, m->ntools + 1, m->alloc_tools);
 	t = &m->tools[m->ntools];
-	t->key = xstrdup(row->key);
+	t->key = strpool_copy(&m->keys, row->key, strlen(row->key));
 	t->rank = config_role_rank(m->cfg, row->min_role);
 	t->nstd = row->standards.n;
 	t->loc = row->key_loc;
@@ -37,15 +37,14 @@ void matrix_add(struct matrix *m, const struct row *row)
 		};
 	}
 	m->ntools++;
+	m->sorted = 0;
 }
 
 void matrix_release(struct matrix *m)
 {
-	size_t i;
-
-	for (i = 0; i < m->ntools; i++)
-		free(m->tools[i].key);
+	strpool_release(&m->keys);
 	hashset_release(&m->standards);
+	free(m->rows.v);   /* the strings are borrowed */
 	free(m->tools);
 	free(m->claims);
 	memset(m, 0, sizeof(*m));
@@ -195,14 +194,17 @@ int matrix_check_unique(struct matrix *m, struct diag *d)
  * Keys are unique in a compiled catalogue (see matrix_check_unique), so
  * the order is fully determined by the rows, whatever order they came in.
  */
-static void sort_all(struct matrix *m, struct strlist *rows)
+static void sort_all(struct matrix *m)
 {
+	if (m->sorted)
+		return;
 	sort_tools(m);
-	order_rows(m, rows);
+	order_rows(m, &m->rows);
 	sorting = m;
 	if (m->nclaims)
 		qsort(m->claims, m->nclaims, sizeof(*m->claims), cmp_claim);
 	sorting = NULL;
+	m->sorted = 1;
 }
 
 /* ---- formats -------------------------------------------------------- */
@@ -212,18 +214,41 @@ static const char *role_of(const struct matrix *m, const struct matrix_tool *t)
 	return t->rank >= 0 ? m->cfg->roles.v[t->rank] : "?";
 }
 
+/* Punctuation md_text escapes with a backslash (a table: every key has some). */
+static const unsigned char md_punct[256] = {
+	['\\'] = 1, ['`'] = 1, ['*'] = 1, ['_'] = 1, ['{'] = 1, ['}'] = 1, ['['] = 1,
+	[']'] = 1, ['<'] = 1, ['>'] = 1, ['('] = 1, [')'] = 1, ['#'] = 1, ['+'] = 1,
+	['!'] = 1, ['|'] = 1, ['~'] = 1,
+};
+
+static int md_control(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f;
+}
+
 /* Text in a markdown table cell: punctuation escaped, control bytes as \xHH. */
 static void md_text(struct strbuf *out, const char *s)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	static const char hexd[] = "0123456789abcdef";
 
-		if (c < 0x20 || c == 0x7f)
-			strbuf_addf(out, "\\x%02x", c);
-		else if (strchr("\\`*_{}[]<>()#+!|~", c))
-			strbuf_addf(out, "\\%c", c);
-		else
-			strbuf_addch(out, c);
+	for (;;) {
+		const char *run = s;
+		unsigned char c;
+
+		while (!md_punct[(unsigned char)*s] && !md_control((unsigned char)*s))
+			s++;
+		strbuf_add(out, run, (size_t)(s - run));
+		if (!*s)
+			return;
+		c = (unsigned char)*s++;
+		strbuf_addch(out, '\\');
+		if (!md_control(c)) {
+			strbuf_addch(out, (char)c);
+			continue;
+		}
+		strbuf_addch(out, 'x');
+		strbuf_addch(out, hexd[c >> 4]);
+		strbuf_addch(out, hexd[c & 15]);
 	}
 }
 
@@ -290,16 +315,17 @@ static void write_markdown(const struct matrix *m, const struct strlist *rows,
 static void csv_field(struct strbuf *out, const char *s)
 {
 	int quote = strpbrk(s, ",\"\r\n") != NULL;
+	const char *q;
 
 	if (quote)
 		strbuf_addch(out, '"');
 	if (*s && strchr("=+-@\t\r", *s))
 		strbuf_addch(out, '\'');
-	for (; *s; s++) {
-		if (*s == '"')
-			strbuf_addch(out, '"');
-		strbuf_addch(out, *s);
+	for (; (q = strchr(s, '"')); s = q + 1) {   /* a quote doubled */
+		strbuf_add(out, s, (size_t)(q + 1 - s));
+		strbuf_addch(out, '"');
 	}
+	strbuf_addstr(out, s);
 	if (quote)
 		strbuf_addch(out, '"');
 }
@@ -372,13 +398,10 @@ static void write_json(const struct matrix *m, const struct strlist *rows, struc
 
 void matrix_write(struct matrix *m, enum matrix_format fmt, struct strbuf *out)
 {
-	struct strlist rows = { 0 };
-
-	sort_all(m, &rows);
+	sort_all(m);
 	switch (fmt) {
-	case MATRIX_MARKDOWN: write_markdown(m, &rows, out); break;
-	case MATRIX_CSV: write_csv(m, &rows, out); break;
-	case MATRIX_JSON: write_json(m, &rows, out); break;
+	case MATRIX_MARKDOWN: write_markdown(m, &m->rows, out); break;
+	case MATRIX_CSV: write_csv(m, &m->rows, out); break;
+	case MATRIX_JSON: write_json(m, &m->rows, out); break;
 	}
-	free(rows.v);   /* the strings are borrowed */
 }

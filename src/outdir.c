@@ -461,7 +461,7 @@ static int read_old_index(struct scan *s)
 
 static int scan_old(struct outdir *o, struct diag *d)
 {
-	struct scan s = { o, { NULL, 0, 0 }, d };
+	struct scan s = { o, INDEX_INIT, d };
 	unsigned errors = d->errors;
 	struct stat st;
 	char **names;

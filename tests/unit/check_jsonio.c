@@ -354,7 +354,7 @@ static int parse_index_text(const char *text, struct index *ix, char **msgs)
 
 START_TEST(test_index_round_trip)
 {
-	struct index ix = { NULL, 0, 0 }, back;
+	struct index ix = INDEX_INIT, back;
 	struct strbuf sb = STRBUF_INIT;
 	char *msgs;
 
@@ -385,10 +385,9 @@ static void refused_with_path(struct index *ix, const char *path, const char *ms
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct index back;
-	char *msgs, *copy = xstrdup(path);
+	char *msgs;
 
-	free(ix->v[0].path);
-	ix->v[0].path = copy;
+	ix->v[0].path = strpool_copy(&ix->paths, path, strlen(path));
 	index_write(&sb, ix);
 	ck_assert_int_eq(parse_index_text(sb.buf, &back, &msgs), -1);
 	ck_assert_ptr_nonnull(strstr(msgs, msg));
@@ -406,7 +405,7 @@ START_TEST(test_index_own_layout)
 {
 	static const char hex[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 	static const char *const paths[] = { "tools/q\"uote.json", "tools/\xc3\xa9.json", "tools/a.json" };
-	struct index ix = { NULL, 0, 0 }, back;
+	struct index ix = INDEX_INIT, back;
 	struct strbuf sb = STRBUF_INIT;
 	char *msgs;
 	size_t i;
