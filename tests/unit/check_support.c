@@ -232,6 +232,35 @@ START_TEST(test_blake2b_many)
 }
 END_TEST
 
+/*
+ * The block edges (0, 1, 127, 128, 129, 255, 256, 257 bytes) at every
+ * digest length 1..64, and a few MB (a counter over many blocks), read
+ * from an odd address: the same as libsodium's crypto_generichash.
+ */
+START_TEST(test_blake2b_lengths_and_large)
+{
+	static const size_t edges[] = { 0, 1, 127, 128, 129, 255, 256, 257 };
+	size_t big = 3 * 1024 * 1024 + 77, i, out;
+	unsigned char *data = xmalloc(big + 1), mine[64], theirs[64];
+
+	crypto_init();
+	randombytes_buf(data, big + 1);
+	for (i = 0; i < ARRAY_SIZE(edges); i++)
+		for (out = 1; out <= 64; out++) {
+			blake2b(mine, out, data + 1, edges[i]);
+			crypto_generichash(theirs, out, data + 1, edges[i], NULL, 0);
+			ck_assert_msg(!memcmp(mine, theirs, out), "%zu bytes, %zu out", edges[i], out);
+		}
+	for (i = big - 2 * 128; i <= big; i += 128 + 1)
+		for (out = 32; out <= 64; out += 32) {
+			blake2b(mine, out, data + 1, i);
+			crypto_generichash(theirs, out, data + 1, i, NULL, 0);
+			ck_assert_msg(!memcmp(mine, theirs, out), "%zu bytes, %zu out", i, out);
+		}
+	free(data);
+}
+END_TEST
+
 START_TEST(test_diag_quote)
 {
 	struct diag d = DIAG_INIT;
@@ -316,6 +345,7 @@ Suite *support_suite(void)
 	tcase_add_test(tc, test_blake2b);
 	tcase_add_test(tc, test_blake2b_is_libsodiums);
 	tcase_add_test(tc, test_blake2b_many);
+	tcase_add_test(tc, test_blake2b_lengths_and_large);
 	tcase_add_test(tc, test_diag_quote);
 	tcase_add_test(tc, test_parallel_for);
 	suite_add_tcase(s, tc);
