@@ -298,6 +298,7 @@ int cmd_build(int argc, char **argv)
 	b.prev = (struct prev_index)PREV_INDEX_INIT;
 	b.copts.parallel_emit = 1;
 	b.copts.known_jcs = known_jcs;
+	b.copts.drop_trees = 1;   /* nothing here renders a tool from a tree */
 	if ((rc = parse_options(&b, argc, argv)))
 		return rc > 0 ? cmd_help("build") : EXIT_ERROR;
 	rc = run(&b) ? EXIT_ERROR : EXIT_OK;

@@ -82,8 +82,11 @@ enum form { FORM_PRETTY, FORM_JCS, FORMS };
 /* A template compiled into segments: what a row costs is a concatenation. */
 struct tforms {
 	struct segprog manifest[FORMS];
-	/* one tool in a role bundle, per target_list() entry */
-	struct segprog item[TARGETS_MAX][FORMS];
+	/*
+	 * one tool in a role bundle, per target_list() entry; NULL when the
+	 * template is in no bundle (no room kept for 100,000 of them)
+	 */
+	struct segprog (*item)[FORMS];
 	/* the item of a target whose shape changes strings is made from a tree */
 	int item_from_tree[TARGETS_MAX];
 	size_t size_hint;                        /* a manifest's size, about */
@@ -289,9 +292,10 @@ static void tforms_free(struct tforms *f)
 		return;
 	for (k = 0; k < FORMS; k++) {
 		segprog_release(&f->manifest[k]);
-		for (i = 0; i < TARGETS_MAX; i++)
+		for (i = 0; f->item && i < TARGETS_MAX; i++)
 			segprog_release(&f->item[i][k]);
 	}
+	free(f->item);
 	free(f);
 }
 
@@ -332,7 +336,10 @@ static int items_agree(const struct compiler *c, const struct template *t,
 	return same;
 }
 
-/* A template's forms: its manifest with holes, and each target's item. */
+/*
+ * A template's forms: its manifest with holes, and each target's item;
+ * NULL when a string is not UTF-8 (compile_templates() reports it).
+ */
 static struct tforms *compile_template(const struct compiler *c, const struct template *t)
 {
 	struct tforms *f = xcalloc(1, sizeof(*f));
@@ -349,6 +356,8 @@ static struct tforms *compile_template(const struct compiler *c, const struct te
 	f->size_hint = 512;
 	for (i = 0; !bad && i < f->manifest[FORM_PRETTY].n; i++)
 		f->size_hint += f->manifest[FORM_PRETTY].v[i].len;
+	if (c->cfg->targets & t->targets)
+		f->item = xcalloc(TARGETS_MAX, sizeof(*f->item));
 	for (i = 0; i < c->ntargets && !bad; i++) {
 		enum target bit = c->targets[i].bit;
 		struct jv *arr;
@@ -364,26 +373,60 @@ static struct tforms *compile_template(const struct compiler *c, const struct te
 	jv_free(doc);
 	segvals_release(&mv);
 	if (bad) {
-		/* only a byte that is not UTF-8 can do this, and every input is checked */
-		diag_error(c->d, &t->doc->loc, "template '%s' holds bytes that are not UTF-8",
-			   t->path);
 		tforms_free(f);
 		return NULL;
 	}
 	return f;
 }
 
+/* 1 if a bundle item of f is made from its template's tree (keep_item_from_tree). */
+static int needs_tree(const struct compiler *c, const struct tforms *f)
+{
+	size_t i;
+
+	for (i = 0; f->item && i < c->ntargets; i++)
+		if (f->item_from_tree[i])
+			return 1;
+	return 0;
+}
+
+/*
+ * templates_load()'s hook: a template compiled as soon as it has loaded,
+ * on the thread that loaded it (it reads t and c only).  Unless a caller
+ * renders trees (compile_opts.drop_trees), the tree goes at once: the
+ * next template's parse reuses its memory.
+ */
+static void compile_loaded(void *ctx, struct template *t)
+{
+	struct compiler *c = ctx;
+	struct tforms *f = compile_template(c, t);
+
+	t->compiled = f;
+	if (f && c->o->drop_trees && !needs_tree(c, f))
+		template_drop_trees(t);
+}
+
+/* Load and compile every template; a template that does not compile is reported, in order. */
 static void compile_templates(struct compiler *c)
 {
+	struct template_hook hook = { compile_loaded, c };
 	size_t i;
 
 	c->targets = target_list(&c->ntargets);
 	if (c->ntargets > TARGETS_MAX)
 		BUG("%zu targets, TARGETS_MAX is %d", c->ntargets, TARGETS_MAX);
+	templates_load(&c->templates, c->cfg, &hook, c->d);
 	c->forms = xcalloc(c->templates.n + 1, sizeof(*c->forms));
-	for (i = 0; i < c->templates.n; i++)
-		if (!c->templates.v[i].bad)
-			c->forms[i] = compile_template(c, &c->templates.v[i]);
+	for (i = 0; i < c->templates.n; i++) {
+		struct template *t = &c->templates.v[i];
+
+		c->forms[i] = t->compiled;
+		t->compiled = NULL;
+		if (!t->bad && !c->forms[i])
+			/* only a byte that is not UTF-8 can do this, and every input is checked */
+			diag_error(c->d, &t->doc->loc, "template '%s' holds bytes that are not UTF-8",
+				   t->path);
+	}
 }
 
 /* Render a tool's manifest in the form written; its values stay in j->vals. */
@@ -1024,7 +1067,6 @@ int compile_catalogue(const struct ts_config *cfg, const struct compile_opts *o,
 				.main = SCRATCH_INIT };
 	c->filling = &c->batch[0];
 	matrix_init(&c->matrix, cfg);
-	templates_load(&c->templates, cfg, d);
 	compile_templates(c);
 	c->failed = d->errors > 0;
 	pool_start(&c->pool, c, compile_jobs());

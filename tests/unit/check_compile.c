@@ -57,7 +57,7 @@ static int load(struct ts_config *cfg, struct template_set *set, struct diag *d)
 	int ret = config_load(cfg, cfgpath, 1, d);
 
 	free(cfgpath);
-	return ret ? ret : templates_load(set, cfg, d);
+	return ret ? ret : templates_load(set, cfg, NULL, d);
 }
 
 START_TEST(test_lookup_and_render)

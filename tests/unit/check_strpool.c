@@ -66,7 +66,7 @@ START_TEST(test_alloc_aligned)
 	for (i = 0; i < 3000; i++) {
 		uint64_t *x;
 
-		strpool_copy(&p, "odd", i % 7);
+		strpool_copy(&p, "odd lengths", i % 7);
 		x = strpool_alloc(&p, sizeof(*x) * 3);
 		ck_assert_uint_eq((uintptr_t)x % _Alignof(max_align_t), 0);
 		x[0] = x[1] = x[2] = i;
