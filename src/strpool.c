@@ -11,7 +11,13 @@ struct strpool_chunk {
 	alignas(max_align_t) char data[];
 };
 
+/*
+ * The first chunk is 64 KiB, each next one twice the last, up to 4 MiB:
+ * a pool of a few keys stays small, and the pools of a 100,000-row build
+ * (megabytes) grow in blocks large enough for huge pages (xalloc.c).
+ */
 #define CHUNK_SIZE ((size_t)64 * 1024 - sizeof(struct strpool_chunk))
+#define CHUNK_MAX ((size_t)4 * 1024 * 1024 - sizeof(struct strpool_chunk))
 
 /* Room for size bytes at an offset rounded up to align. */
 static char *take(struct strpool *p, size_t size, size_t align)
@@ -20,8 +26,11 @@ static char *take(struct strpool *p, size_t size, size_t align)
 	size_t at = c ? (c->used + align - 1) & ~(align - 1) : 0;
 
 	if (!c || at > c->size || c->size - at < size) {
-		size_t n = size > CHUNK_SIZE ? size : CHUNK_SIZE;
+		size_t grown = c ? 2 * (c->size + sizeof(*c)) - sizeof(*c) : CHUNK_SIZE;
+		size_t n = grown < CHUNK_MAX ? grown : CHUNK_MAX;
 
+		if (size > n)
+			n = size;
 		c = xmalloc(st_add(sizeof(*c), n));
 		c->size = n;
 		c->next = p->head;

@@ -32,6 +32,7 @@ struct matrix_tool {
 	const char *key;     /* in matrix.keys */
 	long rank;           /* the min_role's rank in cfg->roles */
 	size_t nstd;         /* how many standards it claims */
+	size_t first_claim;  /* its claims: claims[first_claim .. + nstd) */
 	struct srcloc loc;   /* the row's key */
 };
 
@@ -50,8 +51,12 @@ struct matrix {
 	size_t nclaims, alloc_claims;
 	struct hashset standards;   /* one copy of each name claimed */
 	struct strpool keys;        /* the tools' keys: no allocation per row */
-	/* sorted for matrix_write (build writes two formats): the rows, borrowed */
+	/*
+	 * Sorted for matrix_write (build writes two formats): the rows
+	 * (borrowed), and the claims by row, then by tool key.
+	 */
 	struct strlist rows;
+	struct matrix_claim *by_row;
 	int sorted;
 };
 
