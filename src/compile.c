@@ -321,9 +321,10 @@ static const enum json_style form_style[FORMS] = { JSON_PRETTY, JSON_CANONICAL }
 /* Compile doc (holding markers) in both forms, cutting the array around an item. */
 static int compile_forms(struct segprog prog[FORMS], const struct jv *doc, int item)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb;
 	int bad = 0, k;
 
+	strbuf_init(&sb, 2048);   /* a manifest's size, about: no growing copies */
 	for (k = 0; k < FORMS; k++) {
 		strbuf_reset(&sb);
 		json_write(&sb, doc, form_style[k]);
