@@ -9,6 +9,7 @@
  * and collision checks), the index, and the tools of the role bundles
  * (never more than BUNDLE_MAX + 1 of them).
  */
+#include <malloc.h>
 #include <pthread.h>
 #include <unistd.h>
 
@@ -258,9 +259,10 @@ static const enum json_style form_style[FORMS] = { JSON_PRETTY, JSON_CANONICAL }
 /* Compile doc (holding markers) in both forms, cutting the array around an item. */
 static int compile_forms(struct segprog prog[FORMS], const struct jv *doc, int item)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb;
 	int bad = 0, k;
 
+	strbuf_init(&sb, 2048);   /* a manifest's size, about: no growing copies */
 	for (k = 0; k < FORMS; k++) {
 		strbuf_reset(&sb);
 		json_write(&sb, doc, form_style[k]);
@@ -415,6 +417,15 @@ static void compile_templates(struct compiler *c)
 	c->targets = target_list(&c->ntargets);
 	if (c->ntargets > TARGETS_MAX)
 		BUG("%zu targets, TARGETS_MAX is %d", c->ntargets, TARGETS_MAX);
+#ifdef M_TOP_PAD
+	/*
+	 * Every template's segments are kept (100,000 templates: a few hundred
+	 * MB), so the heaps grow in 16 MiB steps, not 128 KiB ones: each step
+	 * is a brk() or mprotect(), thousands of them.  Untouched room costs
+	 * no memory.
+	 */
+	mallopt(M_TOP_PAD, 16 << 20);
+#endif
 	templates_load(&c->templates, c->cfg, &hook, c->d);
 	c->forms = xcalloc(c->templates.n + 1, sizeof(*c->forms));
 	for (i = 0; i < c->templates.n; i++) {

@@ -185,36 +185,58 @@ int fs_sync(const char *path, struct strbuf *err)
 	return ret;
 }
 
-static int cmp_names(const void *a, const void *b)
+struct listed {
+	char *name;
+	unsigned char regular;   /* readdir() said DT_REG */
+};
+
+static int cmp_listed(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct listed *)a)->name, ((const struct listed *)b)->name);
 }
 
-/* The sorted names of an open directory stream, which is closed. */
-static int list_stream(DIR *d, char ***names, size_t *n)
+/*
+ * The sorted names of an open directory stream, which is closed; with
+ * regular (may be NULL), whether readdir() said each is a regular file.
+ */
+static int list_stream(DIR *d, char ***names, unsigned char **regular, size_t *n)
 {
+	struct listed *v = NULL;
 	struct dirent *de;
-	size_t alloc = 0;
+	size_t alloc = 0, i;
+	int e;
 
 	while ((errno = 0, de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		ALLOC_GROW(*names, *n, alloc);
-		(*names)[(*n)++] = xstrdup(de->d_name);
+		ALLOC_GROW(v, *n, alloc);
+		v[*n].name = xstrdup(de->d_name);
+		v[(*n)++].regular = de->d_type == DT_REG;
 	}
-	if (errno) {
-		int e = errno;
-
-		closedir(d);
+	e = errno;
+	closedir(d);
+	if (*n)
+		qsort(v, *n, sizeof(*v), cmp_listed);
+	*names = xcalloc(*n + 1, sizeof(**names));
+	if (regular)
+		*regular = xcalloc(*n + 1, 1);
+	for (i = 0; i < *n; i++) {
+		(*names)[i] = v[i].name;
+		if (regular)
+			(*regular)[i] = v[i].regular;
+	}
+	free(v);
+	if (e) {
 		fs_free_list(*names, *n);
 		*names = NULL;
+		if (regular) {
+			free(*regular);
+			*regular = NULL;
+		}
 		*n = 0;
 		errno = e;
 		return -1;
 	}
-	closedir(d);
-	if (*n)
-		qsort(*names, *n, sizeof(**names), cmp_names);
 	return 0;
 }
 
@@ -224,7 +246,7 @@ int fs_list_dir(const char *dir, char ***names, size_t *n)
 
 	*names = NULL;
 	*n = 0;
-	return d ? list_stream(d, names, n) : -1;
+	return d ? list_stream(d, names, NULL, n) : -1;
 }
 
 void fs_free_list(char **names, size_t n)
@@ -487,7 +509,7 @@ static int rel_ok(const char *rel, char **comp, size_t n, const char *shown, str
  * too (one rule, no resolving).  shown names the root in messages.
  */
 static int open_beneath_fd(int root_fd, const char *shown, const char *rel, int want_dir,
-			   struct stat *st, struct strbuf *why)
+			   int looked, struct stat *st, struct strbuf *why)
 {
 	char *copy = xstrdup(rel), *comp[PATH_DEPTH_MAX];
 	size_t n = split_path(copy, comp, PATH_DEPTH_MAX), i;
@@ -510,8 +532,9 @@ static int open_beneath_fd(int root_fd, const char *shown, const char *rel, int 
 		fd = checked_fd(openat(dir, ".", open_flags), want_dir, st, why);
 		goto out;
 	}
-	if (!fstatat(dir, comp[n - 1], st, AT_SYMLINK_NOFOLLOW) && !S_ISLNK(st->st_mode) &&
-	    !type_ok(st->st_mode, want_dir)) {
+	/* look before opening (unless a listing did): opening a device can have effects */
+	if (!looked && !fstatat(dir, comp[n - 1], st, AT_SYMLINK_NOFOLLOW) &&
+	    !S_ISLNK(st->st_mode) && !type_ok(st->st_mode, want_dir)) {
 		wrong_type(st->st_mode, want_dir, why);
 		goto out;
 	}
@@ -543,7 +566,7 @@ static int open_beneath(const char *root, const char *shown, const char *rel, in
 		errno = e;
 		return -1;
 	}
-	fd = open_beneath_fd(dir, shown, rel, want_dir, st, why);
+	fd = open_beneath_fd(dir, shown, rel, want_dir, 0, st, why);
 	e = errno;
 	close(dir);
 	errno = e;
@@ -700,13 +723,17 @@ int fs_open_file(const char *root, const char *rel, const char *display, enum fs
 	return open_file(root, rel, display, kind, &st, err);
 }
 
-/* fs_open_file_at(), with what fstat() said of the file in *st. */
+/*
+ * fs_open_file_at(), with what fstat() said of the file in *st; looked:
+ * a listing said rel is a regular file a moment ago.
+ */
 static int open_file_at(int dir_fd, const char *rel, const char *display, enum fs_kind kind,
-			struct stat *st, struct strbuf *err)
+			int looked, struct stat *st, struct strbuf *err)
 {
 	struct strbuf why = STRBUF_INIT;
 	char *shown = shown_root(".", rel, display);
-	int fd = capped_fd(open_beneath_fd(dir_fd, shown, rel, 0, st, &why), kind, st, &why);
+	int fd = capped_fd(open_beneath_fd(dir_fd, shown, rel, 0, looked, st, &why), kind, st,
+			   &why);
 
 	if (fd < 0)
 		read_error(err, kind, NULL, rel, display, &why);
@@ -720,7 +747,7 @@ int fs_open_file_at(int dir_fd, const char *rel, const char *display, enum fs_ki
 {
 	struct stat st;
 
-	return open_file_at(dir_fd, rel, display, kind, &st, err);
+	return open_file_at(dir_fd, rel, display, kind, 0, &st, err);
 }
 
 /* fs_read_fd(); st: what fstat() said when fd was opened, or NULL. */
@@ -774,9 +801,18 @@ int fs_read_file_at(struct strbuf *sb, int dir_fd, const char *rel, const char *
 		    enum fs_kind kind, struct strbuf *err)
 {
 	struct stat st;
-	int fd = open_file_at(dir_fd, rel, display, kind, &st, err);
+	int fd = open_file_at(dir_fd, rel, display, kind, 0, &st, err);
 
 	return read_and_close(sb, fd, &st, NULL, rel, display, kind, err);
+}
+
+int fs_read_listed_at(struct strbuf *sb, int dir_fd, const char *name, const char *display,
+		      enum fs_kind kind, struct strbuf *err)
+{
+	struct stat st;
+	int fd = open_file_at(dir_fd, name, display, kind, 1, &st, err);
+
+	return read_and_close(sb, fd, &st, NULL, name, display, kind, err);
 }
 
 int fs_open_dir_under(const char *root, const char *rel, const char *display, struct strbuf *err)
@@ -798,6 +834,11 @@ int fs_open_dir_under(const char *root, const char *rel, const char *display, st
 
 int fs_list_dir_fd(int dir_fd, char ***names, size_t *n)
 {
+	return fs_list_dir_typed_fd(dir_fd, names, NULL, n);
+}
+
+int fs_list_dir_typed_fd(int dir_fd, char ***names, unsigned char **regular, size_t *n)
+{
 	int fd = fcntl(dir_fd, F_DUPFD_CLOEXEC, 0), e;
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 
@@ -805,7 +846,7 @@ int fs_list_dir_fd(int dir_fd, char ***names, size_t *n)
 	*n = 0;
 	if (d) {
 		rewinddir(d);
-		return list_stream(d, names, n);
+		return list_stream(d, names, regular, n);
 	}
 	e = errno;
 	if (fd >= 0)

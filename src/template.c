@@ -534,6 +534,15 @@ static void check_targets(struct loading *l, struct template *t)
 			target_check_schema(v[i].bit, t->parameters, t->strict, l->cfg, l->d);
 }
 
+/* t's bytes, from the templates directory (open as dir_fd); 0 or -1 with err. */
+static int read_template(struct strbuf *bytes, int dir_fd, const struct template *t,
+			 const char *path, struct strbuf *err)
+{
+	if (t->listed_regular)   /* the listing looked: no second look (fstatat) */
+		return fs_read_listed_at(bytes, dir_fd, t->file_name, path, FS_TEMPLATE, err);
+	return fs_read_file_at(bytes, dir_fd, t->file_name, path, FS_TEMPLATE, err);
+}
+
 /* Read and parse one template (from the templates directory, open as dir_fd). */
 static void load_read(struct loading *l, struct template *t, int dir_fd, const char *path)
 {
@@ -545,7 +554,7 @@ static void load_read(struct loading *l, struct template *t, int dir_fd, const c
 	 * parse are of the same bytes.  Messages name the file as reached
 	 * from here.
 	 */
-	if (fs_read_file_at(&bytes, dir_fd, t->file_name, path, FS_TEMPLATE, &err)) {
+	if (read_template(&bytes, dir_fd, t, path, &err)) {
 		diag_fail(l->d, "%s", err.buf);
 	} else {
 		size_t len;
@@ -762,18 +771,20 @@ static void try_all(struct trials *x, const struct ts_config *cfg, unsigned jobs
 
 /* The set's entries, one per template file name, not loaded yet. */
 static void list_templates(struct template_set *set, const char *shown_dir, char **names,
-			   size_t n)
+			   const unsigned char *regular, size_t n)
 {
 	size_t i, bad;
 
+	set->alloc = n + 1;   /* exactly: kept for the whole build */
+	set->v = xcalloc(set->alloc, sizeof(*set->v));
 	for (i = 0; i < n; i++) {
 		struct template *t;
 
 		if (!is_template_name(names[i]) || utf8_check(names[i], strlen(names[i]), &bad))
 			continue;
-		ALLOC_GROW(set->v, set->n, set->alloc);
-		t = memset(&set->v[set->n++], 0, sizeof(*t));
+		t = &set->v[set->n++];
 		t->file_name = xstrdup(names[i]);
+		t->listed_regular = regular[i];
 		t->path = path_join(shown_dir, names[i]);
 	}
 }
@@ -783,6 +794,7 @@ int templates_load(struct template_set *set, const struct ts_config *cfg,
 {
 	struct loading l;
 	char *dir = config_path(cfg, cfg->templates), **names;
+	unsigned char *regular;
 	struct strbuf err = STRBUF_INIT;
 	struct trials x = { set, hook, dir, -1, NULL, NULL };
 	unsigned jobs = compile_jobs();
@@ -792,7 +804,7 @@ int templates_load(struct template_set *set, const struct ts_config *cfg,
 	memset(set, 0, sizeof(*set));
 	loading_init(&l, cfg, d);
 	dir_fd = fs_open_dir_under(cfg->base_dir, cfg->templates, dir, &err);
-	if (dir_fd < 0 || fs_list_dir_fd(dir_fd, &names, &n)) {
+	if (dir_fd < 0 || fs_list_dir_typed_fd(dir_fd, &names, &regular, &n)) {
 		if (dir_fd >= 0)
 			strbuf_addf(&err, "cannot read directory '%s': %s", dir, strerror(errno));
 		diag_fail(d, "%s", err.buf);
@@ -800,7 +812,7 @@ int templates_load(struct template_set *set, const struct ts_config *cfg,
 		ret = -1;
 		goto out;
 	}
-	list_templates(set, l.dir, names, n);
+	list_templates(set, l.dir, names, regular, n);
 	x.dir_fd = dir_fd;
 	x.state = xcalloc(set->n + 1, 1);
 	if (jobs > 1)
@@ -837,6 +849,7 @@ int templates_load(struct template_set *set, const struct ts_config *cfg,
 	}
 	free(x.state);
 	fs_free_list(names, n);
+	free(regular);
 	index_templates(set);
 out:
 	if (dir_fd >= 0)
@@ -848,6 +861,9 @@ out:
 
 void template_drop_trees(struct template *t)
 {
+	/* no location in the file is left to quote */
+	if (t->doc)
+		diag_drop_source(t->doc->loc.file);
 	jv_free(t->doc);
 	jv_free(t->parameters);
 	t->doc = t->parameters = NULL;

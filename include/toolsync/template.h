@@ -35,6 +35,7 @@ struct template {
 	int bad;                /* failed its checks (already reported) */
 	char blake2b[DIGEST_HEX_SIZE];  /* of the file's bytes */
 	void *compiled;         /* the loader's hook's (compile.c: its segments) */
+	int listed_regular;     /* the directory's listing said: a regular file */
 };
 
 struct template_set {
