@@ -82,15 +82,19 @@ static int parse_options(struct build *b, int argc, char **argv)
  * The output holds these bytes as path, as the trusted old index says
  * (prev_index.h): the new tree keeps the file without reading it.
  */
-static int kept_by_digest(struct build *b, const char *path, size_t len,
-			  const unsigned char *blake2b)
+static int kept_by_digest(struct build *b, const char *path, size_t len, const char *blake2b)
 {
-	return prev_index_same(&b->prev, path, len, blake2b) && outdir_keep(&b->od, path);
+	unsigned char bin[DIGEST_SIZE];
+
+	if (!blake2b[0])
+		return 0;
+	index_digest_from_hex(bin, blake2b);
+	return prev_index_same(&b->prev, path, len, bin) && outdir_keep(&b->od, path);
 }
 
 /* Stage bytes as path unless the output already holds exactly them. */
 static int stage_bytes(struct build *b, const char *path, const struct strbuf *bytes,
-		       const unsigned char *blake2b)
+		       const char *blake2b)
 {
 	if (blake2b && kept_by_digest(b, path, bytes->len, blake2b))
 		return 0;
@@ -132,13 +136,13 @@ static int keep_signature(struct build *b, const char *sig_path)
 static int stage_signature(struct build *b, const struct out_file *f, const char *sig_path)
 {
 	struct strbuf sig = STRBUF_INIT;
-	unsigned char digest[DIGEST_SIZE];
+	char digest[DIGEST_HEX_SIZE];
 	int ret;
 
 	signature_of(b, strrchr(f->path, '/') + 1, f->bytes, &sig);
-	blake2b(digest, DIGEST_SIZE, sig.buf, sig.len);
+	blake2b256_hex(sig.buf, sig.len, digest);
 	pthread_mutex_lock(&b->lock);
-	index_add_digests(&b->ix, sig_path, sig.len, digest, NULL);
+	index_add(&b->ix, sig_path, sig.len, digest, NULL);
 	pthread_mutex_unlock(&b->lock);
 	ret = stage_bytes(b, sig_path, &sig, digest);
 	strbuf_release(&sig);
@@ -149,15 +153,15 @@ static int stage_signature(struct build *b, const struct out_file *f, const char
  * compile_opts.known_jcs: the old index's RFC 8785 digest of the same
  * bytes (the same bytes have the same canonical form, wherever they are).
  */
-static int known_jcs(void *ctx, const char *path, const unsigned char blake2b[DIGEST_SIZE],
-		     unsigned char jcs[DIGEST_SIZE])
+static int known_jcs(void *ctx, const char *path, const char *blake2b,
+		     char jcs[DIGEST_HEX_SIZE])
 {
 	const struct build *b = ctx;
 	const struct index_entry *e = prev_index_find(&b->prev, path);
 
-	if (!e || !e->has_jcs || memcmp(e->blake2b, blake2b, DIGEST_SIZE))
+	if (!e || !e->has_jcs || !index_digest_is(e->blake2b, blake2b))
 		return 0;
-	memcpy(jcs, e->jcs_blake2b, DIGEST_SIZE);
+	index_digest_hex(e->jcs_blake2b, jcs);
 	return 1;
 }
 
@@ -166,7 +170,7 @@ static int stage_file(void *ctx, const struct out_file *f)
 {
 	struct build *b = ctx;
 	char *sig_path;
-	int same = f->digest && kept_by_digest(b, f->path, f->bytes->len, f->digest), ret = 0;
+	int same = kept_by_digest(b, f->path, f->bytes->len, f->blake2b), ret = 0;
 
 	if (!same && stage_bytes(b, f->path, f->bytes, NULL))
 		return -1;
@@ -308,6 +312,7 @@ int cmd_build(int argc, char **argv)
 	b.prev = (struct prev_index)PREV_INDEX_INIT;
 	b.copts.parallel_emit = 1;
 	b.copts.known_jcs = known_jcs;
+	b.copts.drop_trees = 1;   /* nothing here renders a tool from a tree */
 	if ((rc = parse_options(&b, argc, argv)))
 		return rc > 0 ? cmd_help("build") : EXIT_ERROR;
 	rc = run(&b) ? EXIT_ERROR : EXIT_OK;

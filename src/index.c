@@ -4,6 +4,7 @@
 #include "toolsync/index.h"
 #include "toolsync/json.h"
 #include "toolsync/sort.h"
+#include "toolsync/strpool.h"
 
 /*
  * A hex digit's value, -1 for anything else (lowercase only, as toolsync
@@ -76,36 +77,7 @@ int index_digest_is(const unsigned char digest[DIGEST_SIZE], const char *hex)
 	return !strcmp(mine, hex);
 }
 
-/* ---- the paths' bytes, and the table by path ------------------------- */
-
-struct index_chunk {
-	struct index_chunk *next;
-	size_t used, size;
-	char data[];
-};
-
-#define CHUNK_SIZE ((size_t)64 * 1024 - sizeof(struct index_chunk))
-
-static char *path_copy(struct index *ix, const char *path, size_t len)
-{
-	struct index_chunk *c = ix->chunks;
-	char *p;
-
-	if (!c || c->size - c->used < len + 1) {
-		size_t size = len + 1 > CHUNK_SIZE ? len + 1 : CHUNK_SIZE;
-
-		c = xmalloc(st_add(sizeof(*c), size));
-		c->size = size;
-		c->used = 0;
-		c->next = ix->chunks;
-		ix->chunks = c;
-	}
-	p = c->data + c->used;
-	memcpy(p, path, len);
-	p[len] = '\0';
-	c->used += len + 1;
-	return p;
-}
+/* ---- the table by path --------------------------------------------- */
 
 /* The table is of positions: anything that moves or adds entries drops it. */
 static void drop_table(struct index *ix)
@@ -157,7 +129,7 @@ void index_add_digests(struct index *ix, const char *path, uint64_t size,
 	ix->own_layout = 0;
 	ALLOC_GROW(ix->v, ix->n, ix->alloc);
 	e = &ix->v[ix->n++];
-	e->path = path_copy(ix, path, strlen(path));
+	e->path = strpool_copy(&ix->paths, path, strlen(path));
 	e->size = size;
 	memcpy(e->blake2b, blake2b, DIGEST_SIZE);
 	e->has_jcs = jcs_blake2b != NULL;
@@ -196,7 +168,7 @@ void index_sort(struct index *ix)
 
 const struct index_entry *index_find(const struct index *ix, const char *path)
 {
-	struct index_entry key = { (char *)path, 0, { 0 }, { 0 }, 0 };
+	struct index_entry key = { path, 0, { 0 }, { 0 }, 0 };
 	uint32_t *s;
 
 	if (!ix->n)
@@ -227,12 +199,7 @@ int index_same(const struct index *a, const struct index *b)
 
 void index_release(struct index *ix)
 {
-	while (ix->chunks) {
-		struct index_chunk *next = ix->chunks->next;
-
-		free(ix->chunks);
-		ix->chunks = next;
-	}
+	strpool_release(&ix->paths);
 	free(ix->v);
 	free(ix->slots);
 	memset(ix, 0, sizeof(*ix));
@@ -407,7 +374,7 @@ static int take_entry(struct cursor *c, struct index *ix)
 		return 0;
 	ALLOC_GROW(ix->v, ix->n + 1, ix->alloc);
 	e = &ix->v[ix->n];
-	e->path = path_copy(ix, s, n);
+	e->path = strpool_copy(&ix->paths, s, n);
 	if (!index_path_ok(e->path))
 		return 0;
 	ix->n++;

@@ -23,12 +23,12 @@ void matrix_add(struct matrix *m, const struct row *row)
 	struct matrix_tool *t;
 	size_t i;
 
-	m->sorted = 0;
 	ALLOC_GROW(m->tools, m->ntools + 1, m->alloc_tools);
 	t = &m->tools[m->ntools];
-	t->key = xstrdup(row->key);
+	t->key = strpool_copy(&m->keys, row->key, strlen(row->key));
 	t->rank = config_role_rank(m->cfg, row->min_role);
 	t->nstd = row->standards.n;
+	t->first_claim = m->nclaims;
 	t->loc = row->key_loc;
 	for (i = 0; i < row->standards.n; i++) {
 		const char *std = row->standards.v[i];
@@ -39,18 +39,17 @@ void matrix_add(struct matrix *m, const struct row *row)
 		};
 	}
 	m->ntools++;
+	m->sorted = 0;
 }
 
 void matrix_release(struct matrix *m)
 {
-	size_t i;
-
-	for (i = 0; i < m->ntools; i++)
-		free(m->tools[i].key);
+	strpool_release(&m->keys);
 	hashset_release(&m->standards);
+	free(m->rows.v);   /* the strings are borrowed */
+	free(m->by_row);
 	free(m->tools);
 	free(m->claims);
-	free(m->rows.v);   /* the strings are borrowed */
 	memset(m, 0, sizeof(*m));
 }
 
@@ -132,7 +131,7 @@ static void order_rows(struct matrix *m, struct strlist *rows)
 	free(extra);
 }
 
-/* The tools' order while sort_tools() runs (sort_runs() takes no context). */
+/* Tools by key while they are sorted (sort_runs has no context argument, as qsort). */
 static const struct matrix *sorting;
 
 /*
@@ -141,30 +140,24 @@ static const struct matrix *sorting;
  */
 static int cmp_tool_index(const void *pa, const void *pb)
 {
-	return strcmp(sorting->tools[*(const size_t *)pa].key,
-		      sorting->tools[*(const size_t *)pb].key);
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	int c = strcmp(sorting->tools[a].key, sorting->tools[b].key);
+
+	return c ? c : (a > b) - (a < b);
 }
 
 static void sort_tools(struct matrix *m)
 {
-	size_t *perm, *where, i;
-	struct matrix_tool *v;
+	size_t *perm = xcalloc(m->ntools + 1, sizeof(*perm));
+	size_t *where = xcalloc(m->ntools + 1, sizeof(*where)), i;
+	struct matrix_tool *v = xcalloc(m->ntools + 1, sizeof(*v));
 
-	if (m->sorted)
-		return;
-	m->sorted = 1;
-	perm = xcalloc(m->ntools + 1, sizeof(*perm));
 	for (i = 0; i < m->ntools; i++)
 		perm[i] = i;
 	sorting = m;
-	i = sort_runs(perm, m->ntools, sizeof(*perm), cmp_tool_index);
+	/* runs merged: a registry comes in blocks of sorted keys, often one */
+	sort_runs(perm, m->ntools, sizeof(*perm), cmp_tool_index);
 	sorting = NULL;
-	if (!i) {   /* in order already (a registry sorted by key) */
-		free(perm);
-		return;
-	}
-	where = xcalloc(m->ntools + 1, sizeof(*where));
-	v = xcalloc(m->ntools + 1, sizeof(*v));
 	for (i = 0; i < m->ntools; i++) {
 		v[i] = m->tools[perm[i]];
 		where[perm[i]] = i;
@@ -193,41 +186,41 @@ int matrix_check_unique(struct matrix *m, struct diag *d)
 }
 
 /*
- * Claims stably by field (the tool, or the row): a counting sort, as
- * both are small numbers below limit.
+ * Keys are unique in a compiled catalogue (see matrix_check_unique), so
+ * the order is fully determined by the rows, whatever order they came in.
  */
-static void count_claims(struct matrix *m, size_t limit, int by_row)
+/*
+ * The claims by row, then by tool key (the order every format lists them
+ * in): counted by row, then placed tool by tool in key order (a tool's
+ * claims lie together in claims[]), so no key is compared again.
+ */
+static void sort_claims(struct matrix *m, size_t nrows)
 {
-	size_t *start = xcalloc(limit + 2, sizeof(*start)), i;
-	struct matrix_claim *v = xcalloc(m->nclaims + 1, sizeof(*v));
+	size_t *at = xcalloc(nrows + 2, sizeof(*at)), i, k;   /* order is at most nrows */
 
+	free(m->by_row);
+	m->by_row = xcalloc(m->nclaims + 1, sizeof(*m->by_row));
 	for (i = 0; i < m->nclaims; i++)
-		start[(by_row ? m->claims[i].order : m->claims[i].tool) + 1]++;
-	for (i = 1; i <= limit + 1; i++)
-		start[i] += start[i - 1];
-	for (i = 0; i < m->nclaims; i++)
-		v[start[by_row ? m->claims[i].order : m->claims[i].tool]++] = m->claims[i];
-	free(m->claims);
-	m->claims = v;
-	m->alloc_claims = m->nclaims + 1;
-	free(start);
+		at[m->claims[i].order + 1]++;
+	for (i = 1; i <= nrows + 1; i++)
+		at[i] += at[i - 1];
+	for (i = 0; i < m->ntools; i++)
+		for (k = 0; k < m->tools[i].nstd; k++) {
+			const struct matrix_claim *c = &m->claims[m->tools[i].first_claim + k];
+
+			m->by_row[at[c->order]++] = *c;
+		}
+	free(at);
 }
 
-/*
- * Claims by row, then by tool key: the order every format lists them in.
- * Keys are unique in a compiled catalogue (see matrix_check_unique), so
- * the order is fully determined by the rows, whatever order they came
- * in.  Sorted once: markdown and CSV are written from the same order.
- */
 void matrix_sort(struct matrix *m)
 {
-	sort_tools(m);
-	if (m->sorted == 2)
+	if (m->sorted)
 		return;
-	m->sorted = 2;
+	sort_tools(m);
 	order_rows(m, &m->rows);
-	count_claims(m, m->ntools, 0);
-	count_claims(m, m->rows.n, 1);
+	sort_claims(m, m->rows.n);
+	m->sorted = 1;
 }
 
 /* ---- formats -------------------------------------------------------- */
@@ -237,47 +230,48 @@ static const char *role_of(const struct matrix *m, const struct matrix_tool *t)
 	return t->rank >= 0 ? m->cfg->roles.v[t->rank] : "?";
 }
 
-/* Markdown punctuation a cell escapes with a backslash. */
-static int md_punct(unsigned char c)
+/* Punctuation md_text escapes with a backslash (a table: every key has some). */
+static const unsigned char md_punct[256] = {
+	['\\'] = 1, ['`'] = 1, ['*'] = 1, ['_'] = 1, ['{'] = 1, ['}'] = 1, ['['] = 1,
+	[']'] = 1, ['<'] = 1, ['>'] = 1, ['('] = 1, [')'] = 1, ['#'] = 1, ['+'] = 1,
+	['!'] = 1, ['|'] = 1, ['~'] = 1,
+};
+
+static int md_control(unsigned char c)
 {
-	switch (c) {
-	case '\\': case '`': case '*': case '_': case '{': case '}': case '[': case ']':
-	case '<': case '>': case '(': case ')': case '#': case '+': case '!': case '|': case '~':
-		return 1;
-	}
-	return 0;
+	return c < 0x20 || c == 0x7f;
 }
 
-/*
- * Text in a markdown table cell: punctuation escaped, control bytes as
- * \xHH; the bytes between copied in runs.
- */
+/* Text in a markdown table cell: punctuation escaped, control bytes as \xHH. */
 static void md_text(struct strbuf *out, const char *s)
 {
-	const char *run = s;
+	static const char hexd[] = "0123456789abcdef";
 
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		int ctl = c < 0x20 || c == 0x7f;
+	for (;;) {
+		const char *run = s;
+		unsigned char c;
 
-		if (!ctl && !md_punct(c))
-			continue;
+		while (!md_punct[(unsigned char)*s] && !md_control((unsigned char)*s))
+			s++;
 		strbuf_add(out, run, (size_t)(s - run));
-		if (ctl) {
-			strbuf_addf(out, "\\x%02x", c);
-		} else {
-			strbuf_addch(out, '\\');
+		if (!*s)
+			return;
+		c = (unsigned char)*s++;
+		strbuf_addch(out, '\\');
+		if (!md_control(c)) {
 			strbuf_addch(out, (char)c);
+			continue;
 		}
-		run = s + 1;
+		strbuf_addch(out, 'x');
+		strbuf_addch(out, hexd[c >> 4]);
+		strbuf_addch(out, hexd[c & 15]);
 	}
-	strbuf_add(out, run, (size_t)(s - run));
 }
 
 /* The claims of row r: [*i, end) */
 static size_t row_end(const struct matrix *m, size_t i, size_t r)
 {
-	while (i < m->nclaims && m->claims[i].order == r)
+	while (i < m->nclaims && m->by_row[i].order == r)
 		i++;
 	return i;
 }
@@ -313,7 +307,7 @@ static void write_markdown(const struct matrix *m, const struct strlist *rows,
 			empty++;
 		}
 		for (j = i; j < end; j++)
-			md_tool(out, m, &m->tools[m->claims[j].tool], j == i);
+			md_tool(out, m, &m->tools[m->by_row[j].tool], j == i);
 		strbuf_addstr(out, " |\n");
 		i = end;
 	}
@@ -343,8 +337,8 @@ static void csv_field(struct strbuf *out, const char *s)
 		strbuf_addch(out, '"');
 	if (*s && strchr("=+-@\t\r", *s))
 		strbuf_addch(out, '\'');
-	for (; (q = strchr(s, '"')); s = q + 1) {
-		strbuf_add(out, s, (size_t)(q + 1 - s));   /* a quote is doubled */
+	for (; (q = strchr(s, '"')); s = q + 1) {   /* a quote doubled */
+		strbuf_add(out, s, (size_t)(q + 1 - s));
 		strbuf_addch(out, '"');
 	}
 	strbuf_addstr(out, s);
@@ -373,7 +367,7 @@ static void write_csv(const struct matrix *m, const struct strlist *rows, struct
 		if (i == end)
 			csv_line(out, rows->v[r], "", "");
 		for (j = i; j < end; j++) {
-			const struct matrix_tool *t = &m->tools[m->claims[j].tool];
+			const struct matrix_tool *t = &m->tools[m->by_row[j].tool];
 
 			csv_line(out, rows->v[r], t->key, role_of(m, t));
 		}
@@ -407,7 +401,7 @@ static void write_json(const struct matrix *m, const struct strlist *rows, struc
 		json_write_string(out, rows->v[r], strlen(rows->v[r]));
 		strbuf_addstr(out, ", \"tools\": [");
 		for (j = i; j < end; j++)
-			json_tool(out, m, &m->tools[m->claims[j].tool], j == i, "        ");
+			json_tool(out, m, &m->tools[m->by_row[j].tool], j == i, "        ");
 		strbuf_addstr(out, end > i ? "\n      ]}" : "]}");
 		i = end;
 	}
@@ -421,6 +415,8 @@ static void write_json(const struct matrix *m, const struct strlist *rows, struc
 void matrix_write(struct matrix *m, enum matrix_format fmt, struct strbuf *out)
 {
 	matrix_sort(m);
+	/* about a line a claim (a tool's key and role): grown once, not doubled 20 times */
+	strbuf_grow(out, st_add(st_mult(m->nclaims + m->ntools, 64), 4096));
 	switch (fmt) {
 	case MATRIX_MARKDOWN: write_markdown(m, &m->rows, out); break;
 	case MATRIX_CSV: write_csv(m, &m->rows, out); break;

@@ -6,64 +6,6 @@
 
 #include "toolsync/common.h"
 
-/*
- * Fresh memory is expensive on the VMs toolsync is measured on: a page
- * fault costs tens of microseconds (paravirtualised page tables), and a
- * 100,000-tool build fills about 100 MB: the index read and written
- * (25 MB each), its entries, the registry, the key sets and the matrix.
- * In 4 KiB pages that was 30,000 faults, a fifth of a rebuild's time
- * (docs/performance.md).  So the heap goes on transparent huge pages
- * (marked as brk grows it, in steps of HEAP_STEP), and blocks up to
- * glibc's largest mmap threshold come from the heap, where a freed block
- * is used again rather than unmapped and faulted in afresh; the few
- * larger ones are marked themselves.  The kernel decides the rest (THP
- * "madvise" mode, or none).
- */
-#define BIG_BLOCK ((size_t)32 << 20)
-#define HEAP_STEP ((size_t)8 << 20)
-#define PAGE ((uintptr_t)4096)
-
-static uintptr_t heap_marked;   /* the heap is marked up to here */
-
-static void mark(uintptr_t from, uintptr_t to)
-{
-#ifdef MADV_HUGEPAGE
-	from &= ~(PAGE - 1);
-	if (to > from)
-		madvise((void *)from, (to - from + PAGE - 1) & ~(PAGE - 1), MADV_HUGEPAGE);
-#else
-	(void)from;
-	(void)to;
-#endif
-}
-
-void xalloc_init(void)
-{
-	mallopt(M_MMAP_THRESHOLD, (int)BIG_BLOCK);
-	mallopt(M_TOP_PAD, (int)HEAP_STEP);
-	mallopt(M_TRIM_THRESHOLD, (int)(8 * HEAP_STEP));
-	heap_marked = (uintptr_t)sbrk(0);
-}
-
-/*
- * After an allocation: a large block is marked, and so is what brk added
- * to the heap (only the main thread grows it; a race marks twice).
- */
-static void *marked(void *p, size_t n)
-{
-	uintptr_t top, was;
-
-	if (n >= BIG_BLOCK) {
-		mark((uintptr_t)p, (uintptr_t)p + n);
-		return p;
-	}
-	top = (uintptr_t)sbrk(0);
-	was = __atomic_exchange_n(&heap_marked, top, __ATOMIC_RELAXED);
-	if (was && top > was)
-		mark(was, top);
-	return p;
-}
-
 static TS_NORETURN void oom(size_t n)
 {
 	fprintf(stderr, "toolsync: fatal: out of memory allocating %zu bytes\n", n);
@@ -96,13 +38,55 @@ size_t st_add(size_t a, size_t b)
 	return a + b;
 }
 
+/*
+ * A block of 2 MiB or more (a large build's index text and entries, its
+ * matrix, its key set, a registry's text) asks for transparent huge
+ * pages, which the kernel then gives where it is set to give them on
+ * request (THP "madvise", Debian's default): on the VMs toolsync is
+ * measured on a page fault costs about 9 µs, and a fresh 100,000-tool
+ * build touched 28,000 fresh 4 KiB pages, 10,000 with this
+ * (docs/performance.md).  Only advice: an error changes nothing.
+ */
+#define HUGE_BLOCK ((size_t)2 << 20)
+
+static void *advise_huge(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), start, end;
+
+	if (n < HUGE_BLOCK || (page & (page - 1)))
+		return p;
+	/* whole pages: a mapping split in two could no longer be moved by mremap */
+	start = (uintptr_t)p & ~(page - 1);
+	end = ((uintptr_t)p + n + page - 1) & ~(page - 1);
+	madvise((void *)start, end - start, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+/*
+ * Blocks of 1 MiB and more are mapped on their own, always: glibc
+ * otherwise raises that bound to the largest block freed so far (up to
+ * 32 MiB), after which the arrays a large build grows (the index, the
+ * matrix, the buffers of its files) come from the heap, and each
+ * realloc copies them into fresh pages instead of moving the mapping
+ * (mremap); a 100,000-tool build faulted a third of its pages in those
+ * copies.
+ */
+void xalloc_init(void)
+{
+#ifdef M_MMAP_THRESHOLD
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
+}
+
 void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 
 	if (!p)
 		oom(n);
-	return marked(p, n);
+	return advise_huge(p, n);
 }
 
 void *xcalloc(size_t nmemb, size_t size)
@@ -111,26 +95,16 @@ void *xcalloc(size_t nmemb, size_t size)
 
 	if (!p)
 		oom(st_mult(nmemb, size));
-	return marked(p, nmemb * size);
+	return advise_huge(p, nmemb * size);
 }
 
 void *xrealloc(void *p, size_t n)
 {
-	size_t old = p ? malloc_usable_size(p) : 0;
-	void *q;
-
-	/* a block growing big is moved by hand: marked before the copy touches it */
-	if (n >= BIG_BLOCK && old < BIG_BLOCK) {
-		q = xmalloc(n);
-		memcpy(q, p, old);
-		free(p);
-		return q;
-	}
-	q = realloc(p, n ? n : 1);
+	void *q = realloc(p, n ? n : 1);
 
 	if (!q)
 		oom(n);
-	return marked(q, n);
+	return advise_huge(q, n);
 }
 
 char *xmemdupz(const void *p, size_t n)

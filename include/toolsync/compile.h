@@ -49,8 +49,6 @@ struct out_file {
 	const struct strbuf *bytes; /* exactly what is written */
 	/* BLAKE2b-256 hex of bytes; "" for a tool when compiling without an index (diff, ci) */
 	const char *blake2b;
-	/* the same digest as bytes; NULL when it was not made */
-	const unsigned char *digest;
 	/*
 	 * BLAKE2b-256 hex of the RFC 8785 form; "" for a tool when compiling
 	 * without an index (diff, ci): then out_file_jcs_blake2b() makes it.
@@ -86,8 +84,8 @@ struct compile_opts {
 	 * 1 and jcs filled; then that form is neither rendered nor hashed.
 	 * Called from several threads at once, with emit's ctx.
 	 */
-	int (*known_jcs)(void *ctx, const char *path, const unsigned char blake2b[DIGEST_SIZE],
-			 unsigned char jcs[DIGEST_SIZE]);
+	int (*known_jcs)(void *ctx, const char *path, const char *blake2b,
+			 char jcs[DIGEST_HEX_SIZE]);
 	/*
 	 * Optional: sources of committed output (diff, ci), NULL-padded.  Each
 	 * file is compared with them on the worker threads
@@ -95,13 +93,21 @@ struct compile_opts {
 	 * order on one thread, only reads and parses the files that differ.
 	 */
 	struct committed *compare[COMPILE_COMPARE_MAX];
+	/*
+	 * A template's tree is freed once it is compiled (build): then no
+	 * out_file's tool may be given to compiled_tool_manifest(), nor its
+	 * template's doc read.  Bundle items that need a tree keep theirs.
+	 */
+	int drop_trees;
 };
 
 /*
  * Compile the whole catalogue.  Each output file goes to emit (tools in
  * registry order, then bundles; see parallel_emit); each is added to ix
- * when ix is not NULL.  Rendering and hashing use TOOLSYNC_JOBS threads
- * (default: one per processor) while the main thread reads the rows.
+ * when ix is not NULL.  Templates are loaded and compiled on TOOLSYNC_JOBS
+ * threads (default: one per processor; messages come out in file-name
+ * order all the same), then rendering and hashing use them while the main
+ * thread reads the rows.
  * Every problem is reported to d.  Returns 0 when everything compiled,
  * -1 otherwise (then the caller must discard what emit received).
  */

@@ -21,6 +21,7 @@
 
 #include "toolsync/digest.h"
 #include "toolsync/diag.h"
+#include "toolsync/strpool.h"
 
 #define INDEX_FORMAT "toolsync.index/1"
 #define INDEX_FILE "index.json"
@@ -33,31 +34,28 @@
  * 200,000 files is then 13 MB smaller.
  */
 struct index_entry {
-	char *path;
+	const char *path;            /* in the index's pool */
 	uint64_t size;
 	unsigned char blake2b[DIGEST_SIZE];
 	unsigned char jcs_blake2b[DIGEST_SIZE];
 	int has_jcs;
 };
 
-struct index_chunk;
-
 /*
- * The paths' bytes live in chunks (no allocation per entry); after
- * index_parse() a table by path (SipHash under the process's key, as
+ * After index_parse() a table by path (SipHash under the process's key, as
  * hashset.h) finds an entry in O(1), from any number of threads.
  */
 struct index {
 	struct index_entry *v;
 	size_t n, alloc;
-	struct index_chunk *chunks;
+	struct strpool paths;        /* the entries' paths: no allocation per entry */
 	uint32_t *slots;          /* entry + 1 by path hash; 0 empty; NULL: none */
 	size_t nslots;
 	/* parsed from exactly what index_write() writes for these entries */
 	int own_layout;
 };
 
-#define INDEX_INIT { NULL, 0, 0, NULL, NULL, 0, 0 }
+#define INDEX_INIT { NULL, 0, 0, STRPOOL_INIT, NULL, 0, 0 }
 
 /* blake2b and jcs_blake2b (NULL: none) as 64 hex digits. */
 void index_add(struct index *ix, const char *path, uint64_t size,
