@@ -386,13 +386,15 @@ static void refuse_foreign(struct scan *s, const char *rel)
 
 static void classify(struct scan *s, const char *rel, const struct stat *st)
 {
+	const struct index_entry *e;
+
 	if (S_ISDIR(st->st_mode))
 		diag_fail(s->d, "'%s/%s' is a directory: %.5s/ holds only the files toolsync "
 			  "writes; move it elsewhere", s->o->shown, rel, rel);
 	else if (is_index_file(rel))
 		s->has_index[!strcmp(rel, SIG_FILE)] = 1;
-	else if (index_find(&s->ix, rel))
-		s->present[index_find(&s->ix, rel) - s->ix.v] = 1;
+	else if ((e = index_find(&s->ix, rel)))
+		s->present[e - s->ix.v] = 1;
 	else if (is_own_temp(s, rel))
 		s->o->debris++;
 	else

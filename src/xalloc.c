@@ -39,6 +39,33 @@ size_t st_add(size_t a, size_t b)
 }
 
 /*
+ * The heap itself (the blocks below 1 MiB: rows, keys, index paths,
+ * string pools' first chunks) is advised too, as brk grows it: a rebuild
+ * of 100,000 tools that changes nothing faulted 20,000 pages, 12,800 with
+ * this; diff 14,400 and 8,000 (docs/performance.md).  heap_marked: the
+ * heap is advised up to here.
+ */
+static uintptr_t heap_marked;
+
+/* After a small block: what brk added to the heap since (only the main arena grows it). */
+static void *advise_heap(void *p)
+{
+#ifdef MADV_HUGEPAGE
+	uintptr_t top = (uintptr_t)sbrk(0), page, was;
+
+	if (!heap_marked || top <= __atomic_load_n(&heap_marked, __ATOMIC_RELAXED))
+		return p;
+	page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	if (page & (page - 1))
+		return p;
+	was = __atomic_exchange_n(&heap_marked, top, __ATOMIC_RELAXED);
+	if (top > was)
+		madvise((void *)(was & ~(page - 1)), top - (was & ~(page - 1)), MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+/*
  * A block of 2 MiB or more (a large build's index text and entries, its
  * matrix, its key set, a registry's text) asks for transparent huge
  * pages, which the kernel then gives where it is set to give them on
@@ -52,9 +79,12 @@ size_t st_add(size_t a, size_t b)
 static void *advise_huge(void *p, size_t n)
 {
 #ifdef MADV_HUGEPAGE
-	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), start, end;
+	uintptr_t page, start, end;
 
-	if (n < HUGE_BLOCK || (page & (page - 1)))
+	if (n < HUGE_BLOCK)
+		return advise_heap(p);
+	page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	if (page & (page - 1))
 		return p;
 	/* whole pages: a mapping split in two could no longer be moved by mremap */
 	start = (uintptr_t)p & ~(page - 1);
@@ -78,6 +108,7 @@ void xalloc_init(void)
 #ifdef M_MMAP_THRESHOLD
 	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 #endif
+	heap_marked = (uintptr_t)sbrk(0);
 }
 
 void *xmalloc(size_t n)
