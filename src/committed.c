@@ -424,9 +424,10 @@ static int list_git(struct committed *c, const char *sub, char ***names, size_t 
 	return *n ? 0 : -1;
 }
 
-int committed_list(struct committed *c, const char *sub, char ***names, size_t *n)
+/* committed_list(), why it failed in err */
+static int list_sub(struct committed *c, const char *sub, char ***names, size_t *n,
+		    struct strbuf *err)
 {
-	struct strbuf err = STRBUF_INIT;
 	char *shown;
 	int r, e;
 
@@ -434,11 +435,34 @@ int committed_list(struct committed *c, const char *sub, char ***names, size_t *
 		return list_git(c, sub, names, n);
 	/* no link followed: a tools/ linked elsewhere fails with ELOOP */
 	shown = committed_location(c, sub);
-	r = fs_list_dir_under(c->dir, sub, shown, names, n, &err);
+	r = fs_list_dir_under(c->dir, sub, shown, names, n, err);
 	e = errno;
 	free(shown);
+	errno = e;
+	return r;
+}
+
+int committed_list(struct committed *c, const char *sub, char ***names, size_t *n)
+{
+	struct strbuf err = STRBUF_INIT;
+	int r = list_sub(c, sub, names, n, &err), e = errno;
+
 	strbuf_release(&err);
 	errno = e;
+	return r;
+}
+
+int committed_list_or_none(struct committed *c, const char *sub, char ***names, size_t *n,
+			   struct diag *d)
+{
+	struct strbuf err = STRBUF_INIT;
+	int r = list_sub(c, sub, names, n, &err);
+
+	if (r && (errno == ENOENT || errno == ENOTDIR))
+		r = 0;
+	else if (r)
+		diag_fail(d, "%s", err.buf);
+	strbuf_release(&err);
 	return r;
 }
 

@@ -17,6 +17,12 @@
  * compiled one holds, so only bundles that differ (or that build no
  * longer writes) are parsed: an unchanged catalogue parses nothing.
  *
+ * The committed roles/ directory is input like any other: its bundles
+ * may be many, each of another role.  What they held is kept per (role,
+ * function name) that occurs, and a tool looks up only its own entries,
+ * so that the work and memory follow the size of the bundles, never the
+ * number of roles times the number of names.
+ *
  * NEEDSWORK: while committed bundles exist, every tool compiled and
  * committed is kept (its key, min_role and targets) until the end.  That
  * is at most the 128 tools a bundle may hold, unless templates leave
@@ -39,6 +45,17 @@ struct bundle_tool {
 	unsigned targets;        /* the bundles it goes in now */
 	int role_changed;        /* min_role differs from the committed manifest's */
 	struct srcloc targets_loc;  /* the template's 'targets:' (or its first line) */
+};
+
+/*
+ * A role of a differing committed bundle held a function name: the
+ * targets whose bundles of that role held it.  A name's entries are a
+ * list through next, latest first.
+ */
+struct bundle_held {
+	size_t role;             /* index in diff_bundles.roles */
+	unsigned targets;
+	size_t next;             /* 1 + index of the name's entry before, or 0 */
 };
 
 /* A committed bundle roles/<role>.<target>.json. */
@@ -79,17 +96,41 @@ static char *bundle_role(const char *name, enum target *t)
 	return role;
 }
 
-/* had[i][role]: the targets whose bundle of committed role `role` held name i. */
-static unsigned *had_entry(struct diff_bundles *b, const char *fname, size_t len)
+/* role's index in b->roles, or -1. */
+static long role_find(const struct diff_bundles *b, const char *role)
 {
-	struct hashset_entry *e = hashset_add(&b->names, fname, len, NULL);
+	const struct hashset_entry *e = hashset_find(&b->role_index, role, strlen(role));
+
+	return e ? (long)(uintptr_t)e->val - 1 : -1;
+}
+
+/* role's index in b->roles, added if new. */
+static size_t role_add(struct diff_bundles *b, const char *role)
+{
+	struct hashset_entry *e = hashset_add(&b->role_index, role, strlen(role), NULL);
 
 	if (!e->val) {
-		ALLOC_GROW(b->had, b->nhad, b->alloc_had);
-		b->had[b->nhad] = xcalloc(b->roles.n + 1, sizeof(unsigned));
-		e->val = (void *)(uintptr_t)++b->nhad;
+		strlist_add(&b->roles, role);
+		e->val = (void *)(uintptr_t)b->roles.n;
 	}
-	return b->had[(uintptr_t)e->val - 1];
+	return (uintptr_t)e->val - 1;
+}
+
+/* A bundle of role (in target t) held the function fname. */
+static void held_add(struct diff_bundles *b, const char *fname, size_t role, unsigned t)
+{
+	struct hashset_entry *e = hashset_add(&b->names, fname, strlen(fname), NULL);
+	size_t last = (uintptr_t)e->val;
+
+	if (last && b->held[last - 1].role == role) {
+		b->held[last - 1].targets |= t;
+		return;
+	}
+	ALLOC_GROW(b->held, b->nheld, b->alloc_held);
+	b->held[b->nheld].role = role;
+	b->held[b->nheld].targets = t;
+	b->held[b->nheld].next = last;
+	e->val = (void *)(uintptr_t)++b->nheld;
 }
 
 /* One committed bundle that differs: an array of tools in its target's shape. */
@@ -116,7 +157,7 @@ static int load_bundle(struct diff_bundles *b, struct committed *old,
 			diag_error(d, &entry->loc, "not a role bundle: a tool without a function name");
 			goto cleanup;
 		}
-		had_entry(b, fname, strlen(fname))[bf->role] |= bf->target;
+		held_add(b, fname, bf->role, bf->target);
 	}
 	ret = 0;
 	diag_drop_source(msgname);
@@ -128,13 +169,13 @@ cleanup:
 	return ret;
 }
 
-void diff_bundles_list(struct diff_bundles *b, struct committed *old)
+int diff_bundles_list(struct diff_bundles *b, struct committed *old, struct diag *d)
 {
 	char **names;
 	size_t n, i;
 
-	if (committed_list(old, "roles", &names, &n))
-		return;   /* no committed bundles: nothing to compare */
+	if (committed_list_or_none(old, "roles", &names, &n, d))
+		return -1;   /* none (no roles/): nothing is compared */
 	for (i = 0; i < n; i++) {
 		struct bundle_file *bf;
 		enum target t;
@@ -142,18 +183,17 @@ void diff_bundles_list(struct diff_bundles *b, struct committed *old)
 
 		if (!role)
 			continue;
-		if (strlist_find(&b->roles, role) < 0)
-			strlist_add(&b->roles, role);
 		ALLOC_GROW(b->files, b->nfiles, b->alloc_files);
 		bf = &b->files[b->nfiles++];
 		bf->name = xstrdup(names[i]);
-		bf->role = (size_t)strlist_find(&b->roles, role);
+		bf->role = role_add(b, role);
 		bf->target = t;
 		bf->same = 0;
 		free(role);
 	}
 	b->old = old;
 	fs_free_list(names, n);
+	return 0;
 }
 
 static int cmp_file(const void *key, const void *elem)
@@ -189,6 +229,43 @@ void diff_bundles_tool(struct diff_bundles *b, const struct compiled_tool *t,
 	bt->targets = cfg->targets & tpl->targets;
 	bt->role_changed = !old_role || strcmp(old_role, t->row->min_role);
 	bt->targets_loc = tl ? tl->loc : tpl->doc->loc;
+}
+
+/* What diff_bundles_report() compares, for one tool at a time. */
+struct membership {
+	const struct diff_bundles *b;
+	const struct ts_config *cfg;
+	long *rank;              /* rank[i]: b->roles.v[i]'s rank in toolsync.yaml, or -1 */
+	size_t *same, nsame;     /* the files whose bytes the compiled bundles have */
+	unsigned *had;           /* had[i]: the targets whose bundle of role i held the tool */
+	size_t *touched, ntouched;  /* the i with had[i] set, ascending */
+};
+
+static void membership_init(struct membership *m, const struct diff_bundles *b,
+			    const struct ts_config *cfg)
+{
+	size_t i;
+
+	m->b = b;
+	m->cfg = cfg;
+	m->rank = xcalloc(b->roles.n + 1, sizeof(*m->rank));
+	for (i = 0; i < b->roles.n; i++)
+		m->rank[i] = config_role_rank(cfg, b->roles.v[i]);
+	m->same = xcalloc(b->nfiles + 1, sizeof(*m->same));
+	for (m->nsame = i = 0; i < b->nfiles; i++)
+		if (b->files[i].same)
+			m->same[m->nsame++] = i;
+	m->had = xcalloc(b->roles.n + 1, sizeof(*m->had));
+	m->touched = xcalloc(b->roles.n + 1, sizeof(*m->touched));
+	m->ntouched = 0;
+}
+
+static void membership_release(struct membership *m)
+{
+	free(m->rank);
+	free(m->same);
+	free(m->had);
+	free(m->touched);
 }
 
 /* toolsync.yaml's entry for role, else its 'roles:', else the file. */
@@ -253,19 +330,20 @@ static void compare_targets(const struct bundle_tool *bt, unsigned before,
 }
 
 /* Roles that had it in a target it is still in, against the roles that get it now. */
-static void compare_roles(const struct diff_bundles *b, const struct bundle_tool *bt,
-			  const unsigned *had, unsigned common,
-			  const struct ts_config *cfg, struct findings *out)
+static void compare_roles(const struct membership *m, const struct bundle_tool *bt,
+			  unsigned common, struct findings *out)
 {
+	const struct ts_config *cfg = m->cfg;
+	struct srcloc loc;
 	size_t i;
 
 	for (i = (size_t)bt->rank; i < cfg->roles.n; i++) {
 		const char *role = cfg->roles.v[i];
-		long j = strlist_find(&b->roles, role);
-		struct srcloc loc = role_loc(cfg, role);
+		long j = role_find(m->b, role);
 
-		if (j >= 0 && (had[j] & common))
+		if (j >= 0 && (m->had[j] & common))
 			continue;
+		loc = role_loc(cfg, role);
 		if (j < 0)
 			add(out, &r_role_access_added, &loc, bt->key, "roles", role, 1,
 			    "role '%s', new in 'roles', gets the tool", quote_show(role));
@@ -274,13 +352,14 @@ static void compare_roles(const struct diff_bundles *b, const struct bundle_tool
 			    "role '%s' now gets the tool: 'roles' ranks it at or above min_role "
 			    "'%s' now", quote_show(role), bt->min_role);
 	}
-	for (i = 0; i < b->roles.n; i++) {
-		const char *role = b->roles.v[i];
-		long r = config_role_rank(cfg, role);
-		struct srcloc loc = role_loc(cfg, role);
+	for (i = 0; i < m->ntouched; i++) {
+		size_t j = m->touched[i];
+		const char *role = m->b->roles.v[j];
+		long r = m->rank[j];
 
-		if (!(had[i] & common) || r >= bt->rank)
+		if (!(m->had[j] & common) || r >= bt->rank)
 			continue;
+		loc = role_loc(cfg, role);
 		if (r < 0)
 			add(out, &r_role_access_removed, &loc, bt->key, "roles", role, 0,
 			    "role '%s' no longer gets the tool: it is no longer in 'roles'",
@@ -292,52 +371,82 @@ static void compare_roles(const struct diff_bundles *b, const struct bundle_tool
 	}
 }
 
-/*
- * had[role]: the targets whose committed bundle of that role held bt.  A
- * bundle with the compiled bytes held it when the compiled one does.
- */
-static void tool_had(const struct diff_bundles *b, const struct bundle_tool *bt,
-		     const struct ts_config *cfg, unsigned *had)
+static void had_add(struct membership *m, size_t role, unsigned targets)
 {
+	if (!targets)
+		return;
+	if (!m->had[role])
+		m->touched[m->ntouched++] = role;
+	m->had[role] |= targets;
+}
+
+static int cmp_index(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * m->had: the targets whose committed bundle of each role held bt (a
+ * bundle with the compiled bytes held it when the compiled one does).
+ * The targets of all of them.
+ */
+static unsigned tool_had(struct membership *m, const struct bundle_tool *bt)
+{
+	const struct diff_bundles *b = m->b;
 	char fname[KEY_MAX + 1];
 	const struct hashset_entry *e;
-	size_t i;
+	unsigned before = 0;
+	size_t h, i;
 
 	key_function_name(fname, bt->key);
 	e = hashset_find(&b->names, fname, strlen(fname));
-	for (i = 0; i < b->roles.n; i++)
-		had[i] = e ? b->had[(uintptr_t)e->val - 1][i] : 0;
-	for (i = 0; i < b->nfiles; i++) {
-		const struct bundle_file *bf = &b->files[i];
-		long rank = config_role_rank(cfg, b->roles.v[bf->role]);
+	for (h = e ? (uintptr_t)e->val : 0; h; h = b->held[h - 1].next)
+		had_add(m, b->held[h - 1].role, b->held[h - 1].targets);
+	for (i = 0; i < m->nsame; i++) {
+		const struct bundle_file *bf = &b->files[m->same[i]];
 
-		if (bf->same && (bt->targets & bf->target) && bt->rank >= 0 && rank >= bt->rank)
-			had[bf->role] |= bf->target;
+		if ((bt->targets & bf->target) && bt->rank >= 0 && m->rank[bf->role] >= bt->rank)
+			had_add(m, bf->role, bf->target);
 	}
+	qsort(m->touched, m->ntouched, sizeof(*m->touched), cmp_index);
+	for (i = 0; i < m->ntouched; i++)
+		before |= m->had[m->touched[i]];
+	return before;
+}
+
+/* m->had all zero again, for the next tool. */
+static void tool_done(struct membership *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->ntouched; i++)
+		m->had[m->touched[i]] = 0;
+	m->ntouched = 0;
 }
 
 int diff_bundles_report(struct diff_bundles *b, const struct ts_config *cfg,
 			struct findings *out, struct diag *d)
 {
-	unsigned *had = xcalloc(b->roles.n + 1, sizeof(*had));
-	size_t i, r;
+	struct membership m;
+	size_t i;
 	int ret = 0;
 
 	for (i = 0; i < b->nfiles && !ret; i++)
 		if (!b->files[i].same)
 			ret = load_bundle(b, b->old, &b->files[i], d);
+	membership_init(&m, b, cfg);
 	for (i = 0; i < b->ntools && !ret; i++) {
 		const struct bundle_tool *bt = &b->tools[i];
-		unsigned before = 0;
+		unsigned before = tool_had(&m, bt);
 
-		tool_had(b, bt, cfg, had);
-		for (r = 0; r < b->roles.n; r++)
-			before |= had[r];
 		compare_targets(bt, before, cfg, out);
 		if (!bt->role_changed && bt->rank >= 0 && (before & bt->targets))
-			compare_roles(b, bt, had, before & bt->targets, cfg, out);
+			compare_roles(&m, bt, before & bt->targets, out);
+		tool_done(&m);
 	}
-	free(had);
+	membership_release(&m);
 	return ret;
 }
 
@@ -353,10 +462,9 @@ void diff_bundles_release(struct diff_bundles *b)
 	for (i = 0; i < b->nfiles; i++)
 		free(b->files[i].name);
 	free(b->files);
-	for (i = 0; i < b->nhad; i++)
-		free(b->had[i]);
-	free(b->had);
+	free(b->held);
 	hashset_release(&b->names);
+	hashset_release(&b->role_index);
 	strlist_release(&b->roles);
 	memset(b, 0, sizeof(*b));
 }

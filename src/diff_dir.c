@@ -252,8 +252,10 @@ static void extra_files(struct session *s)
 			strlist_add(&s->stale, rel);
 			free(rel);
 		}
-	if (committed_list(s->tree, "roles", &names, &n))
+	if (committed_list_or_none(s->tree, "roles", &names, &n, s->d)) {
+		s->bad = 1;
 		return;
+	}
 	for (i = 0; i < n; i++) {
 		char *rel = xstrfmt("roles/%s", names[i]);
 
@@ -303,29 +305,16 @@ static void session_release(struct session *s)
 	diff_bundles_release(&s->membership);
 }
 
-/* The tools/ names of c, sorted; none when there is no tools/.  0 or -1 (reported). */
-static int list_tools(struct session *s, struct committed *c, char ***names, size_t *n)
-{
-	if (!committed_list(c, "tools", names, n))
-		return 0;
-	*names = NULL;
-	*n = 0;
-	if (errno == ENOENT || errno == ENOTDIR)
-		return 0;
-	diag_fail(s->d, "cannot read '%s/tools': %s", committed_describe(c), strerror(errno));
-	return -1;
-}
-
 static int list_committed(struct session *s)
 {
 	int ret = committed_check(s->old, s->d);
 
 	if (!ret)
-		ret = list_tools(s, s->old, &s->names, &s->nnames);
+		ret = committed_list_or_none(s->old, "tools", &s->names, &s->nnames, s->d);
 	if (!ret)
-		diff_bundles_list(&s->membership, s->old);
+		ret = diff_bundles_list(&s->membership, s->old, s->d);
 	if (!ret && s->separate && !(ret = committed_check(s->tree, s->d)))
-		ret = list_tools(s, s->tree, &s->tnames, &s->ntnames);
+		ret = committed_list_or_none(s->tree, "tools", &s->tnames, &s->ntnames, s->d);
 	s->seen = xcalloc(s->nnames + 1, 1);
 	s->tseen = xcalloc(s->ntnames + 1, 1);
 	return ret;

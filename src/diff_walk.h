@@ -80,20 +80,25 @@ void diff_compare_schema(struct walk *w, const struct jv *old, const struct jv *
 struct committed;
 struct bundle_tool;
 struct bundle_file;
+struct bundle_held;
 struct diff_bundles {
 	struct committed *old;    /* where the bundles are committed */
 	struct bundle_file *files;/* its roles/ bundles, sorted by name */
 	size_t nfiles, alloc_files;
 	struct strlist roles;     /* their roles */
-	struct hashset names;     /* function name -> 1 + index in had */
-	unsigned **had;           /* had[i][role]: targets whose differing bundle held it */
-	size_t nhad, alloc_had;
+	struct hashset role_index;/* role -> 1 + index in roles */
+	struct hashset names;     /* function name -> 1 + index of its last entry in held */
+	struct bundle_held *held; /* (role, name): whose differing bundles held it */
+	size_t nheld, alloc_held;
 	struct bundle_tool *tools;
 	size_t ntools, alloc_tools;
 };
 
-/* List old's roles/ bundles (none: nothing is compared). */
-void diff_bundles_list(struct diff_bundles *b, struct committed *old);
+/*
+ * List old's roles/ bundles (none: nothing is compared).  0, or -1 when
+ * roles/ cannot be listed (a symbolic link, reported to d).
+ */
+int diff_bundles_list(struct diff_bundles *b, struct committed *old, struct diag *d);
 /* A compiled file: a bundle the committed one equals need not be parsed. */
 void diff_bundles_file(struct diff_bundles *b, const struct out_file *f);
 /* A tool compiled (t) and committed (old_role: its committed min_role, or NULL). */

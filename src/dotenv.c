@@ -10,6 +10,7 @@
 #include "toolsync/dotenv.h"
 #include "toolsync/fsutil.h"
 #include "toolsync/secret.h"
+#include "toolsync/utf8.h"
 
 
 /* Characters of a variable name on a line being masked. */
@@ -92,11 +93,9 @@ static int at_eol(const struct scanner *s)
 static struct srcloc here(const struct scanner *s, const char *at, size_t len)
 {
 	struct srcloc loc = { s->file, s->line, 1, (unsigned)len };
-	const char *p;
 
-	for (p = s->line_start; p < at; p++)
-		if (((unsigned char)*p & 0xC0) != 0x80)
-			loc.col++;
+	if (at > s->line_start)
+		loc.col += (unsigned)utf8_chars(s->line_start, (size_t)(at - s->line_start));
 	return loc;
 }
 

@@ -3,25 +3,30 @@
 #include "toolsync/index.h"
 #include "toolsync/json.h"
 
-static int hex_value(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
+/* A lowercase hex digit's value + 1; 0 for any other byte (a table: once per row, twice). */
+static const unsigned char hex_value1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7,
+	['7'] = 8, ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14,
+	['e'] = 15, ['f'] = 16,
+};
 
 /* 64 lowercase hex digits (what toolsync computes and the readers check). */
 static void digest_from_hex(unsigned char out[DIGEST_SIZE], const char *hex)
 {
+	const unsigned char *h = (const unsigned char *)hex;
+	unsigned bad = 0;
 	size_t i;
 
 	for (i = 0; i < DIGEST_SIZE; i++) {
-		int hi = hex_value(hex[2 * i]), lo = hi < 0 ? -1 : hex_value(hex[2 * i + 1]);
+		unsigned hi = hex_value1[h[2 * i]], lo = hex_value1[h[2 * i + 1]];
 
-		if (lo < 0)
-			BUG("index digest '%.64s' is not 64 hex digits", hex);
-		out[i] = (unsigned char)(hi << 4 | lo);
+		bad |= !hi | !lo;
+		out[i] = (unsigned char)((hi - 1) << 4 | (lo - 1));
+		if (bad)
+			break;
 	}
-	if (hex[2 * DIGEST_SIZE])
-		BUG("index digest longer than 64 hex digits");
+	if (bad || h[2 * DIGEST_SIZE])
+		BUG("index digest '%.65s' is not 64 hex digits", hex);
 }
 
 void index_digest_hex(const unsigned char digest[DIGEST_SIZE], char out[DIGEST_HEX_SIZE])
@@ -51,7 +56,7 @@ void index_add(struct index *ix, const char *path, uint64_t size,
 
 	ALLOC_GROW(ix->v, ix->n, ix->alloc);
 	e = &ix->v[ix->n++];
-	e->path = xstrdup(path);
+	e->path = strpool_copy(&ix->paths, path, strlen(path));
 	e->size = size;
 	digest_from_hex(e->blake2b, blake2b);
 	e->has_jcs = jcs_blake2b != NULL;
@@ -82,10 +87,7 @@ const struct index_entry *index_find(const struct index *ix, const char *path)
 
 void index_release(struct index *ix)
 {
-	size_t i;
-
-	for (i = 0; i < ix->n; i++)
-		free(ix->v[i].path);
+	strpool_release(&ix->paths);
 	free(ix->v);
 	memset(ix, 0, sizeof(*ix));
 }

@@ -3,6 +3,8 @@
 #include "toolsync/hashset.h"
 #include "toolsync/json.h"
 #include "toolsync/number.h"
+#include "toolsync/quote.h"
+#include "toolsync/utf8.h"
 
 /* Nesting deeper than this is refused rather than risking the stack. */
 #define JSON_DEPTH_MAX 512
@@ -17,18 +19,29 @@ struct reader {
 	unsigned depth;
 	struct diag *d;
 	int failed;
+	/* the column of col_at (on the current line): here() counts on from it */
+	const char *col_at;
+	unsigned col;
 };
 
-static struct srcloc here(const struct reader *r, const char *at, size_t len)
+/*
+ * Columns count characters, not bytes: UTF-8 continuation bytes are
+ * skipped.  Counted on from the last position asked for on the same line,
+ * so that a minified document (one line of 64 MB) is not counted from its
+ * start for every value.
+ */
+static struct srcloc here(struct reader *r, const char *at, size_t len)
 {
 	struct srcloc loc = { r->file, r->line, 0, (unsigned)len };
-	const char *p;
 
-	/* Columns count characters, not bytes: skip UTF-8 continuation bytes. */
-	for (p = r->line_start; p < at; p++)
-		if (((unsigned char)*p & 0xc0) != 0x80)
-			loc.col++;
-	loc.col++;
+	if (!r->col_at || r->col_at < r->line_start || r->col_at > at) {
+		r->col_at = r->line_start;
+		r->col = 1;
+	}
+	if (at > r->col_at)
+		r->col += (unsigned)utf8_chars(r->col_at, (size_t)(at - r->col_at));
+	r->col_at = at;
+	loc.col = r->col;
 	return loc;
 }
 
@@ -375,7 +388,8 @@ static int parse_member(struct reader *r, struct jv *obj, struct hashset *seen)
 		goto fail;
 	}
 	if ((dup = jv_find_dup(obj, seen, key.buf))) {
-		diag_error(r->d, &kloc, "duplicate key '%s' (first at line %u)", key.buf, dup->loc.line);
+		diag_error(r->d, &kloc, "duplicate key '%s' (first at line %u)",
+			   quote_show_n(key.buf, key.len), dup->loc.line);
 		r->failed = 1;
 		goto fail;
 	}
@@ -464,8 +478,13 @@ static struct jv *parse_value(struct reader *r)
 }
 
 /* Every reader starts here: the text kept for messages, a BOM skipped. */
-static void reader_start(struct reader *r)
+static void reader_start(struct reader *r, const char *data, size_t len, const char *file,
+			 struct diag *d)
 {
+	struct reader init = { .p = data, .start = data, .end = data + len,
+			       .file = path_intern(file), .line_start = data, .line = 1, .d = d };
+
+	*r = init;
 	diag_add_source(r->file, r->start, (size_t)(r->end - r->start));
 	if (r->end - r->p >= 3 && !memcmp(r->p, "\xef\xbb\xbf", 3))
 		r->p = r->line_start = r->p + 3;   /* a UTF-8 byte-order mark */
@@ -473,10 +492,10 @@ static void reader_start(struct reader *r)
 
 struct jv *json_parse(const char *data, size_t len, const char *file, struct diag *d)
 {
-	struct reader r = { data, data, data + len, path_intern(file), data, 1, 0, d, 0 };
+	struct reader r;
 	struct jv *v;
 
-	reader_start(&r);
+	reader_start(&r, data, len, file, d);
 	v = parse_value(&r);
 	if (v) {
 		skip_ws(&r);
@@ -533,11 +552,9 @@ struct json_stream *json_stream_open(const char *data, size_t len, const char *f
 				     const char *key, struct diag *d)
 {
 	struct json_stream *s = xcalloc(1, sizeof(*s));
-	struct reader init = { data, data, data + len, path_intern(file), data, 1, 0, d, 0 };
 
-	s->r = init;
 	s->key = key;
-	reader_start(&s->r);
+	reader_start(&s->r, data, len, file, d);
 	skip_ws(&s->r);
 	if (s->r.p < s->r.end && *s->r.p == '{') {
 		s->r.p++;
@@ -581,7 +598,7 @@ static int open_members(struct json_stream *s, struct jv *head)
 			break;
 		}
 		if (jv_find_dup(head, &seen, k.buf)) {
-			fail_at(&s->r, at, "duplicate key '%s'", k.buf);
+			fail_at(&s->r, at, "duplicate key '%s'", quote_show_n(k.buf, k.len));
 			break;
 		}
 		if (!(v = parse_value(&s->r)))
@@ -604,13 +621,11 @@ struct json_stream *json_stream_open_object(const char *data, size_t len, const 
 					    const char *key, struct jv **head, struct diag *d)
 {
 	struct json_stream *s = xcalloc(1, sizeof(*s));
-	struct reader init = { data, data, data + len, path_intern(file), data, 1, 0, d, 0 };
 	struct srcloc loc;
 
-	s->r = init;
 	s->key = key;
 	s->in_mapping = s->has_head = 1;
-	reader_start(&s->r);
+	reader_start(&s->r, data, len, file, d);
 	skip_ws(&s->r);
 	loc = here(&s->r, s->r.p, 1);
 	*head = jv_new(JV_OBJECT, &loc);

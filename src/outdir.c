@@ -17,6 +17,7 @@
 #include "toolsync/fsutil.h"
 #include "toolsync/index.h"
 #include "toolsync/outdir.h"
+#include "toolsync/quote.h"
 
 #ifndef RENAME_NOREPLACE
 #define RENAME_NOREPLACE (1 << 0)
@@ -185,7 +186,18 @@ static int journal_name_ok(const char *s, int stage)
 	       (!stage || !strncmp(s, OUTDIR_STAGE_PREFIX, strlen(OUTDIR_STAGE_PREFIX)));
 }
 
-/* Three NUL-terminated names: the output, the new tree, the old tree. */
+/* old is the name journal_switch() gives the old tree: the new tree's and "-old" */
+static int journal_old_ok(const char *old, const char *stage)
+{
+	size_t n = strlen(stage);
+
+	return !strncmp(old, stage, n) && !strcmp(old + n, "-old");
+}
+
+/*
+ * Three NUL-terminated names, as journal_switch() writes them: the
+ * output, the new tree (".toolsync-stage-..."), the old tree.
+ */
 static int journal_parse(const struct strbuf *sb, struct journal *j)
 {
 	const char *p = sb->buf, *end = sb->buf + sb->len;
@@ -201,7 +213,36 @@ static int journal_parse(const struct strbuf *sb, struct journal *j)
 		p = nul + 1;
 	}
 	return p == end && journal_name_ok(j->name, 0) && journal_name_ok(j->stage, 1) &&
-	       journal_name_ok(j->old, 1) ? 0 : -1;
+	       journal_old_ok(j->old, j->stage) ? 0 : -1;
+}
+
+/*
+ * What a journal may do: move this output aside and a stage directory in
+ * its place.  A journal is input like any other (a repository can hold
+ * one): were it trusted, it could name '.git' or the templates, or a
+ * stage that is a link, and have a build move them, then remove the
+ * moved tree as debris.  Only the output being built is switched (the
+ * journal of another output beside it waits for that output's build).
+ * 0, or -1 (reported).
+ */
+static int journal_check(struct outdir *o, const struct journal *j, const char *shown,
+			 struct diag *d)
+{
+	struct stat st;
+
+	if (strcmp(j->name, o->name)) {
+		diag_fail(d, "'%s' records an interrupted switch of '%s/%s', not of '%s': "
+			  "complete it with a build of that output, or remove it", shown, o->parent,
+			  quote_show(j->name), o->shown);
+		return -1;
+	}
+	if (!fstatat(o->parent_fd, j->stage, &st, AT_SYMLINK_NOFOLLOW) && !S_ISDIR(st.st_mode)) {
+		diag_fail(d, "'%s' names '%s/%s' as the new tree, which is not a directory (%s): "
+			  "remove the journal", shown, o->parent, quote_show(j->stage),
+			  S_ISLNK(st.st_mode) ? "a symbolic link" : "another kind of file");
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -221,6 +262,8 @@ static int journal_finish(struct outdir *o, struct diag *d)
 			ret = (diag_fail(d, "%s", err.buf), -1);
 	} else if (journal_parse(&sb, &j)) {
 		diag_fail(d, "'%s' is not a journal toolsync wrote: remove it", shown);
+		ret = -1;
+	} else if (journal_check(o, &j, shown, d)) {
 		ret = -1;
 	} else if (exists_at(o->parent_fd, j.stage) &&
 		   ((exists_at(o->parent_fd, j.name) && !exists_at(o->parent_fd, j.old) &&
@@ -461,7 +504,7 @@ static int read_old_index(struct scan *s)
 
 static int scan_old(struct outdir *o, struct diag *d)
 {
-	struct scan s = { o, { NULL, 0, 0 }, d };
+	struct scan s = { o, INDEX_INIT, d };
 	unsigned errors = d->errors;
 	struct stat st;
 	char **names;

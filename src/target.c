@@ -592,5 +592,8 @@ const char *target_entry_name(enum target t, const struct jv *entry)
 	if (t == TARGET_CHAT)
 		entry = jv_get(entry, "function");
 	name = jv_get(entry, "name");
-	return name && name->kind == JV_STRING ? name->u.str.ptr : NULL;
+	/* "a\u0000b" is not "a": a name cut at its NUL would pass for another */
+	if (!name || name->kind != JV_STRING || strlen(name->u.str.ptr) != name->u.str.len)
+		return NULL;
+	return name->u.str.ptr;
 }

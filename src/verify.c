@@ -419,7 +419,7 @@ int verify_dir(const char *dir, const char *display, unsigned flags,
 {
 	struct verifier v = { dir, display ? display : dir, flags, pub, out, res, d };
 	struct strbuf text = STRBUF_INIT;
-	struct index ix = { NULL, 0, 0 };
+	struct index ix = INDEX_INIT;
 	int valid, r;
 
 	if (!path_is_dir(dir)) {

@@ -388,7 +388,7 @@ static int key_ok(struct yreader *r, const struct jv *obj, struct hashset *seen,
 		return -1;
 	}
 	if ((dup = jv_find_dup(obj, seen, key))) {
-		yfail(r, kloc, "duplicate key '%s' (first at line %u)", key, dup->loc.line);
+		yfail(r, kloc, "duplicate key '%s' (first at line %u)", quote_show(key), dup->loc.line);
 		return -1;
 	}
 	return 0;

@@ -74,6 +74,14 @@ int committed_check(struct committed *c, struct diag *d);
 int committed_list(struct committed *c, const char *sub, char ***names, size_t *n);
 
 /*
+ * committed_list(), for a sub that may be absent: none when there is no
+ * sub or it is not a directory; -1 (reported to d) when it cannot be
+ * listed: a symbolic link (not followed, wherever it points), unreadable.
+ */
+int committed_list_or_none(struct committed *c, const char *sub, char ***names, size_t *n,
+			   struct diag *d);
+
+/*
  * The bytes of rel into buf (appended).  0; 1 when it does not exist
  * (nothing reported); -1 when it cannot be read, is not a regular file (a
  * link, a FIFO; in a git tree a symbolic link or a submodule) or is larger

@@ -21,6 +21,7 @@
 
 #include "toolsync/digest.h"
 #include "toolsync/diag.h"
+#include "toolsync/strpool.h"
 
 #define INDEX_FORMAT "toolsync.index/1"
 #define INDEX_FILE "index.json"
@@ -33,7 +34,7 @@
  * 200,000 files is then 13 MB smaller.
  */
 struct index_entry {
-	char *path;
+	const char *path;            /* in the index's pool */
 	uint64_t size;
 	unsigned char blake2b[DIGEST_SIZE];
 	unsigned char jcs_blake2b[DIGEST_SIZE];
@@ -43,7 +44,10 @@ struct index_entry {
 struct index {
 	struct index_entry *v;
 	size_t n, alloc;
+	struct strpool paths;        /* the entries' paths: no allocation per entry */
 };
+
+#define INDEX_INIT { NULL, 0, 0, STRPOOL_INIT }
 
 /* blake2b and jcs_blake2b (NULL: none) as 64 hex digits. */
 void index_add(struct index *ix, const char *path, uint64_t size,

@@ -20,6 +20,7 @@
 
 #include "toolsync/hashset.h"
 #include "toolsync/registry.h"
+#include "toolsync/strpool.h"
 
 enum matrix_format { MATRIX_MARKDOWN, MATRIX_CSV, MATRIX_JSON };
 
@@ -28,9 +29,10 @@ enum matrix_format { MATRIX_MARKDOWN, MATRIX_CSV, MATRIX_JSON };
 #define MATRIX_CSV_FILE "traceability.csv"
 
 struct matrix_tool {
-	char *key;
+	const char *key;     /* in matrix.keys */
 	long rank;           /* the min_role's rank in cfg->roles */
 	size_t nstd;         /* how many standards it claims */
+	size_t first_claim;  /* its claims: claims[first_claim .. + nstd) */
 	struct srcloc loc;   /* the row's key */
 };
 
@@ -48,6 +50,14 @@ struct matrix {
 	struct matrix_claim *claims;
 	size_t nclaims, alloc_claims;
 	struct hashset standards;   /* one copy of each name claimed */
+	struct strpool keys;        /* the tools' keys: no allocation per row */
+	/*
+	 * Sorted for matrix_write (build writes two formats): the rows
+	 * (borrowed), and the claims by row, then by tool key.
+	 */
+	struct strlist rows;
+	struct matrix_claim *by_row;
+	int sorted;
 };
 
 void matrix_init(struct matrix *m, const struct ts_config *cfg);

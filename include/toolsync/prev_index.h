@@ -33,7 +33,7 @@ struct prev_index {
 	char text_blake2b[DIGEST_HEX_SIZE];
 };
 
-#define PREV_INDEX_INIT { { NULL, 0, 0 }, -1, { 0, 0 }, 0, 0, 0, "" }
+#define PREV_INDEX_INIT { INDEX_INIT, -1, { 0, 0 }, 0, 0, 0, "" }
 
 /*
  * Read out/index.json and decide whether to trust it (key: the build's

@@ -34,7 +34,8 @@ struct jv *target_entry(enum target t, const struct jv *tool, const struct ts_co
 
 /*
  * The function name of entry, one tool of a target t bundle as
- * target_entry() makes it; NULL when entry has no such name (borrowed).
+ * target_entry() makes it; NULL when entry has no such name, or one that
+ * holds a NUL character (borrowed).
  */
 const char *target_entry_name(enum target t, const struct jv *entry);
 

@@ -151,6 +151,49 @@ START_TEST(test_depth_limit)
 }
 END_TEST
 
+/*
+ * Columns count characters from the line's start, also far into a long
+ * line (a minified document): here() counts on from the last column asked
+ * for, and back from the line's start for an error at an earlier place.
+ */
+START_TEST(test_long_line_columns)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *msgs, *want;
+	struct jv *v;
+	size_t i, n = 200000;
+
+	strbuf_addch(&sb, '[');
+	for (i = 0; i < n; i++)
+		strbuf_addstr(&sb, "\"\xc3\xa9\",");   /* "é", 4 characters */
+	strbuf_addstr(&sb, "{\"\xc3\xa9\": 1, \"\xc3\xa9\": 2}]");
+	v = parse(0, sb.buf, &msgs);
+	ck_assert_ptr_null(v);
+	want = xstrfmt("t.json:1:%zu: error: duplicate key", 1 + 4 * n + 10);
+	ck_assert_msg(strstr(msgs, want), "got '%s'", msgs);
+	free(want);
+	free(msgs);
+	strbuf_setlen(&sb, sb.len - 19);
+	strbuf_addstr(&sb, "1, x]");
+	v = parse(0, sb.buf, &msgs);
+	ck_assert_ptr_null(v);
+	want = xstrfmt("t.json:1:%zu: error: unexpected 'x'", 1 + 4 * n + 4);
+	ck_assert_msg(strstr(msgs, want), "got '%s'", msgs);
+	free(want);
+	free(msgs);
+	strbuf_setlen(&sb, sb.len - 5);
+	strbuf_addstr(&sb, "\n  7]");
+	v = parse(0, sb.buf, &msgs);
+	ck_assert_ptr_nonnull(v);
+	ck_assert_uint_eq(v->u.arr.v[n]->loc.line, 2);
+	ck_assert_uint_eq(v->u.arr.v[n]->loc.col, 3);
+	ck_assert_uint_eq(v->u.arr.v[n - 1]->loc.col, 1 + 4 * (n - 1) + 1);
+	jv_free(v);
+	free(msgs);
+	strbuf_release(&sb);
+}
+END_TEST
+
 START_TEST(test_yaml_typing)
 {
 	const char *text = "a: yes\nb: 0x1F\nc: 1e3\nd: \"1\"\ne: ~\nf: True\ng: 0o17\nh: -2.5\n"
@@ -311,7 +354,7 @@ static int parse_index_text(const char *text, struct index *ix, char **msgs)
 
 START_TEST(test_index_round_trip)
 {
-	struct index ix = { NULL, 0, 0 }, back;
+	struct index ix = INDEX_INIT, back;
 	struct strbuf sb = STRBUF_INIT;
 	char *msgs;
 
@@ -342,10 +385,9 @@ static void refused_with_path(struct index *ix, const char *path, const char *ms
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct index back;
-	char *msgs, *copy = xstrdup(path);
+	char *msgs;
 
-	free(ix->v[0].path);
-	ix->v[0].path = copy;
+	ix->v[0].path = strpool_copy(&ix->paths, path, strlen(path));
 	index_write(&sb, ix);
 	ck_assert_int_eq(parse_index_text(sb.buf, &back, &msgs), -1);
 	ck_assert_ptr_nonnull(strstr(msgs, msg));
@@ -363,7 +405,7 @@ START_TEST(test_index_own_layout)
 {
 	static const char hex[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 	static const char *const paths[] = { "tools/q\"uote.json", "tools/\xc3\xa9.json", "tools/a.json" };
-	struct index ix = { NULL, 0, 0 }, back;
+	struct index ix = INDEX_INIT, back;
 	struct strbuf sb = STRBUF_INIT;
 	char *msgs;
 	size_t i;
@@ -453,6 +495,7 @@ Suite *jsonio_suite(void)
 	tcase_add_loop_test(tc, test_bad_json, 0, (int)ARRAY_SIZE(bad_json));
 	tcase_add_test(tc, test_large_integral_round_trip);
 	tcase_add_test(tc, test_depth_limit);
+	tcase_add_test(tc, test_long_line_columns);
 	tcase_add_test(tc, test_yaml_typing);
 	tcase_add_test(tc, test_yaml_tags);
 	tcase_add_loop_test(tc, test_bad_yaml, 0, (int)ARRAY_SIZE(bad_yaml));

@@ -56,7 +56,7 @@ static int build(const char *text, int *switched)
 	static const char *const dirs[] = { "tools", NULL };
 	struct diag d = quiet();
 	struct outdir o;
-	struct index ix = { NULL, 0, 0 };
+	struct index ix = INDEX_INIT;
 	struct strbuf idx = STRBUF_INIT;
 	char hex[DIGEST_HEX_SIZE];
 	int ret = -1;
@@ -180,6 +180,64 @@ START_TEST(test_debris_and_snapshot)
 }
 END_TEST
 
+/* The journal of an interrupted switch: name, stage, old, each NUL-terminated. */
+static void put_journal(const char *name, const char *stage, const char *old)
+{
+	struct strbuf j = STRBUF_INIT, err = STRBUF_INIT;
+	char *p = path_join(top, OUTDIR_JOURNAL);
+
+	strbuf_add(&j, name, strlen(name) + 1);
+	strbuf_add(&j, stage, strlen(stage) + 1);
+	strbuf_add(&j, old, strlen(old) + 1);
+	ck_assert_int_eq(fs_write_atomic(p, j.buf, j.len, 0644, &err), 0);
+	strbuf_release(&j);
+	strbuf_release(&err);
+	free(p);
+}
+
+static int exists(const char *rel)
+{
+	char *p = path_join(top, rel);
+	struct stat st;
+	int ret = !lstat(p, &st);
+
+	free(p);
+	return ret;
+}
+
+/*
+ * A journal is input: it may switch only this output, to a stage that is
+ * a directory.  One naming a sibling ('.git') or a linked stage changes
+ * nothing; the one a killed build wrote is completed.
+ */
+START_TEST(test_journal)
+{
+	char *link = path_join(top, ".toolsync-stage-LLLLLL");
+	int sw;
+
+	ck_assert_int_eq(build("{}\n", &sw), 0);
+	put(".git/HEAD", "ref: refs/heads/main\n");
+	put(".toolsync-stage-GGGGGG/HEAD", "evil\n");
+	put_journal(".git", ".toolsync-stage-GGGGGG", ".toolsync-stage-GGGGGG-old");
+	ck_assert_int_eq(build("{\"a\": 1}\n", &sw), -1);
+	ck_assert(exists(".git/HEAD") && exists(".toolsync-stage-GGGGGG/HEAD"));
+	ck_assert(!exists(".toolsync-stage-GGGGGG-old"));
+	ck_assert_int_eq(symlink(top, link), 0);
+	put_journal("out", ".toolsync-stage-LLLLLL", ".toolsync-stage-LLLLLL-old");
+	ck_assert_int_eq(build("{\"a\": 1}\n", &sw), -1);
+	ck_assert(exists("out/tools/a.json") && !exists(".toolsync-stage-LLLLLL-old"));
+	put_journal("out", ".toolsync-stage-LLLLLL", ".toolsync-stage-OTHER-old");
+	ck_assert_int_eq(build("{\"a\": 1}\n", &sw), -1);
+	/* killed between the renames: the output moved aside, the new tree not yet in */
+	ck_assert_int_eq(unlink(link), 0);
+	ck_assert_int_eq(rename(out, link), 0);
+	put_journal("out", ".toolsync-stage-LLLLLL", ".toolsync-stage-LLLLLL-old");
+	ck_assert_int_eq(build("{\"a\": 1}\n", &sw), 0);
+	ck_assert(!exists(OUTDIR_JOURNAL) && !exists(".toolsync-stage-LLLLLL"));
+	free(link);
+}
+END_TEST
+
 Suite *outdir_suite(void)
 {
 	Suite *s = suite_create("outdir");
@@ -189,6 +247,7 @@ Suite *outdir_suite(void)
 	tcase_add_test(tc, test_switch);
 	tcase_add_test(tc, test_ownership);
 	tcase_add_test(tc, test_debris_and_snapshot);
+	tcase_add_test(tc, test_journal);
 	suite_add_tcase(s, tc);
 	return s;
 }

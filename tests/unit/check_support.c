@@ -197,6 +197,70 @@ START_TEST(test_blake2b_is_libsodiums)
 }
 END_TEST
 
+/*
+ * blake2b256_hex_many is blake2b256_hex on each message, at every width
+ * the CPU has (8 and 4 lanes, one at a time): groups of 1 to 17 messages
+ * of lengths 0 to 5 blocks, mixed so that lanes end at different blocks.
+ */
+START_TEST(test_blake2b_many)
+{
+	static unsigned char data[5 * 128 + 3];
+	static const int widths[] = { 8, 4, 1 };
+	const void *msg[17];
+	size_t len[17], n, i, start, w;
+	char many[17][DIGEST_HEX_SIZE], one[DIGEST_HEX_SIZE];
+
+	crypto_init();
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (unsigned char)(i * 131 + 7);
+	for (w = 0; w < sizeof(widths) / sizeof(*widths); w++) {
+		digest_set_lanes(widths[w]);
+		for (start = 0; start <= sizeof(data); start += 7)
+			for (n = 1; n <= 17; n++) {
+				for (i = 0; i < n; i++) {
+					len[i] = (start + i * 97) % (sizeof(data) + 1);
+					msg[i] = data + (sizeof(data) - len[i]);
+				}
+				blake2b256_hex_many(n, msg, len, many);
+				for (i = 0; i < n; i++) {
+					blake2b256_hex(msg[i], len[i], one);
+					ck_assert_str_eq(many[i], one);
+				}
+			}
+	}
+	digest_set_lanes(0);
+}
+END_TEST
+
+/*
+ * The block edges (0, 1, 127, 128, 129, 255, 256, 257 bytes) at every
+ * digest length 1..64, and a few MB (a counter over many blocks), read
+ * from an odd address: the same as libsodium's crypto_generichash.
+ */
+START_TEST(test_blake2b_lengths_and_large)
+{
+	static const size_t edges[] = { 0, 1, 127, 128, 129, 255, 256, 257 };
+	size_t big = 3 * 1024 * 1024 + 77, i, out;
+	unsigned char *data = xmalloc(big + 1), mine[64], theirs[64];
+
+	crypto_init();
+	randombytes_buf(data, big + 1);
+	for (i = 0; i < ARRAY_SIZE(edges); i++)
+		for (out = 1; out <= 64; out++) {
+			blake2b(mine, out, data + 1, edges[i]);
+			crypto_generichash(theirs, out, data + 1, edges[i], NULL, 0);
+			ck_assert_msg(!memcmp(mine, theirs, out), "%zu bytes, %zu out", edges[i], out);
+		}
+	for (i = big - 2 * 128; i <= big; i += 128 + 1)
+		for (out = 32; out <= 64; out += 32) {
+			blake2b(mine, out, data + 1, i);
+			crypto_generichash(theirs, out, data + 1, i, NULL, 0);
+			ck_assert_msg(!memcmp(mine, theirs, out), "%zu bytes, %zu out", i, out);
+		}
+	free(data);
+}
+END_TEST
+
 START_TEST(test_diag_quote)
 {
 	struct diag d = DIAG_INIT;
@@ -280,6 +344,8 @@ Suite *support_suite(void)
 	tcase_add_test(tc, test_read_file);
 	tcase_add_test(tc, test_blake2b);
 	tcase_add_test(tc, test_blake2b_is_libsodiums);
+	tcase_add_test(tc, test_blake2b_many);
+	tcase_add_test(tc, test_blake2b_lengths_and_large);
 	tcase_add_test(tc, test_diag_quote);
 	tcase_add_test(tc, test_parallel_for);
 	suite_add_tcase(s, tc);

@@ -159,6 +159,32 @@ START_TEST(test_names)
 }
 END_TEST
 
+/* A committed bundle's entry names its function, in the target's shape, or nothing. */
+START_TEST(test_entry_name)
+{
+	static const struct { enum target t; const char *entry, *name; } cases[] = {
+		{ TARGET_RESPONSES, "{\"type\":\"function\",\"name\":\"rag_search\"}", "rag_search" },
+		{ TARGET_CHAT, "{\"type\":\"function\",\"function\":{\"name\":\"f\"}}", "f" },
+		{ TARGET_CHAT, "{\"type\":\"function\",\"name\":\"f\"}", NULL },
+		{ TARGET_RESPONSES, "{\"name\":5}", NULL },
+		{ TARGET_RESPONSES, "[\"name\"]", NULL },
+		{ TARGET_RESPONSES, "{\"name\":\"rag_search\\u0000x\"}", NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct jv *e = parse(cases[i].entry);
+		const char *name = target_entry_name(cases[i].t, e);
+
+		if (cases[i].name)
+			ck_assert_str_eq(name, cases[i].name);
+		else
+			ck_assert_msg(name == NULL, "%s: got '%s'", cases[i].entry, name);
+		jv_free(e);
+	}
+}
+END_TEST
+
 Suite *target_suite(void)
 {
 	Suite *s = suite_create("target");
@@ -169,6 +195,7 @@ Suite *target_suite(void)
 	tcase_add_test(tc, test_anthropic_rules);
 	tcase_add_test(tc, test_gemini_rules);
 	tcase_add_test(tc, test_names);
+	tcase_add_test(tc, test_entry_name);
 	suite_add_tcase(s, tc);
 	return s;
 }
