@@ -116,3 +116,30 @@ sign_each_substituted() {
 wide_member() {
 	awk -v n="$1" -v k="$2" 'BEGIN { for (i = 1; i < n - 1; i++) printf "    k%d: %d\n", i, i; printf "    %s: dup\n", k }'
 }
+# The committed role bundle diff and ci parse when it differs (#9).
+BUNDLE=manifests/roles/viewer.responses.json
+# wide_bundle N: a bundle whose one tool has N members, the last repeating "type"
+wide_bundle() {
+	awk -v n="$1" 'BEGIN { print "[{"; print "\"type\": \"function\","
+		for (i = 1; i < n - 1; i++) printf "\"k%d\": %d,\n", i, i; print "\"type\": \"x\"}]" }' >"$BUNDLE"
+}
+# tools_bundle N: a bundle of N distinct tools, one a line
+tools_bundle() {
+	awk -v n="$1" 'BEGIN { printf "["; for (i = 0; i < n; i++)
+		printf "%s{\"type\": \"function\", \"name\": \"t%d\"}\n", i ? "," : "", i; print "]" }' >"$BUNDLE"
+}
+# minified_bundle N: a bundle of N values on one line (no tool: refused at its end)
+minified_bundle() {
+	awk -v n="$1" 'BEGIN { printf "["; for (i = 0; i < n; i++) printf "0,"; print "0]" }' >"$BUNDLE"
+}
+# many_bundles N: N committed bundles, each of another role, each holding a
+# tool of its own (toolsync kept roles x names: 10,000 took 360 MB)
+many_bundles() {
+	(cd manifests/roles && awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) {
+		f = sprintf("r%d.responses.json", i)
+		printf "[{\"type\": \"function\", \"name\": \"n%d\"}]\n", i >f; close(f) } }')
+}
+# journal NAME STAGE OLD: the journal of an interrupted switch beside manifests/
+journal() {
+	printf '%s\0%s\0%s\0' "$1" "$2" "$3" >.toolsync-switch
+}
