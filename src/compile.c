@@ -177,7 +177,8 @@ struct compiler {
 	struct bundle_tool *bt;       /* at most BUNDLE_MAX + 1 kept */
 	size_t nbt, bt_alloc;
 	size_t ntools;
-	int failed;                   /* something was reported: stop emitting */
+	int failed;                   /* something was reported: stop emitting
+				       * (workers read it: __atomic while they run) */
 	int stopped;                  /* the callback failed: stop altogether */
 	struct batch batch[2];        /* one filling, one with the workers */
 	struct batch *filling, *working;
@@ -563,7 +564,8 @@ static void job_emit(const struct compiler *c, struct job *j)
 	struct out_file f = { j->path.buf, &j->bytes, j->digest, j->jcs_digest,
 			      j->t ? &j->ct : NULL, j->committed_same };
 
-	if (c->failed || !c->emit)
+	/* the main thread sets failed while workers emit */
+	if (__atomic_load_n(&c->failed, __ATOMIC_RELAXED) || !c->emit)
 		return;
 	j->rc = c->emit(c->ctx, &f);
 	jv_free(j->ct.tree);
@@ -719,8 +721,11 @@ static int finish_batch(struct compiler *c, struct batch *b)
 
 		if (!c->o->parallel_emit)
 			job_emit(c, j);
-		if (j->rc && !ret)
-			c->failed = c->stopped = 1, ret = -1;
+		if (j->rc && !ret) {
+			__atomic_store_n(&c->failed, 1, __ATOMIC_RELAXED);
+			c->stopped = 1;
+			ret = -1;
+		}
 		if (c->ix)
 			index_add(c->ix, j->path.buf, j->bytes.len, j->digest, j->jcs_digest);
 		if (j->t)
@@ -1087,7 +1092,8 @@ static int compile_rows(struct compiler *c, struct source *src)
 				compile_row(c, &row);
 			row_release(&row);
 		}
-		c->failed |= r < 0 || c->d->errors > before;
+		if (r < 0 || c->d->errors > before)
+			__atomic_store_n(&c->failed, 1, __ATOMIC_RELAXED);
 		progress_tick();
 	}
 	flush_batch(c, 1);
