@@ -24,7 +24,9 @@ WARNINGS  := -Wall -Wextra -Wvla -Wstrict-prototypes -Wmissing-prototypes \
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
              -DTOOLSYNC_VERSION='"$(VERSION)"' -Iinclude $(WARNINGS) \
              $(shell pkg-config --cflags $(PKGS)) $(CFLAGS) -MMD -MP
-LDLIBS     = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+# libpq is opened with dlopen when a command first connects (src/pq.c): only
+# its header is needed here, and every other command starts without it.
+LDLIBS     = $(shell pkg-config --libs $(filter-out libpq,$(PKGS))) -ldl -lpthread -lm
 
 ifeq ($(DEV),1)
 ALL_CFLAGS += -Werror

@@ -5,7 +5,9 @@
 #   scripts/mkdeb.sh BINARY DEBDIR
 # Depends: from dpkg-shlibdeps (the packages of the libraries the binary
 # links, with the least versions their symbols need); without dpkg-dev,
-# the installed versions of libpq5, libyaml-0-2 and libsodium23.
+# the installed versions of libyaml-0-2 and libsodium23.  libpq5 is opened
+# with dlopen when a command connects (src/pq.c), so dpkg-shlibdeps cannot
+# see it: it is added with the installed version.
 set -eu
 bin=$1
 debdir=$2
@@ -42,12 +44,15 @@ if command -v dpkg-shlibdeps >/dev/null 2>&1; then
 		sed -n 's/^shlibs:Depends=//p')
 	rm -rf "$root/debian"
 fi
+installed() {
+	echo "$1 (>= $(dpkg-query -W -f='${Version}' "$1" | sed 's/-[^-]*$//'))"
+}
 if [ -z "$depends" ]; then
-	for p in libpq5 libyaml-0-2 libsodium23; do
-		v=$(dpkg-query -W -f='${Version}' "$p" | sed 's/-[^-]*$//')
-		depends="${depends:+$depends, }$p (>= $v)"
+	for p in libyaml-0-2 libsodium23; do
+		depends="${depends:+$depends, }$(installed "$p")"
 	done
 fi
+depends="$depends, $(installed libpq5)"
 size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
 cat >"$root/DEBIAN/control" <<CONTROL
 Package: toolsync

@@ -84,7 +84,12 @@ static int parse_options(struct build *b, int argc, char **argv)
  */
 static int kept_by_digest(struct build *b, const char *path, size_t len, const char *blake2b)
 {
-	return prev_index_same(&b->prev, path, len, blake2b) && outdir_keep(&b->od, path);
+	unsigned char bin[DIGEST_SIZE];
+
+	if (!blake2b[0])
+		return 0;
+	index_digest_from_hex(bin, blake2b);
+	return prev_index_same(&b->prev, path, len, bin) && outdir_keep(&b->od, path);
 }
 
 /* Stage bytes as path unless the output already holds exactly them. */
@@ -117,14 +122,12 @@ static void signature_of(struct build *b, const char *name, const struct strbuf 
 static int keep_signature(struct build *b, const char *sig_path)
 {
 	const struct index_entry *e;
-	char hex[DIGEST_HEX_SIZE];
 
 	if (!b->prev.sigs_kept || !(e = prev_index_same(&b->prev, sig_path, 0, NULL)) ||
 	    !outdir_keep(&b->od, sig_path))
 		return 0;
-	index_digest_hex(e->blake2b, hex);
 	pthread_mutex_lock(&b->lock);
-	index_add(&b->ix, sig_path, e->size, hex, NULL);
+	index_add_digests(&b->ix, sig_path, e->size, e->blake2b, NULL);
 	pthread_mutex_unlock(&b->lock);
 	return 1;
 }
@@ -154,7 +157,7 @@ static int known_jcs(void *ctx, const char *path, const char *blake2b,
 		     char jcs[DIGEST_HEX_SIZE])
 {
 	const struct build *b = ctx;
-	const struct index_entry *e = index_find(&b->prev.ix, path);
+	const struct index_entry *e = prev_index_find(&b->prev, path);
 
 	if (!e || !e->has_jcs || !index_digest_is(e->blake2b, blake2b))
 		return 0;
@@ -188,19 +191,28 @@ static int stage_file(void *ctx, const struct out_file *f)
  */
 static int stage_index(struct build *b)
 {
-	struct strbuf index = STRBUF_INIT, sig = STRBUF_INIT;
+	struct strbuf index = STRBUF_INIT, sig = STRBUF_INIT, tc = STRBUF_INIT;
+	unsigned char hash[SIGN_PREHASH_SIZE];
 	int same, ret = 0;
 
 	index_sort(&b->ix);
-	index_write(&index, &b->ix);
-	/* read at the start, under the lock: compared by digest, not read again */
-	same = prev_index_same_text(&b->prev, index.buf, index.len) ?
-	       outdir_keep(&b->od, INDEX_FILE) :
+	/* compared with the old one as read at the start, under the lock: not read again */
+	same = prev_index_same_entries(&b->prev, &b->ix, hash);
+	if (!same) {
+		index_write(&index, &b->ix);
+		sign_prehash(hash, index.buf, index.len);
+		same = prev_index_same_text(&b->prev, index.len, hash);
+	}
+	same = same ? outdir_keep(&b->od, INDEX_FILE) :
 	       outdir_keep_if_same(&b->od, INDEX_FILE, index.buf, index.len);
-	if (!same)
+	if (!same) {
+		if (!index.len)
+			index_write(&index, &b->ix);
 		ret = outdir_write(&b->od, INDEX_FILE, index.buf, index.len, &b->d);
+	}
 	if (!ret && b->key) {
-		signature_of(b, INDEX_FILE, &index, &sig);
+		sign_trusted_comment(&tc, INDEX_FILE);
+		sign_detached_prehashed(b->key, hash, tc.buf, &sig);
 		ret = stage_bytes(b, INDEX_FILE ".minisig", &sig, NULL);
 	} else if (same) {
 		b->sig_kept = outdir_keep(&b->od, INDEX_FILE ".minisig");
@@ -209,6 +221,7 @@ static int stage_index(struct build *b)
 	}
 	strbuf_release(&index);
 	strbuf_release(&sig);
+	strbuf_release(&tc);
 	return ret;
 }
 
@@ -262,7 +275,9 @@ static void print_summary(const struct build *b)
 
 static int run(struct build *b)
 {
-	struct index parsed;
+	const struct index *old;
+	struct strbuf text = STRBUF_INIT;
+	struct stat st;
 
 	if (config_load(&b->cfg, b->config_path ? b->config_path : "toolsync.yaml", 1, &b->d))
 		return -1;
@@ -272,13 +287,12 @@ static int run(struct build *b)
 	b->od_open = 1;
 	if (outdir_open(&b->od, b->out, &b->d))
 		return -1;
-	outdir_take_index(&b->od, &parsed);
-	prev_index_open(&b->prev, b->out, b->key, &parsed);
-	index_release(&parsed);
+	old = outdir_old_index(&b->od, &text, &st);
+	prev_index_open(&b->prev, b->out, b->key, text.len ? &text : NULL, &st, old);
+	strbuf_release(&text);
 	term_verbose("build: %s into %s", b->cfg.path ? b->cfg.path : "defaults", b->out);
 	if (compile_catalogue(&b->cfg, &b->copts, stage_file, b, &b->ix, &b->d))
 		return -1;
-	prev_index_drop_entries(&b->prev);   /* done with them: memory for the new index */
 	term_verbose("build: %zu files compiled, %zu of them written: committing", b->ix.n,
 		     b->od.written);
 	if (commit(b))
@@ -298,6 +312,7 @@ int cmd_build(int argc, char **argv)
 	b.prev = (struct prev_index)PREV_INDEX_INIT;
 	b.copts.parallel_emit = 1;
 	b.copts.known_jcs = known_jcs;
+	b.copts.drop_trees = 1;   /* nothing here renders a tool from a tree */
 	if ((rc = parse_options(&b, argc, argv)))
 		return rc > 0 ? cmd_help("build") : EXIT_ERROR;
 	rc = run(&b) ? EXIT_ERROR : EXIT_OK;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "toolsync/committed.h"
+#include "toolsync/dirfds.h"
 #include "toolsync/fsutil.h"
 #include "toolsync/outdir.h"
 
@@ -45,6 +46,7 @@ struct committed {
 	/* directory only: the snapshot dir is read through (outdir_snapshot) */
 	int snap_fd;
 	int dir_fd;                /* dir, for committed_read_quiet; -1 */
+	struct dirfds subs;        /* its tools/ and roles/, opened once */
 };
 
 static struct committed *committed_new(const char *dir, const char *display)
@@ -55,6 +57,7 @@ static struct committed *committed_new(const char *dir, const char *display)
 	c->display = xstrdup(display ? display : dir);
 	c->batch_in = c->batch_out = -1;
 	c->snap_fd = c->dir_fd = -1;
+	dirfds_init(&c->subs, -1);
 	strbuf_init(&c->rbuf, 0);
 	pthread_mutex_init(&c->batch_lock, NULL);
 	return c;
@@ -67,6 +70,7 @@ struct committed *committed_dir(const char *dir, const char *display)
 	c->describe = xstrdup(c->display);
 	/* a missing directory is committed_check's to report */
 	c->dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	c->subs.root = c->dir_fd;
 	return c;
 }
 
@@ -652,7 +656,9 @@ int committed_read(struct committed *c, const char *rel, struct strbuf *buf, str
 static int read_dir_quiet(struct committed *c, const char *rel, struct strbuf *buf)
 {
 	struct strbuf err = STRBUF_INIT;
-	int ret = c->dir_fd < 0 ? -1 : fs_read_file_at(buf, c->dir_fd, rel, rel, FS_OUTPUT, &err);
+	const char *name;
+	int fd = c->dir_fd < 0 ? -1 : dirfds_at(&c->subs, rel, &name);
+	int ret = fd < 0 ? -1 : fs_read_file_at(buf, fd, name, rel, FS_OUTPUT, &err);
 
 	strbuf_release(&err);
 	return ret ? -1 : 0;
@@ -705,6 +711,7 @@ void committed_free(struct committed *c)
 	strbuf_release(&c->rbuf);
 	if (c->snap_fd >= 0)
 		outdir_snapshot_release(c->snap_fd, NULL);
+	dirfds_release(&c->subs);
 	if (c->dir_fd >= 0)
 		close(c->dir_fd);
 	pthread_mutex_destroy(&c->batch_lock);

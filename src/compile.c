@@ -9,12 +9,14 @@
  * and collision checks), the index, and the tools of the role bundles
  * (never more than BUNDLE_MAX + 1 of them).
  */
+#include <malloc.h>
 #include <pthread.h>
 #include <unistd.h>
 
 #include "toolsync/committed.h"
 #include "toolsync/compile.h"
 #include "toolsync/fsutil.h"
+#include "toolsync/hashset.h"
 #include "toolsync/matrix.h"
 #include "toolsync/segments.h"
 #include "toolsync/target.h"
@@ -35,104 +37,41 @@ char *tool_function_name(const char *key)
 /*
  * The keys seen so far, each with where it was first seen, found by its
  * function name ('.' read as '_'): one set catches both a duplicate key
- * and two keys that give one function name.  The keys' bytes live in
- * chunks (no allocation per row), the table holds pointers.
+ * and two keys that give one function name.  The entries and the keys'
+ * bytes live in a string pool (no allocation per row).
  */
-#define SEEN_CHUNK 65536
-
-struct seen {
-	struct seen_entry { const char *key; struct srcloc loc; } *tab;
-	size_t n, cap;
-	char **chunks;                /* the keys' bytes */
-	size_t nchunks, chunks_alloc, used;
+struct seen_entry {
+	const char *key;
+	struct srcloc loc;
 };
 
-static unsigned char name_char(char c)
-{
-	return c == '.' ? '_' : (unsigned char)c;
-}
+struct seen {
+	struct hashset names;         /* function name -> struct seen_entry */
+	struct strpool entries;
+};
 
-static size_t seen_hash(const char *key)
-{
-	size_t h = 5381;
-
-	while (*key)
-		h = h * 33 + name_char(*key++);
-	return h;
-}
-
-static int same_name(const char *a, const char *b)
-{
-	while (*a && name_char(*a) == name_char(*b))
-		a++, b++;
-	return !*a && !*b;
-}
-
-static struct seen_entry *seen_slot(const struct seen *set, const char *key)
-{
-	size_t i;
-
-	for (i = seen_hash(key) & (set->cap - 1); set->tab[i].key; i = (i + 1) & (set->cap - 1))
-		if (same_name(set->tab[i].key, key))
-			break;
-	return &set->tab[i];
-}
-
-static void seen_grow(struct seen *set)
-{
-	struct seen_entry *old = set->tab;
-	size_t i, cap = set->cap;
-
-	set->cap = cap ? st_mult(cap, 2) : 256;
-	set->tab = xcalloc(set->cap, sizeof(*set->tab));
-	for (i = 0; i < cap; i++)
-		if (old[i].key)
-			*seen_slot(set, old[i].key) = old[i];
-	free(old);
-}
-
-static const char *seen_copy(struct seen *set, const char *key)
-{
-	size_t n = strlen(key) + 1;
-	char *p;
-
-	if (!set->nchunks || set->used + n > SEEN_CHUNK) {
-		ALLOC_GROW(set->chunks, set->nchunks + 1, set->chunks_alloc);
-		set->chunks[set->nchunks++] = xmalloc(n > SEEN_CHUNK ? n : SEEN_CHUNK);
-		set->used = 0;
-	}
-	p = set->chunks[set->nchunks - 1] + set->used;
-	memcpy(p, key, n);
-	set->used += n;
-	return p;
-}
-
-/* Add key; if it or a key of the same function name was there, that one. */
+/* Add key; if a key of the same function name was there, that one. */
 static const struct seen_entry *seen_add(struct seen *set, const char *key,
-					 const struct srcloc *loc)
+					 const char *name, const struct srcloc *loc)
 {
-	struct seen_entry *e;
+	struct hashset_entry *e;
+	struct seen_entry *s;
+	int added;
 
-	if ((set->n + 1) * 2 > set->cap)
-		seen_grow(set);
-	e = seen_slot(set, key);
-	if (e->key)
-		return e;
-	e->key = seen_copy(set, key);
-	e->loc = *loc;
-	set->n++;
+	e = hashset_add(&set->names, name, strlen(name), &added);
+	if (!added)
+		return e->val;
+	s = strpool_alloc(&set->entries, sizeof(*s));
+	s->key = strpool_copy(&set->entries, key, strlen(key));
+	s->loc = *loc;
+	e->val = s;
 	return NULL;
 }
 
 static void seen_release(struct seen *set)
 {
-	size_t i;
-
-	for (i = 0; i < set->nchunks; i++)
-		free(set->chunks[i]);
-	free(set->chunks);
-	free(set->tab);
-	memset(set, 0, sizeof(*set));
+	hashset_release(&set->names);
+	strpool_release(&set->entries);
 }
 
 /* The manifest's two forms, and a bundle item's. */
@@ -144,8 +83,11 @@ enum form { FORM_PRETTY, FORM_JCS, FORMS };
 /* A template compiled into segments: what a row costs is a concatenation. */
 struct tforms {
 	struct segprog manifest[FORMS];
-	/* one tool in a role bundle, per target_list() entry */
-	struct segprog item[TARGETS_MAX][FORMS];
+	/*
+	 * one tool in a role bundle, per target_list() entry; NULL when the
+	 * template is in no bundle (no room kept for 100,000 of them)
+	 */
+	struct segprog (*item)[FORMS];
 	/* the item of a target whose shape changes strings is made from a tree */
 	int item_from_tree[TARGETS_MAX];
 	size_t size_hint;                        /* a manifest's size, about */
@@ -176,8 +118,9 @@ struct job {
 	const struct template *t;     /* a tool's template; NULL for a bundle */
 	const struct tforms *forms;
 	struct compiled_tool ct;      /* ct.row is NULL for bundles */
+	struct segvals vals;          /* a tool's row, escaped for its holes */
 	struct strbuf bytes;          /* what is written */
-	struct strbuf jcs;            /* a bundle's RFC 8785 form */
+	struct strbuf jcs;            /* the RFC 8785 form (a tool's: when hashed) */
 	char digest[DIGEST_HEX_SIZE], jcs_digest[DIGEST_HEX_SIZE];
 	unsigned committed_same;      /* see out_file */
 	int rc;
@@ -190,12 +133,10 @@ struct batch {
 
 /* What a worker keeps from job to job. */
 struct scratch {
-	struct segvals vals;
-	struct strbuf jcs;
 	struct strbuf committed;
 };
 
-#define SCRATCH_INIT { SEGVALS_INIT, STRBUF_INIT, STRBUF_INIT }
+#define SCRATCH_INIT { STRBUF_INIT }
 
 struct compiler;
 
@@ -318,9 +259,10 @@ static const enum json_style form_style[FORMS] = { JSON_PRETTY, JSON_CANONICAL }
 /* Compile doc (holding markers) in both forms, cutting the array around an item. */
 static int compile_forms(struct segprog prog[FORMS], const struct jv *doc, int item)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb;
 	int bad = 0, k;
 
+	strbuf_init(&sb, 2048);   /* a manifest's size, about: no growing copies */
 	for (k = 0; k < FORMS; k++) {
 		strbuf_reset(&sb);
 		json_write(&sb, doc, form_style[k]);
@@ -352,9 +294,10 @@ static void tforms_free(struct tforms *f)
 		return;
 	for (k = 0; k < FORMS; k++) {
 		segprog_release(&f->manifest[k]);
-		for (i = 0; i < TARGETS_MAX; i++)
+		for (i = 0; f->item && i < TARGETS_MAX; i++)
 			segprog_release(&f->item[i][k]);
 	}
+	free(f->item);
 	free(f);
 }
 
@@ -395,7 +338,10 @@ static int items_agree(const struct compiler *c, const struct template *t,
 	return same;
 }
 
-/* A template's forms: its manifest with holes, and each target's item. */
+/*
+ * A template's forms: its manifest with holes, and each target's item;
+ * NULL when a string is not UTF-8 (compile_templates() reports it).
+ */
 static struct tforms *compile_template(const struct compiler *c, const struct template *t)
 {
 	struct tforms *f = xcalloc(1, sizeof(*f));
@@ -412,6 +358,8 @@ static struct tforms *compile_template(const struct compiler *c, const struct te
 	f->size_hint = 512;
 	for (i = 0; !bad && i < f->manifest[FORM_PRETTY].n; i++)
 		f->size_hint += f->manifest[FORM_PRETTY].v[i].len;
+	if (c->cfg->targets & t->targets)
+		f->item = xcalloc(TARGETS_MAX, sizeof(*f->item));
 	for (i = 0; i < c->ntargets && !bad; i++) {
 		enum target bit = c->targets[i].bit;
 		struct jv *arr;
@@ -427,61 +375,157 @@ static struct tforms *compile_template(const struct compiler *c, const struct te
 	jv_free(doc);
 	segvals_release(&mv);
 	if (bad) {
-		/* only a byte that is not UTF-8 can do this, and every input is checked */
-		diag_error(c->d, &t->doc->loc, "template '%s' holds bytes that are not UTF-8",
-			   t->path);
 		tforms_free(f);
 		return NULL;
 	}
 	return f;
 }
 
+/* 1 if a bundle item of f is made from its template's tree (keep_item_from_tree). */
+static int needs_tree(const struct compiler *c, const struct tforms *f)
+{
+	size_t i;
+
+	for (i = 0; f->item && i < c->ntargets; i++)
+		if (f->item_from_tree[i])
+			return 1;
+	return 0;
+}
+
+/*
+ * templates_load()'s hook: a template compiled as soon as it has loaded,
+ * on the thread that loaded it (it reads t and c only).  Unless a caller
+ * renders trees (compile_opts.drop_trees), the tree goes at once: the
+ * next template's parse reuses its memory.
+ */
+static void compile_loaded(void *ctx, struct template *t)
+{
+	struct compiler *c = ctx;
+	struct tforms *f = compile_template(c, t);
+
+	t->compiled = f;
+	if (f && c->o->drop_trees && !needs_tree(c, f))
+		template_drop_trees(t);
+}
+
+/* Load and compile every template; a template that does not compile is reported, in order. */
 static void compile_templates(struct compiler *c)
 {
+	struct template_hook hook = { compile_loaded, c };
 	size_t i;
 
 	c->targets = target_list(&c->ntargets);
 	if (c->ntargets > TARGETS_MAX)
 		BUG("%zu targets, TARGETS_MAX is %d", c->ntargets, TARGETS_MAX);
+#ifdef M_TOP_PAD
+	/*
+	 * Every template's segments are kept (100,000 templates: a few hundred
+	 * MB), so the heaps grow in 16 MiB steps, not 128 KiB ones: each step
+	 * is a brk() or mprotect(), thousands of them.  Untouched room costs
+	 * no memory.
+	 */
+	mallopt(M_TOP_PAD, 16 << 20);
+#endif
+	templates_load(&c->templates, c->cfg, &hook, c->d);
 	c->forms = xcalloc(c->templates.n + 1, sizeof(*c->forms));
-	for (i = 0; i < c->templates.n; i++)
-		if (!c->templates.v[i].bad)
-			c->forms[i] = compile_template(c, &c->templates.v[i]);
+	for (i = 0; i < c->templates.n; i++) {
+		struct template *t = &c->templates.v[i];
+
+		c->forms[i] = t->compiled;
+		t->compiled = NULL;
+		if (!t->bad && !c->forms[i])
+			/* only a byte that is not UTF-8 can do this, and every input is checked */
+			diag_error(c->d, &t->doc->loc, "template '%s' holds bytes that are not UTF-8",
+				   t->path);
+	}
 }
 
-/* Render a tool's manifest (and its RFC 8785 form) and hash both. */
-static void job_render(const struct compiler *c, struct job *j, struct scratch *s)
+/* Render a tool's manifest in the form written; its values stay in j->vals. */
+static void job_render(const struct compiler *c, struct job *j)
 {
-	const struct segprog *m = j->forms->manifest;
-
-	segvals_set(&s->vals, j->row.key, j->row.min_role, &j->row.standards);
+	segvals_set(&j->vals, j->row.key, j->row.min_role, &j->row.standards);
 	strbuf_reset(&j->bytes);
 	strbuf_grow(&j->bytes, j->forms->size_hint);
-	segprog_render(&j->bytes, &m[c->o->canonical ? FORM_JCS : FORM_PRETTY], &s->vals);
-	if (!c->ix) {   /* diff, ci: made when a comparison asks (out_file_jcs_blake2b) */
-		j->digest[0] = j->jcs_digest[0] = '\0';
-		return;
-	}
-	blake2b256_hex(j->bytes.buf, j->bytes.len, j->digest);
-	if (c->o->canonical) {
-		memcpy(j->jcs_digest, j->digest, sizeof(j->digest));
-		return;
-	}
-	if (c->o->known_jcs && c->o->known_jcs(c->ctx, j->path.buf, j->digest, j->jcs_digest))
-		return;
-	strbuf_reset(&s->jcs);
-	segprog_render(&s->jcs, &m[FORM_JCS], &s->vals);
-	blake2b256_hex(s->jcs.buf, s->jcs.len, j->jcs_digest);
+	segprog_render(&j->bytes, &j->forms->manifest[c->o->canonical ? FORM_JCS : FORM_PRETTY],
+		       &j->vals);
 }
 
-static void job_hash(const struct compiler *c, struct job *j, struct scratch *s)
+/*
+ * A tool's RFC 8785 form, rendered into j->jcs to be hashed (1), unless
+ * its digest is the bytes' own (--canonical) or the caller knows it (0).
+ */
+static int job_render_jcs(const struct compiler *c, struct job *j)
 {
-	if (j->t) {
-		job_render(c, j, s);
-		return;
+	if (c->o->canonical) {
+		memcpy(j->jcs_digest, j->digest, sizeof(j->digest));
+		return 0;
 	}
-	blake2b256_hex(j->bytes.buf, j->bytes.len, j->digest);
-	blake2b256_hex(j->jcs.buf, j->jcs.len, j->jcs_digest);
+	if (c->o->known_jcs && c->o->known_jcs(c->ctx, j->path.buf, j->digest, j->jcs_digest))
+		return 0;
+	strbuf_reset(&j->jcs);
+	segprog_render(&j->jcs, &j->forms->manifest[FORM_JCS], &j->vals);
+	return 1;
+}
+
+/* Jobs a worker takes at once: fewer trips to the lock, and 8 lanes to hash. */
+#define CHUNK 8
+
+/* Texts to hash together (blake2b256_hex_many), and where each digest goes. */
+struct hashes {
+	const void *data[2 * CHUNK];
+	size_t len[2 * CHUNK], n;
+	char *to[2 * CHUNK];
+	char hex[2 * CHUNK][DIGEST_HEX_SIZE];
+};
+
+static void hashes_add(struct hashes *h, const struct strbuf *text, char *to)
+{
+	h->data[h->n] = text->buf;
+	h->len[h->n] = text->len;
+	h->to[h->n++] = to;
+}
+
+static void hashes_run(struct hashes *h)
+{
+	size_t i;
+
+	blake2b256_hex_many(h->n, h->data, h->len, h->hex);
+	for (i = 0; i < h->n; i++)
+		memcpy(h->to[i], h->hex[i], DIGEST_HEX_SIZE);
+	h->n = 0;
+}
+
+/*
+ * Render and hash n jobs: every file's bytes (and a bundle's RFC 8785
+ * form) side by side, then the RFC 8785 forms of the tools that need
+ * theirs (known_jcs is asked with the bytes' digest).  diff and ci make
+ * no index: a tool's digests are made when a comparison asks
+ * (out_file_jcs_blake2b).
+ */
+static void chunk_hash(const struct compiler *c, struct job *v, size_t n)
+{
+	struct hashes h;
+	size_t i;
+
+	h.n = 0;
+	for (i = 0; i < n; i++) {
+		struct job *j = &v[i];
+
+		if (j->t)
+			job_render(c, j);
+		if (j->t && !c->ix) {
+			j->digest[0] = j->jcs_digest[0] = '\0';
+			continue;
+		}
+		hashes_add(&h, &j->bytes, j->digest);
+		if (!j->t)
+			hashes_add(&h, &j->jcs, j->jcs_digest);
+	}
+	hashes_run(&h);
+	for (i = 0; c->ix && i < n; i++)
+		if (v[i].t && job_render_jcs(c, &v[i]))
+			hashes_add(&h, &v[i].jcs, v[i].jcs_digest);
+	hashes_run(&h);
 }
 
 const struct jv *compiled_tool_manifest(struct compiled_tool *t)
@@ -556,22 +600,24 @@ static unsigned compare_committed(const struct compiler *c, struct job *j, struc
 	return same;
 }
 
-static void job_run(const struct compiler *c, struct job *j, struct scratch *s)
+/* n jobs, at most CHUNK: rendered, hashed, compared, emitted if in parallel. */
+static void chunk_run(const struct compiler *c, struct job *v, size_t n, struct scratch *s)
 {
-	job_hash(c, j, s);
-	j->committed_same = compare_committed(c, j, s);
-	if (c->o->parallel_emit)
-		job_emit(c, j);
-}
+	size_t i;
 
-/* Jobs a worker takes at once: fewer trips to the lock. */
-#define CHUNK 8
+	chunk_hash(c, v, n);
+	for (i = 0; i < n; i++) {
+		v[i].committed_same = compare_committed(c, &v[i], s);
+		if (c->o->parallel_emit)
+			job_emit(c, &v[i]);
+	}
+}
 
 static void *work(void *arg)
 {
 	struct worker *w = arg;
 	struct pool *p = w->p;
-	size_t i, from, to;
+	size_t from, to;
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
@@ -582,8 +628,7 @@ static void *work(void *arg)
 		from = p->next;
 		to = p->next = from + CHUNK < p->cur->n ? from + CHUNK : p->cur->n;
 		pthread_mutex_unlock(&p->mu);
-		for (i = from; i < to; i++)
-			job_run(p->c, &p->cur->v[i], &w->s);
+		chunk_run(p->c, &p->cur->v[from], to - from, &w->s);
 		pthread_mutex_lock(&p->mu);
 		p->finished += to - from;
 		if (p->finished == p->cur->n)
@@ -595,8 +640,6 @@ static void *work(void *arg)
 
 static void scratch_release(struct scratch *s)
 {
-	segvals_release(&s->vals);
-	strbuf_release(&s->jcs);
 	strbuf_release(&s->committed);
 }
 
@@ -632,8 +675,8 @@ static void pool_submit(struct pool *p, struct batch *b)
 	size_t i;
 
 	if (!p->n) {
-		for (i = 0; i < b->n; i++)
-			job_run(p->c, &b->v[i], &p->c->main);
+		for (i = 0; i < b->n; i += CHUNK)
+			chunk_run(p->c, &b->v[i], b->n - i < CHUNK ? b->n - i : CHUNK, &p->c->main);
 		return;
 	}
 	pthread_mutex_lock(&p->mu);
@@ -753,7 +796,7 @@ static int queue_tool(struct compiler *c, struct row *row, const struct template
 static void keep_item_from_tree(struct compiler *c, struct bundle_tool *b, const struct job *j,
 				size_t i)
 {
-	struct jv *doc = build_manifest(&j->row, j->t, &c->main.vals);
+	struct jv *doc = build_manifest(&j->row, j->t, &j->vals);
 	struct jv *entry = target_entry(c->targets[i].bit, jv_get(doc, "tool"), c->cfg);
 	int k;
 
@@ -776,7 +819,6 @@ static void bundle_keep(struct compiler *c, const struct job *j)
 	b->key = xstrdup(j->row.key);
 	b->rank = config_role_rank(c->cfg, j->row.min_role);
 	b->targets = j->t->targets;
-	segvals_set(&c->main.vals, j->row.key, j->row.min_role, &j->row.standards);
 	for (i = 0; i < TARGETS_MAX; i++)
 		for (k = 0; k < FORMS; k++)
 			strbuf_init(&b->item[i][k], 0);
@@ -788,14 +830,14 @@ static void bundle_keep(struct compiler *c, const struct job *j)
 			continue;
 		}
 		for (k = 0; k < FORMS; k++)
-			segprog_render(&b->item[i][k], &j->forms->item[i][k], &c->main.vals);
+			segprog_render(&b->item[i][k], &j->forms->item[i][k], &j->vals);
 	}
 }
 
 /* Duplicate keys and function-name collisions, against every earlier row. */
 static int check_unique(struct compiler *c, const struct row *row, const char *name)
 {
-	const struct seen_entry *first = seen_add(&c->seen, row->key, &row->key_loc);
+	const struct seen_entry *first = seen_add(&c->seen, row->key, name, &row->key_loc);
 	struct strbuf where = STRBUF_INIT;
 
 	if (!first)
@@ -929,34 +971,62 @@ static int emit_bundles(struct compiler *c)
 	return flush_batch(c, 1);
 }
 
+/* A matrix file, written and hashed (the markdown on a thread of its own). */
+struct matrix_file {
+	struct matrix *m;
+	enum matrix_format fmt;
+	struct strbuf bytes;
+	char digest[DIGEST_HEX_SIZE];
+};
+
+static void *write_matrix_file(void *arg)
+{
+	struct matrix_file *f = arg;
+
+	matrix_write(f->m, f->fmt, &f->bytes);
+	blake2b256_hex(f->bytes.buf, f->bytes.len, f->digest);
+	return NULL;
+}
+
 /*
  * A file that is not JSON (the traceability matrix): it has no JCS form,
  * so its own digest stands for it where a caller compares JCS digests.
  */
-static int emit_text(struct compiler *c, const char *path, const struct strbuf *bytes)
+static int emit_text(struct compiler *c, const char *path, const struct matrix_file *m)
 {
-	char digest[DIGEST_HEX_SIZE];
-	struct out_file f = { path, bytes, digest, digest, NULL, 0 };
+	struct out_file f = { path, &m->bytes, m->digest, m->digest, NULL, 0 };
 
-	blake2b256_hex(bytes->buf, bytes->len, digest);
 	if (c->ix)
-		index_add(c->ix, path, bytes->len, digest, NULL);
+		index_add(c->ix, path, m->bytes.len, m->digest, NULL);
 	return !c->failed && c->emit ? c->emit(c->ctx, &f) : 0;
 }
 
-/* traceability.md and traceability.csv (see matrix.h), after every tool. */
+/*
+ * traceability.md and traceability.csv (see matrix.h), after every tool:
+ * sorted once, then written and hashed side by side (the workers are
+ * idle by now).
+ */
 static int emit_matrix(struct compiler *c)
 {
-	struct strbuf md = STRBUF_INIT, csv = STRBUF_INIT;
-	int ret;
+	struct matrix_file f[2] = {
+		{ &c->matrix, MATRIX_MARKDOWN, STRBUF_INIT, "" },
+		{ &c->matrix, MATRIX_CSV, STRBUF_INIT, "" },
+	};
+	pthread_t t;
+	int threaded, ret;
 
 	if (c->failed)
 		return -1;
-	matrix_write(&c->matrix, MATRIX_MARKDOWN, &md);
-	matrix_write(&c->matrix, MATRIX_CSV, &csv);
-	ret = emit_text(c, MATRIX_MD_FILE, &md) || emit_text(c, MATRIX_CSV_FILE, &csv) ? -1 : 0;
-	strbuf_release(&md);
-	strbuf_release(&csv);
+	matrix_sort(&c->matrix);
+	threaded = c->pool.n && !pthread_create(&t, NULL, write_matrix_file, &f[0]);
+	if (!threaded)
+		write_matrix_file(&f[0]);
+	write_matrix_file(&f[1]);
+	if (threaded)
+		pthread_join(t, NULL);
+	ret = emit_text(c, MATRIX_MD_FILE, &f[0]) || emit_text(c, MATRIX_CSV_FILE, &f[1]) ? -1 : 0;
+	strbuf_release(&f[0].bytes);
+	strbuf_release(&f[1].bytes);
 	return ret;
 }
 
@@ -968,6 +1038,7 @@ static void batch_release(struct batch *b)
 		strbuf_release(&b->v[i].path);
 		strbuf_release(&b->v[i].bytes);
 		strbuf_release(&b->v[i].jcs);
+		segvals_release(&b->v[i].vals);
 		row_release(&b->v[i].row);   /* left by an error: dropped */
 	}
 }
@@ -1035,7 +1106,6 @@ int compile_catalogue(const struct ts_config *cfg, const struct compile_opts *o,
 				.main = SCRATCH_INIT };
 	c->filling = &c->batch[0];
 	matrix_init(&c->matrix, cfg);
-	templates_load(&c->templates, cfg, d);
 	compile_templates(c);
 	c->failed = d->errors > 0;
 	pool_start(&c->pool, c, compile_jobs());

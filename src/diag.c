@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* diag.c: error messages with file:line:col, quoted source and caret. */
 #include <errno.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include "toolsync/diag.h"
@@ -12,13 +13,23 @@
 
 /*
  * Interned strings: locations borrow these pointers, so they live until
- * exit (reachable, so leak checkers are quiet).
+ * exit (reachable, so leak checkers are quiet).  Templates are loaded on
+ * several threads (template.c), so the set, and the registered texts
+ * below, are taken under a lock; a key's bytes never move.
  */
 static struct hashset interned = HASHSET_INIT;
+static pthread_mutex_t interned_mu = PTHREAD_MUTEX_INITIALIZER;
 
 const char *path_intern(const char *s)
 {
-	return s ? hashset_add(&interned, s, strlen(s), NULL)->key : NULL;
+	const char *key;
+
+	if (!s)
+		return NULL;
+	pthread_mutex_lock(&interned_mu);
+	key = hashset_add(&interned, s, strlen(s), NULL)->key;
+	pthread_mutex_unlock(&interned_mu);
+	return key;
 }
 
 void srcloc_format(struct strbuf *out, const struct srcloc *loc)
@@ -42,6 +53,7 @@ struct source_text {
 static struct source_text *sources;
 static size_t nsources, sources_alloc;
 static struct hashset source_index = HASHSET_INIT;  /* file -> 1 + index in sources */
+static pthread_mutex_t sources_mu = PTHREAD_MUTEX_INITIALIZER;
 
 /*
  * Each file has one slot in sources, found from its interned name: adding
@@ -67,22 +79,27 @@ void diag_add_source(const char *file, const char *data, size_t len)
 
 	if (!file)
 		return;
+	pthread_mutex_lock(&sources_mu);
 	src = source_slot(file);
-	if (src->data == data && src->len == len)
-		return;   /* given with diag_give_source(): already held */
-	free(src->data);
-	src->data = xmemdupz(data, len);
-	src->len = len;
+	if (src->data != data || src->len != len) {   /* else given with diag_give_source() */
+		free(src->data);
+		src->data = xmemdupz(data, len);
+		src->len = len;
+	}
+	pthread_mutex_unlock(&sources_mu);
 }
 
 void diag_give_source(const char *file, char *data, size_t len)
 {
-	struct source_text *src = source_slot(file);
+	struct source_text *src;
 
+	pthread_mutex_lock(&sources_mu);
+	src = source_slot(file);
 	if (src->data != data)
 		free(src->data);
 	src->data = data;
 	src->len = len;
+	pthread_mutex_unlock(&sources_mu);
 }
 
 static struct source_text *find_source(const char *file)
@@ -95,25 +112,29 @@ static struct source_text *find_source(const char *file)
 
 void diag_drop_source(const char *file)
 {
-	struct source_text *src = find_source(file);
+	struct source_text *src;
 
-	if (src) {
+	pthread_mutex_lock(&sources_mu);
+	if ((src = find_source(file))) {
 		free(src->data);
 		src->data = NULL;
 		src->len = 0;
 	}
+	pthread_mutex_unlock(&sources_mu);
 }
 
 void diag_clear_sources(void)
 {
 	size_t i;
 
+	pthread_mutex_lock(&sources_mu);
 	for (i = 0; i < nsources; i++)
 		free(sources[i].data);
 	free(sources);
 	sources = NULL;
 	nsources = sources_alloc = 0;
 	hashset_release(&source_index);
+	pthread_mutex_unlock(&sources_mu);
 }
 
 /*
@@ -138,17 +159,13 @@ static void add_line(struct strbuf *out, const char *p, size_t len)
 	free(line);
 }
 
-/* Quote line loc->line of the registered file, with a caret under col. */
-static void quote_source(struct strbuf *out, const struct srcloc *loc)
+/* Quote line loc->line of the text p..end, with a caret under col. */
+static void quote_line(struct strbuf *out, const struct srcloc *loc, const char *p,
+		       const char *end)
 {
-	const struct source_text *src = find_source(loc->file);
-	const char *p, *end, *eol;
+	const char *eol;
 	unsigned line = 1, col, width;
 
-	if (!src || !loc->line)
-		return;
-	p = src->data;
-	end = p + src->len;
 	while (line < loc->line && p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 
@@ -181,6 +198,19 @@ static void quote_source(struct strbuf *out, const struct srcloc *loc)
 	strbuf_addch(out, '\n');
 }
 
+/* Quote line loc->line of the registered file, if any, with a caret under col. */
+static void quote_source(struct strbuf *out, const struct srcloc *loc)
+{
+	const struct source_text *src;
+
+	if (!loc->line)
+		return;
+	pthread_mutex_lock(&sources_mu);
+	if ((src = find_source(loc->file)))
+		quote_line(out, loc, src->data, src->data + src->len);
+	pthread_mutex_unlock(&sources_mu);
+}
+
 /* "error", "warning" or "note", coloured as compilers colour them. */
 static void add_kind(struct strbuf *sb, const char *kind, int color)
 {
@@ -200,6 +230,8 @@ static void emit(struct diag *d, const char *kind, const struct srcloc *loc,
 	unsigned max = d->max_errors ? d->max_errors : 100;
 	FILE *out = d->out ? d->out : stderr;
 
+	if (d->quiet)
+		return;
 	/* every message, whatever its values: one line, no secret */
 	strbuf_vaddf(&raw, fmt, ap);
 	quote_add(&msg, raw.buf, raw.len, 0);

@@ -185,36 +185,58 @@ int fs_sync(const char *path, struct strbuf *err)
 	return ret;
 }
 
-static int cmp_names(const void *a, const void *b)
+struct listed {
+	char *name;
+	unsigned char regular;   /* readdir() said DT_REG */
+};
+
+static int cmp_listed(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct listed *)a)->name, ((const struct listed *)b)->name);
 }
 
-/* The sorted names of an open directory stream, which is closed. */
-static int list_stream(DIR *d, char ***names, size_t *n)
+/*
+ * The sorted names of an open directory stream, which is closed; with
+ * regular (may be NULL), whether readdir() said each is a regular file.
+ */
+static int list_stream(DIR *d, char ***names, unsigned char **regular, size_t *n)
 {
+	struct listed *v = NULL;
 	struct dirent *de;
-	size_t alloc = 0;
+	size_t alloc = 0, i;
+	int e;
 
 	while ((errno = 0, de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		ALLOC_GROW(*names, *n, alloc);
-		(*names)[(*n)++] = xstrdup(de->d_name);
+		ALLOC_GROW(v, *n, alloc);
+		v[*n].name = xstrdup(de->d_name);
+		v[(*n)++].regular = de->d_type == DT_REG;
 	}
-	if (errno) {
-		int e = errno;
-
-		closedir(d);
+	e = errno;
+	closedir(d);
+	if (*n)
+		qsort(v, *n, sizeof(*v), cmp_listed);
+	*names = xcalloc(*n + 1, sizeof(**names));
+	if (regular)
+		*regular = xcalloc(*n + 1, 1);
+	for (i = 0; i < *n; i++) {
+		(*names)[i] = v[i].name;
+		if (regular)
+			(*regular)[i] = v[i].regular;
+	}
+	free(v);
+	if (e) {
 		fs_free_list(*names, *n);
 		*names = NULL;
+		if (regular) {
+			free(*regular);
+			*regular = NULL;
+		}
 		*n = 0;
 		errno = e;
 		return -1;
 	}
-	closedir(d);
-	if (*n)
-		qsort(*names, *n, sizeof(**names), cmp_names);
 	return 0;
 }
 
@@ -224,7 +246,7 @@ int fs_list_dir(const char *dir, char ***names, size_t *n)
 
 	*names = NULL;
 	*n = 0;
-	return d ? list_stream(d, names, n) : -1;
+	return d ? list_stream(d, names, NULL, n) : -1;
 }
 
 void fs_free_list(char **names, size_t n)
@@ -373,10 +395,12 @@ static int type_ok(mode_t m, int want_dir)
 	return want_dir ? S_ISDIR(m) : S_ISREG(m);
 }
 
-/* Check an opened fd's type; fd, or -1 (closed) with why. */
-static int checked_fd(int fd, int want_dir, struct strbuf *why)
+/*
+ * Check an opened fd's type; fd, or -1 (closed) with why.  *st is what
+ * fstat() said: the size check and the read use it (one fstat per file).
+ */
+static int checked_fd(int fd, int want_dir, struct stat *st, struct strbuf *why)
 {
-	struct stat st;
 	int e;
 
 	if (fd < 0) {
@@ -385,16 +409,16 @@ static int checked_fd(int fd, int want_dir, struct strbuf *why)
 		errno = e;
 		return -1;
 	}
-	if (fstat(fd, &st)) {
+	if (fstat(fd, st)) {
 		e = errno;
 		close(fd);
 		strbuf_addstr(why, strerror(e));
 		errno = e;
 		return -1;
 	}
-	if (!type_ok(st.st_mode, want_dir)) {
+	if (!type_ok(st->st_mode, want_dir)) {
 		close(fd);
-		return wrong_type(st.st_mode, want_dir, why);
+		return wrong_type(st->st_mode, want_dir, why);
 	}
 	return fd;
 }
@@ -402,14 +426,12 @@ static int checked_fd(int fd, int want_dir, struct strbuf *why)
 static const int open_flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY;
 
 /* A file the user named: followed as given, but still of the right type. */
-static int open_named(const char *path, int want_dir, struct strbuf *why)
+static int open_named(const char *path, int want_dir, struct stat *st, struct strbuf *why)
 {
-	struct stat st;
-
 	/* look before opening: opening a device can have effects of its own */
-	if (!stat(path, &st) && !type_ok(st.st_mode, want_dir))
-		return wrong_type(st.st_mode, want_dir, why);
-	return checked_fd(open(path, open_flags | (want_dir ? O_DIRECTORY : 0)), want_dir, why);
+	if (!stat(path, st) && !type_ok(st->st_mode, want_dir))
+		return wrong_type(st->st_mode, want_dir, why);
+	return checked_fd(open(path, open_flags | (want_dir ? O_DIRECTORY : 0)), want_dir, st, why);
 }
 
 /* The components of rel, NUL-separated in a copy; "" and "." dropped. */
@@ -487,12 +509,11 @@ static int rel_ok(const char *rel, char **comp, size_t n, const char *shown, str
  * too (one rule, no resolving).  shown names the root in messages.
  */
 static int open_beneath_fd(int root_fd, const char *shown, const char *rel, int want_dir,
-			   struct strbuf *why)
+			   int looked, struct stat *st, struct strbuf *why)
 {
 	char *copy = xstrdup(rel), *comp[PATH_DEPTH_MAX];
 	size_t n = split_path(copy, comp, PATH_DEPTH_MAX), i;
 	int dir = root_fd, fd = -1;
-	struct stat st;
 
 	if (rel_ok(rel, comp, n, shown, why))
 		goto out;
@@ -508,19 +529,20 @@ static int open_beneath_fd(int root_fd, const char *shown, const char *rel, int 
 		fd = -1;
 	}
 	if (!n) {
-		fd = checked_fd(openat(dir, ".", open_flags), want_dir, why);
+		fd = checked_fd(openat(dir, ".", open_flags), want_dir, st, why);
 		goto out;
 	}
-	if (!fstatat(dir, comp[n - 1], &st, AT_SYMLINK_NOFOLLOW) && !S_ISLNK(st.st_mode) &&
-	    !type_ok(st.st_mode, want_dir)) {
-		wrong_type(st.st_mode, want_dir, why);
+	/* look before opening (unless a listing did): opening a device can have effects */
+	if (!looked && !fstatat(dir, comp[n - 1], st, AT_SYMLINK_NOFOLLOW) &&
+	    !S_ISLNK(st->st_mode) && !type_ok(st->st_mode, want_dir)) {
+		wrong_type(st->st_mode, want_dir, why);
 		goto out;
 	}
 	fd = openat(dir, comp[n - 1], open_flags | O_NOFOLLOW | (want_dir ? O_DIRECTORY : 0));
 	if (fd < 0)
 		open_failed(dir, shown, rel, copy, comp[n - 1], why);
 	else
-		fd = checked_fd(fd, want_dir, why);
+		fd = checked_fd(fd, want_dir, st, why);
 out:
 	if (dir != root_fd) {
 		int e = errno;
@@ -534,7 +556,7 @@ out:
 
 /* open_beneath_fd() below the directory root (followed as given). */
 static int open_beneath(const char *root, const char *shown, const char *rel, int want_dir,
-			struct strbuf *why)
+			struct stat *st, struct strbuf *why)
 {
 	int dir = open(root[0] ? root : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd, e;
 
@@ -544,7 +566,7 @@ static int open_beneath(const char *root, const char *shown, const char *rel, in
 		errno = e;
 		return -1;
 	}
-	fd = open_beneath_fd(dir, shown, rel, want_dir, why);
+	fd = open_beneath_fd(dir, shown, rel, want_dir, 0, st, why);
 	e = errno;
 	close(dir);
 	errno = e;
@@ -568,49 +590,53 @@ static char *shown_root(const char *root, const char *rel, const char *display)
 }
 
 static int open_input(const char *root, const char *rel, const char *display, int want_dir,
-		      struct strbuf *why)
+		      struct stat *st, struct strbuf *why)
 {
 	char *shown;
 	int fd, e;
 
 	if (!root)
-		return open_named(rel, want_dir, why);
+		return open_named(rel, want_dir, st, why);
 	shown = shown_root(root, rel, display);
-	fd = open_beneath(root, shown, rel, want_dir, why);
+	fd = open_beneath(root, shown, rel, want_dir, st, why);
 	e = errno;
 	free(shown);
 	errno = e;
 	return fd;
 }
 
-/* -1 when fd's file is over cap (why says so), else 0. */
-static int check_size(int fd, size_t cap, struct strbuf *why)
+/* -1 when the file (as fstat() saw it: st) is over cap (why says so), else 0. */
+static int check_size(const struct stat *st, size_t cap, struct strbuf *why)
 {
-	struct stat st;
-
-	if (fstat(fd, &st)) {
-		strbuf_addstr(why, strerror(errno));
-		return -1;
-	}
-	if ((uint64_t)st.st_size > cap) {
+	if ((uint64_t)st->st_size > cap) {
 		strbuf_addf(why, "file too large (%llu bytes; limit %zu)",
-			    (unsigned long long)st.st_size, cap);
+			    (unsigned long long)st->st_size, cap);
 		errno = EFBIG;
 		return -1;
 	}
 	return 0;
 }
 
-/* Read fd to its end into sb, never more than cap bytes; 0, or -1 with why. */
-static int read_capped(int fd, struct strbuf *sb, size_t cap, struct strbuf *why)
+/*
+ * Read fd to its end into sb, never more than cap bytes; 0, or -1 with
+ * why.  st: what fstat() said when fd was opened, or NULL (asked here).
+ */
+static int read_capped(int fd, struct strbuf *sb, size_t cap, const struct stat *st,
+		       struct strbuf *why)
 {
-	size_t old = sb->len;
-	struct stat st;
+	size_t old = sb->len, size = 0;
+	struct stat own;
 
+	if (!st && !fstat(fd, &own))
+		st = &own;
 	/* a file's size, read in one go: no 8 KiB steps, no doubling copies */
-	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    (uint64_t)st.st_size <= cap)
-		strbuf_grow(sb, (size_t)st.st_size + 1);
+	if (st && S_ISREG(st->st_mode) && st->st_size > 0 && (uint64_t)st->st_size <= cap) {
+		size = (size_t)st->st_size;
+		if (!sb->alloc)   /* exactly: the text may be kept (for messages) */
+			strbuf_attach(sb, xmalloc(size + 2), 0, size + 2);
+		else
+			strbuf_grow(sb, size + 1);
+	}
 	for (;;) {
 		size_t got = sb->len - old, room;
 		ssize_t n;
@@ -640,6 +666,13 @@ static int read_capped(int fd, struct strbuf *sb, size_t cap, struct strbuf *why
 			return -1;
 		}
 		strbuf_setlen(sb, sb->len + (size_t)n);
+		/*
+		 * A regular file's read stops short only at its end: one that
+		 * gave the size fstat() said, and less than asked, is read
+		 * (no second read() to see 0).  One that grew reads on.
+		 */
+		if (size && (size_t)n < room && sb->len - old == size)
+			return 0;
 	}
 }
 
@@ -655,12 +688,12 @@ static void read_error(struct strbuf *err, enum fs_kind kind, const char *root, 
 	errno = e;
 }
 
-/* fd (checked above) within kind's cap; fd, or -1 (closed) with why. */
-static int capped_fd(int fd, enum fs_kind kind, struct strbuf *why)
+/* fd (checked above, fstat() in st) within kind's cap; fd, or -1 (closed) with why. */
+static int capped_fd(int fd, enum fs_kind kind, const struct stat *st, struct strbuf *why)
 {
 	int e;
 
-	if (fd >= 0 && check_size(fd, kinds[kind].cap, why)) {
+	if (fd >= 0 && check_size(st, kinds[kind].cap, why)) {
 		e = errno;
 		close(fd);
 		errno = e;
@@ -669,11 +702,12 @@ static int capped_fd(int fd, enum fs_kind kind, struct strbuf *why)
 	return fd;
 }
 
-int fs_open_file(const char *root, const char *rel, const char *display, enum fs_kind kind,
-		 struct strbuf *err)
+/* fs_open_file(), with what fstat() said of the file in *st. */
+static int open_file(const char *root, const char *rel, const char *display,
+		     enum fs_kind kind, struct stat *st, struct strbuf *err)
 {
 	struct strbuf why = STRBUF_INIT;
-	int fd = capped_fd(open_input(root, rel, display, 0, &why), kind, &why);
+	int fd = capped_fd(open_input(root, rel, display, 0, st, &why), kind, st, &why);
 
 	if (fd < 0)
 		read_error(err, kind, root, rel, display, &why);
@@ -681,12 +715,25 @@ int fs_open_file(const char *root, const char *rel, const char *display, enum fs
 	return fd;
 }
 
-int fs_open_file_at(int dir_fd, const char *rel, const char *display, enum fs_kind kind,
-		    struct strbuf *err)
+int fs_open_file(const char *root, const char *rel, const char *display, enum fs_kind kind,
+		 struct strbuf *err)
+{
+	struct stat st;
+
+	return open_file(root, rel, display, kind, &st, err);
+}
+
+/*
+ * fs_open_file_at(), with what fstat() said of the file in *st; looked:
+ * a listing said rel is a regular file a moment ago.
+ */
+static int open_file_at(int dir_fd, const char *rel, const char *display, enum fs_kind kind,
+			int looked, struct stat *st, struct strbuf *err)
 {
 	struct strbuf why = STRBUF_INIT;
 	char *shown = shown_root(".", rel, display);
-	int fd = capped_fd(open_beneath_fd(dir_fd, shown, rel, 0, &why), kind, &why);
+	int fd = capped_fd(open_beneath_fd(dir_fd, shown, rel, 0, looked, st, &why), kind, st,
+			   &why);
 
 	if (fd < 0)
 		read_error(err, kind, NULL, rel, display, &why);
@@ -695,11 +742,20 @@ int fs_open_file_at(int dir_fd, const char *rel, const char *display, enum fs_ki
 	return fd;
 }
 
-int fs_read_fd(struct strbuf *sb, int fd, const char *display, enum fs_kind kind,
-	       struct strbuf *err)
+int fs_open_file_at(int dir_fd, const char *rel, const char *display, enum fs_kind kind,
+		    struct strbuf *err)
+{
+	struct stat st;
+
+	return open_file_at(dir_fd, rel, display, kind, 0, &st, err);
+}
+
+/* fs_read_fd(); st: what fstat() said when fd was opened, or NULL. */
+static int read_fd(struct strbuf *sb, int fd, const char *display, enum fs_kind kind,
+		   const struct stat *st, struct strbuf *err)
 {
 	struct strbuf why = STRBUF_INIT;
-	int ret = read_capped(fd, sb, kinds[kind].cap, &why);
+	int ret = read_capped(fd, sb, kinds[kind].cap, st, &why);
 
 	if (ret)
 		read_error(err, kind, NULL, display, display, &why);
@@ -707,17 +763,24 @@ int fs_read_fd(struct strbuf *sb, int fd, const char *display, enum fs_kind kind
 	return ret;
 }
 
-/* Read the opened fd (or pass on its failure) and close it. */
-static int read_and_close(struct strbuf *sb, int fd, const char *root, const char *rel,
-			  const char *display, enum fs_kind kind, struct strbuf *err)
+int fs_read_fd(struct strbuf *sb, int fd, const char *display, enum fs_kind kind,
+	       struct strbuf *err)
+{
+	return read_fd(sb, fd, display, kind, NULL, err);
+}
+
+/* Read the opened fd (fstat() in st; or pass on its failure) and close it. */
+static int read_and_close(struct strbuf *sb, int fd, const struct stat *st, const char *root,
+			  const char *rel, const char *display, enum fs_kind kind,
+			  struct strbuf *err)
 {
 	char *shown;
 	int ret, e;
 
 	if (fd < 0)
 		return -1;
-	shown = display ? xstrdup(display) : root ? path_join(root, rel) : xstrdup(rel);
-	ret = fs_read_fd(sb, fd, shown, kind, err);
+	shown = display ? NULL : root ? path_join(root, rel) : xstrdup(rel);
+	ret = read_fd(sb, fd, display ? display : shown, kind, st, err);
 	e = errno;
 	close(fd);
 	free(shown);
@@ -728,15 +791,28 @@ static int read_and_close(struct strbuf *sb, int fd, const char *root, const cha
 int fs_read_file(struct strbuf *sb, const char *root, const char *rel, const char *display,
 		 enum fs_kind kind, struct strbuf *err)
 {
-	return read_and_close(sb, fs_open_file(root, rel, display, kind, err), root, rel,
-			      display, kind, err);
+	struct stat st;
+	int fd = open_file(root, rel, display, kind, &st, err);
+
+	return read_and_close(sb, fd, &st, root, rel, display, kind, err);
 }
 
 int fs_read_file_at(struct strbuf *sb, int dir_fd, const char *rel, const char *display,
 		    enum fs_kind kind, struct strbuf *err)
 {
-	return read_and_close(sb, fs_open_file_at(dir_fd, rel, display, kind, err), NULL, rel,
-			      display, kind, err);
+	struct stat st;
+	int fd = open_file_at(dir_fd, rel, display, kind, 0, &st, err);
+
+	return read_and_close(sb, fd, &st, NULL, rel, display, kind, err);
+}
+
+int fs_read_listed_at(struct strbuf *sb, int dir_fd, const char *name, const char *display,
+		      enum fs_kind kind, struct strbuf *err)
+{
+	struct stat st;
+	int fd = open_file_at(dir_fd, name, display, kind, 1, &st, err);
+
+	return read_and_close(sb, fd, &st, NULL, name, display, kind, err);
 }
 
 int fs_open_dir_under(const char *root, const char *rel, const char *display, struct strbuf *err)
@@ -744,7 +820,8 @@ int fs_open_dir_under(const char *root, const char *rel, const char *display, st
 	struct strbuf why = STRBUF_INIT;
 	char *shown = display ? xstrdup(display) : path_join(root, rel);
 	char *top = shown_root(root, rel, shown);
-	int fd = open_beneath(root, top, rel, 1, &why), e = errno;
+	struct stat st;
+	int fd = open_beneath(root, top, rel, 1, &st, &why), e = errno;
 
 	if (fd < 0)
 		strbuf_addf(err, "cannot read directory '%s': %s", shown, why.buf);
@@ -757,6 +834,11 @@ int fs_open_dir_under(const char *root, const char *rel, const char *display, st
 
 int fs_list_dir_fd(int dir_fd, char ***names, size_t *n)
 {
+	return fs_list_dir_typed_fd(dir_fd, names, NULL, n);
+}
+
+int fs_list_dir_typed_fd(int dir_fd, char ***names, unsigned char **regular, size_t *n)
+{
 	int fd = fcntl(dir_fd, F_DUPFD_CLOEXEC, 0), e;
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 
@@ -764,7 +846,7 @@ int fs_list_dir_fd(int dir_fd, char ***names, size_t *n)
 	*n = 0;
 	if (d) {
 		rewinddir(d);
-		return list_stream(d, names, n);
+		return list_stream(d, names, regular, n);
 	}
 	e = errno;
 	if (fd >= 0)
@@ -798,10 +880,11 @@ int fs_list_dir_under(const char *root, const char *rel, const char *display, ch
 int fs_same_content(const char *root, const char *rel, const void *data, size_t len)
 {
 	struct strbuf sb = STRBUF_INIT, why = STRBUF_INIT;
-	int fd = open_beneath(root, root, rel, 0, &why), same = 0;
+	struct stat st;
+	int fd = open_beneath(root, root, rel, 0, &st, &why), same = 0;
 
 	if (fd >= 0) {
-		same = !check_size(fd, len, &why) && !read_capped(fd, &sb, len, &why) &&
+		same = !check_size(&st, len, &why) && !read_capped(fd, &sb, len, &st, &why) &&
 		       sb.len == len && !memcmp(sb.buf, data, len);
 		close(fd);
 	}

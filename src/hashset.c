@@ -5,14 +5,6 @@
 
 #include "toolsync/hashset.h"
 
-/* Keys' bytes live in chunks: one allocation per ~64 KiB, not per key. */
-struct hashset_chunk {
-	struct hashset_chunk *next;
-	size_t used, size;
-	char data[];
-};
-
-#define CHUNK_SIZE ((size_t)64 * 1024 - sizeof(struct hashset_chunk))
 #define MIN_CAP 16
 
 static unsigned char hash_key[crypto_shorthash_KEYBYTES];
@@ -39,25 +31,9 @@ static size_t hash_bytes(const char *key, size_t len)
 	return (size_t)h;
 }
 
-static const char *pool_copy(struct hashset *hs, const char *key, size_t len)
+size_t hashset_hash(const char *key, size_t len)
 {
-	struct hashset_chunk *c = hs->pool;
-	char *p;
-
-	if (!c || c->size - c->used < len + 1) {
-		size_t size = len + 1 > CHUNK_SIZE ? len + 1 : CHUNK_SIZE;
-
-		c = xmalloc(st_add(sizeof(*c), size));
-		c->size = size;
-		c->used = 0;
-		c->next = hs->pool;
-		hs->pool = c;
-	}
-	p = c->data + c->used;
-	memcpy(p, key, len);
-	p[len] = '\0';
-	c->used += len + 1;
-	return p;
+	return hash_bytes(key, len);
 }
 
 /* The slot holding key, or the empty slot where it would go. */
@@ -116,7 +92,7 @@ struct hashset_entry *hashset_add(struct hashset *hs, const char *key, size_t le
 		*added = !e->key;
 	if (e->key)
 		return e;
-	e->key = pool_copy(hs, key, len);
+	e->key = strpool_copy(&hs->pool, key, len);
 	e->len = len;
 	e->hash = hash;
 	e->val = NULL;
@@ -126,12 +102,7 @@ struct hashset_entry *hashset_add(struct hashset *hs, const char *key, size_t le
 
 void hashset_release(struct hashset *hs)
 {
-	while (hs->pool) {
-		struct hashset_chunk *next = hs->pool->next;
-
-		free(hs->pool);
-		hs->pool = next;
-	}
+	strpool_release(&hs->pool);
 	free(hs->tab);
 	hashset_init(hs);
 }

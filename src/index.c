@@ -1,27 +1,60 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* index.c: manifests/index.json, written and read. */
+#include "toolsync/hashset.h"
 #include "toolsync/index.h"
 #include "toolsync/json.h"
+#include "toolsync/sort.h"
+#include "toolsync/strpool.h"
 
-static int hex_value(char c)
+/*
+ * A hex digit's value, -1 for anything else (lowercase only, as toolsync
+ * writes).  A table: a branch per digit mispredicts on random digests.
+ */
+static const signed char hex_digit[256] = {
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	 0,  1,  2,  3,  4,  5,  6,  7,  8,  9, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+};
+
+static int hex_value(unsigned char c)
 {
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+	return hex_digit[c];
+}
+
+/* 1 when hex starts with 64 lowercase hex digits. */
+static int is_hex64(const char *hex)
+{
+	size_t i;
+	int bad = 0;
+
+	for (i = 0; i < 2 * DIGEST_SIZE; i++)
+		bad |= hex_value((unsigned char)hex[i]);
+	return bad >= 0;
 }
 
 /* 64 lowercase hex digits (what toolsync computes and the readers check). */
-static void digest_from_hex(unsigned char out[DIGEST_SIZE], const char *hex)
+void index_digest_from_hex(unsigned char out[DIGEST_SIZE], const char *hex)
 {
 	size_t i;
 
-	for (i = 0; i < DIGEST_SIZE; i++) {
-		int hi = hex_value(hex[2 * i]), lo = hi < 0 ? -1 : hex_value(hex[2 * i + 1]);
-
-		if (lo < 0)
-			BUG("index digest '%.64s' is not 64 hex digits", hex);
-		out[i] = (unsigned char)(hi << 4 | lo);
-	}
-	if (hex[2 * DIGEST_SIZE])
-		BUG("index digest longer than 64 hex digits");
+	if (!is_hex64(hex) || hex[2 * DIGEST_SIZE])
+		BUG("index digest '%.64s' is not 64 hex digits", hex);
+	for (i = 0; i < DIGEST_SIZE; i++)
+		out[i] = (unsigned char)(hex_value((unsigned char)hex[2 * i]) << 4 |
+					 hex_value((unsigned char)hex[2 * i + 1]));
 }
 
 void index_digest_hex(const unsigned char digest[DIGEST_SIZE], char out[DIGEST_HEX_SIZE])
@@ -44,20 +77,76 @@ int index_digest_is(const unsigned char digest[DIGEST_SIZE], const char *hex)
 	return !strcmp(mine, hex);
 }
 
-void index_add(struct index *ix, const char *path, uint64_t size,
-	       const char *blake2b, const char *jcs_blake2b)
+/* ---- the table by path --------------------------------------------- */
+
+/* The table is of positions: anything that moves or adds entries drops it. */
+static void drop_table(struct index *ix)
+{
+	free(ix->slots);
+	ix->slots = NULL;
+	ix->nslots = 0;
+}
+
+/* The slot of path, or the empty one where it would go. */
+static uint32_t *slot_of(const struct index *ix, const char *path, size_t len)
+{
+	size_t mask = ix->nslots - 1, i;
+
+	for (i = hashset_hash(path, len) & mask;; i = (i + 1) & mask) {
+		uint32_t *s = &ix->slots[i];
+
+		if (!*s || !strcmp(ix->v[*s - 1].path, path))
+			return s;
+	}
+}
+
+/* Entries are counted in uint32_t: an index that large is found by bsearch. */
+static void make_table(struct index *ix)
+{
+	size_t i;
+
+	drop_table(ix);
+	if (!ix->n || ix->n >= UINT32_MAX / 4)
+		return;
+	for (ix->nslots = 16; ix->nslots < 2 * ix->n; ix->nslots *= 2)
+		;
+	ix->slots = xcalloc(ix->nslots, sizeof(*ix->slots));
+	for (i = 0; i < ix->n; i++) {
+		uint32_t *s = slot_of(ix, ix->v[i].path, strlen(ix->v[i].path));
+
+		if (!*s)   /* a duplicate keeps its first: check_duplicates reports it */
+			*s = (uint32_t)i + 1;
+	}
+}
+
+void index_add_digests(struct index *ix, const char *path, uint64_t size,
+		       const unsigned char blake2b[DIGEST_SIZE],
+		       const unsigned char *jcs_blake2b)
 {
 	struct index_entry *e;
 
+	drop_table(ix);
+	ix->own_layout = 0;
 	ALLOC_GROW(ix->v, ix->n, ix->alloc);
 	e = &ix->v[ix->n++];
-	e->path = xstrdup(path);
+	e->path = strpool_copy(&ix->paths, path, strlen(path));
 	e->size = size;
-	digest_from_hex(e->blake2b, blake2b);
+	memcpy(e->blake2b, blake2b, DIGEST_SIZE);
 	e->has_jcs = jcs_blake2b != NULL;
 	memset(e->jcs_blake2b, 0, sizeof(e->jcs_blake2b));
 	if (jcs_blake2b)
-		digest_from_hex(e->jcs_blake2b, jcs_blake2b);
+		memcpy(e->jcs_blake2b, jcs_blake2b, DIGEST_SIZE);
+}
+
+void index_add(struct index *ix, const char *path, uint64_t size,
+	       const char *blake2b, const char *jcs_blake2b)
+{
+	unsigned char b2[DIGEST_SIZE], jcs[DIGEST_SIZE];
+
+	index_digest_from_hex(b2, blake2b);
+	if (jcs_blake2b)
+		index_digest_from_hex(jcs, jcs_blake2b);
+	index_add_digests(ix, path, size, b2, jcs_blake2b ? jcs : NULL);
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -65,29 +154,69 @@ static int cmp_entry(const void *a, const void *b)
 	return strcmp(((const struct index_entry *)a)->path, ((const struct index_entry *)b)->path);
 }
 
+/*
+ * A build adds its tools in registry order (runs of sorted keys, often
+ * one), then the bundles and the matrix: the runs are merged, not sorted
+ * from nothing.
+ */
 void index_sort(struct index *ix)
 {
-	if (ix->n > 1)
-		qsort(ix->v, ix->n, sizeof(*ix->v), cmp_entry);
+	drop_table(ix);
+	if (ix->n > 1 && sort_runs(ix->v, ix->n, sizeof(*ix->v), cmp_entry))
+		ix->own_layout = 0;   /* the text had them in another order */
 }
 
 const struct index_entry *index_find(const struct index *ix, const char *path)
 {
-	struct index_entry key = { (char *)path, 0, { 0 }, { 0 }, 0 };
+	struct index_entry key = { path, 0, { 0 }, { 0 }, 0 };
+	uint32_t *s;
 
 	if (!ix->n)
 		return NULL;
+	if (ix->slots) {
+		s = slot_of(ix, path, strlen(path));
+		return *s ? &ix->v[*s - 1] : NULL;
+	}
 	return bsearch(&key, ix->v, ix->n, sizeof(*ix->v), cmp_entry);
+}
+
+int index_same(const struct index *a, const struct index *b)
+{
+	size_t i;
+
+	if (a->n != b->n)
+		return 0;
+	for (i = 0; i < a->n; i++) {
+		const struct index_entry *x = &a->v[i], *y = &b->v[i];
+
+		if (x->size != y->size || x->has_jcs != y->has_jcs || strcmp(x->path, y->path) ||
+		    memcmp(x->blake2b, y->blake2b, DIGEST_SIZE) ||
+		    memcmp(x->jcs_blake2b, y->jcs_blake2b, DIGEST_SIZE))
+			return 0;
+	}
+	return 1;
 }
 
 void index_release(struct index *ix)
 {
-	size_t i;
-
-	for (i = 0; i < ix->n; i++)
-		free(ix->v[i].path);
+	strpool_release(&ix->paths);
 	free(ix->v);
+	free(ix->slots);
 	memset(ix, 0, sizeof(*ix));
+}
+
+/* Append a string literal (its length known at compile time). */
+#define ADD_LIT(out, lit) strbuf_add((out), (lit), sizeof(lit) - 1)
+
+/* A size in decimal, as printf's %llu. */
+static void add_size(struct strbuf *out, uint64_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	strbuf_add(out, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 /*
@@ -97,43 +226,40 @@ void index_release(struct index *ix)
  */
 void index_write(struct strbuf *out, const struct index *ix)
 {
-	char size[24], hex[DIGEST_HEX_SIZE];
+	char hex[DIGEST_HEX_SIZE];
 	size_t i;
 
 	/* about 250 bytes an entry: grown once, not doubled 20 times */
 	strbuf_grow(out, st_mult(ix->n, 260) + 64);
-	strbuf_addstr(out, "{\n  \"format\": \"" INDEX_FORMAT "\",\n  \"files\": [");
+	ADD_LIT(out, "{\n  \"format\": \"" INDEX_FORMAT "\",\n  \"files\": [");
 	for (i = 0; i < ix->n; i++) {
 		const struct index_entry *e = &ix->v[i];
 
-		strbuf_addstr(out, i ? ",\n    {\n      \"path\": " : "\n    {\n      \"path\": ");
+		if (i)
+			strbuf_addch(out, ',');
+		ADD_LIT(out, "\n    {\n      \"path\": ");
 		json_write_string(out, e->path, strlen(e->path));
-		strbuf_addstr(out, ",\n      \"size\": ");
-		strbuf_add(out, size, (size_t)snprintf(size, sizeof(size), "%llu",
-						       (unsigned long long)e->size));
-		strbuf_addstr(out, ",\n      \"blake2b\": \"");
+		ADD_LIT(out, ",\n      \"size\": ");
+		add_size(out, e->size);
+		ADD_LIT(out, ",\n      \"blake2b\": \"");
 		index_digest_hex(e->blake2b, hex);
 		strbuf_add(out, hex, 2 * DIGEST_SIZE);
 		if (e->has_jcs) {
-			strbuf_addstr(out, "\",\n      \"jcs_blake2b\": \"");
+			ADD_LIT(out, "\",\n      \"jcs_blake2b\": \"");
 			index_digest_hex(e->jcs_blake2b, hex);
 			strbuf_add(out, hex, 2 * DIGEST_SIZE);
 		}
-		strbuf_addstr(out, "\"\n    }");
+		ADD_LIT(out, "\"\n    }");
 	}
-	strbuf_addstr(out, ix->n ? "\n  ]\n}\n" : "]\n}\n");
+	if (ix->n)
+		ADD_LIT(out, "\n  ]\n}\n");
+	else
+		ADD_LIT(out, "]\n}\n");
 }
 
 static int is_hex_digest(const struct jv *v)
 {
-	size_t i;
-
-	if (!v || v->kind != JV_STRING || v->u.str.len != 64)
-		return 0;
-	for (i = 0; i < 64; i++)
-		if (!strchr("0123456789abcdef", v->u.str.ptr[i]) || !v->u.str.ptr[i])
-			return 0;
-	return 1;
+	return v && v->kind == JV_STRING && v->u.str.len == 64 && is_hex64(v->u.str.ptr);
 }
 
 /* Index paths name files below the directory: no "..", no absolute, no "." parts. */
@@ -174,27 +300,27 @@ struct cursor {
 	const char *p, *end;
 };
 
-static int take(struct cursor *c, const char *s)
+static int take_n(struct cursor *c, const char *s, size_t n)
 {
-	size_t n = strlen(s);
-
 	if ((size_t)(c->end - c->p) < n || memcmp(c->p, s, n))
 		return 0;
 	c->p += n;
 	return 1;
 }
 
-static int take_hex(struct cursor *c, char out[DIGEST_HEX_SIZE])
+/* Take a string literal. */
+#define TAKE(c, lit) take_n((c), (lit), sizeof(lit) - 1)
+
+/* 64 hex digits and the closing quote, as bytes. */
+static int take_hex(struct cursor *c, unsigned char out[DIGEST_SIZE])
 {
 	size_t i;
 
-	if (c->end - c->p < 65 || c->p[64] != '"')
+	if (c->end - c->p < 65 || c->p[64] != '"' || !is_hex64(c->p))
 		return 0;
-	for (i = 0; i < 64; i++)
-		if (!strchr("0123456789abcdef", c->p[i]) || !c->p[i])
-			return 0;
-	memcpy(out, c->p, 64);
-	out[64] = '\0';
+	for (i = 0; i < DIGEST_SIZE; i++)
+		out[i] = (unsigned char)(hex_value((unsigned char)c->p[2 * i]) << 4 |
+					 hex_value((unsigned char)c->p[2 * i + 1]));
 	c->p += 65;
 	return 1;
 }
@@ -230,26 +356,35 @@ static int take_size(struct cursor *c, uint64_t *size)
 	return 1;
 }
 
-static int take_entry(struct cursor *c, struct index *ix, struct strbuf *path)
+static int take_entry(struct cursor *c, struct index *ix)
 {
-	char b2[DIGEST_HEX_SIZE], jcs[DIGEST_HEX_SIZE] = "";
+	unsigned char b2[DIGEST_SIZE], jcs[DIGEST_SIZE];
+	struct index_entry *e;
+	int has_jcs;
 	uint64_t size;
 	const char *s;
 	size_t n;
 
-	if (!take(c, "    {\n      \"path\": \"") || !take_plain(c, &s, &n) ||
-	    !take(c, "\",\n      \"size\": ") || !take_size(c, &size) ||
-	    !take(c, ",\n      \"blake2b\": \"") || !take_hex(c, b2))
+	if (!TAKE(c, "    {\n      \"path\": \"") || !take_plain(c, &s, &n) ||
+	    !TAKE(c, "\",\n      \"size\": ") || !take_size(c, &size) ||
+	    !TAKE(c, ",\n      \"blake2b\": \"") || !take_hex(c, b2))
 		return 0;
-	if (take(c, ",\n      \"jcs_blake2b\": \"") && !take_hex(c, jcs))
+	has_jcs = TAKE(c, ",\n      \"jcs_blake2b\": \"");
+	if ((has_jcs && !take_hex(c, jcs)) || !TAKE(c, "\n    }"))
 		return 0;
-	if (!take(c, "\n    }"))
+	ALLOC_GROW(ix->v, ix->n + 1, ix->alloc);
+	e = &ix->v[ix->n];
+	e->path = strpool_copy(&ix->paths, s, n);
+	if (!index_path_ok(e->path))
 		return 0;
-	strbuf_reset(path);
-	strbuf_add(path, s, n);
-	if (!index_path_ok(path->buf))
-		return 0;
-	index_add(ix, path->buf, size, b2, jcs[0] ? jcs : NULL);
+	ix->n++;
+	e->size = size;
+	memcpy(e->blake2b, b2, DIGEST_SIZE);
+	e->has_jcs = has_jcs;
+	if (has_jcs)
+		memcpy(e->jcs_blake2b, jcs, DIGEST_SIZE);
+	else
+		memset(e->jcs_blake2b, 0, DIGEST_SIZE);
 	return 1;
 }
 
@@ -262,20 +397,19 @@ static int take_entry(struct cursor *c, struct index *ix, struct strbuf *path)
 static int parse_own_layout(struct index *ix, const char *data, size_t len)
 {
 	struct cursor c = { data, data + len };
-	struct strbuf path = STRBUF_INIT;
-	int ok = take(&c, "{\n  \"format\": \"" INDEX_FORMAT "\",\n  \"files\": [");
+	int ok = TAKE(&c, "{\n  \"format\": \"" INDEX_FORMAT "\",\n  \"files\": [");
 
-	if (ok && !take(&c, "]\n}\n")) {
+	if (ok && !TAKE(&c, "]\n}\n")) {
 		do
-			ok = take(&c, "\n") && take_entry(&c, ix, &path);
-		while (ok && take(&c, ","));
-		ok = ok && take(&c, "\n  ]\n}\n");
+			ok = TAKE(&c, "\n") && take_entry(&c, ix);
+		while (ok && TAKE(&c, ","));
+		ok = ok && TAKE(&c, "\n  ]\n}\n");
 	}
-	strbuf_release(&path);
 	if (!ok || c.p != c.end) {
 		index_release(ix);
 		return -1;
 	}
+	ix->own_layout = 1;
 	return 0;
 }
 
@@ -310,6 +444,7 @@ int index_parse(struct index *ix, const char *data, size_t len, const char *file
 	if (!parse_own_layout(ix, data, len)) {
 		index_sort(ix);
 		check_duplicates(ix, file, d);
+		make_table(ix);
 		return d->errors > before ? -1 : 0;
 	}
 	if (!(js = json_stream_open_object(data, len, file, "files", &head, d)))
@@ -333,5 +468,6 @@ int index_parse(struct index *ix, const char *data, size_t len, const char *file
 	index_sort(ix);
 	if (d->errors == before)
 		check_duplicates(ix, file, d);
+	make_table(ix);
 	return d->errors > before ? -1 : 0;
 }

@@ -222,13 +222,6 @@ static const struct cmd *find_cmd(const char *name)
 	return NULL;
 }
 
-const char *cmd_usage(const char *name)
-{
-	const struct cmd *c = find_cmd(name);
-
-	return c ? c->usage : NULL;
-}
-
 int cmd_option_error(const char *cmd, int c, char **argv)
 {
 	if (c == TERM_OPT_BAD_COLOR)
@@ -323,6 +316,7 @@ int main(int argc, char **argv)
 {
 	const struct cmd *c;
 
+	xalloc_init();
 	setlocale(LC_ALL, "C");
 	if (argc < 2) {
 		print_main_usage(stderr);
@@ -347,6 +341,7 @@ int main(int argc, char **argv)
 			quote_show(argv[1]));
 		return EXIT_ERROR;
 	}
+	xalloc_init();
 	crypto_init();
 	return finish_stdout(run_timed(c, argc - 1, argv + 1));
 }

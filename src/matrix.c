@@ -7,6 +7,7 @@
  * length cost n log n, never a scan per row.
  */
 #include "toolsync/matrix.h"
+#include "toolsync/sort.h"
 
 #define MATRIX_JSON_FORMAT "toolsync.matrix/1"
 
@@ -24,9 +25,10 @@ void matrix_add(struct matrix *m, const struct row *row)
 
 	ALLOC_GROW(m->tools, m->ntools + 1, m->alloc_tools);
 	t = &m->tools[m->ntools];
-	t->key = xstrdup(row->key);
+	t->key = strpool_copy(&m->keys, row->key, strlen(row->key));
 	t->rank = config_role_rank(m->cfg, row->min_role);
 	t->nstd = row->standards.n;
+	t->first_claim = m->nclaims;
 	t->loc = row->key_loc;
 	for (i = 0; i < row->standards.n; i++) {
 		const char *std = row->standards.v[i];
@@ -37,15 +39,15 @@ void matrix_add(struct matrix *m, const struct row *row)
 		};
 	}
 	m->ntools++;
+	m->sorted = 0;
 }
 
 void matrix_release(struct matrix *m)
 {
-	size_t i;
-
-	for (i = 0; i < m->ntools; i++)
-		free(m->tools[i].key);
+	strpool_release(&m->keys);
 	hashset_release(&m->standards);
+	free(m->rows.v);   /* the strings are borrowed */
+	free(m->by_row);
 	free(m->tools);
 	free(m->claims);
 	memset(m, 0, sizeof(*m));
@@ -129,17 +131,8 @@ static void order_rows(struct matrix *m, struct strlist *rows)
 	free(extra);
 }
 
-/* Claims by row, then by tool key: the order every format lists them in. */
+/* Tools by key while they are sorted (sort_runs has no context argument, as qsort). */
 static const struct matrix *sorting;
-
-static int cmp_claim(const void *pa, const void *pb)
-{
-	const struct matrix_claim *a = pa, *b = pb;
-
-	if (a->order != b->order)
-		return a->order < b->order ? -1 : 1;
-	return strcmp(sorting->tools[a->tool].key, sorting->tools[b->tool].key);
-}
 
 /*
  * Tools by key, claims following their tools; stable for equal keys (the
@@ -162,7 +155,8 @@ static void sort_tools(struct matrix *m)
 	for (i = 0; i < m->ntools; i++)
 		perm[i] = i;
 	sorting = m;
-	qsort(perm, m->ntools, sizeof(*perm), cmp_tool_index);
+	/* runs merged: a registry comes in blocks of sorted keys, often one */
+	sort_runs(perm, m->ntools, sizeof(*perm), cmp_tool_index);
 	sorting = NULL;
 	for (i = 0; i < m->ntools; i++) {
 		v[i] = m->tools[perm[i]];
@@ -195,14 +189,38 @@ int matrix_check_unique(struct matrix *m, struct diag *d)
  * Keys are unique in a compiled catalogue (see matrix_check_unique), so
  * the order is fully determined by the rows, whatever order they came in.
  */
-static void sort_all(struct matrix *m, struct strlist *rows)
+/*
+ * The claims by row, then by tool key (the order every format lists them
+ * in): counted by row, then placed tool by tool in key order (a tool's
+ * claims lie together in claims[]), so no key is compared again.
+ */
+static void sort_claims(struct matrix *m, size_t nrows)
 {
+	size_t *at = xcalloc(nrows + 2, sizeof(*at)), i, k;   /* order is at most nrows */
+
+	free(m->by_row);
+	m->by_row = xcalloc(m->nclaims + 1, sizeof(*m->by_row));
+	for (i = 0; i < m->nclaims; i++)
+		at[m->claims[i].order + 1]++;
+	for (i = 1; i <= nrows + 1; i++)
+		at[i] += at[i - 1];
+	for (i = 0; i < m->ntools; i++)
+		for (k = 0; k < m->tools[i].nstd; k++) {
+			const struct matrix_claim *c = &m->claims[m->tools[i].first_claim + k];
+
+			m->by_row[at[c->order]++] = *c;
+		}
+	free(at);
+}
+
+void matrix_sort(struct matrix *m)
+{
+	if (m->sorted)
+		return;
 	sort_tools(m);
-	order_rows(m, rows);
-	sorting = m;
-	if (m->nclaims)
-		qsort(m->claims, m->nclaims, sizeof(*m->claims), cmp_claim);
-	sorting = NULL;
+	order_rows(m, &m->rows);
+	sort_claims(m, m->rows.n);
+	m->sorted = 1;
 }
 
 /* ---- formats -------------------------------------------------------- */
@@ -212,25 +230,48 @@ static const char *role_of(const struct matrix *m, const struct matrix_tool *t)
 	return t->rank >= 0 ? m->cfg->roles.v[t->rank] : "?";
 }
 
+/* Punctuation md_text escapes with a backslash (a table: every key has some). */
+static const unsigned char md_punct[256] = {
+	['\\'] = 1, ['`'] = 1, ['*'] = 1, ['_'] = 1, ['{'] = 1, ['}'] = 1, ['['] = 1,
+	[']'] = 1, ['<'] = 1, ['>'] = 1, ['('] = 1, [')'] = 1, ['#'] = 1, ['+'] = 1,
+	['!'] = 1, ['|'] = 1, ['~'] = 1,
+};
+
+static int md_control(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f;
+}
+
 /* Text in a markdown table cell: punctuation escaped, control bytes as \xHH. */
 static void md_text(struct strbuf *out, const char *s)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	static const char hexd[] = "0123456789abcdef";
 
-		if (c < 0x20 || c == 0x7f)
-			strbuf_addf(out, "\\x%02x", c);
-		else if (strchr("\\`*_{}[]<>()#+!|~", c))
-			strbuf_addf(out, "\\%c", c);
-		else
-			strbuf_addch(out, c);
+	for (;;) {
+		const char *run = s;
+		unsigned char c;
+
+		while (!md_punct[(unsigned char)*s] && !md_control((unsigned char)*s))
+			s++;
+		strbuf_add(out, run, (size_t)(s - run));
+		if (!*s)
+			return;
+		c = (unsigned char)*s++;
+		strbuf_addch(out, '\\');
+		if (!md_control(c)) {
+			strbuf_addch(out, (char)c);
+			continue;
+		}
+		strbuf_addch(out, 'x');
+		strbuf_addch(out, hexd[c >> 4]);
+		strbuf_addch(out, hexd[c & 15]);
 	}
 }
 
 /* The claims of row r: [*i, end) */
 static size_t row_end(const struct matrix *m, size_t i, size_t r)
 {
-	while (i < m->nclaims && m->claims[i].order == r)
+	while (i < m->nclaims && m->by_row[i].order == r)
 		i++;
 	return i;
 }
@@ -266,7 +307,7 @@ static void write_markdown(const struct matrix *m, const struct strlist *rows,
 			empty++;
 		}
 		for (j = i; j < end; j++)
-			md_tool(out, m, &m->tools[m->claims[j].tool], j == i);
+			md_tool(out, m, &m->tools[m->by_row[j].tool], j == i);
 		strbuf_addstr(out, " |\n");
 		i = end;
 	}
@@ -290,16 +331,17 @@ static void write_markdown(const struct matrix *m, const struct strlist *rows,
 static void csv_field(struct strbuf *out, const char *s)
 {
 	int quote = strpbrk(s, ",\"\r\n") != NULL;
+	const char *q;
 
 	if (quote)
 		strbuf_addch(out, '"');
 	if (*s && strchr("=+-@\t\r", *s))
 		strbuf_addch(out, '\'');
-	for (; *s; s++) {
-		if (*s == '"')
-			strbuf_addch(out, '"');
-		strbuf_addch(out, *s);
+	for (; (q = strchr(s, '"')); s = q + 1) {   /* a quote doubled */
+		strbuf_add(out, s, (size_t)(q + 1 - s));
+		strbuf_addch(out, '"');
 	}
+	strbuf_addstr(out, s);
 	if (quote)
 		strbuf_addch(out, '"');
 }
@@ -325,7 +367,7 @@ static void write_csv(const struct matrix *m, const struct strlist *rows, struct
 		if (i == end)
 			csv_line(out, rows->v[r], "", "");
 		for (j = i; j < end; j++) {
-			const struct matrix_tool *t = &m->tools[m->claims[j].tool];
+			const struct matrix_tool *t = &m->tools[m->by_row[j].tool];
 
 			csv_line(out, rows->v[r], t->key, role_of(m, t));
 		}
@@ -359,7 +401,7 @@ static void write_json(const struct matrix *m, const struct strlist *rows, struc
 		json_write_string(out, rows->v[r], strlen(rows->v[r]));
 		strbuf_addstr(out, ", \"tools\": [");
 		for (j = i; j < end; j++)
-			json_tool(out, m, &m->tools[m->claims[j].tool], j == i, "        ");
+			json_tool(out, m, &m->tools[m->by_row[j].tool], j == i, "        ");
 		strbuf_addstr(out, end > i ? "\n      ]}" : "]}");
 		i = end;
 	}
@@ -372,13 +414,12 @@ static void write_json(const struct matrix *m, const struct strlist *rows, struc
 
 void matrix_write(struct matrix *m, enum matrix_format fmt, struct strbuf *out)
 {
-	struct strlist rows = { 0 };
-
-	sort_all(m, &rows);
+	matrix_sort(m);
+	/* about a line a claim (a tool's key and role): grown once, not doubled 20 times */
+	strbuf_grow(out, st_add(st_mult(m->nclaims + m->ntools, 64), 4096));
 	switch (fmt) {
-	case MATRIX_MARKDOWN: write_markdown(m, &rows, out); break;
-	case MATRIX_CSV: write_csv(m, &rows, out); break;
-	case MATRIX_JSON: write_json(m, &rows, out); break;
+	case MATRIX_MARKDOWN: write_markdown(m, &m->rows, out); break;
+	case MATRIX_CSV: write_csv(m, &m->rows, out); break;
+	case MATRIX_JSON: write_json(m, &m->rows, out); break;
 	}
-	free(rows.v);   /* the strings are borrowed */
 }

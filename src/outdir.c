@@ -345,6 +345,8 @@ struct scan {
 	struct outdir *o;
 	struct index ix;
 	struct diag *d;
+	char *present;           /* per index entry: on disk */
+	int has_index[2];        /* index.json, its signature: on disk */
 };
 
 static int is_index_file(const char *rel)
@@ -384,11 +386,15 @@ static void refuse_foreign(struct scan *s, const char *rel)
 
 static void classify(struct scan *s, const char *rel, const struct stat *st)
 {
+	const struct index_entry *e;
+
 	if (S_ISDIR(st->st_mode))
 		diag_fail(s->d, "'%s/%s' is a directory: %.5s/ holds only the files toolsync "
 			  "writes; move it elsewhere", s->o->shown, rel, rel);
-	else if (is_owned_name(s, rel))
-		strlist_add(&s->o->owned, rel);
+	else if (is_index_file(rel))
+		s->has_index[!strcmp(rel, SIG_FILE)] = 1;
+	else if ((e = index_find(&s->ix, rel)))
+		s->present[e - s->ix.v] = 1;
 	else if (is_own_temp(s, rel))
 		s->o->debris++;
 	else
@@ -476,35 +482,84 @@ static void scan_top(struct scan *s, const char *name)
 	free(p);
 }
 
+/* index.json under dir_fd, read as every input is, with its stat. */
+static int read_index_text(int dir_fd, const char *shown, struct strbuf *sb, struct stat *st,
+			   struct strbuf *err)
+{
+	/* a FIFO named index.json is refused, never waited on */
+	int fd = fs_open_file_at(dir_fd, INDEX_FILE, shown, FS_INDEX, err), ret = -1, e;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, st))
+		strbuf_addf(err, "cannot read '%s': %s", shown, strerror(errno));
+	else
+		ret = fs_read_fd(sb, fd, shown, FS_INDEX, err);
+	e = errno;
+	close(fd);
+	errno = e;
+	return ret;
+}
+
 /* The old index: what toolsync owns.  0 read, 1 absent, -1 reported. */
 static int read_old_index(struct scan *s)
 {
-	struct strbuf sb = STRBUF_INIT, err = STRBUF_INIT;
+	struct strbuf err = STRBUF_INIT;
 	char *shown = path_join(s->o->shown, INDEX_FILE);
 	int ret = 0;
 
-	/* read as every input is: a FIFO named index.json is refused, never waited on */
-	if (fs_read_file_at(&sb, s->o->dir_fd, INDEX_FILE, shown, FS_INDEX, &err)) {
+	if (read_index_text(s->o->dir_fd, shown, &s->o->old_text, &s->o->old_st, &err)) {
 		if (errno == ENOENT)
 			ret = 1;
 		else
 			ret = (diag_fail(s->d, "%s: toolsync cannot tell its files from others in "
 					 "'%s': remove it, or give another --out", err.buf,
 					 s->o->shown), -1);
-	} else if (index_parse(&s->ix, sb.buf, sb.len, path_intern(shown), s->d)) {
+	} else if (index_parse(&s->ix, s->o->old_text.buf, s->o->old_text.len, path_intern(shown),
+			       s->d)) {
 		diag_fail(s->d, "'%s' is not a toolsync index, so toolsync cannot tell its files "
 			  "from others in '%s': remove it, or give another --out", shown, s->o->shown);
 		ret = -1;
 	}
-	strbuf_release(&sb);
+	if (ret)
+		strbuf_release(&s->o->old_text);
 	strbuf_release(&err);
 	free(shown);
 	return ret;
 }
 
+/*
+ * The owned files in order: the listed files found on disk (the index is
+ * sorted already), with index.json and its signature where they sort.
+ * A listed "index.json" is the one file of that name, not a second one.
+ */
+static void collect_owned(struct outdir *o, const struct scan *s)
+{
+	static const char *const names[] = { INDEX_FILE, SIG_FILE };
+	const struct index *ix = &o->old_index;
+	size_t i, k = 0, n = 0;
+
+	o->owned = xcalloc(ix->n + ARRAY_SIZE(names) + 1, sizeof(*o->owned));
+	o->owned_at = xcalloc(ix->n + 1, sizeof(*o->owned_at));
+	for (i = 0; i <= ix->n; i++) {
+		const char *p = i < ix->n ? ix->v[i].path : NULL;
+
+		for (; k < ARRAY_SIZE(names) && (!p || strcmp(names[k], p) < 0); k++)
+			if (s->has_index[k]) {
+				o->index_at[k] = (long)n;
+				o->owned[n++] = names[k];
+			}
+		if (p && s->present[i] && !is_index_file(p)) {
+			o->owned_at[i] = (uint32_t)n + 1;
+			o->owned[n++] = p;
+		}
+	}
+	o->nowned = n;
+}
+
 static int scan_old(struct outdir *o, struct diag *d)
 {
-	struct scan s = { o, { NULL, 0, 0 }, d };
+	struct scan s = { o, INDEX_INIT, d, NULL, { 0, 0 } };
 	unsigned errors = d->errors;
 	struct stat st;
 	char **names;
@@ -522,6 +577,7 @@ static int scan_old(struct outdir *o, struct diag *d)
 	if (fs_list_dir(o->path, &names, &n))
 		return diag_fail(d, "cannot read '%s': %s", o->shown, strerror(errno)), -1;
 	r = read_old_index(&s);
+	s.present = xcalloc(s.ix.n + 1, 1);
 	if (r == 1 && n)
 		diag_fail(d, "'%s' is not empty and holds no %s, so toolsync did not build it: "
 			  "a build writes only into an empty directory or one it built (give "
@@ -530,27 +586,33 @@ static int scan_old(struct outdir *o, struct diag *d)
 		for (i = 0; i < n; i++)
 			scan_top(&s, names[i]);
 	fs_free_list(names, n);
-	o->old_index = s.ix;   /* for the build's skip by digest (outdir_take_index) */
-	o->kept = xcalloc(o->owned.n + 1, 1);
+	o->old_index = s.ix;   /* for the build's skip by digest (outdir_old_index) */
+	collect_owned(o, &s);
+	free(s.present);
+	o->kept = xcalloc(o->nowned + 1, 1);
 	return d->errors > errors || r < 0 ? -1 : 0;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* rel's place in o->owned, or -1. */
+static long owned_find(const struct outdir *o, const char *rel)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const struct index_entry *e;
+
+	if (!strcmp(rel, INDEX_FILE))
+		return o->index_at[0];
+	if (!strcmp(rel, SIG_FILE))
+		return o->index_at[1];
+	e = o->owned_at ? index_find(&o->old_index, rel) : NULL;
+	return e ? (long)o->owned_at[e - o->old_index.v] - 1 : -1;
 }
 
-static long find_sorted(const struct strlist *l, const char *s)
+const struct index *outdir_old_index(struct outdir *o, struct strbuf *text, struct stat *st)
 {
-	char *const *hit = l->n ? bsearch(&s, l->v, l->n, sizeof(*l->v), cmp_str) : NULL;
-
-	return hit ? (long)(hit - l->v) : -1;
-}
-
-void outdir_take_index(struct outdir *o, struct index *ix)
-{
-	*ix = o->old_index;
-	memset(&o->old_index, 0, sizeof(o->old_index));
+	strbuf_release(text);
+	*text = o->old_text;
+	strbuf_init(&o->old_text, 0);
+	*st = o->old_st;
+	return &o->old_index;
 }
 
 int outdir_open(struct outdir *o, const char *path, struct diag *d)
@@ -560,14 +622,14 @@ int outdir_open(struct outdir *o, const char *path, struct diag *d)
 	umask(mask);
 	memset(o, 0, sizeof(*o));
 	o->parent_fd = o->dir_fd = -1;
+	o->index_at[0] = o->index_at[1] = -1;
+	strbuf_init(&o->old_text, 0);
 	o->mode = 0777 & ~mask;
 	o->shown = xstrdup(path);
 	pthread_mutex_init(&o->lock, NULL);
 	if (resolve(o, path, d) || lock_parent(o, d) || journal_finish(o, d) ||
 	    clean_debris(o, d) || scan_old(o, d))
 		return -1;
-	if (o->owned.n)
-		qsort(o->owned.v, o->owned.n, sizeof(*o->owned.v), cmp_str);
 	return 0;
 }
 
@@ -575,7 +637,7 @@ int outdir_open(struct outdir *o, const char *path, struct diag *d)
 
 int outdir_keep_if_same(struct outdir *o, const char *rel, const void *data, size_t len)
 {
-	long i = find_sorted(&o->owned, rel);
+	long i = owned_find(o, rel);
 	int same;
 
 	if (i < 0)
@@ -659,7 +721,7 @@ int outdir_write(struct outdir *o, const char *rel, const void *data, size_t len
 	if (!sd)
 		return -1;
 	ret = fs_write_new_at(sd->fd, sd->shown, slash ? slash + 1 : rel, data, len, 0644, &err);
-	i = ret ? -1 : find_sorted(&o->owned, rel);
+	i = ret ? -1 : owned_find(o, rel);
 	pthread_mutex_lock(&o->lock);
 	if (ret)
 		diag_fail(d, "%s", err.buf);
@@ -674,7 +736,7 @@ int outdir_write(struct outdir *o, const char *rel, const void *data, size_t len
 
 int outdir_keep(struct outdir *o, const char *rel)
 {
-	long i = find_sorted(&o->owned, rel);
+	long i = owned_find(o, rel);
 
 	if (i < 0)
 		return 0;
@@ -687,7 +749,7 @@ int outdir_keep(struct outdir *o, const char *rel)
 
 int outdir_owns(const struct outdir *o, const char *rel)
 {
-	return find_sorted(&o->owned, rel) >= 0;
+	return owned_find(o, rel) >= 0;
 }
 
 /* Committing. */
@@ -697,7 +759,7 @@ static size_t count_removed(const struct outdir *o)
 {
 	size_t i, n = o->debris;
 
-	for (i = 0; i < o->owned.n; i++)
+	for (i = 0; i < o->nowned; i++)
 		n += !o->kept[i];
 	return n;
 }
@@ -716,8 +778,8 @@ static int link_kept(struct outdir *o, struct diag *d)
 {
 	size_t i;
 
-	for (i = 0; i < o->owned.n; i++) {
-		const char *rel = o->owned.v[i], *slash = strrchr(rel, '/');
+	for (i = 0; i < o->nowned; i++) {
+		const char *rel = o->owned[i], *slash = strrchr(rel, '/');
 		const struct outdir_sdir *sd;
 
 		if (o->kept[i] != KEPT_LINKED)
@@ -922,7 +984,9 @@ void outdir_release(struct outdir *o)
 	free(o->stage);
 	free(o->made);
 	free(o->kept);
-	strlist_release(&o->owned);
+	free(o->owned);
+	free(o->owned_at);
+	strbuf_release(&o->old_text);
 	strlist_release(&o->old_dirs);
 	index_release(&o->old_index);
 	pthread_mutex_destroy(&o->lock);

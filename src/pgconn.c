@@ -15,6 +15,7 @@
 
 #include "toolsync/common.h"
 #include "toolsync/pgconn.h"
+#include "toolsync/pq.h"
 
 void pgconn_add_message(struct strbuf *err, const char *msg)
 {
@@ -445,7 +446,10 @@ PGconn *pgconn_open(const char *conninfo, struct strbuf *err)
 	if ((!ci || !*ci) && getenv("DATABASE_URL") && *getenv("DATABASE_URL"))
 		ci = getenv("DATABASE_URL");
 	strbuf_addstr(&why, "cannot connect to PostgreSQL: ");
-	if (pgconn_parse(ci ? ci : "", &p, &why)) {
+	if (pq_load(&why)) {
+		p = (struct pgconn_params){ NULL, NULL, 0, 0 };
+		conn = NULL;
+	} else if (pgconn_parse(ci ? ci : "", &p, &why)) {
 		conn = NULL;
 	} else if (!(conn = connect_params(&p))) {
 		strbuf_addstr(&why, "out of memory");
@@ -466,15 +470,4 @@ PGconn *pgconn_open(const char *conninfo, struct strbuf *err)
 	strbuf_release(&why);
 	pgconn_params_release(&p);
 	return conn;
-}
-
-void pgconn_describe(PGconn *conn, struct strbuf *out)
-{
-	const char *host = PQhost(conn);
-
-	/* a socket directory is a path: say "socket" rather than print it */
-	if (!host || !*host || *host == '/')
-		strbuf_addf(out, "socket:%s/%s", PQport(conn), PQdb(conn));
-	else
-		strbuf_addf(out, "%s:%s/%s", host, PQport(conn), PQdb(conn));
 }

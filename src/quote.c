@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* quote.c: user values as messages show them (see quote.h). */
 #include "toolsync/common.h"
+
 #include "toolsync/quote.h"
 #include "toolsync/secret.h"
 #include "toolsync/utf8.h"
@@ -49,11 +50,17 @@ void quote_add(struct strbuf *out, const char *s, size_t len, size_t max)
 	free(masked);
 }
 
+/*
+ * One ring per thread: a template's trial load on a worker thread
+ * (template.c) may format a message it does not print.  The main
+ * thread's is reachable until exit (not a leak); another thread gives
+ * its back with quote_release_thread() before it ends.
+ */
+static _Thread_local struct strbuf ring[QUOTE_RING];
+static _Thread_local size_t next;
+
 const char *quote_show_n(const char *s, size_t len)
 {
-	/* static, so reachable until exit: not a leak */
-	static struct strbuf ring[QUOTE_RING];
-	static size_t next;
 	struct strbuf *sb = &ring[next++ % QUOTE_RING];
 
 	if (!sb->buf)
@@ -61,6 +68,14 @@ const char *quote_show_n(const char *s, size_t len)
 	strbuf_reset(sb);
 	quote_add(sb, s, len, QUOTE_MAX);
 	return sb->buf;
+}
+
+void quote_release_thread(void)
+{
+	size_t i;
+
+	for (i = 0; i < QUOTE_RING; i++)
+		strbuf_release(&ring[i]);
 }
 
 const char *quote_show(const char *s)

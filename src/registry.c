@@ -85,8 +85,20 @@ static void list_standards(struct strbuf *sb, const struct ts_config *cfg)
 		strbuf_addf(sb, ", ... %zu in all", cfg->standards.n);
 }
 
+/*
+ * The row's key as messages show it (no control characters), made for
+ * the first message only: quoting scans for secrets, and most rows have
+ * nothing to say.
+ */
+static const char *shown_key(struct strbuf *sb, const struct row *row)
+{
+	if (!sb->len)
+		quote_add(sb, row->key, strlen(row->key), QUOTE_MAX);
+	return sb->buf;
+}
+
 /* Each standard at its own place (before sorting), then duplicates. */
-static int check_standards(struct row *row, const char *key, const struct ts_config *cfg,
+static int check_standards(struct row *row, struct strbuf *key, const struct ts_config *cfg,
 			   struct diag *d)
 {
 	struct strlist *s = &row->standards;
@@ -99,13 +111,14 @@ static int check_standards(struct row *row, const char *key, const struct ts_con
 							      : &row->standards_loc;
 
 		if (!s->v[i][0]) {
-			diag_error(d, loc, "key '%s': empty standard", key);
+			diag_error(d, loc, "key '%s': empty standard", shown_key(key, row));
 			bad = -1;
 		} else if (!config_standard_allowed(cfg, s->v[i])) {
 			if (!allowed.len)
 				list_standards(&allowed, cfg);
 			diag_error(d, loc, "key '%s': standard '%s' is not in the allow-list "
-				   "(standards: %s)", key, quote_show(s->v[i]), allowed.buf);
+				   "(standards: %s)", shown_key(key, row), quote_show(s->v[i]),
+				   allowed.buf);
 			bad = -1;
 		}
 	}
@@ -115,7 +128,7 @@ static int check_standards(struct row *row, const char *key, const struct ts_con
 	for (i = 1; i < s->n; i++)
 		if (s->v[i][0] && !strcmp(s->v[i], s->v[i - 1])) {
 			diag_error(d, &row->standards_loc, "key '%s': standard '%s' is listed twice",
-				   key, quote_show(s->v[i]));
+				   shown_key(key, row), quote_show(s->v[i]));
 			bad = -1;
 		}
 	/* the order changed: the places no longer match */
@@ -129,11 +142,10 @@ int row_check(struct row *row, const struct ts_config *cfg, struct diag *d)
 	struct strbuf key = STRBUF_INIT;   /* as messages show it: no control characters */
 	int bad = 0;
 
-	quote_add(&key, row->key, strlen(row->key), QUOTE_MAX);
 	if (!key_is_valid(row->key)) {
 		diag_error(d, &row->key_loc,
 			   "invalid key '%s': a key is a file name: [a-z0-9][a-z0-9._-]*, "
-			   "at most %d characters, no '..'", key.buf, KEY_MAX);
+			   "at most %d characters, no '..'", shown_key(&key, row), KEY_MAX);
 		bad = -1;
 	}
 	if (config_role_rank(cfg, row->min_role) < 0) {
@@ -141,11 +153,11 @@ int row_check(struct row *row, const struct ts_config *cfg, struct diag *d)
 
 		list_roles(&sb, cfg);
 		diag_error(d, &row->role_loc, "key '%s': unknown role '%s' (roles: %s)",
-			   key.buf, quote_show(row->min_role), sb.buf);
+			   shown_key(&key, row), quote_show(row->min_role), sb.buf);
 		strbuf_release(&sb);
 		bad = -1;
 	}
-	if (check_standards(row, key.buf, cfg, d))
+	if (check_standards(row, &key, cfg, d))
 		bad = -1;
 	strbuf_release(&key);
 	return bad;

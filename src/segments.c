@@ -62,32 +62,36 @@ int segprog_compile(struct segprog *prog, const struct strbuf *text, enum json_s
 		    size_t skip_head, size_t skip_tail)
 {
 	const char *s = text->buf + skip_head, *end = text->buf + text->len - skip_tail, *p;
-	struct strbuf lit = STRBUF_INIT;
+	size_t len = 0;
+	char *lit;
 
 	memset(prog, 0, sizeof(*prog));
 	if (skip_head + skip_tail > text->len)
 		BUG("segprog_compile: skipping more than the text");
-	/* sized once: a template's forms are compiled once each, for many templates */
+	/*
+	 * Sized once, exactly: a template's forms are compiled once each and
+	 * kept, for as many as 100,000 templates (docs/performance.md).
+	 */
 	prog->v = xcalloc(count_marks(s, (size_t)(end - s)) + 1, sizeof(*prog->v));
-	strbuf_grow(&lit, (size_t)(end - s));
+	prog->text = lit = xmalloc((size_t)(end - s) + 1);
 	while ((p = memchr(s, MARK, (size_t)(end - s)))) {
 		int h = p + 1 < end ? hole_of(p[1]) : -1, value = h == HOLE_STANDARDS_ARRAY;
-		size_t off = lit.len;
+		size_t off = len, n = (size_t)(p - s) - (size_t)value;
 
 		/* a value hole replaces the whole string literal, quotes and all */
 		if (h < 0 || (value && (p == s || p[-1] != '"' || p + 2 >= end || p[2] != '"'))) {
-			strbuf_release(&lit);
 			segprog_release(prog);
 			return -1;
 		}
-		strbuf_add(&lit, s, (size_t)(p - s) - value);
-		add_segment(prog, off, lit.len - off, h,
+		memcpy(lit + len, s, n);
+		len += n;
+		add_segment(prog, off, n, h,
 			    value && style == JSON_PRETTY ? indent_at(text->buf, p) : -1);
 		s = p + 2 + value;
 	}
-	add_segment(prog, lit.len, (size_t)(end - s), -1, -1);
-	strbuf_add(&lit, s, (size_t)(end - s));
-	prog->text = strbuf_detach(&lit, NULL);
+	add_segment(prog, len, (size_t)(end - s), -1, -1);
+	memcpy(lit + len, s, (size_t)(end - s));
+	lit[len + (size_t)(end - s)] = '\0';
 	return 0;
 }
 

@@ -379,19 +379,22 @@ void sign_key_free(struct sign_key *key)
 		sodium_free(key);   /* wipes */
 }
 
-void sign_detached(const struct sign_key *key, const void *data, size_t len,
-		   const char *trusted_comment, struct strbuf *out)
+void sign_prehash(unsigned char hash[SIGN_PREHASH_SIZE], const void *data, size_t len)
 {
-	unsigned char hash[crypto_generichash_BYTES_MAX];
+	blake2b(hash, SIGN_PREHASH_SIZE, data, len);
+}
+
+void sign_detached_prehashed(const struct sign_key *key, const unsigned char hash[SIGN_PREHASH_SIZE],
+			     const char *trusted_comment, struct strbuf *out)
+{
 	unsigned char *global_msg;
 	unsigned char global[crypto_sign_BYTES];
 	struct sigblob blob;
 	size_t tlen = strlen(trusted_comment);
 
-	blake2b(hash, sizeof(hash), data, len);
 	memcpy(blob.sig_alg, SIGALG_HASHED, 2);
 	memcpy(blob.keynum, key->keynum, sizeof(blob.keynum));
-	crypto_sign_detached(blob.sig, NULL, hash, sizeof(hash), key->sk);
+	crypto_sign_detached(blob.sig, NULL, hash, SIGN_PREHASH_SIZE, key->sk);
 	/* the global signature covers the signature and the trusted comment */
 	global_msg = xmalloc(sizeof(blob.sig) + tlen);
 	memcpy(global_msg, blob.sig, sizeof(blob.sig));
@@ -403,6 +406,15 @@ void sign_detached(const struct sign_key *key, const void *data, size_t len,
 	strbuf_addf(out, "\ntrusted comment: %s\n", trusted_comment);
 	b64_add(out, global, sizeof(global));
 	strbuf_addch(out, '\n');
+}
+
+void sign_detached(const struct sign_key *key, const void *data, size_t len,
+		   const char *trusted_comment, struct strbuf *out)
+{
+	unsigned char hash[SIGN_PREHASH_SIZE];
+
+	sign_prehash(hash, data, len);
+	sign_detached_prehashed(key, hash, trusted_comment, out);
 }
 
 /*
@@ -477,11 +489,11 @@ static int parse_sig(const char *text, size_t len, struct sigblob *blob, const c
 	return 0;
 }
 
-int sign_verify(const struct sign_pubkey *pub, const void *data, size_t len,
-		const char *sig_text, size_t sig_len, struct strbuf *trusted,
-		struct strbuf *err)
+int sign_verify_prehashed(const struct sign_pubkey *pub, const void *data, size_t len,
+			  const unsigned char *prehash, const char *sig_text, size_t sig_len,
+			  struct strbuf *trusted, struct strbuf *err)
 {
-	unsigned char hash[crypto_generichash_BYTES_MAX], global[crypto_sign_BYTES], *msg;
+	unsigned char hash[SIGN_PREHASH_SIZE], global[crypto_sign_BYTES], *msg;
 	struct sigblob blob;
 	const char *tc;
 	size_t tc_len;
@@ -500,8 +512,10 @@ int sign_verify(const struct sign_pubkey *pub, const void *data, size_t len,
 		return 1;
 	}
 	if (!memcmp(blob.sig_alg, SIGALG_HASHED, 2)) {
-		blake2b(hash, sizeof(hash), data, len);
-		ok = !crypto_sign_verify_detached(blob.sig, hash, sizeof(hash), pub->pk);
+		if (!prehash)
+			sign_prehash(hash, data, len);
+		ok = !crypto_sign_verify_detached(blob.sig, prehash ? prehash : hash,
+						  SIGN_PREHASH_SIZE, pub->pk);
 	} else {
 		ok = !crypto_sign_verify_detached(blob.sig, data, len, pub->pk);
 	}
@@ -521,6 +535,13 @@ int sign_verify(const struct sign_pubkey *pub, const void *data, size_t len,
 	if (trusted)
 		strbuf_add(trusted, tc, tc_len);
 	return 0;
+}
+
+int sign_verify(const struct sign_pubkey *pub, const void *data, size_t len,
+		const char *sig_text, size_t sig_len, struct strbuf *trusted,
+		struct strbuf *err)
+{
+	return sign_verify_prehashed(pub, data, len, NULL, sig_text, sig_len, trusted, err);
 }
 
 /*

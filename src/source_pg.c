@@ -23,6 +23,7 @@
 #include "toolsync/registry.h"
 #include "toolsync/pgconn.h"
 #include "toolsync/source_pg.h"
+#include "toolsync/strpool.h"
 
 /* Type OIDs are fixed for built-in types (pg_type.dat). */
 enum {
@@ -51,38 +52,10 @@ struct pg_source {
  * Row locations must outlive the source: compile keeps the first location
  * of every key, and diff reports findings after the source is closed.
  * They are kept until exit, like interned paths, but every row's is
- * different, so they go into plain chunks without a hash table or a
+ * different, so they go into a string pool: no hash table, and no
  * malloc header each (about 30 bytes + the key per row).
  */
-#define LOC_CHUNK 65536
-
-struct loc_chunk {
-	struct loc_chunk *next;
-	size_t used, size;
-	char buf[];
-};
-static struct loc_chunk *loc_chunks;
-
-static const char *loc_save(const char *s, size_t len)
-{
-	struct loc_chunk *c = loc_chunks;
-	char *p;
-
-	if (!c || c->size - c->used < len + 1) {
-		size_t size = len + 1 > LOC_CHUNK ? len + 1 : LOC_CHUNK;
-
-		c = xmalloc(st_add(sizeof(*c), size));
-		c->next = loc_chunks;
-		c->used = 0;
-		c->size = size;
-		loc_chunks = c;
-	}
-	p = c->buf + c->used;
-	memcpy(p, s, len);
-	p[len] = '\0';
-	c->used += len + 1;
-	return p;
-}
+static struct strpool locs;
 
 /* A query's error, as one line: the server's primary message if any. */
 static void result_message(struct strbuf *out, PGconn *conn, const PGresult *res)
@@ -300,7 +273,7 @@ static int read_row(struct pg_source *ps, const PGresult *res, struct row *row, 
 	}
 	pgsrc_row_where(&where, ps->cfg->pg_table, PQgetvalue(res, 0, 0),
 			(size_t)PQgetlength(res, 0, 0));
-	row->loc = (struct srcloc){ loc_save(where.buf, where.len), 0, 0, 0 };
+	row->loc = (struct srcloc){ strpool_copy(&locs, where.buf, where.len), 0, 0, 0 };
 	row->key_loc = row->role_loc = row->standards_loc = row->loc;
 	strbuf_release(&where);
 	if (!(row->key = column_value(res, 0, ps->cfg->col_key, &row->loc, d)))

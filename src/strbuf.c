@@ -53,6 +53,17 @@ void strbuf_grow(struct strbuf *sb, size_t extra)
 		sb->buf[0] = '\0';
 }
 
+void strbuf_attach(struct strbuf *sb, char *buf, size_t len, size_t alloc)
+{
+	if (len >= alloc)
+		BUG("strbuf_attach: %zu bytes in a buffer of %zu", len, alloc);
+	strbuf_release(sb);
+	sb->buf = buf;
+	sb->len = len;
+	sb->alloc = alloc;
+	sb->buf[len] = '\0';
+}
+
 void strbuf_setlen(struct strbuf *sb, size_t len)
 {
 	if (len > (sb->alloc ? sb->alloc - 1 : 0))

@@ -9,6 +9,7 @@
 #include "toolsync/compile.h"
 #include "toolsync/segments.h"
 #include "toolsync/fsutil.h"
+#include "toolsync/parallel.h"
 #include "toolsync/quote.h"
 #include "toolsync/strict.h"
 #include "toolsync/varref.h"
@@ -533,16 +534,19 @@ static void check_targets(struct loading *l, struct template *t)
 			target_check_schema(v[i].bit, t->parameters, t->strict, l->cfg, l->d);
 }
 
-/*
- * Parse, resolve and check one template (read from the templates
- * directory, open as dir_fd); its problems make it bad.
- */
-static void load_one(struct loading *l, struct template *t, int dir_fd, const char *path)
+/* t's bytes, from the templates directory (open as dir_fd); 0 or -1 with err. */
+static int read_template(struct strbuf *bytes, int dir_fd, const struct template *t,
+			 const char *path, struct strbuf *err)
+{
+	if (t->listed_regular)   /* the listing looked: no second look (fstatat) */
+		return fs_read_listed_at(bytes, dir_fd, t->file_name, path, FS_TEMPLATE, err);
+	return fs_read_file_at(bytes, dir_fd, t->file_name, path, FS_TEMPLATE, err);
+}
+
+/* Read and parse one template (from the templates directory, open as dir_fd). */
+static void load_read(struct loading *l, struct template *t, int dir_fd, const char *path)
 {
 	struct strbuf bytes = STRBUF_INIT, err = STRBUF_INIT;
-	unsigned errors = l->d->errors;
-	size_t bad_vars = 0;
-	int resolved = 0;
 
 	/*
 	 * Read once, below the templates directory (reached from the
@@ -550,7 +554,7 @@ static void load_one(struct loading *l, struct template *t, int dir_fd, const ch
 	 * parse are of the same bytes.  Messages name the file as reached
 	 * from here.
 	 */
-	if (fs_read_file_at(&bytes, dir_fd, t->file_name, path, FS_TEMPLATE, &err)) {
+	if (read_template(&bytes, dir_fd, t, path, &err)) {
 		diag_fail(l->d, "%s", err.buf);
 	} else {
 		size_t len;
@@ -563,6 +567,18 @@ static void load_one(struct loading *l, struct template *t, int dir_fd, const ch
 	}
 	strbuf_release(&bytes);
 	strbuf_release(&err);
+}
+
+/*
+ * Check a template read by load_read(): its fields, $refs, variables and
+ * schema.  It is bad if more than errors were reported by now, or for a
+ * problem reported before (a $ref target that failed).
+ */
+static void load_check(struct loading *l, struct template *t, unsigned errors)
+{
+	size_t bad_vars = 0;
+	int resolved = 0;
+
 	if (t->doc && t->doc->kind != JV_OBJECT)
 		diag_error(l->d, &t->doc->loc, "a template must be a mapping");
 	else if (t->doc)
@@ -584,6 +600,47 @@ static void load_one(struct loading *l, struct template *t, int dir_fd, const ch
 		check_targets(l, t);
 	}
 	t->bad = l->d->errors > errors || bad_vars || (t->parameters && !resolved);
+}
+
+/* Parse, resolve and check one template; its problems make it bad. */
+static void load_one(struct loading *l, struct template *t, int dir_fd, const char *path)
+{
+	unsigned errors = l->d->errors;
+
+	load_read(l, t, dir_fd, path);
+	load_check(l, t, errors);
+}
+
+/* What load_read() and load_check() set, undone (a trial's, to load again). */
+static void unload(struct template *t)
+{
+	jv_free(t->doc);
+	jv_free(t->parameters);
+	free(t->match);
+	t->doc = t->parameters = NULL;
+	t->description = NULL;
+	t->match = NULL;
+	t->bad = 0;
+}
+
+/* 1 if v holds a "$ref" to a file (resolve_slot() inlines those). */
+static int has_file_ref(const struct jv *v)
+{
+	const struct jv *ref = jv_get(v, "$ref");
+	size_t i;
+
+	if (ref && ref->kind == JV_STRING && ref->u.str.ptr[0] != '#')
+		return 1;
+	if (v->kind == JV_ARRAY) {
+		for (i = 0; i < v->u.arr.n; i++)
+			if (has_file_ref(v->u.arr.v[i]))
+				return 1;
+	} else if (v->kind == JV_OBJECT) {
+		for (i = 0; i < v->u.obj.n; i++)
+			if (has_file_ref(v->u.obj.v[i].val))
+				return 1;
+	}
+	return 0;
 }
 
 /* The file name without .yaml or .yml (is_template_name: one of them). */
@@ -617,19 +674,137 @@ static void index_templates(struct template_set *set)
 	}
 }
 
-int templates_load(struct template_set *set, const struct ts_config *cfg, struct diag *d)
+static void loading_init(struct loading *l, const struct ts_config *cfg, struct diag *d)
 {
-	struct loading l = { .cfg = cfg, .dir = xstrdup(cfg->templates), .d = d,
-			     .defs_by_path = HASHSET_INIT, .targets_by_ref = HASHSET_INIT,
-			     .reported = HASHSET_INIT };
+	*l = (struct loading){ .cfg = cfg, .dir = xstrdup(cfg->templates), .d = d,
+			       .defs_by_path = HASHSET_INIT, .targets_by_ref = HASHSET_INIT,
+			       .reported = HASHSET_INIT };
+}
+
+static void loading_release(struct loading *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->ndefs; i++)
+		jv_free(l->defs[i].doc);
+	for (i = 0; i < l->ntargets; i++)
+		jv_free(l->targets[i].v);
+	free(l->defs);
+	free(l->targets);
+	hashset_release(&l->defs_by_path);
+	hashset_release(&l->targets_by_ref);
+	hashset_release(&l->reported);
+	free(l->dir);
+}
+
+/*
+ * Templates are loaded on every job slot (compile_jobs()) at first, each
+ * thread with its own loading state and a quiet diag: a "trial".  Then
+ * the main thread goes through them in file-name order: a template whose
+ * trial said nothing is taken as it is; one that had any message is read
+ * and loaded again there, where its messages are printed, in the order
+ * and the words of a load on one thread.  $refs to files are resolved on
+ * the main thread only (their targets are resolved once, for all
+ * templates, and what a template is charged for them depends on the
+ * templates before it): a trial only reads and parses those templates.
+ */
+enum trial {
+	TRIAL_NONE,     /* not tried, or had a message: load_one() in order */
+	TRIAL_READ,     /* read and parsed; has $refs to files: load_check() in order */
+	TRIAL_DONE,     /* loaded and checked, nothing to say */
+};
+
+struct trials {
+	struct template_set *set;
+	const struct template_hook *hook;
+	const char *dir;        /* the templates directory, as messages name it */
+	int dir_fd;
+	unsigned char *state;   /* enum trial, one per template */
+	struct trial_slot {
+		struct loading l;
+		struct diag d;
+	} *slot;                /* one per thread */
+};
+
+static void trial_one(void *ctx, size_t i, unsigned w)
+{
+	struct trials *x = ctx;
+	struct loading *l = &x->slot[w].l;
+	struct template *t = &x->set->v[i];
+	char *path = path_join(x->dir, t->file_name);
+	unsigned said = l->d->errors + l->d->warnings;
+
+	load_read(l, t, x->dir_fd, path);
+	free(path);
+	if (l->d->errors + l->d->warnings == said && t->doc && has_file_ref(t->doc)) {
+		x->state[i] = TRIAL_READ;
+		return;
+	}
+	if (l->d->errors + l->d->warnings == said)
+		load_check(l, t, l->d->errors);
+	if (l->d->errors + l->d->warnings == said && !t->bad) {
+		x->state[i] = TRIAL_DONE;
+		if (x->hook)
+			x->hook->loaded(x->hook->ctx, t);
+		return;
+	}
+	unload(t);
+}
+
+/* Every template tried on the job slots (jobs > 1); the states in x->state. */
+static void try_all(struct trials *x, const struct ts_config *cfg, unsigned jobs)
+{
+	struct parallel p = { trial_one, x };
+	unsigned w;
+
+	x->slot = xcalloc(jobs, sizeof(*x->slot));
+	for (w = 0; w < jobs; w++) {
+		x->slot[w].d = (struct diag)DIAG_INIT;
+		x->slot[w].d.quiet = 1;
+		loading_init(&x->slot[w].l, cfg, &x->slot[w].d);
+	}
+	parallel_for(&p, x->set->n, jobs);
+	for (w = 0; w < jobs; w++)
+		loading_release(&x->slot[w].l);
+	free(x->slot);
+}
+
+/* The set's entries, one per template file name, not loaded yet. */
+static void list_templates(struct template_set *set, const char *shown_dir, char **names,
+			   const unsigned char *regular, size_t n)
+{
+	size_t i, bad;
+
+	set->alloc = n + 1;   /* exactly: kept for the whole build */
+	set->v = xcalloc(set->alloc, sizeof(*set->v));
+	for (i = 0; i < n; i++) {
+		struct template *t;
+
+		if (!is_template_name(names[i]) || utf8_check(names[i], strlen(names[i]), &bad))
+			continue;
+		t = &set->v[set->n++];
+		t->file_name = xstrdup(names[i]);
+		t->listed_regular = regular[i];
+		t->path = path_join(shown_dir, names[i]);
+	}
+}
+
+int templates_load(struct template_set *set, const struct ts_config *cfg,
+		   const struct template_hook *hook, struct diag *d)
+{
+	struct loading l;
 	char *dir = config_path(cfg, cfg->templates), **names;
+	unsigned char *regular;
 	struct strbuf err = STRBUF_INIT;
-	size_t n, i, bad;
+	struct trials x = { set, hook, dir, -1, NULL, NULL };
+	unsigned jobs = compile_jobs();
+	size_t n, i, k, bad;
 	int ret = 0, dir_fd;
 
 	memset(set, 0, sizeof(*set));
+	loading_init(&l, cfg, d);
 	dir_fd = fs_open_dir_under(cfg->base_dir, cfg->templates, dir, &err);
-	if (dir_fd < 0 || fs_list_dir_fd(dir_fd, &names, &n)) {
+	if (dir_fd < 0 || fs_list_dir_typed_fd(dir_fd, &names, &regular, &n)) {
 		if (dir_fd >= 0)
 			strbuf_addf(&err, "cannot read directory '%s': %s", dir, strerror(errno));
 		diag_fail(d, "%s", err.buf);
@@ -637,7 +812,12 @@ int templates_load(struct template_set *set, const struct ts_config *cfg, struct
 		ret = -1;
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
+	list_templates(set, l.dir, names, regular, n);
+	x.dir_fd = dir_fd;
+	x.state = xcalloc(set->n + 1, 1);
+	if (jobs > 1)
+		try_all(&x, cfg, jobs);
+	for (i = k = 0; i < n; i++) {
 		struct template *t;
 		char *path;
 
@@ -650,32 +830,44 @@ int templates_load(struct template_set *set, const struct ts_config *cfg, struct
 			ret = -1;
 			continue;
 		}
-		ALLOC_GROW(set->v, set->n, set->alloc);
-		t = memset(&set->v[set->n++], 0, sizeof(*t));
-		t->file_name = xstrdup(names[i]);
-		t->path = path_join(l.dir, names[i]);
-		path = path_join(dir, names[i]);
-		load_one(&l, t, dir_fd, path);
-		free(path);
+		t = &set->v[k];
+		if (x.state[k] == TRIAL_DONE) {
+			k++;
+			continue;
+		}
+		if (x.state[k] == TRIAL_READ) {
+			load_check(&l, t, d->errors);
+		} else {
+			path = path_join(dir, names[i]);
+			load_one(&l, t, dir_fd, path);
+			free(path);
+		}
+		if (!t->bad && hook)
+			hook->loaded(hook->ctx, t);
+		k++;
 		ret |= -t->bad;
 	}
+	free(x.state);
 	fs_free_list(names, n);
+	free(regular);
 	index_templates(set);
 out:
 	if (dir_fd >= 0)
 		close(dir_fd);
-	for (i = 0; i < l.ndefs; i++)
-		jv_free(l.defs[i].doc);
-	for (i = 0; i < l.ntargets; i++)
-		jv_free(l.targets[i].v);
-	free(l.defs);
-	free(l.targets);
-	hashset_release(&l.defs_by_path);
-	hashset_release(&l.targets_by_ref);
-	hashset_release(&l.reported);
-	free(l.dir);
+	loading_release(&l);
 	free(dir);
 	return ret ? -1 : 0;
+}
+
+void template_drop_trees(struct template *t)
+{
+	/* no location in the file is left to quote */
+	if (t->doc)
+		diag_drop_source(t->doc->loc.file);
+	jv_free(t->doc);
+	jv_free(t->parameters);
+	t->doc = t->parameters = NULL;
+	t->description = NULL;
 }
 
 void templates_release(struct template_set *set)

@@ -18,6 +18,7 @@
 #include "toolsync/term.h"
 #include "toolsync/verify.h"
 #include "toolsync/digest.h"
+#include "toolsync/dirfds.h"
 #include "toolsync/fsutil.h"
 #include "toolsync/index.h"
 
@@ -109,8 +110,12 @@ static int read_rel(struct verifier *v, const char *rel, enum fs_kind kind, stru
 	return ret;
 }
 
-/* The signature of the index; findings for a missing or bad one.  0 or -1. */
-static int check_signature(struct verifier *v, const struct strbuf *index, int *valid)
+/*
+ * The signature of the index (hash: its prehash); findings for a missing
+ * or bad one.  0 or -1.
+ */
+static int check_signature(struct verifier *v, const struct strbuf *index,
+			   const unsigned char *hash, int *valid)
 {
 	struct strbuf sig = STRBUF_INIT, err = STRBUF_INIT, id = STRBUF_INIT, tc = STRBUF_INIT;
 	int r;
@@ -123,7 +128,8 @@ static int check_signature(struct verifier *v, const struct strbuf *index, int *
 		    "index.json is not signed: index.json.minisig is missing");
 	if (r)
 		goto out;
-	r = sign_verify(v->pub, index->buf, index->len, sig.buf, sig.len, &tc, &err);
+	r = sign_verify_prehashed(v->pub, index->buf, index->len, hash, sig.buf, sig.len, &tc,
+				  &err);
 	if (!r && !sign_comment_names(tc.buf, tc.len, INDEX_FILE)) {
 		strbuf_addstr(&err, "the signature is valid but was made for another file (its "
 			      "trusted comment does not say 'file:" INDEX_FILE "'): index.json "
@@ -167,6 +173,7 @@ struct checker {
 	const struct index *ix;
 	const char *display;   /* the directory, as messages name it */
 	int dir_fd;
+	struct dirfds subs;    /* its tools/ and roles/, opened once */
 	struct check *res;
 	size_t nchunks, next;  /* chunks; the next one to take */
 	char *done;            /* per chunk */
@@ -179,15 +186,17 @@ struct checker {
  * the directory, a regular file, capped): present, the listed size and
  * digest.  Nothing is reported here.
  */
-static void check_one(const struct checker *c, const struct index_entry *e, struct check *r,
+static void check_one(struct checker *c, const struct index_entry *e, struct check *r,
 		      struct strbuf *buf)
 {
 	struct strbuf err = STRBUF_INIT;
 	char hex[DIGEST_HEX_SIZE], *shown = path_join(c->display, e->path);
+	const char *name;
+	int fd = dirfds_at(&c->subs, e->path, &name);
 
 	*r = (struct check){ CHECK_OK, NULL, 0 };
 	strbuf_reset(buf);
-	if (fs_read_file_at(buf, c->dir_fd, e->path, shown, FS_OUTPUT, &err)) {
+	if (fs_read_file_at(buf, fd, name, shown, FS_OUTPUT, &err)) {
 		r->kind = errno == ENOENT ? CHECK_MISSING : CHECK_ERROR;
 		if (r->kind == CHECK_ERROR)
 			r->msg = strbuf_detach(&err, NULL);
@@ -202,7 +211,7 @@ static void check_one(const struct checker *c, const struct index_entry *e, stru
 	free(shown);
 }
 
-static void check_chunk(const struct checker *c, size_t k, struct strbuf *buf)
+static void check_chunk(struct checker *c, size_t k, struct strbuf *buf)
 {
 	size_t i, end = (k + 1) * CHECK_CHUNK < c->ix->n ? (k + 1) * CHECK_CHUNK : c->ix->n;
 
@@ -290,6 +299,7 @@ static int check_listed(struct verifier *v, const struct index *ix)
 
 	if ((c.dir_fd = open(v->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return diag_fail(v->d, "cannot open '%s': %s", v->display, strerror(errno)), -1;
+	dirfds_init(&c.subs, c.dir_fd);
 	c.res = xcalloc(ix->n + 1, sizeof(*c.res));
 	c.nchunks = (ix->n + CHECK_CHUNK - 1) / CHECK_CHUNK;
 	c.done = xcalloc(c.nchunks + 1, 1);
@@ -308,6 +318,7 @@ static int check_listed(struct verifier *v, const struct index *ix)
 	progress_done();
 	while (n)
 		pthread_join(t[--n], NULL);
+	dirfds_release(&c.subs);
 	close(c.dir_fd);
 	free(c.res);
 	free(c.done);
@@ -344,30 +355,63 @@ static int check_unlisted(struct verifier *v, const struct index *ix, const char
 	return ret;
 }
 
-/*
- * Parse the index.  When its signature did not verify, the bytes may be
- * anything: a parse failure is then one more finding, not an input error.
- */
-static int parse_index(struct verifier *v, const struct strbuf *text, int sig_valid,
-		       struct index *ix)
+/* The index's prehash, made on a thread of its own while the index is parsed. */
+struct prehash {
+	const struct strbuf *text;
+	unsigned char hash[SIGN_PREHASH_SIZE];
+};
+
+static void *prehash_index(void *arg)
+{
+	struct prehash *h = arg;
+
+	sign_prehash(h->hash, h->text->buf, h->text->len);
+	return NULL;
+}
+
+static int parse_quietly(struct index *ix, const struct strbuf *text, const char *name)
 {
 	struct diag quiet = DIAG_INIT;
-	char *name = path_join(v->display, INDEX_FILE);
 	int ret;
 
-	if (sig_valid) {
-		ret = index_parse(ix, text->buf, text->len, path_intern(name), v->d);
-		free(name);
-		return ret;
-	}
 	quiet.out = fopen("/dev/null", "w");
-	ret = index_parse(ix, text->buf, text->len, path_intern(name), &quiet);
+	ret = index_parse(ix, text->buf, text->len, name, &quiet);
 	if (quiet.out)
 		fclose(quiet.out);
-	if (ret)
-		add(v, &r_file_modified, INDEX_FILE, "%s", "not a valid toolsync index");
-	free(name);
-	return ret ? 1 : 0;
+	return ret;
+}
+
+/*
+ * Check the signature and parse the index, the one while the other is
+ * hashed.  When the signature did not verify, the bytes may be anything:
+ * a parse failure is then one more finding, not an input error (the
+ * parse is done quietly, and again aloud only when it failed under a
+ * valid signature).  0, 1 (not an index: a finding), or -1.
+ */
+static int signature_and_index(struct verifier *v, const struct strbuf *text, struct index *ix)
+{
+	struct prehash h = { text, { 0 } };
+	char *shown = path_join(v->display, INDEX_FILE);
+	const char *name = path_intern(shown);
+	pthread_t t;
+	int threaded = compile_jobs() > 1 && !pthread_create(&t, NULL, prehash_index, &h);
+	int parsed = parse_quietly(ix, text, name), valid, r;
+
+	free(shown);
+	if (threaded)
+		pthread_join(t, NULL);
+	else
+		prehash_index(&h);
+	if ((r = check_signature(v, text, h.hash, &valid)))
+		return r;
+	if (!parsed)
+		return 0;
+	if (valid) {
+		index_release(ix);
+		return index_parse(ix, text->buf, text->len, name, v->d);
+	}
+	add(v, &r_file_modified, INDEX_FILE, "%s", "not a valid toolsync index");
+	return 1;
 }
 
 /*
@@ -419,8 +463,8 @@ int verify_dir(const char *dir, const char *display, unsigned flags,
 {
 	struct verifier v = { dir, display ? display : dir, flags, pub, out, res, d };
 	struct strbuf text = STRBUF_INIT;
-	struct index ix = { NULL, 0, 0 };
-	int valid, r;
+	struct index ix = INDEX_INIT;
+	int r;
 
 	if (!path_is_dir(dir)) {
 		diag_fail(d, path_exists(dir) ? "'%s' is not a directory: give the manifests "
@@ -431,8 +475,7 @@ int verify_dir(const char *dir, const char *display, unsigned flags,
 	if (r == 1)
 		add(&v, &r_file_missing, INDEX_FILE, "%s",
 		    "index.json is missing: this directory was never built, or was emptied");
-	if (!r && !(r = check_signature(&v, &text, &valid)) &&
-	    !(r = parse_index(&v, &text, valid, &ix)))
+	if (!r && !(r = signature_and_index(&v, &text, &ix)))
 		r = check_files(&v, &ix);
 	index_release(&ix);
 	strbuf_release(&text);

@@ -319,6 +319,22 @@ static int check_collection_tag(struct yreader *r, const yaml_char_t *tag, const
 	return 0;
 }
 
+/*
+ * A finished list or mapping keeps no spare room: a build keeps every
+ * template's tree, 100,000 of them in a wide catalogue, and most of their
+ * lists and mappings hold one to four items (docs/performance.md).
+ */
+static void fit(struct jv *v)
+{
+	if (v->kind == JV_ARRAY && v->u.arr.n && v->u.arr.n < v->u.arr.alloc) {
+		v->u.arr.v = xrealloc(v->u.arr.v, st_mult(v->u.arr.n, sizeof(*v->u.arr.v)));
+		v->u.arr.alloc = v->u.arr.n;
+	} else if (v->kind == JV_OBJECT && v->u.obj.n && v->u.obj.n < v->u.obj.alloc) {
+		v->u.obj.v = xrealloc(v->u.obj.v, st_mult(v->u.obj.n, sizeof(*v->u.obj.v)));
+		v->u.obj.alloc = v->u.obj.n;
+	}
+}
+
 static struct jv *parse_sequence(struct yreader *r, const yaml_event_t *start)
 {
 	struct srcloc loc = mark_loc(r, &start->start_mark, 1);
@@ -335,6 +351,7 @@ static struct jv *parse_sequence(struct yreader *r, const yaml_event_t *start)
 			break;
 		if (ev.type == YAML_SEQUENCE_END_EVENT) {
 			yaml_event_delete(&ev);
+			fit(arr);
 			return arr;
 		}
 		item = parse_node(r, &ev);
@@ -424,8 +441,10 @@ static struct jv *parse_mapping(struct yreader *r, const yaml_event_t *start)
 	while ((rc = parse_pair(r, obj, &seen)) == 0)
 		;
 	hashset_release(&seen);
-	if (rc > 0)
+	if (rc > 0) {
+		fit(obj);
 		return obj;
+	}
 	jv_free(obj);
 	return NULL;
 }
@@ -571,6 +590,13 @@ static void parser_give_back(yaml_parser_t *p)
 	spare = keep;
 	have_spare = 1;
 	memset(p, 0, sizeof(*p));
+}
+
+void yaml_release_thread(void)
+{
+	if (have_spare)
+		yaml_parser_delete(&spare);
+	have_spare = 0;
 }
 
 struct jv *yaml_parse(const char *data, size_t len, const char *file, struct diag *d)

@@ -47,8 +47,6 @@ struct cmd {
 /* The command table, in the order `toolsync --help` lists it. */
 const struct cmd *cmd_table(size_t *n);
 
-/* The full usage text of a command (for -h, `help CMD`); NULL if unknown. */
-const char *cmd_usage(const char *name);
 /*
  * getopt_long's ':' (a missing value) or '?' (an unknown option) as a
  * usage error of cmd; returns -EXIT_ERROR, as the commands' option parsers
@@ -56,7 +54,7 @@ const char *cmd_usage(const char *name);
  */
 int cmd_option_error(const char *cmd, int c, char **argv);
 
-/* Print cmd_usage(name) to stdout and return 0 (for -h in a command). */
+/* Print the full usage text of command name to stdout and return 0 (for -h in a command). */
 int cmd_help(const char *name);
 
 #endif

@@ -37,6 +37,8 @@ enum exit_code {
 TS_NORETURN TS_PRINTF(3, 4) void bug_fl(const char *file, int line, const char *fmt, ...);
 
 /* Allocation: these never return NULL; on exhaustion they print and exit 2. */
+/* Once, at start: how large blocks are allocated (see xalloc.c). */
+void xalloc_init(void);
 void *xmalloc(size_t n);
 void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *p, size_t n);

@@ -93,13 +93,21 @@ struct compile_opts {
 	 * order on one thread, only reads and parses the files that differ.
 	 */
 	struct committed *compare[COMPILE_COMPARE_MAX];
+	/*
+	 * A template's tree is freed once it is compiled (build): then no
+	 * out_file's tool may be given to compiled_tool_manifest(), nor its
+	 * template's doc read.  Bundle items that need a tree keep theirs.
+	 */
+	int drop_trees;
 };
 
 /*
  * Compile the whole catalogue.  Each output file goes to emit (tools in
  * registry order, then bundles; see parallel_emit); each is added to ix
- * when ix is not NULL.  Rendering and hashing use TOOLSYNC_JOBS threads
- * (default: one per processor) while the main thread reads the rows.
+ * when ix is not NULL.  Templates are loaded and compiled on TOOLSYNC_JOBS
+ * threads (default: one per processor; messages come out in file-name
+ * order all the same), then rendering and hashing use them while the main
+ * thread reads the rows.
  * Every problem is reported to d.  Returns 0 when everything compiled,
  * -1 otherwise (then the caller must discard what emit received).
  */

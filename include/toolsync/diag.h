@@ -58,9 +58,15 @@ struct diag {
 	 */
 	void (*sink)(void *ctx, const struct srcloc *loc, const char *message);
 	void *sink_ctx;
+	/*
+	 * Count only: print nothing, give the sink nothing.  A template's
+	 * trial load on a worker thread (template.c) uses it: one with any
+	 * message is loaded again, in order, where the messages are printed.
+	 */
+	int quiet;
 };
 
-#define DIAG_INIT { NULL, 0, 0, 0, 0, NULL, NULL }
+#define DIAG_INIT { NULL, 0, 0, 0, 0, NULL, NULL, 0 }
 
 /* Remember a file's text so that messages can quote its lines (copied). */
 void diag_add_source(const char *file, const char *data, size_t len);

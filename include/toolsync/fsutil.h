@@ -117,6 +117,15 @@ int fs_open_file_at(int dir_fd, const char *rel, const char *display, enum fs_ki
 		    struct strbuf *err);
 int fs_read_file_at(struct strbuf *sb, int dir_fd, const char *rel, const char *display,
 		    enum fs_kind kind, struct strbuf *err);
+/*
+ * fs_read_file_at() for a name that fs_list_dir_typed_fd() listed as a
+ * regular file in dir_fd: the look before opening (opening a device can
+ * have effects of its own) is the listing's, so it is not made again.
+ * Opened without following a link, then checked (type, size) by fstat()
+ * as any file is.
+ */
+int fs_read_listed_at(struct strbuf *sb, int dir_fd, const char *name, const char *display,
+		      enum fs_kind kind, struct strbuf *err);
 
 /*
  * The second half: append what fd holds (at most fs_cap(kind) bytes) to
@@ -142,6 +151,12 @@ int fs_list_dir_under(const char *root, const char *rel, const char *display, ch
 int fs_open_dir_under(const char *root, const char *rel, const char *display, struct strbuf *err);
 /* fs_list_dir() for an open directory (which stays open); 0, or -1 with errno. */
 int fs_list_dir_fd(int dir_fd, char ***names, size_t *n);
+/*
+ * The same, and for each name whether readdir() said it is a regular file
+ * ((*regular)[i]; 0 also when the file system does not say): freed by
+ * the caller.
+ */
+int fs_list_dir_typed_fd(int dir_fd, char ***names, unsigned char **regular, size_t *n);
 
 /*
  * 1 if root/rel (reached as fs_read_file() reaches it) is a regular file

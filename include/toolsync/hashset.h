@@ -3,7 +3,8 @@
  * hashset.h: a set of byte-string keys, optionally a map (a value per key).
  *
  * The one hash table of toolsync: duplicate keys in the JSON and YAML
- * readers, the template lookup, the standards allow-list and env names.
+ * readers, the template lookup, the standards allow-list, env names,
+ * interned file names, and a build's keys by function name.
  * Open addressing with linear probing; the table doubles at half load, so
  * adding n keys costs O(n).  The hash is SipHash (libsodium's
  * crypto_shorthash) under a key drawn once per process, so input crafted
@@ -18,6 +19,7 @@
 #define TOOLSYNC_HASHSET_H
 
 #include "toolsync/common.h"
+#include "toolsync/strpool.h"
 
 struct hashset_entry {
 	const char *key;  /* the set's copy, NUL-terminated, len bytes (may hold NUL) */
@@ -26,15 +28,13 @@ struct hashset_entry {
 	void *val;        /* the caller's; NULL when the key is added */
 };
 
-struct hashset_chunk;
-
 struct hashset {
 	struct hashset_entry *tab;  /* cap slots, key NULL = empty */
 	size_t cap, n;
-	struct hashset_chunk *pool; /* the keys' bytes */
+	struct strpool pool;        /* the keys' bytes */
 };
 
-#define HASHSET_INIT { .tab = NULL, .cap = 0, .n = 0, .pool = NULL }
+#define HASHSET_INIT { .tab = NULL, .cap = 0, .n = 0, .pool = STRPOOL_INIT }
 
 void hashset_init(struct hashset *hs);
 
@@ -47,6 +47,12 @@ struct hashset_entry *hashset_add(struct hashset *hs, const char *key, size_t le
 
 /* The entry for key, or NULL; borrowed, as above. */
 struct hashset_entry *hashset_find(const struct hashset *hs, const char *key, size_t len);
+
+/*
+ * The set's hash of key (len bytes), for a table of another shape that
+ * must resist crafted collisions as well (index.c).  Thread-safe.
+ */
+size_t hashset_hash(const char *key, size_t len);
 
 /* Frees the table and the keys' copies (not the values); hs is empty again. */
 void hashset_release(struct hashset *hs);

@@ -20,6 +20,7 @@
 
 #include "toolsync/hashset.h"
 #include "toolsync/registry.h"
+#include "toolsync/strpool.h"
 
 enum matrix_format { MATRIX_MARKDOWN, MATRIX_CSV, MATRIX_JSON };
 
@@ -28,9 +29,10 @@ enum matrix_format { MATRIX_MARKDOWN, MATRIX_CSV, MATRIX_JSON };
 #define MATRIX_CSV_FILE "traceability.csv"
 
 struct matrix_tool {
-	char *key;
+	const char *key;     /* in matrix.keys */
 	long rank;           /* the min_role's rank in cfg->roles */
 	size_t nstd;         /* how many standards it claims */
+	size_t first_claim;  /* its claims: claims[first_claim .. + nstd) */
 	struct srcloc loc;   /* the row's key */
 };
 
@@ -48,6 +50,14 @@ struct matrix {
 	struct matrix_claim *claims;
 	size_t nclaims, alloc_claims;
 	struct hashset standards;   /* one copy of each name claimed */
+	struct strpool keys;        /* the tools' keys: no allocation per row */
+	/*
+	 * Sorted for matrix_write (build writes two formats): the rows
+	 * (borrowed), and the claims by row, then by tool key.
+	 */
+	struct strlist rows;
+	struct matrix_claim *by_row;
+	int sorted;
 };
 
 void matrix_init(struct matrix *m, const struct ts_config *cfg);
@@ -58,6 +68,12 @@ void matrix_add(struct matrix *m, const struct row *row);
  * while compiling; `toolsync matrix` reads rows alone).  0 or -1.
  */
 int matrix_check_unique(struct matrix *m, struct diag *d);
+/*
+ * Put the matrix in the order every format lists it in (matrix_write()
+ * does on its first call).  After it, matrix_write() only reads m: the
+ * formats may be written on several threads at once.
+ */
+void matrix_sort(struct matrix *m);
 /* Append the matrix in fmt to out. */
 void matrix_write(struct matrix *m, enum matrix_format fmt, struct strbuf *out);
 void matrix_release(struct matrix *m);

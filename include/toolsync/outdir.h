@@ -38,6 +38,7 @@
 #define TOOLSYNC_OUTDIR_H
 
 #include <pthread.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "toolsync/config.h"
@@ -58,8 +59,19 @@ struct outdir {
 	int parent_fd;         /* parent, flock'ed LOCK_EX; -1 */
 	int dir_fd;            /* the old output; -1 when there is none */
 	mode_t mode;           /* the mode the new output directory gets */
-	struct strlist owned;  /* sorted: the old output's files toolsync owns */
-	struct index old_index; /* its index.json, parsed; see outdir_take_index() */
+	/*
+	 * Sorted: the old output's files toolsync owns (borrowed: the old
+	 * index's paths, and the names of index.json and its signature).
+	 * owned_at: per old index entry, its place in owned + 1 (0: not on
+	 * disk); index_at: the places of index.json and its signature, -1.
+	 */
+	const char **owned;
+	size_t nowned;
+	uint32_t *owned_at;
+	long index_at[2];
+	struct index old_index; /* its index.json, parsed; see outdir_old_index() */
+	struct strbuf old_text; /* and its bytes, until outdir_old_index() */
+	struct stat old_st;
 	char *kept;            /* per owned file: KEPT_LINKED, KEPT_REWRITTEN or 0 (removed) */
 	struct strlist old_dirs; /* the old output's subdirectories */
 	size_t debris;         /* own temporary files left in the old output */
@@ -81,11 +93,12 @@ struct outdir {
 int outdir_open(struct outdir *o, const char *path, struct diag *d);
 
 /*
- * The old output's index.json as outdir_open() parsed it (empty when
- * there was none), moved into ix: read once, under the lock, for the
- * build's skip by digest too (prev_index.h).
+ * The old output's index.json as outdir_open() read it under the lock,
+ * for the build's skip by digest too (prev_index.h): its entries
+ * (borrowed until outdir_release(); empty when there was none), and its
+ * bytes and stat moved into *text and *st (text left empty: none).
  */
-void outdir_take_index(struct outdir *o, struct index *ix);
+const struct index *outdir_old_index(struct outdir *o, struct strbuf *text, struct stat *st);
 
 /*
  * 1 when the old output holds exactly these bytes as rel (a file toolsync

@@ -50,7 +50,4 @@ void pgconn_params_release(struct pgconn_params *p);
 /* Append a libpq message as one trimmed line (libpq's span lines). */
 void pgconn_add_message(struct strbuf *err, const char *msg);
 
-/* A safe description of the target for messages: "host:port/db", no password. */
-void pgconn_describe(PGconn *conn, struct strbuf *out);
-
 #endif

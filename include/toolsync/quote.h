@@ -33,12 +33,14 @@ size_t quote_printable(const char *s, size_t len);
 /*
  * s (NUL-terminated) as quote_add(.., QUOTE_MAX) shows it, for printf
  * arguments: the result lives in one of QUOTE_RING static buffers, valid
- * until QUOTE_RING more calls.  At most QUOTE_RING per message; the main
- * thread only (compile's workers hash and write, they do not report).
+ * until QUOTE_RING more calls of the same thread (each has its own).  At
+ * most QUOTE_RING per message.
  */
 #define QUOTE_RING 8
 const char *quote_show(const char *s);
 /* The same for s[0, len). */
 const char *quote_show_n(const char *s, size_t len);
+/* Free the calling thread's buffers: a thread other than main, before it ends. */
+void quote_release_thread(void);
 
 #endif

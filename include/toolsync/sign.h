@@ -37,6 +37,18 @@ void sign_key_free(struct sign_key *key);
 void sign_detached(const struct sign_key *key, const void *data, size_t len,
 		   const char *trusted_comment, struct strbuf *out);
 
+/*
+ * What an "ED" signature signs: BLAKE2b-512 of the data (minisign's
+ * prehash).  A caller that has it already (a large index.json, hashed
+ * once to check its old signature and to compare it) signs and verifies
+ * with it instead of hashing the bytes again.
+ */
+#define SIGN_PREHASH_SIZE 64
+void sign_prehash(unsigned char hash[SIGN_PREHASH_SIZE], const void *data, size_t len);
+/* sign_detached() of the data whose prehash is hash. */
+void sign_detached_prehashed(const struct sign_key *key, const unsigned char hash[SIGN_PREHASH_SIZE],
+			     const char *trusted_comment, struct strbuf *out);
+
 /* The trusted comment toolsync writes for a file name (see sign.c). */
 void sign_trusted_comment(struct strbuf *out, const char *file_name);
 /*
@@ -68,6 +80,14 @@ int sign_pubkey_parse(struct sign_pubkey *pub, const char *text, size_t len,
 int sign_verify(const struct sign_pubkey *pub, const void *data, size_t len,
 		const char *sig_text, size_t sig_len, struct strbuf *trusted,
 		struct strbuf *err);
+
+/*
+ * sign_verify() with data's prehash given (NULL: made here); a legacy
+ * "Ed" signature is checked over data itself.
+ */
+int sign_verify_prehashed(const struct sign_pubkey *pub, const void *data, size_t len,
+			  const unsigned char *prehash, const char *sig_text, size_t sig_len,
+			  struct strbuf *trusted, struct strbuf *err);
 
 /* A key id as minisign prints it (the key number read little-endian, hex). */
 void sign_keyid_format(struct strbuf *out, const unsigned char keynum[8]);

@@ -31,6 +31,12 @@ void strbuf_release(struct strbuf *sb);
 /* Give the buffer away: the caller frees it; sb is left as STRBUF_INIT. */
 char *strbuf_detach(struct strbuf *sb, size_t *len);
 void strbuf_grow(struct strbuf *sb, size_t extra);
+/*
+ * Take buf (from malloc, alloc bytes, holding len of them; len < alloc)
+ * as sb's contents: a buffer sized exactly, where strbuf_grow() would
+ * leave half as much again spare.  What sb held is released.
+ */
+void strbuf_attach(struct strbuf *sb, char *buf, size_t len, size_t alloc);
 void strbuf_setlen(struct strbuf *sb, size_t len);
 static inline void strbuf_reset(struct strbuf *sb) { strbuf_setlen(sb, 0); }
 

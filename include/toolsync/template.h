@@ -34,6 +34,8 @@ struct template {
 	unsigned targets;       /* enum target bits it is compiled for (targets:); default all */
 	int bad;                /* failed its checks (already reported) */
 	char blake2b[DIGEST_HEX_SIZE];  /* of the file's bytes */
+	void *compiled;         /* the loader's hook's (compile.c: its segments) */
+	int listed_regular;     /* the directory's listing said: a regular file */
 };
 
 struct template_set {
@@ -46,10 +48,30 @@ struct template_set {
 };
 
 /*
- * Load every template in cfg->templates.  Every problem is reported to d;
- * returns 0 or -1 (broken templates are marked bad, the rest usable).
+ * Called once for each template that loaded without a problem (not bad),
+ * as soon as it has: on any of the loading threads, for several templates
+ * at once (it may only touch t and what it owns).  It may set t->compiled
+ * and drop t's trees (template_drop_trees()).
  */
-int templates_load(struct template_set *set, const struct ts_config *cfg, struct diag *d);
+struct template_hook {
+	void (*loaded)(void *ctx, struct template *t);
+	void *ctx;
+};
+
+/*
+ * Load every template in cfg->templates, on TOOLSYNC_JOBS threads; hook
+ * (may be NULL) sees each good one.  Every problem is reported to d, in
+ * file-name order as on one thread; returns 0 or -1 (broken templates are
+ * marked bad, the rest usable).
+ */
+int templates_load(struct template_set *set, const struct ts_config *cfg,
+		   const struct template_hook *hook, struct diag *d);
+/*
+ * Free t's parsed file and schema once nothing will render a tree from
+ * it: doc, description and parameters are NULL afterwards.  A build of
+ * 100,000 templates keeps their segments only (docs/performance.md).
+ */
+void template_drop_trees(struct template *t);
 void templates_release(struct template_set *set);
 
 /*

@@ -25,6 +25,11 @@
  * with diag_add_source().
  */
 struct jv *yaml_parse(const char *data, size_t len, const char *file, struct diag *d);
+/*
+ * Free the calling thread's parser (each thread keeps one between
+ * documents): a thread other than main, before it ends.
+ */
+void yaml_release_thread(void);
 
 /* The YAML counterpart of json_stream (see json.h). */
 struct yaml_stream;

@@ -57,7 +57,7 @@ static int load(struct ts_config *cfg, struct template_set *set, struct diag *d)
 	int ret = config_load(cfg, cfgpath, 1, d);
 
 	free(cfgpath);
-	return ret ? ret : templates_load(set, cfg, d);
+	return ret ? ret : templates_load(set, cfg, NULL, d);
 }
 
 START_TEST(test_lookup_and_render)
@@ -129,7 +129,7 @@ START_TEST(test_pipeline)
 	struct diag d = DIAG_INIT;
 	struct compile_opts o = { NULL, 0, 0, NULL, NULL };
 	struct collected c = { { 0 }, STRBUF_INIT };
-	struct index ix = { 0 };
+	struct index ix = INDEX_INIT;
 	char *cfgpath = path_join(dir, "toolsync.yaml");
 
 	ck_assert_int_eq(config_load(&cfg, cfgpath, 1, &d), 0);

@@ -354,7 +354,7 @@ static int parse_index_text(const char *text, struct index *ix, char **msgs)
 
 START_TEST(test_index_round_trip)
 {
-	struct index ix = { NULL, 0, 0 }, back;
+	struct index ix = INDEX_INIT, back;
 	struct strbuf sb = STRBUF_INIT;
 	char *msgs;
 
@@ -385,10 +385,9 @@ static void refused_with_path(struct index *ix, const char *path, const char *ms
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct index back;
-	char *msgs, *copy = xstrdup(path);
+	char *msgs;
 
-	free(ix->v[0].path);
-	ix->v[0].path = copy;
+	ix->v[0].path = strpool_copy(&ix->paths, path, strlen(path));
 	index_write(&sb, ix);
 	ck_assert_int_eq(parse_index_text(sb.buf, &back, &msgs), -1);
 	ck_assert_ptr_nonnull(strstr(msgs, msg));
@@ -406,7 +405,7 @@ START_TEST(test_index_own_layout)
 {
 	static const char hex[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 	static const char *const paths[] = { "tools/q\"uote.json", "tools/\xc3\xa9.json", "tools/a.json" };
-	struct index ix = { NULL, 0, 0 }, back;
+	struct index ix = INDEX_INIT, back;
 	struct strbuf sb = STRBUF_INIT;
 	char *msgs;
 	size_t i;
@@ -430,6 +429,55 @@ START_TEST(test_index_own_layout)
 	refused_with_path(&ix, ix.v[1].path, "twice");
 	index_release(&ix);
 	strbuf_release(&sb);
+}
+END_TEST
+
+/*
+ * After index_parse() an entry is found by its path's hash; an index in
+ * index_write()'s own layout and order says so (own_layout), so that a
+ * build can compare a new one by entries; any other text does not.
+ */
+START_TEST(test_index_table)
+{
+	static const char hex[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	struct index ix = INDEX_INIT, back, again;
+	struct strbuf sb = STRBUF_INIT, path = STRBUF_INIT;
+	char *msgs;
+	size_t i;
+
+	for (i = 0; i < 300; i++) {   /* added out of order: runs of 3 */
+		strbuf_reset(&path);
+		strbuf_addf(&path, "tools/k%03zu.json", (i % 3) * 100 + i / 3);
+		index_add(&ix, path.buf, i, hex, hex);
+	}
+	index_sort(&ix);
+	for (i = 1; i < ix.n; i++)
+		ck_assert_int_lt(strcmp(ix.v[i - 1].path, ix.v[i].path), 0);
+	index_write(&sb, &ix);
+	ck_assert_int_eq(parse_index_text(sb.buf, &back, &msgs), 0);
+	free(msgs);
+	ck_assert_int_eq(back.own_layout, 1);
+	ck_assert_int_eq(index_same(&back, &ix), 1);
+	for (i = 0; i < ix.n; i++)
+		ck_assert_ptr_eq(index_find(&back, ix.v[i].path), &back.v[i]);
+	ck_assert_ptr_null(index_find(&back, "tools/k300.json"));
+	ck_assert_ptr_null(index_find(&back, "tools/k00.json"));
+	/* one size differs: not the same */
+	back.v[7].size++;
+	ck_assert_int_eq(index_same(&back, &ix), 0);
+	index_release(&back);
+	/* the same entries, written otherwise (a space more): not the own layout */
+	strbuf_reset(&path);
+	strbuf_addf(&path, "{ %s", sb.buf + 1);
+	ck_assert_int_eq(parse_index_text(path.buf, &again, &msgs), 0);
+	free(msgs);
+	ck_assert_int_eq(again.own_layout, 0);
+	ck_assert_int_eq(index_same(&again, &ix), 1);
+	ck_assert_ptr_eq(index_find(&again, "tools/k150.json"), &again.v[150]);
+	index_release(&again);
+	index_release(&ix);
+	strbuf_release(&sb);
+	strbuf_release(&path);
 }
 END_TEST
 
@@ -506,6 +554,7 @@ Suite *jsonio_suite(void)
 	tcase_add_test(tc, test_utf8_check);
 	tcase_add_test(tc, test_index_round_trip);
 	tcase_add_test(tc, test_index_own_layout);
+	tcase_add_test(tc, test_index_table);
 	tcase_add_loop_test(tc, test_bad_index, 0, (int)ARRAY_SIZE(bad_index));
 	suite_add_tcase(s, tc);
 	return s;

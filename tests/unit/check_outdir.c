@@ -56,7 +56,7 @@ static int build(const char *text, int *switched)
 	static const char *const dirs[] = { "tools", NULL };
 	struct diag d = quiet();
 	struct outdir o;
-	struct index ix = { NULL, 0, 0 };
+	struct index ix = INDEX_INIT;
 	struct strbuf idx = STRBUF_INIT;
 	char hex[DIGEST_HEX_SIZE];
 	int ret = -1;

@@ -410,7 +410,7 @@ START_TEST(test_verify_dir)
 	struct strbuf ix_text = STRBUF_INIT, sig = STRBUF_INIT, err = STRBUF_INIT;
 	struct findings f = { NULL, 0, 0 };
 	struct verify_result res = { 0, "", STRBUF_INIT };
-	struct index ix = { NULL, 0, 0 };
+	struct index ix = INDEX_INIT;
 	struct diag d = DIAG_INIT;
 	struct sign_pubkey pub;
 	struct sign_key *key;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* check_support.c: strbuf, fsutil, digest, diag. */
+/* check_support.c: strbuf, fsutil, digest, diag, parallel. */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +10,8 @@
 #include "toolsync/diag.h"
 #include "toolsync/digest.h"
 #include "toolsync/fsutil.h"
+#include "toolsync/parallel.h"
+#include "toolsync/quote.h"
 
 START_TEST(test_strbuf)
 {
@@ -196,6 +198,41 @@ START_TEST(test_blake2b_is_libsodiums)
 END_TEST
 
 /*
+ * blake2b256_hex_many is blake2b256_hex on each message, at every width
+ * the CPU has (8 and 4 lanes, one at a time): groups of 1 to 17 messages
+ * of lengths 0 to 5 blocks, mixed so that lanes end at different blocks.
+ */
+START_TEST(test_blake2b_many)
+{
+	static unsigned char data[5 * 128 + 3];
+	static const int widths[] = { 8, 4, 1 };
+	const void *msg[17];
+	size_t len[17], n, i, start, w;
+	char many[17][DIGEST_HEX_SIZE], one[DIGEST_HEX_SIZE];
+
+	crypto_init();
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (unsigned char)(i * 131 + 7);
+	for (w = 0; w < sizeof(widths) / sizeof(*widths); w++) {
+		digest_set_lanes(widths[w]);
+		for (start = 0; start <= sizeof(data); start += 7)
+			for (n = 1; n <= 17; n++) {
+				for (i = 0; i < n; i++) {
+					len[i] = (start + i * 97) % (sizeof(data) + 1);
+					msg[i] = data + (sizeof(data) - len[i]);
+				}
+				blake2b256_hex_many(n, msg, len, many);
+				for (i = 0; i < n; i++) {
+					blake2b256_hex(msg[i], len[i], one);
+					ck_assert_str_eq(many[i], one);
+				}
+			}
+	}
+	digest_set_lanes(0);
+}
+END_TEST
+
+/*
  * The block edges (0, 1, 127, 128, 129, 255, 256, 257 bytes) at every
  * digest length 1..64, and a few MB (a counter over many blocks), read
  * from an odd address: the same as libsodium's crypto_generichash.
@@ -247,6 +284,55 @@ START_TEST(test_diag_quote)
 }
 END_TEST
 
+struct par_test {
+	unsigned char *seen;   /* times each item ran */
+	unsigned *by;          /* which thread ran it */
+	struct diag quiet[4];
+};
+
+static void par_item(void *ctx, size_t i, unsigned w)
+{
+	struct par_test *p = ctx;
+
+	p->seen[i]++;
+	p->by[i] = w;
+	/* what a trial load does on any thread: a message not printed */
+	diag_error(&p->quiet[w], NULL, "item %s", quote_show("x"));
+}
+
+/* Every item runs once, on a thread below jobs; a quiet diag counts only. */
+START_TEST(test_parallel_for)
+{
+	static const size_t ns[] = { 0, 1, 31, 32, 33, 1000 };
+	struct par_test p;
+	struct parallel par = { par_item, &p };
+	unsigned jobs, w, errors;
+	size_t k, i;
+
+	for (jobs = 1; jobs <= 4; jobs++) {
+		for (k = 0; k < sizeof(ns) / sizeof(ns[0]); k++) {
+			p.seen = xcalloc(ns[k] + 1, 1);
+			p.by = xcalloc(ns[k] + 1, sizeof(*p.by));
+			for (w = 0; w < 4; w++) {
+				p.quiet[w] = (struct diag)DIAG_INIT;
+				p.quiet[w].quiet = 1;
+				p.quiet[w].out = stdin;   /* never written */
+			}
+			parallel_for(&par, ns[k], jobs);
+			for (i = 0; i < ns[k]; i++) {
+				ck_assert_uint_eq(p.seen[i], 1);
+				ck_assert_uint_lt(p.by[i], jobs);
+			}
+			for (w = errors = 0; w < 4; w++)
+				errors += p.quiet[w].errors;
+			ck_assert_uint_eq(errors, ns[k]);
+			free(p.seen);
+			free(p.by);
+		}
+	}
+}
+END_TEST
+
 Suite *support_suite(void)
 {
 	Suite *s = suite_create("support");
@@ -258,8 +344,10 @@ Suite *support_suite(void)
 	tcase_add_test(tc, test_read_file);
 	tcase_add_test(tc, test_blake2b);
 	tcase_add_test(tc, test_blake2b_is_libsodiums);
+	tcase_add_test(tc, test_blake2b_many);
 	tcase_add_test(tc, test_blake2b_lengths_and_large);
 	tcase_add_test(tc, test_diag_quote);
+	tcase_add_test(tc, test_parallel_for);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * dirfds.h: the subdirectories of an open directory, each opened once.
+ *
+ * diff, verify and a rebuild read or stat every file of tools/ (100,000
+ * of them): reached from the output directory, each is a walk through
+ * tools/ again, an open and a close of it (a fifth of a reader thread's
+ * time).  dirfds opens tools/ once, as fs_read_file_at() would reach it
+ * (O_NOFOLLOW: a linked tools/ is not followed), and hands out its fd
+ * and the name below it.  A subdirectory it cannot open is read the
+ * long way, so every error is the one fs_read_file_at() gives.
+ */
+#ifndef TOOLSYNC_DIRFDS_H
+#define TOOLSYNC_DIRFDS_H
+
+#include <pthread.h>
+
+#include "toolsync/common.h"
+
+#define DIRFDS_MAX 4
+
+struct dirfds {
+	int root;                 /* borrowed */
+	struct { char name[16]; int fd; } v[DIRFDS_MAX];
+	size_t n;
+	pthread_mutex_t lock;
+};
+
+void dirfds_init(struct dirfds *d, int root);
+/*
+ * Where to reach rel from: for "sub/name" (one level, sub short), sub's
+ * fd and *name = "name"; otherwise (or when sub cannot be opened) root
+ * and *name = rel.  Thread-safe.
+ */
+int dirfds_at(struct dirfds *d, const char *rel, const char **name);
+void dirfds_release(struct dirfds *d);
+
+#endif

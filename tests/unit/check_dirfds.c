@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* check_dirfds.c: subdirectories opened once (dirfds.c). */
+#include <check.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "toolsync/dirfds.h"
+#include "toolsync/fsutil.h"
+
+START_TEST(test_dirfds)
+{
+	char tmpl[] = "/tmp/check_dirfds.XXXXXX", *top = mkdtemp(tmpl), *p;
+	struct strbuf sb = STRBUF_INIT, err = STRBUF_INIT;
+	struct dirfds d;
+	const char *name;
+	int root, fd, fd2;
+
+	ck_assert_ptr_nonnull(top);
+	p = path_join(top, "tools");
+	ck_assert_int_eq(mkdir(p, 0755), 0);
+	free(p);
+	p = path_join(top, "tools/a.json");
+	ck_assert_int_eq(fs_write_new(p, "{}", 2, 0644, &err), 0);
+	free(p);
+	p = path_join(top, "linked");
+	ck_assert_int_eq(symlink("tools", p), 0);
+	free(p);
+	root = open(top, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(root, 0);
+	dirfds_init(&d, root);
+
+	/* one level below: the subdirectory's fd, the same one every time */
+	fd = dirfds_at(&d, "tools/a.json", &name);
+	ck_assert_int_ne(fd, root);
+	ck_assert_str_eq(name, "a.json");
+	ck_assert_int_eq(fs_read_file_at(&sb, fd, name, "x", FS_OUTPUT, &err), 0);
+	ck_assert_str_eq(sb.buf, "{}");
+	fd2 = dirfds_at(&d, "tools/b.json", &name);
+	ck_assert_int_eq(fd2, fd);
+	/* the top, deeper paths, dots: the root and the whole path */
+	ck_assert_int_eq(dirfds_at(&d, "index.json", &name), root);
+	ck_assert_str_eq(name, "index.json");
+	ck_assert_int_eq(dirfds_at(&d, "a/b/c.json", &name), root);
+	ck_assert_str_eq(name, "a/b/c.json");
+	ck_assert_int_eq(dirfds_at(&d, "../x.json", &name), root);
+	ck_assert_int_eq(dirfds_at(&d, "tools/", &name), root);
+	/* a linked subdirectory is not followed: read the long way, which refuses it */
+	ck_assert_int_eq(dirfds_at(&d, "linked/a.json", &name), root);
+	ck_assert_str_eq(name, "linked/a.json");
+	strbuf_reset(&sb);
+	ck_assert_int_eq(fs_read_file_at(&sb, root, name, "x", FS_OUTPUT, &err), -1);
+	dirfds_release(&d);
+	close(root);
+	strbuf_release(&sb);
+	strbuf_release(&err);
+	p = xstrdup(top);
+	ck_assert_int_eq(fs_remove_tree(p, &err), 0);
+	free(p);
+}
+END_TEST
+
+Suite *dirfds_suite(void)
+{
+	Suite *s = suite_create("dirfds");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_dirfds);
+	suite_add_tcase(s, tc);
+	return s;
+}
