@@ -73,6 +73,22 @@ static void load_block(uint64_t m[16], const unsigned char *p)
 #endif
 }
 
+/*
+ * One round (RFC 7693, 3.2): the mixing function g on the columns, then on
+ * the diagonals, with the message words s picks; g is G here and LANES_G
+ * in digest_lanes.h.
+ */
+#define BLAKE2B_ROUND(g, m, s) do { \
+	g(0, 4, 8, 12, m[s[0]], m[s[1]]); \
+	g(1, 5, 9, 13, m[s[2]], m[s[3]]); \
+	g(2, 6, 10, 14, m[s[4]], m[s[5]]); \
+	g(3, 7, 11, 15, m[s[6]], m[s[7]]); \
+	g(0, 5, 10, 15, m[s[8]], m[s[9]]); \
+	g(1, 6, 11, 12, m[s[10]], m[s[11]]); \
+	g(2, 7, 8, 13, m[s[12]], m[s[13]]); \
+	g(3, 4, 9, 14, m[s[14]], m[s[15]]); \
+} while (0)
+
 #define G(a, b, c, d, x, y) do { \
 	v[a] += v[b] + (x); v[d] = rotr64(v[d] ^ v[a], 32); \
 	v[c] += v[d];       v[b] = rotr64(v[b] ^ v[c], 24); \
@@ -98,14 +114,7 @@ static void compress(uint64_t h[8], const unsigned char *block, uint64_t t, int 
 	for (i = 0; i < 12; i++) {
 		const unsigned char *s = blake2b_sigma[i % 10];
 
-		G(0, 4, 8, 12, m[s[0]], m[s[1]]);
-		G(1, 5, 9, 13, m[s[2]], m[s[3]]);
-		G(2, 6, 10, 14, m[s[4]], m[s[5]]);
-		G(3, 7, 11, 15, m[s[6]], m[s[7]]);
-		G(0, 5, 10, 15, m[s[8]], m[s[9]]);
-		G(1, 6, 11, 12, m[s[10]], m[s[11]]);
-		G(2, 7, 8, 13, m[s[12]], m[s[13]]);
-		G(3, 4, 9, 14, m[s[14]], m[s[15]]);
+		BLAKE2B_ROUND(G, m, s);
 	}
 	for (i = 0; i < 8; i++)
 		h[i] ^= v[i] ^ v[i + 8];

@@ -70,14 +70,7 @@ static void LANES_FN(struct lane *l, size_t blocks)
 		for (r = 0; r < 12; r++) {
 			const unsigned char *s = blake2b_sigma[r % 10];
 
-			LANES_G(0, 4, 8, 12, m[s[0]], m[s[1]]);
-			LANES_G(1, 5, 9, 13, m[s[2]], m[s[3]]);
-			LANES_G(2, 6, 10, 14, m[s[4]], m[s[5]]);
-			LANES_G(3, 7, 11, 15, m[s[6]], m[s[7]]);
-			LANES_G(0, 5, 10, 15, m[s[8]], m[s[9]]);
-			LANES_G(1, 6, 11, 12, m[s[10]], m[s[11]]);
-			LANES_G(2, 7, 8, 13, m[s[12]], m[s[13]]);
-			LANES_G(3, 4, 9, 14, m[s[14]], m[s[15]]);
+			BLAKE2B_ROUND(LANES_G, m, s);
 		}
 		for (k = 0; k < 8; k++)
 			h[k] ^= (v[k] ^ v[k + 8]) & live;
