@@ -105,7 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.base_dir = xstrdup(dir);
 	free(cfg.templates);
 	cfg.templates = xstrdup("t");
-	templates_load(&set, &cfg, &d);
+	templates_load(&set, &cfg, NULL, &d);
 	render(&set);
 	templates_release(&set);
 	config_release(&cfg);
