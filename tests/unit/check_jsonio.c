@@ -151,6 +151,17 @@ START_TEST(test_depth_limit)
 }
 END_TEST
 
+/* text (one line) is refused at column col with a message starting with what. */
+static void refused_at(const char *text, size_t col, const char *what)
+{
+	char *msgs, *want = xstrfmt("t.json:1:%zu: error: %s", col, what);
+
+	ck_assert_ptr_null(parse(0, text, &msgs));
+	ck_assert_msg(strstr(msgs, want), "got '%s'", msgs);
+	free(want);
+	free(msgs);
+}
+
 /*
  * Columns count characters from the line's start, also far into a long
  * line (a minified document): here() counts on from the last column asked
@@ -159,7 +170,7 @@ END_TEST
 START_TEST(test_long_line_columns)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char *msgs, *want;
+	char *msgs;
 	struct jv *v;
 	size_t i, n = 200000;
 
@@ -167,20 +178,10 @@ START_TEST(test_long_line_columns)
 	for (i = 0; i < n; i++)
 		strbuf_addstr(&sb, "\"\xc3\xa9\",");   /* "é", 4 characters */
 	strbuf_addstr(&sb, "{\"\xc3\xa9\": 1, \"\xc3\xa9\": 2}]");
-	v = parse(0, sb.buf, &msgs);
-	ck_assert_ptr_null(v);
-	want = xstrfmt("t.json:1:%zu: error: duplicate key", 1 + 4 * n + 10);
-	ck_assert_msg(strstr(msgs, want), "got '%s'", msgs);
-	free(want);
-	free(msgs);
+	refused_at(sb.buf, 1 + 4 * n + 10, "duplicate key");
 	strbuf_setlen(&sb, sb.len - 19);
 	strbuf_addstr(&sb, "1, x]");
-	v = parse(0, sb.buf, &msgs);
-	ck_assert_ptr_null(v);
-	want = xstrfmt("t.json:1:%zu: error: unexpected 'x'", 1 + 4 * n + 4);
-	ck_assert_msg(strstr(msgs, want), "got '%s'", msgs);
-	free(want);
-	free(msgs);
+	refused_at(sb.buf, 1 + 4 * n + 4, "unexpected 'x'");
 	strbuf_setlen(&sb, sb.len - 5);
 	strbuf_addstr(&sb, "\n  7]");
 	v = parse(0, sb.buf, &msgs);
