@@ -185,6 +185,7 @@ struct compiler {
 	struct scratch main;          /* the main thread's */
 	struct pool pool;
 	struct matrix matrix;         /* every compiled row, for traceability.* */
+	struct strbuf form_text[JOBS_MAX];   /* each loading thread's, for compile_forms() */
 	const struct target_info *targets;
 	size_t ntargets;
 };
@@ -257,20 +258,21 @@ static struct jv *build_manifest(const struct row *row, const struct template *t
 static const size_t item_cut[FORMS][2] = { [FORM_PRETTY] = { 4, 3 }, [FORM_JCS] = { 1, 1 } };
 static const enum json_style form_style[FORMS] = { JSON_PRETTY, JSON_CANONICAL };
 
-/* Compile doc (holding markers) in both forms, cutting the array around an item. */
-static int compile_forms(struct segprog prog[FORMS], const struct jv *doc, int item)
+/*
+ * Compile doc (holding markers) in both forms, cutting the array around an
+ * item; sb is the loading thread's buffer, reused from template to template.
+ */
+static int compile_forms(struct segprog prog[FORMS], const struct jv *doc, int item,
+			 struct strbuf *sb)
 {
-	struct strbuf sb;
 	int bad = 0, k;
 
-	strbuf_init(&sb, 2048);   /* a manifest's size, about: no growing copies */
 	for (k = 0; k < FORMS; k++) {
-		strbuf_reset(&sb);
-		json_write(&sb, doc, form_style[k]);
-		bad |= segprog_compile(&prog[k], &sb, form_style[k], item ? item_cut[k][0] : 0,
+		strbuf_reset(sb);
+		json_write(sb, doc, form_style[k]);
+		bad |= segprog_compile(&prog[k], sb, form_style[k], item ? item_cut[k][0] : 0,
 				       item ? item_cut[k][1] : 0);
 	}
-	strbuf_release(&sb);
 	return bad;
 }
 
@@ -343,7 +345,8 @@ static int items_agree(const struct compiler *c, const struct template *t,
  * A template's forms: its manifest with holes, and each target's item;
  * NULL when a string is not UTF-8 (compile_templates() reports it).
  */
-static struct tforms *compile_template(const struct compiler *c, const struct template *t)
+static struct tforms *compile_template(const struct compiler *c, const struct template *t,
+				      struct strbuf *sb)
 {
 	struct tforms *f = xcalloc(1, sizeof(*f));
 	struct segvals mv = SEGVALS_INIT;
@@ -355,7 +358,7 @@ static struct tforms *compile_template(const struct compiler *c, const struct te
 	row_init(&none);
 	segvals_markers(&mv);
 	doc = build_manifest(&none, t, &mv);
-	bad = compile_forms(f->manifest, doc, 0);
+	bad = compile_forms(f->manifest, doc, 0, sb);
 	f->size_hint = 512;
 	for (i = 0; !bad && i < f->manifest[FORM_PRETTY].n; i++)
 		f->size_hint += f->manifest[FORM_PRETTY].v[i].len;
@@ -369,7 +372,7 @@ static struct tforms *compile_template(const struct compiler *c, const struct te
 			continue;
 		arr = jv_array();
 		jv_append(arr, target_entry(bit, jv_get(doc, "tool"), c->cfg));
-		bad |= compile_forms(f->item[i], arr, 1);
+		bad |= compile_forms(f->item[i], arr, 1, sb);
 		jv_free(arr);
 		f->item_from_tree[i] = !bad && !items_agree(c, t, f->item[i], bit);
 	}
@@ -399,10 +402,10 @@ static int needs_tree(const struct compiler *c, const struct tforms *f)
  * renders trees (compile_opts.drop_trees), the tree goes at once: the
  * next template's parse reuses its memory.
  */
-static void compile_loaded(void *ctx, struct template *t)
+static void compile_loaded(void *ctx, struct template *t, unsigned slot)
 {
 	struct compiler *c = ctx;
-	struct tforms *f = compile_template(c, t);
+	struct tforms *f = compile_template(c, t, &c->form_text[slot]);
 
 	t->compiled = f;
 	if (f && c->o->drop_trees && !needs_tree(c, f))
@@ -615,11 +618,24 @@ static void chunk_run(const struct compiler *c, struct job *v, size_t n, struct 
 	}
 }
 
+/* Run the next chunk of the current batch (p->mu held, and held again after). */
+static void take_chunk(struct pool *p, struct scratch *s)
+{
+	size_t from = p->next, to = from + CHUNK < p->cur->n ? from + CHUNK : p->cur->n;
+
+	p->next = to;
+	pthread_mutex_unlock(&p->mu);
+	chunk_run(p->c, &p->cur->v[from], to - from, s);
+	pthread_mutex_lock(&p->mu);
+	p->finished += to - from;
+	if (p->finished == p->cur->n)
+		pthread_cond_signal(&p->done);
+}
+
 static void *work(void *arg)
 {
 	struct worker *w = arg;
 	struct pool *p = w->p;
-	size_t from, to;
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
@@ -627,14 +643,7 @@ static void *work(void *arg)
 			pthread_cond_wait(&p->work, &p->mu);
 		if (p->quit)
 			break;
-		from = p->next;
-		to = p->next = from + CHUNK < p->cur->n ? from + CHUNK : p->cur->n;
-		pthread_mutex_unlock(&p->mu);
-		chunk_run(p->c, &p->cur->v[from], to - from, &w->s);
-		pthread_mutex_lock(&p->mu);
-		p->finished += to - from;
-		if (p->finished == p->cur->n)
-			pthread_cond_signal(&p->done);
+		take_chunk(p, &w->s);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
@@ -662,10 +671,17 @@ static void pool_start(struct pool *p, struct compiler *c, unsigned n)
 	}
 }
 
-/* Wait until the workers have finished the batch they hold. */
+/*
+ * Wait until the workers have finished the batch they hold, taking its
+ * chunks that are left meanwhile: the main thread, done with filling the
+ * next batch, works rather than sleeps (a signed build's workers sign
+ * for longer than the main thread reads rows).
+ */
 static void pool_wait(struct pool *p)
 {
 	pthread_mutex_lock(&p->mu);
+	while (p->cur && p->next < p->cur->n)
+		take_chunk(p, &p->c->main);
 	while (p->cur && p->finished < p->cur->n)
 		pthread_cond_wait(&p->done, &p->mu);
 	p->cur = NULL;
@@ -1065,6 +1081,8 @@ static void compiler_release(struct compiler *c)
 	batch_release(&c->batch[0]);
 	batch_release(&c->batch[1]);
 	scratch_release(&c->main);
+	for (i = 0; i < JOBS_MAX; i++)
+		strbuf_release(&c->form_text[i]);
 	seen_release(&c->seen);
 	matrix_release(&c->matrix);
 	templates_release(&c->templates);
@@ -1106,11 +1124,14 @@ int compile_catalogue(const struct ts_config *cfg, const struct compile_opts *o,
 {
 	struct compiler *c = xcalloc(1, sizeof(*c));
 	struct source *src;
+	size_t i;
 	int ret = -1;
 
 	*c = (struct compiler){ .cfg = cfg, .o = o, .emit = emit, .ctx = ctx, .ix = ix, .d = d,
 				.main = SCRATCH_INIT };
 	c->filling = &c->batch[0];
+	for (i = 0; i < JOBS_MAX; i++)
+		strbuf_init(&c->form_text[i], 0);
 	matrix_init(&c->matrix, cfg);
 	compile_templates(c);
 	c->failed = d->errors > 0;
