@@ -185,7 +185,9 @@ struct compiler {
 	struct scratch main;          /* the main thread's */
 	struct pool pool;
 	struct matrix matrix;         /* every compiled row, for traceability.* */
-	struct strbuf form_text[JOBS_MAX];   /* each loading thread's, for compile_forms() */
+	/* each loading thread's, for compile_template(): a buffer, and where forms are kept */
+	struct strbuf form_text[JOBS_MAX];
+	struct strpool form_pool[JOBS_MAX];
 	const struct target_info *targets;
 	size_t ntargets;
 };
@@ -260,10 +262,11 @@ static const enum json_style form_style[FORMS] = { JSON_PRETTY, JSON_CANONICAL }
 
 /*
  * Compile doc (holding markers) in both forms, cutting the array around an
- * item; sb is the loading thread's buffer, reused from template to template.
+ * item, into pool; sb is the loading thread's buffer, reused from template
+ * to template.
  */
 static int compile_forms(struct segprog prog[FORMS], const struct jv *doc, int item,
-			 struct strbuf *sb)
+			 struct strbuf *sb, struct strpool *pool)
 {
 	int bad = 0, k;
 
@@ -271,7 +274,7 @@ static int compile_forms(struct segprog prog[FORMS], const struct jv *doc, int i
 		strbuf_reset(sb);
 		json_write(sb, doc, form_style[k]);
 		bad |= segprog_compile(&prog[k], sb, form_style[k], item ? item_cut[k][0] : 0,
-				       item ? item_cut[k][1] : 0);
+				       item ? item_cut[k][1] : 0, pool);
 	}
 	return bad;
 }
@@ -287,21 +290,6 @@ static void item_from_tree(struct strbuf *out, const struct jv *entry, int k)
 	strbuf_add(out, sb.buf + item_cut[k][0], sb.len - item_cut[k][0] - item_cut[k][1]);
 	strbuf_release(&sb);
 	jv_free(arr);
-}
-
-static void tforms_free(struct tforms *f)
-{
-	size_t i, k;
-
-	if (!f)
-		return;
-	for (k = 0; k < FORMS; k++) {
-		segprog_release(&f->manifest[k]);
-		for (i = 0; f->item && i < TARGETS_MAX; i++)
-			segprog_release(&f->item[i][k]);
-	}
-	free(f->item);
-	free(f);
 }
 
 /*
@@ -342,28 +330,33 @@ static int items_agree(const struct compiler *c, const struct template *t,
 }
 
 /*
- * A template's forms: its manifest with holes, and each target's item;
- * NULL when a string is not UTF-8 (compile_templates() reports it).
+ * A template's forms: its manifest with holes, and each target's item,
+ * kept in the loading thread's pool (with sb, its buffer) until the
+ * compiler is released; NULL when a string is not UTF-8
+ * (compile_templates() reports it).
  */
 static struct tforms *compile_template(const struct compiler *c, const struct template *t,
-				      struct strbuf *sb)
+				      struct strbuf *sb, struct strpool *pool)
 {
-	struct tforms *f = xcalloc(1, sizeof(*f));
+	struct tforms *f = strpool_alloc(pool, sizeof(*f));
 	struct segvals mv = SEGVALS_INIT;
 	struct row none;
 	struct jv *doc;
 	size_t i;
 	int bad;
 
+	memset(f, 0, sizeof(*f));
 	row_init(&none);
 	segvals_markers(&mv);
 	doc = build_manifest(&none, t, &mv);
-	bad = compile_forms(f->manifest, doc, 0, sb);
+	bad = compile_forms(f->manifest, doc, 0, sb, pool);
 	f->size_hint = 512;
 	for (i = 0; !bad && i < f->manifest[FORM_PRETTY].n; i++)
 		f->size_hint += f->manifest[FORM_PRETTY].v[i].len;
-	if (c->cfg->targets & t->targets)
-		f->item = xcalloc(TARGETS_MAX, sizeof(*f->item));
+	if (c->cfg->targets & t->targets) {
+		f->item = strpool_alloc(pool, sizeof(*f->item) * TARGETS_MAX);
+		memset(f->item, 0, sizeof(*f->item) * TARGETS_MAX);
+	}
 	for (i = 0; i < c->ntargets && !bad; i++) {
 		enum target bit = c->targets[i].bit;
 		struct jv *arr;
@@ -372,17 +365,13 @@ static struct tforms *compile_template(const struct compiler *c, const struct te
 			continue;
 		arr = jv_array();
 		jv_append(arr, target_entry(bit, jv_get(doc, "tool"), c->cfg));
-		bad |= compile_forms(f->item[i], arr, 1, sb);
+		bad |= compile_forms(f->item[i], arr, 1, sb, pool);
 		jv_free(arr);
 		f->item_from_tree[i] = !bad && !items_agree(c, t, f->item[i], bit);
 	}
 	jv_free(doc);
 	segvals_release(&mv);
-	if (bad) {
-		tforms_free(f);
-		return NULL;
-	}
-	return f;
+	return bad ? NULL : f;   /* a bad one's bytes stay in the pool till the end */
 }
 
 /* 1 if a bundle item of f is made from its template's tree (keep_item_from_tree). */
@@ -405,7 +394,7 @@ static int needs_tree(const struct compiler *c, const struct tforms *f)
 static void compile_loaded(void *ctx, struct template *t, unsigned slot)
 {
 	struct compiler *c = ctx;
-	struct tforms *f = compile_template(c, t, &c->form_text[slot]);
+	struct tforms *f = compile_template(c, t, &c->form_text[slot], &c->form_pool[slot]);
 
 	t->compiled = f;
 	if (f && c->o->drop_trees && !needs_tree(c, f))
@@ -1075,14 +1064,14 @@ static void compiler_release(struct compiler *c)
 				strbuf_release(&c->bt[i].item[t][k]);
 	}
 	free(c->bt);
-	for (i = 0; c->forms && i < c->templates.n; i++)
-		tforms_free(c->forms[i]);
-	free(c->forms);
+	free(c->forms);   /* the forms are in form_pool */
 	batch_release(&c->batch[0]);
 	batch_release(&c->batch[1]);
 	scratch_release(&c->main);
-	for (i = 0; i < JOBS_MAX; i++)
+	for (i = 0; i < JOBS_MAX; i++) {
 		strbuf_release(&c->form_text[i]);
+		strpool_release(&c->form_pool[i]);
+	}
 	seen_release(&c->seen);
 	matrix_release(&c->matrix);
 	templates_release(&c->templates);
@@ -1130,8 +1119,10 @@ int compile_catalogue(const struct ts_config *cfg, const struct compile_opts *o,
 	*c = (struct compiler){ .cfg = cfg, .o = o, .emit = emit, .ctx = ctx, .ix = ix, .d = d,
 				.main = SCRATCH_INIT };
 	c->filling = &c->batch[0];
-	for (i = 0; i < JOBS_MAX; i++)
+	for (i = 0; i < JOBS_MAX; i++) {
 		strbuf_init(&c->form_text[i], 0);
+		c->form_pool[i] = (struct strpool)STRPOOL_INIT;
+	}
 	matrix_init(&c->matrix, cfg);
 	compile_templates(c);
 	c->failed = d->errors > 0;
