@@ -10,7 +10,6 @@
  * the stage is removed and the output is exactly as it was.
  */
 #include <getopt.h>
-#include <pthread.h>
 
 #include "toolsync/cmd.h"
 #include "toolsync/compile.h"
@@ -35,8 +34,6 @@ struct build {
 	int sig_dropped;         /* no key, index changed: its old signature goes */
 	struct index ix;
 	struct diag d;
-	/* stage_file runs on several threads: this guards ix */
-	pthread_mutex_t lock;
 };
 
 enum { O_REGISTRY = 256, O_OUT, O_KEY, O_SIGN_EACH, O_CANONICAL };
@@ -126,9 +123,7 @@ static int keep_signature(struct build *b, const char *sig_path)
 	if (!b->prev.sigs_kept || !(e = prev_index_same(&b->prev, sig_path, 0, NULL)) ||
 	    !outdir_keep(&b->od, sig_path))
 		return 0;
-	pthread_mutex_lock(&b->lock);
 	index_add_digests(&b->ix, sig_path, e->size, e->blake2b, NULL);
-	pthread_mutex_unlock(&b->lock);
 	return 1;
 }
 
@@ -141,9 +136,7 @@ static int stage_signature(struct build *b, const struct out_file *f, const char
 
 	signature_of(b, strrchr(f->path, '/') + 1, f->bytes, &sig);
 	blake2b256_hex(sig.buf, sig.len, digest);
-	pthread_mutex_lock(&b->lock);
 	index_add(&b->ix, sig_path, sig.len, digest, NULL);
-	pthread_mutex_unlock(&b->lock);
 	ret = stage_bytes(b, sig_path, &sig, digest);
 	strbuf_release(&sig);
 	return ret;
@@ -308,7 +301,7 @@ int cmd_build(int argc, char **argv)
 	int rc;
 
 	memset(&b, 0, sizeof(b));
-	pthread_mutex_init(&b.lock, NULL);
+	b.ix = (struct index)INDEX_INIT;
 	b.prev = (struct prev_index)PREV_INDEX_INIT;
 	b.copts.parallel_emit = 1;
 	b.copts.known_jcs = known_jcs;
@@ -328,6 +321,5 @@ int cmd_build(int argc, char **argv)
 		sign_key_free(b.key);
 	index_release(&b.ix);
 	config_release(&b.cfg);
-	pthread_mutex_destroy(&b.lock);
 	return rc;
 }

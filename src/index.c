@@ -125,6 +125,7 @@ void index_add_digests(struct index *ix, const char *path, uint64_t size,
 {
 	struct index_entry *e;
 
+	pthread_mutex_lock(&ix->add_mu);
 	drop_table(ix);
 	ix->own_layout = 0;
 	ALLOC_GROW(ix->v, ix->n, ix->alloc);
@@ -136,6 +137,7 @@ void index_add_digests(struct index *ix, const char *path, uint64_t size,
 	memset(e->jcs_blake2b, 0, sizeof(e->jcs_blake2b));
 	if (jcs_blake2b)
 		memcpy(e->jcs_blake2b, jcs_blake2b, DIGEST_SIZE);
+	pthread_mutex_unlock(&ix->add_mu);
 }
 
 void index_add(struct index *ix, const char *path, uint64_t size,
@@ -202,7 +204,7 @@ void index_release(struct index *ix)
 	strpool_release(&ix->paths);
 	free(ix->v);
 	free(ix->slots);
-	memset(ix, 0, sizeof(*ix));
+	*ix = (struct index)INDEX_INIT;
 }
 
 /* Append a string literal (its length known at compile time). */

@@ -19,6 +19,8 @@
 #ifndef TOOLSYNC_INDEX_H
 #define TOOLSYNC_INDEX_H
 
+#include <pthread.h>
+
 #include "toolsync/digest.h"
 #include "toolsync/diag.h"
 #include "toolsync/strpool.h"
@@ -53,9 +55,14 @@ struct index {
 	size_t nslots;
 	/* parsed from exactly what index_write() writes for these entries */
 	int own_layout;
+	/*
+	 * Adding may be done from several threads at once (a build's
+	 * workers add signatures while its main thread adds tools).
+	 */
+	pthread_mutex_t add_mu;
 };
 
-#define INDEX_INIT { NULL, 0, 0, STRPOOL_INIT, NULL, 0, 0 }
+#define INDEX_INIT { NULL, 0, 0, STRPOOL_INIT, NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER }
 
 /* blake2b and jcs_blake2b (NULL: none) as 64 hex digits. */
 void index_add(struct index *ix, const char *path, uint64_t size,
