@@ -101,16 +101,19 @@ struct bundle_tool {
 };
 
 /*
- * Output files are handled in batches: the main thread reads and checks
- * the rows of one batch while the workers render, hash and (when the
- * callback says it is thread-safe) emit the one before; the main thread
- * then records it in the index and emits it in registry order otherwise.
- * A batch bounds the memory held at once; its buffers are reused.  Each
- * job's buffer grows once to the largest file it holds: 64 jobs touch a
- * quarter of the fresh memory 256 did, and cost no more in hand-overs
- * (docs/performance.md).
+ * Output files are handled in batches, a ring of BATCHES of them: the
+ * main thread reads and checks the rows of one batch while the workers
+ * render, hash and (when the callback says it is thread-safe) emit the
+ * ones handed over before; the main thread then records each in the
+ * index, in registry order, and emits it then otherwise.  It waits only
+ * when the ring is full, and then takes chunks of work itself: neither
+ * side waits for the other at every batch.  The ring bounds the memory
+ * held at once; its buffers are reused.  Each job's buffer grows once to
+ * the largest file it holds: 128 jobs touch a quarter of the fresh
+ * memory 512 did (docs/performance.md).
  */
-#define BATCH_SIZE 64
+#define BATCH_SIZE 32
+#define BATCHES 4
 
 struct job {
 	struct strbuf path;
@@ -129,6 +132,7 @@ struct job {
 struct batch {
 	struct job v[BATCH_SIZE];
 	size_t n;
+	size_t next, finished;        /* jobs taken, and done (pool.mu) */
 };
 
 /* What a worker keeps from job to job. */
@@ -149,16 +153,17 @@ struct worker {
 };
 
 /*
- * Persistent worker threads taking the jobs of one batch at a time.  With
- * one job slot (TOOLSYNC_JOBS=1) there are no threads: the main thread
- * runs each batch when it hands it over.
+ * Persistent worker threads taking chunks of the batches handed over, in
+ * the order they were.  With one job slot (TOOLSYNC_JOBS=1) there are no
+ * threads: the main thread runs each batch when it hands it over.
  */
 struct pool {
 	struct compiler *c;
 	pthread_mutex_t mu;
 	pthread_cond_t work, done;
-	struct batch *cur;            /* being worked on, or NULL */
-	size_t next, finished;
+	struct batch *ring;           /* the compiler's BATCHES */
+	size_t take, submitted;       /* counts of batches: taken from, handed over */
+	size_t outstanding;           /* jobs handed over and not done */
 	int quit;
 	unsigned n;                   /* threads started */
 	struct worker w[JOBS_MAX];
@@ -180,8 +185,9 @@ struct compiler {
 	int failed;                   /* something was reported: stop emitting
 				       * (workers read it: __atomic while they run) */
 	int stopped;                  /* the callback failed: stop altogether */
-	struct batch batch[2];        /* one filling, one with the workers */
-	struct batch *filling, *working;
+	struct batch batch[BATCHES];  /* a ring: the one filling, and those handed over */
+	size_t nsubmitted, nfinished; /* batches handed over, and finished in order */
+	struct batch *filling;
 	struct scratch main;          /* the main thread's */
 	struct pool pool;
 	struct matrix matrix;         /* every compiled row, for traceability.* */
@@ -607,32 +613,46 @@ static void chunk_run(const struct compiler *c, struct job *v, size_t n, struct 
 	}
 }
 
-/* Run the next chunk of the current batch (p->mu held, and held again after). */
-static void take_chunk(struct pool *p, struct scratch *s)
+/* The first batch handed over with jobs not taken yet, or NULL (p->mu held). */
+static struct batch *next_batch(struct pool *p)
 {
-	size_t from = p->next, to = from + CHUNK < p->cur->n ? from + CHUNK : p->cur->n;
+	for (; p->take < p->submitted; p->take++) {
+		struct batch *b = &p->ring[p->take % BATCHES];
 
-	p->next = to;
+		if (b->next < b->n)
+			return b;
+	}
+	return NULL;
+}
+
+/* Run the next chunk of b (p->mu held, and held again after). */
+static void take_chunk(struct pool *p, struct batch *b, struct scratch *s)
+{
+	size_t from = b->next, to = from + CHUNK < b->n ? from + CHUNK : b->n;
+
+	b->next = to;
 	pthread_mutex_unlock(&p->mu);
-	chunk_run(p->c, &p->cur->v[from], to - from, s);
+	chunk_run(p->c, &b->v[from], to - from, s);
 	pthread_mutex_lock(&p->mu);
-	p->finished += to - from;
-	if (p->finished == p->cur->n)
-		pthread_cond_signal(&p->done);
+	b->finished += to - from;
+	p->outstanding -= to - from;
+	if (b->finished == b->n)
+		pthread_cond_broadcast(&p->done);
 }
 
 static void *work(void *arg)
 {
 	struct worker *w = arg;
 	struct pool *p = w->p;
+	struct batch *b;
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		while (!p->quit && !(p->cur && p->next < p->cur->n))
+		while (!p->quit && !(b = next_batch(p)))
 			pthread_cond_wait(&p->work, &p->mu);
 		if (p->quit)
 			break;
-		take_chunk(p, &w->s);
+		take_chunk(p, b, &w->s);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
@@ -649,6 +669,7 @@ static void pool_start(struct pool *p, struct compiler *c, unsigned n)
 
 	memset(p, 0, sizeof(*p));
 	p->c = c;
+	p->ring = c->batch;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->work, NULL);
 	pthread_cond_init(&p->done, NULL);
@@ -661,22 +682,29 @@ static void pool_start(struct pool *p, struct compiler *c, unsigned n)
 }
 
 /*
- * Wait until the workers have finished the batch they hold, taking its
- * chunks that are left meanwhile: the main thread, done with filling the
- * next batch, works rather than sleeps (a signed build's workers sign
- * for longer than the main thread reads rows).
+ * Wait until batch number seq (handed over) is done, or with b NULL every
+ * batch handed over, taking chunks that are left meanwhile: the main
+ * thread works rather than sleeps (a signed build's workers sign for
+ * longer than the main thread reads rows).  A batch done is never looked
+ * at again: its place in the ring is filled next.
  */
-static void pool_wait(struct pool *p)
+static void pool_wait(struct pool *p, struct batch *b, size_t seq)
 {
+	struct batch *left;
+
 	pthread_mutex_lock(&p->mu);
-	while (p->cur && p->next < p->cur->n)
-		take_chunk(p, &p->c->main);
-	while (p->cur && p->finished < p->cur->n)
-		pthread_cond_wait(&p->done, &p->mu);
-	p->cur = NULL;
+	while (b ? b->finished < b->n : p->outstanding > 0) {
+		if ((left = next_batch(p)))
+			take_chunk(p, left, &p->c->main);
+		else
+			pthread_cond_wait(&p->done, &p->mu);
+	}
+	if (b && p->take <= seq)
+		p->take = seq + 1;
 	pthread_mutex_unlock(&p->mu);
 }
 
+/* Hand b over: the next of the ring. */
 static void pool_submit(struct pool *p, struct batch *b)
 {
 	size_t i;
@@ -684,13 +712,13 @@ static void pool_submit(struct pool *p, struct batch *b)
 	if (!p->n) {
 		for (i = 0; i < b->n; i += CHUNK)
 			chunk_run(p->c, &b->v[i], b->n - i < CHUNK ? b->n - i : CHUNK, &p->c->main);
+		b->next = b->finished = b->n;
 		return;
 	}
 	pthread_mutex_lock(&p->mu);
-	p->cur = b;
-	p->next = p->finished = 0;
-	if (!b->n)
-		p->cur = NULL;
+	b->next = b->finished = 0;
+	p->submitted++;
+	p->outstanding += b->n;
 	pthread_cond_broadcast(&p->work);
 	pthread_mutex_unlock(&p->mu);
 }
@@ -699,7 +727,7 @@ static void pool_stop(struct pool *p)
 {
 	unsigned i;
 
-	pool_wait(p);
+	pool_wait(p, NULL, 0);
 	pthread_mutex_lock(&p->mu);
 	p->quit = 1;
 	pthread_cond_broadcast(&p->work);
@@ -741,27 +769,32 @@ static int finish_batch(struct compiler *c, struct batch *b)
 	return ret;
 }
 
+/* Wait for the oldest batch handed over, and finish it. */
+static int finish_oldest(struct compiler *c)
+{
+	size_t seq = c->nfinished++;
+	struct batch *b = &c->batch[seq % BATCHES];
+
+	pool_wait(&c->pool, b, seq);
+	return finish_batch(c, b);
+}
+
 /*
- * Hand the filled batch to the workers once they are done with the one
- * before (finished here), and fill the other meanwhile.  With drain, also
- * wait for the handed one: nothing is left with the workers.
+ * Hand the filled batch to the workers and fill the next of the ring,
+ * finishing the oldest first if the ring is full.  With drain, finish
+ * every batch handed over: nothing is left with the workers.
  */
 static int flush_batch(struct compiler *c, int drain)
 {
-	struct batch *b = c->filling;
 	int ret = 0;
 
-	pool_wait(&c->pool);
-	if (c->working)
-		ret = finish_batch(c, c->working);
-	c->working = b;
-	c->filling = b == &c->batch[0] ? &c->batch[1] : &c->batch[0];
-	pool_submit(&c->pool, b);
-	if (drain) {
-		pool_wait(&c->pool);
-		ret |= finish_batch(c, b);
-		c->working = NULL;
-	}
+	pool_submit(&c->pool, c->filling);
+	c->nsubmitted++;
+	if (c->nsubmitted - c->nfinished == BATCHES)
+		ret |= finish_oldest(c);
+	while (drain && c->nfinished < c->nsubmitted)
+		ret |= finish_oldest(c);
+	c->filling = &c->batch[c->nsubmitted % BATCHES];
 	return ret;
 }
 
@@ -1065,8 +1098,8 @@ static void compiler_release(struct compiler *c)
 	}
 	free(c->bt);
 	free(c->forms);   /* the forms are in form_pool */
-	batch_release(&c->batch[0]);
-	batch_release(&c->batch[1]);
+	for (i = 0; i < BATCHES; i++)
+		batch_release(&c->batch[i]);
 	scratch_release(&c->main);
 	for (i = 0; i < JOBS_MAX; i++) {
 		strbuf_release(&c->form_text[i]);
