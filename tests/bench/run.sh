@@ -6,8 +6,9 @@
 # (BENCH_REF, default ../shared/bench: gen_registry.py, to_toolsync.py,
 # reference.py; needs Debian's python3-yaml and python3-nacl), else with
 # tests/bench/gen.sh.  Then every command below runs BENCH_RUNS times,
-# interleaved (run 1 of each, then run 2 of each, ...), each timed with
-# /usr/bin/time (wall, user, sys, peak RSS):
+# interleaved (run 1 of each, then run 2 of each, ...), each timed by
+# tests/bench/timed.py (wall, user, sys, peak RSS, to the microsecond:
+# /usr/bin/time's hundredths were most of a 1,000-tool run):
 #
 #   reference    reference.py: build, every file signed (fresh output)
 #   sign-each    toolsync build --key K --sign-each (fresh output)
@@ -81,7 +82,7 @@ timed() {
 	p=$1 n=$2 name=$3 r=$4 ok=$5
 	shift 5
 	rc=0
-	/usr/bin/time -f '%e %U %S %M' -o "$out/time" "$@" >/dev/null 2>"$out/stderr" || rc=$?
+	"$py" "$top/tests/bench/timed.py" "$out/time" "$@" >/dev/null 2>"$out/stderr" || rc=$?
 	case " $ok " in
 	*" $rc "*) ;;
 	*) cat "$out/stderr" >&2
