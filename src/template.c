@@ -295,12 +295,12 @@ static const struct ref_target *find_target(struct loading *l, const struct jv *
 /*
  * Replace obj (which has a "$ref" to a file) by a copy of the definition,
  * with obj's other members laid over it (so a $ref can get its own
- * description).
+ * description), their own $refs to files inlined as well.
  */
 static struct jv *inline_ref(struct loading *l, struct jv *obj, const struct jv *ref)
 {
 	const struct ref_target *t = find_target(l, ref);
-	struct jv *copy;
+	struct jv *copy, *member;
 	size_t i;
 
 	if (!t || spend(l, t->nodes, ref))
@@ -310,10 +310,18 @@ static struct jv *inline_ref(struct loading *l, struct jv *obj, const struct jv 
 			   "keys beside it", ref->u.str.ptr);
 		return NULL;
 	}
-	copy = jv_copy(t->v);
-	for (i = 0; i < obj->u.obj.n; i++)
-		if (strcmp(obj->u.obj.v[i].key, "$ref"))
-			jv_set(copy, obj->u.obj.v[i].key, jv_copy(obj->u.obj.v[i].val));
+	copy = jv_copy(t->v);   /* t may move below (resolve_slot): not used after this */
+	for (i = 0; i < obj->u.obj.n; i++) {
+		if (!strcmp(obj->u.obj.v[i].key, "$ref"))
+			continue;
+		member = jv_copy(obj->u.obj.v[i].val);
+		if (resolve_slot(l, &member)) {
+			jv_free(member);
+			jv_free(copy);
+			return NULL;
+		}
+		jv_set(copy, obj->u.obj.v[i].key, member);
+	}
 	return copy;
 }
 

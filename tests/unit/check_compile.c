@@ -208,6 +208,38 @@ START_TEST(test_template_name_not_utf8)
 }
 END_TEST
 
+/*
+ * A file $ref among the keys laid over another file $ref is inlined too:
+ * it was copied as it stood, so a non-strict manifest published
+ * "$ref": "_defs/..." and a strict one was refused as a $ref outside $defs.
+ */
+START_TEST(test_ref_in_ref_sibling)
+{
+	struct ts_config cfg;
+	struct template_set set;
+	struct diag d = DIAG_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	const struct template *t;
+
+	put("schemas/templates/s.yaml",
+	    "description: S.\nparameters:\n  type: object\n  properties:\n"
+	    "    when:\n      $ref: \"_defs/d.yaml#/Obj\"\n"
+	    "      properties: {d: {$ref: \"_defs/d.yaml#/Day\", description: Mine.}}\n"
+	    "  required: [when]\n  additionalProperties: false\n");
+	ck_assert_int_eq(load(&cfg, &set, &d), 0);
+	ck_assert_uint_eq(d.errors, 0);
+	ck_assert_ptr_nonnull(t = templates_find(&set, "s"));
+	json_write(&sb, t->parameters, JSON_COMPACT);
+	ck_assert_str_eq(sb.buf, "{\"type\":\"object\",\"properties\":{\"when\":{\"type\":\"object\","
+			 "\"properties\":{\"d\":{\"type\":\"string\",\"format\":\"date\",\"description\":"
+			 "\"Mine.\"}},\"required\":[\"d\"],\"additionalProperties\":false}},"
+			 "\"required\":[\"when\"],\"additionalProperties\":false}");
+	strbuf_release(&sb);
+	templates_release(&set);
+	config_release(&cfg);
+}
+END_TEST
+
 Suite *compile_suite(void)
 {
 	Suite *s = suite_create("compile");
@@ -219,6 +251,7 @@ Suite *compile_suite(void)
 	tcase_add_test(tc, test_no_targets_no_bundles);
 	tcase_add_test(tc, test_function_name);
 	tcase_add_test(tc, test_template_name_not_utf8);
+	tcase_add_test(tc, test_ref_in_ref_sibling);
 	suite_add_tcase(s, tc);
 	return s;
 }

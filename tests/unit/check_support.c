@@ -153,6 +153,27 @@ START_TEST(test_read_file)
 	strbuf_reset(&sb);
 	ck_assert_int_eq(fs_read_file_at(&sb, fd, "sub/ok.yaml", "x", FS_INDEX, &err), 0);
 	ck_assert_uint_eq(sb.len, fs_cap(FS_SIGNATURE) + 1);
+	/* a name a listing called regular, swapped since: opened unlooked, refused all the same */
+	strbuf_reset(&err);
+	ck_assert_int_eq(fs_read_listed_at(&sb, fd, "fifo", "out/fifo", FS_TEMPLATE, &err), -1);
+	ck_assert_str_eq(err.buf, "cannot read template 'out/fifo': not a regular file (a FIFO)");
+	strbuf_reset(&err);
+	ck_assert_int_eq(fs_read_listed_at(&sb, fd, "sub", "out/sub", FS_TEMPLATE, &err), -1);
+	ck_assert_str_eq(err.buf, "cannot read template 'out/sub': not a regular file (a directory)");
+	strbuf_reset(&err);
+	ck_assert_int_eq(fs_read_listed_at(&sb, fd, "dirlink", "out/dirlink", FS_TEMPLATE, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.buf, "'out/dirlink' is a symbolic link"));
+	close(fd);
+	fd = open("root/sub", O_RDONLY | O_DIRECTORY);
+	strbuf_reset(&err);
+	ck_assert_int_eq(fs_read_listed_at(&sb, fd, "link.yaml", "out/sub/link.yaml", FS_TEMPLATE,
+					   &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.buf, "'out/sub/link.yaml' is a symbolic link"));
+	strbuf_reset(&err);
+	ck_assert_int_eq(fs_read_listed_at(&sb, fd, "ok.yaml", "out/sub/ok.yaml", FS_SIGNATURE,
+					   &err), -1);
+	ck_assert_str_eq(err.buf, "cannot read signature 'out/sub/ok.yaml': file too large "
+			 "(65537 bytes; limit 65536)");
 	close(fd);
 	p = xstrdup(dir);
 	ck_assert_int_eq(chdir("/"), 0);
