@@ -99,7 +99,7 @@ demo: deps-build
 	@sh scripts/demo.sh ./$(BIN)
 
 check: deps
-	@$(MAKE) --no-print-directory all $(B)/check_all
+	@$(MAKE) --no-print-directory all $(B)/check_all $(B)/fuzz-compiles
 	@$(MAKE) --no-print-directory unit scripted
 
 unit: $(B)/check_all
@@ -128,6 +128,13 @@ FUZZ_CFLAGS   = -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all -std=c1
                 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DTOOLSYNC_VERSION='"$(VERSION)"' \
                 -Iinclude $(shell pkg-config --cflags $(PKGS))
 fuzz: $(FUZZ_TARGETS)
+# Every check compiles the fuzz targets too (with $(CC), not linked:
+# libFuzzer is clang's), so that an API change fails `make check`, not
+# only `make fuzz-smoke`.
+$(B)/fuzz-compiles: $(wildcard tests/fuzz/fuzz_*.c) $(wildcard include/toolsync/*.h)
+	@mkdir -p $(B)
+	$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -Werror -fsyntax-only $(filter %.c,$^)
+	@touch $@
 build/fuzz/obj/%.o: src/%.c
 	@mkdir -p build/fuzz/obj
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c -o $@ $<

@@ -185,6 +185,9 @@ struct compiler {
 	struct scratch main;          /* the main thread's */
 	struct pool pool;
 	struct matrix matrix;         /* every compiled row, for traceability.* */
+	/* each loading thread's, for compile_template(): a buffer, and where forms are kept */
+	struct strbuf form_text[JOBS_MAX];
+	struct strpool form_pool[JOBS_MAX];
 	const struct target_info *targets;
 	size_t ntargets;
 };
@@ -257,20 +260,22 @@ static struct jv *build_manifest(const struct row *row, const struct template *t
 static const size_t item_cut[FORMS][2] = { [FORM_PRETTY] = { 4, 3 }, [FORM_JCS] = { 1, 1 } };
 static const enum json_style form_style[FORMS] = { JSON_PRETTY, JSON_CANONICAL };
 
-/* Compile doc (holding markers) in both forms, cutting the array around an item. */
-static int compile_forms(struct segprog prog[FORMS], const struct jv *doc, int item)
+/*
+ * Compile doc (holding markers) in both forms, cutting the array around an
+ * item, into pool; sb is the loading thread's buffer, reused from template
+ * to template.
+ */
+static int compile_forms(struct segprog prog[FORMS], const struct jv *doc, int item,
+			 struct strbuf *sb, struct strpool *pool)
 {
-	struct strbuf sb;
 	int bad = 0, k;
 
-	strbuf_init(&sb, 2048);   /* a manifest's size, about: no growing copies */
 	for (k = 0; k < FORMS; k++) {
-		strbuf_reset(&sb);
-		json_write(&sb, doc, form_style[k]);
-		bad |= segprog_compile(&prog[k], &sb, form_style[k], item ? item_cut[k][0] : 0,
-				       item ? item_cut[k][1] : 0);
+		strbuf_reset(sb);
+		json_write(sb, doc, form_style[k]);
+		bad |= segprog_compile(&prog[k], sb, form_style[k], item ? item_cut[k][0] : 0,
+				       item ? item_cut[k][1] : 0, pool);
 	}
-	strbuf_release(&sb);
 	return bad;
 }
 
@@ -285,21 +290,6 @@ static void item_from_tree(struct strbuf *out, const struct jv *entry, int k)
 	strbuf_add(out, sb.buf + item_cut[k][0], sb.len - item_cut[k][0] - item_cut[k][1]);
 	strbuf_release(&sb);
 	jv_free(arr);
-}
-
-static void tforms_free(struct tforms *f)
-{
-	size_t i, k;
-
-	if (!f)
-		return;
-	for (k = 0; k < FORMS; k++) {
-		segprog_release(&f->manifest[k]);
-		for (i = 0; f->item && i < TARGETS_MAX; i++)
-			segprog_release(&f->item[i][k]);
-	}
-	free(f->item);
-	free(f);
 }
 
 /*
@@ -340,27 +330,33 @@ static int items_agree(const struct compiler *c, const struct template *t,
 }
 
 /*
- * A template's forms: its manifest with holes, and each target's item;
- * NULL when a string is not UTF-8 (compile_templates() reports it).
+ * A template's forms: its manifest with holes, and each target's item,
+ * kept in the loading thread's pool (with sb, its buffer) until the
+ * compiler is released; NULL when a string is not UTF-8
+ * (compile_templates() reports it).
  */
-static struct tforms *compile_template(const struct compiler *c, const struct template *t)
+static struct tforms *compile_template(const struct compiler *c, const struct template *t,
+				      struct strbuf *sb, struct strpool *pool)
 {
-	struct tforms *f = xcalloc(1, sizeof(*f));
+	struct tforms *f = strpool_alloc(pool, sizeof(*f));
 	struct segvals mv = SEGVALS_INIT;
 	struct row none;
 	struct jv *doc;
 	size_t i;
 	int bad;
 
+	memset(f, 0, sizeof(*f));
 	row_init(&none);
 	segvals_markers(&mv);
 	doc = build_manifest(&none, t, &mv);
-	bad = compile_forms(f->manifest, doc, 0);
+	bad = compile_forms(f->manifest, doc, 0, sb, pool);
 	f->size_hint = 512;
 	for (i = 0; !bad && i < f->manifest[FORM_PRETTY].n; i++)
 		f->size_hint += f->manifest[FORM_PRETTY].v[i].len;
-	if (c->cfg->targets & t->targets)
-		f->item = xcalloc(TARGETS_MAX, sizeof(*f->item));
+	if (c->cfg->targets & t->targets) {
+		f->item = strpool_alloc(pool, sizeof(*f->item) * TARGETS_MAX);
+		memset(f->item, 0, sizeof(*f->item) * TARGETS_MAX);
+	}
 	for (i = 0; i < c->ntargets && !bad; i++) {
 		enum target bit = c->targets[i].bit;
 		struct jv *arr;
@@ -369,17 +365,13 @@ static struct tforms *compile_template(const struct compiler *c, const struct te
 			continue;
 		arr = jv_array();
 		jv_append(arr, target_entry(bit, jv_get(doc, "tool"), c->cfg));
-		bad |= compile_forms(f->item[i], arr, 1);
+		bad |= compile_forms(f->item[i], arr, 1, sb, pool);
 		jv_free(arr);
 		f->item_from_tree[i] = !bad && !items_agree(c, t, f->item[i], bit);
 	}
 	jv_free(doc);
 	segvals_release(&mv);
-	if (bad) {
-		tforms_free(f);
-		return NULL;
-	}
-	return f;
+	return bad ? NULL : f;   /* a bad one's bytes stay in the pool till the end */
 }
 
 /* 1 if a bundle item of f is made from its template's tree (keep_item_from_tree). */
@@ -399,10 +391,10 @@ static int needs_tree(const struct compiler *c, const struct tforms *f)
  * renders trees (compile_opts.drop_trees), the tree goes at once: the
  * next template's parse reuses its memory.
  */
-static void compile_loaded(void *ctx, struct template *t)
+static void compile_loaded(void *ctx, struct template *t, unsigned slot)
 {
 	struct compiler *c = ctx;
-	struct tforms *f = compile_template(c, t);
+	struct tforms *f = compile_template(c, t, &c->form_text[slot], &c->form_pool[slot]);
 
 	t->compiled = f;
 	if (f && c->o->drop_trees && !needs_tree(c, f))
@@ -615,11 +607,24 @@ static void chunk_run(const struct compiler *c, struct job *v, size_t n, struct 
 	}
 }
 
+/* Run the next chunk of the current batch (p->mu held, and held again after). */
+static void take_chunk(struct pool *p, struct scratch *s)
+{
+	size_t from = p->next, to = from + CHUNK < p->cur->n ? from + CHUNK : p->cur->n;
+
+	p->next = to;
+	pthread_mutex_unlock(&p->mu);
+	chunk_run(p->c, &p->cur->v[from], to - from, s);
+	pthread_mutex_lock(&p->mu);
+	p->finished += to - from;
+	if (p->finished == p->cur->n)
+		pthread_cond_signal(&p->done);
+}
+
 static void *work(void *arg)
 {
 	struct worker *w = arg;
 	struct pool *p = w->p;
-	size_t from, to;
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
@@ -627,14 +632,7 @@ static void *work(void *arg)
 			pthread_cond_wait(&p->work, &p->mu);
 		if (p->quit)
 			break;
-		from = p->next;
-		to = p->next = from + CHUNK < p->cur->n ? from + CHUNK : p->cur->n;
-		pthread_mutex_unlock(&p->mu);
-		chunk_run(p->c, &p->cur->v[from], to - from, &w->s);
-		pthread_mutex_lock(&p->mu);
-		p->finished += to - from;
-		if (p->finished == p->cur->n)
-			pthread_cond_signal(&p->done);
+		take_chunk(p, &w->s);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
@@ -662,10 +660,17 @@ static void pool_start(struct pool *p, struct compiler *c, unsigned n)
 	}
 }
 
-/* Wait until the workers have finished the batch they hold. */
+/*
+ * Wait until the workers have finished the batch they hold, taking its
+ * chunks that are left meanwhile: the main thread, done with filling the
+ * next batch, works rather than sleeps (a signed build's workers sign
+ * for longer than the main thread reads rows).
+ */
 static void pool_wait(struct pool *p)
 {
 	pthread_mutex_lock(&p->mu);
+	while (p->cur && p->next < p->cur->n)
+		take_chunk(p, &p->c->main);
 	while (p->cur && p->finished < p->cur->n)
 		pthread_cond_wait(&p->done, &p->mu);
 	p->cur = NULL;
@@ -1059,12 +1064,14 @@ static void compiler_release(struct compiler *c)
 				strbuf_release(&c->bt[i].item[t][k]);
 	}
 	free(c->bt);
-	for (i = 0; c->forms && i < c->templates.n; i++)
-		tforms_free(c->forms[i]);
-	free(c->forms);
+	free(c->forms);   /* the forms are in form_pool */
 	batch_release(&c->batch[0]);
 	batch_release(&c->batch[1]);
 	scratch_release(&c->main);
+	for (i = 0; i < JOBS_MAX; i++) {
+		strbuf_release(&c->form_text[i]);
+		strpool_release(&c->form_pool[i]);
+	}
 	seen_release(&c->seen);
 	matrix_release(&c->matrix);
 	templates_release(&c->templates);
@@ -1106,11 +1113,16 @@ int compile_catalogue(const struct ts_config *cfg, const struct compile_opts *o,
 {
 	struct compiler *c = xcalloc(1, sizeof(*c));
 	struct source *src;
+	size_t i;
 	int ret = -1;
 
 	*c = (struct compiler){ .cfg = cfg, .o = o, .emit = emit, .ctx = ctx, .ix = ix, .d = d,
 				.main = SCRATCH_INIT };
 	c->filling = &c->batch[0];
+	for (i = 0; i < JOBS_MAX; i++) {
+		strbuf_init(&c->form_text[i], 0);
+		c->form_pool[i] = (struct strpool)STRPOOL_INIT;
+	}
 	matrix_init(&c->matrix, cfg);
 	compile_templates(c);
 	c->failed = d->errors > 0;

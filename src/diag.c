@@ -73,11 +73,11 @@ static struct source_text *source_slot(const char *file)
 	return &sources[(uintptr_t)e->val - 1];
 }
 
-void diag_add_source(const char *file, const char *data, size_t len)
+void diag_add_source(const struct diag *d, const char *file, const char *data, size_t len)
 {
 	struct source_text *src;
 
-	if (!file)
+	if (!file || (d && d->quiet))
 		return;
 	pthread_mutex_lock(&sources_mu);
 	src = source_slot(file);

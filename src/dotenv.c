@@ -337,7 +337,7 @@ int dotenv_parse(struct dotenv *env, const char *file, const char *data, size_t 
 		char *masked = xmemdupz(data, len);
 
 		mask_secrets(masked, len);
-		diag_add_source(s.file, masked, len);
+		diag_add_source(d, s.file, masked, len);
 		free(masked);
 	}
 	if (check_nul(&s, data, len))

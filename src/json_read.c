@@ -485,7 +485,7 @@ static void reader_start(struct reader *r, const char *data, size_t len, const c
 			       .file = path_intern(file), .line_start = data, .line = 1, .d = d };
 
 	*r = init;
-	diag_add_source(r->file, r->start, (size_t)(r->end - r->start));
+	diag_add_source(d, r->file, r->start, (size_t)(r->end - r->start));
 	if (r->end - r->p >= 3 && !memcmp(r->p, "\xef\xbb\xbf", 3))
 		r->p = r->line_start = r->p + 3;   /* a UTF-8 byte-order mark */
 }

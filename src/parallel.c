@@ -9,15 +9,26 @@
 
 /*
  * Items taken at once: a catalogue's templates cost microseconds each,
- * so taking them one by one would be mostly locking.
+ * so taking them one by one would be mostly locking.  Fewer items are
+ * taken in smaller chunks, a few per thread, so that 20 templates of
+ * half a millisecond each are shared too; below PARALLEL_MIN items a
+ * thread costs more than it saves.
  */
 #define PARALLEL_CHUNK 32
+#define PARALLEL_MIN 4
 
 struct shared {
 	const struct parallel *p;
-	size_t n, next;
+	size_t n, next, chunk;
 	pthread_mutex_t mu;
 };
+
+static size_t chunk_for(size_t n, unsigned jobs)
+{
+	size_t chunk = n / ((size_t)jobs * 4);
+
+	return chunk < 1 ? 1 : chunk > PARALLEL_CHUNK ? PARALLEL_CHUNK : chunk;
+}
 
 struct thread {
 	struct shared *s;
@@ -34,7 +45,7 @@ static void *take_items(void *arg)
 	for (;;) {
 		pthread_mutex_lock(&s->mu);
 		i = s->next;
-		end = s->n - i < PARALLEL_CHUNK ? s->n : i + PARALLEL_CHUNK;
+		end = s->n - i < s->chunk ? s->n : i + s->chunk;
 		s->next = end;
 		pthread_mutex_unlock(&s->mu);
 		if (i == end)
@@ -51,14 +62,17 @@ static void *take_items(void *arg)
 
 void parallel_for(const struct parallel *p, size_t n, unsigned jobs)
 {
-	struct shared s = { p, n, 0, PTHREAD_MUTEX_INITIALIZER };
+	struct shared s = { p, n, 0, 1, PTHREAD_MUTEX_INITIALIZER };
 	struct thread t[JOBS_MAX];
 	unsigned started = 1, k;
 
 	if (jobs > JOBS_MAX)
 		jobs = JOBS_MAX;
+	if (n < PARALLEL_MIN)
+		jobs = 1;
+	s.chunk = chunk_for(n, jobs);
 	t[0] = (struct thread){ &s, 0, 0 };
-	while (started < jobs && (size_t)started * PARALLEL_CHUNK < n) {
+	while (started < jobs && (size_t)started * s.chunk < n) {
 		t[started] = (struct thread){ &s, started, 0 };
 		if (pthread_create(&t[started].id, NULL, take_items, &t[started]))
 			break;

@@ -59,21 +59,26 @@ static size_t count_marks(const char *s, size_t len)
 }
 
 int segprog_compile(struct segprog *prog, const struct strbuf *text, enum json_style style,
-		    size_t skip_head, size_t skip_tail)
+		    size_t skip_head, size_t skip_tail, struct strpool *pool)
 {
 	const char *s = text->buf + skip_head, *end = text->buf + text->len - skip_tail, *p;
-	size_t len = 0;
+	size_t len = 0, nseg, size;
 	char *lit;
 
 	memset(prog, 0, sizeof(*prog));
 	if (skip_head + skip_tail > text->len)
 		BUG("segprog_compile: skipping more than the text");
+	nseg = count_marks(s, (size_t)(end - s)) + 1;
 	/*
-	 * Sized once, exactly: a template's forms are compiled once each and
-	 * kept, for as many as 100,000 templates (docs/performance.md).
+	 * Sized once, exactly, in one block (the segments, then the
+	 * literal bytes): a template's forms are compiled once each and
+	 * kept, for as many as 100,000 templates (docs/performance.md),
+	 * where a pool keeps them apart from the trees freed meanwhile.
 	 */
-	prog->v = xcalloc(count_marks(s, (size_t)(end - s)) + 1, sizeof(*prog->v));
-	prog->text = lit = xmalloc((size_t)(end - s) + 1);
+	size = st_add(st_mult(nseg, sizeof(*prog->v)), (size_t)(end - s) + 1);
+	prog->v = pool ? strpool_alloc(pool, size) : xmalloc(size);
+	prog->pooled = !!pool;
+	prog->text = lit = (char *)(prog->v + nseg);
 	while ((p = memchr(s, MARK, (size_t)(end - s)))) {
 		int h = p + 1 < end ? hole_of(p[1]) : -1, value = h == HOLE_STANDARDS_ARRAY;
 		size_t off = len, n = (size_t)(p - s) - (size_t)value;
@@ -97,8 +102,8 @@ int segprog_compile(struct segprog *prog, const struct strbuf *text, enum json_s
 
 void segprog_release(struct segprog *prog)
 {
-	free(prog->text);
-	free(prog->v);
+	if (!prog->pooled)
+		free(prog->v);   /* and the text, in the same block */
 	memset(prog, 0, sizeof(*prog));
 }
 

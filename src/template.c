@@ -561,8 +561,17 @@ static void load_read(struct loading *l, struct template *t, int dir_fd, const c
 		char *text = strbuf_detach(&bytes, &len);
 
 		blake2b256_hex(text, len, t->blake2b);
-		/* kept for messages as it is, not copied again by the parser */
-		diag_give_source(path, text, len);
+		/*
+		 * Kept for messages as it is, not copied again by the parser;
+		 * a trial's (quiet) in t until trial_done() knows whether
+		 * anything can still quote it.
+		 */
+		if (l->d->quiet) {
+			t->text = text;
+			t->text_len = len;
+		} else {
+			diag_give_source(path, text, len);
+		}
 		t->doc = doc_parse(text, len, path, l->d);
 	}
 	strbuf_release(&bytes);
@@ -726,6 +735,24 @@ struct trials {
 	} *slot;                /* one per thread */
 };
 
+/*
+ * A trial's outcome: the file's text is given to diag while its tree is
+ * kept (a later message may quote it: load_check() in order, diff), and
+ * freed otherwise (the hook dropped the trees, or it is loaded again).
+ */
+static void trial_done(struct trials *x, size_t i, struct template *t, const char *path,
+		       enum trial state)
+{
+	x->state[i] = (unsigned char)state;
+	if (state == TRIAL_NONE)
+		unload(t);
+	if (t->text && t->doc)
+		diag_give_source(path, t->text, t->text_len);
+	else
+		free(t->text);
+	t->text = NULL;
+}
+
 static void trial_one(void *ctx, size_t i, unsigned w)
 {
 	struct trials *x = ctx;
@@ -733,22 +760,22 @@ static void trial_one(void *ctx, size_t i, unsigned w)
 	struct template *t = &x->set->v[i];
 	char *path = path_join(x->dir, t->file_name);
 	unsigned said = l->d->errors + l->d->warnings;
+	enum trial state = TRIAL_NONE;
 
 	load_read(l, t, x->dir_fd, path);
-	free(path);
 	if (l->d->errors + l->d->warnings == said && t->doc && has_file_ref(t->doc)) {
-		x->state[i] = TRIAL_READ;
-		return;
+		state = TRIAL_READ;
+	} else {
+		if (l->d->errors + l->d->warnings == said)
+			load_check(l, t, l->d->errors);
+		if (l->d->errors + l->d->warnings == said && !t->bad) {
+			state = TRIAL_DONE;
+			if (x->hook)
+				x->hook->loaded(x->hook->ctx, t, w);
+		}
 	}
-	if (l->d->errors + l->d->warnings == said)
-		load_check(l, t, l->d->errors);
-	if (l->d->errors + l->d->warnings == said && !t->bad) {
-		x->state[i] = TRIAL_DONE;
-		if (x->hook)
-			x->hook->loaded(x->hook->ctx, t);
-		return;
-	}
-	unload(t);
+	trial_done(x, i, t, path, state);
+	free(path);
 }
 
 /* Every template tried on the job slots (jobs > 1); the states in x->state. */
@@ -843,7 +870,7 @@ int templates_load(struct template_set *set, const struct ts_config *cfg,
 			free(path);
 		}
 		if (!t->bad && hook)
-			hook->loaded(hook->ctx, t);
+			hook->loaded(hook->ctx, t, 0);
 		k++;
 		ret |= -t->bad;
 	}
@@ -878,6 +905,7 @@ void templates_release(struct template_set *set)
 		free(set->v[i].path);
 		free(set->v[i].file_name);
 		free(set->v[i].match);
+		free(set->v[i].text);
 		jv_free(set->v[i].doc);
 		jv_free(set->v[i].parameters);
 	}

@@ -609,7 +609,7 @@ struct jv *yaml_parse(const char *data, size_t len, const char *file, struct dia
 	r.file = path_intern(file);
 	r.d = d;
 	r.budget = ALIAS_BUDGET;
-	diag_add_source(r.file, data, len);
+	diag_add_source(d, r.file, data, len);
 	if (utf8_check(data, len, &bad)) {
 		report_bad_utf8(&r, data, bad);
 		return NULL;
@@ -719,7 +719,7 @@ struct yaml_stream *yaml_stream_open(const char *data, size_t len, const char *f
 	s->r.d = d;
 	s->r.budget = ALIAS_BUDGET;
 	s->key = key;
-	diag_add_source(s->r.file, data, len);
+	diag_add_source(s->r.d, s->r.file, data, len);
 	yaml_parser_initialize(&s->r.parser);
 	if (utf8_check(data, len, &bad)) {
 		report_bad_utf8(&s->r, data, bad);

@@ -68,8 +68,11 @@ struct diag {
 
 #define DIAG_INIT { NULL, 0, 0, 0, 0, NULL, NULL, 0 }
 
-/* Remember a file's text so that messages can quote its lines (copied). */
-void diag_add_source(const char *file, const char *data, size_t len);
+/*
+ * Remember a file's text so that messages to d can quote its lines
+ * (copied).  A quiet d prints no line: nothing is kept for it.
+ */
+void diag_add_source(const struct diag *d, const char *file, const char *data, size_t len);
 /*
  * diag_add_source() without the copy: data (NUL-terminated, from malloc)
  * is held from now on.  A reader that registers a file so, then parses

@@ -36,6 +36,8 @@ struct template {
 	char blake2b[DIGEST_HEX_SIZE];  /* of the file's bytes */
 	void *compiled;         /* the loader's hook's (compile.c: its segments) */
 	int listed_regular;     /* the directory's listing said: a regular file */
+	char *text;             /* a trial load's bytes, until kept for messages or freed */
+	size_t text_len;
 };
 
 struct template_set {
@@ -54,7 +56,8 @@ struct template_set {
  * and drop t's trees (template_drop_trees()).
  */
 struct template_hook {
-	void (*loaded)(void *ctx, struct template *t);
+	/* slot: the loading thread's, below compile_jobs() (0: the main thread's) */
+	void (*loaded)(void *ctx, struct template *t, unsigned slot);
 	void *ctx;
 };
 

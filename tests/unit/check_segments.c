@@ -57,7 +57,7 @@ static void check_same(const char *key, const char *role, const char *const *std
 
 		json_write(&text, with_holes, styles[i]);
 		json_write(&want, with_values, styles[i]);
-		ck_assert_int_eq(segprog_compile(&prog, &text, styles[i], 0, 0), 0);
+		ck_assert_int_eq(segprog_compile(&prog, &text, styles[i], 0, 0, NULL), 0);
 		segprog_render(&got, &prog, &vals);
 		ck_assert_uint_eq(got.len, want.len);
 		ck_assert_mem_eq(got.buf, want.buf, want.len);
@@ -97,7 +97,7 @@ START_TEST(test_item_cut_from_array)
 	jv_set(o, "name", jv_string(vals.raw[HOLE_NAME].buf));
 	jv_append(arr, o);
 	json_write(&text, arr, JSON_PRETTY);
-	ck_assert_int_eq(segprog_compile(&prog, &text, JSON_PRETTY, 4, 3), 0);
+	ck_assert_int_eq(segprog_compile(&prog, &text, JSON_PRETTY, 4, 3, NULL), 0);
 	segvals_set(&vals, "a.b", "viewer", &none);
 	segprog_render(&got, &prog, &vals);
 	ck_assert_str_eq(got.buf, "{\n    \"name\": \"a_b\"\n  }");
@@ -115,13 +115,13 @@ START_TEST(test_stray_marker_byte)
 	struct strbuf text = STRBUF_INIT;
 
 	strbuf_addstr(&text, "{\"a\": \"\xff" "Z\"}");
-	ck_assert_int_eq(segprog_compile(&prog, &text, JSON_PRETTY, 0, 0), -1);
+	ck_assert_int_eq(segprog_compile(&prog, &text, JSON_PRETTY, 0, 0, NULL), -1);
 	strbuf_reset(&text);
 	strbuf_addstr(&text, "{\"a\": \"x\xff" "A\"}");   /* a value hole must be a whole string */
-	ck_assert_int_eq(segprog_compile(&prog, &text, JSON_PRETTY, 0, 0), -1);
+	ck_assert_int_eq(segprog_compile(&prog, &text, JSON_PRETTY, 0, 0, NULL), -1);
 	strbuf_reset(&text);
 	strbuf_addstr(&text, "\xff");
-	ck_assert_int_eq(segprog_compile(&prog, &text, JSON_PRETTY, 0, 0), -1);
+	ck_assert_int_eq(segprog_compile(&prog, &text, JSON_PRETTY, 0, 0, NULL), -1);
 	strbuf_release(&text);
 }
 END_TEST

@@ -268,7 +268,7 @@ START_TEST(test_diag_quote)
 	size_t len = 0;
 	struct srcloc loc = { "f.yaml", 2, 5, 4 };
 
-	diag_add_source("f.yaml", "a: 1\nkey: boss\n", 15);
+	diag_add_source(NULL, "f.yaml", "a: 1\nkey: boss\n", 15);
 	d.out = open_memstream(&buf, &len);
 	diag_error(&d, &loc, "unknown role '%s'", "boss");
 	diag_error(&d, &(struct srcloc){ "table t, key 'x'", 0, 0, 0 }, "null");
