@@ -26,7 +26,9 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
              $(shell pkg-config --cflags $(PKGS)) $(CFLAGS) -MMD -MP
 # libpq is opened with dlopen when a command first connects (src/pq.c): only
 # its header is needed here, and every other command starts without it.
-LDLIBS     = $(shell pkg-config --libs $(filter-out libpq,$(PKGS))) -ldl -lpthread -lm
+# Nor is libm linked (every library loaded costs each process its start-up,
+# docs/performance.md): toolsync itself calls no libm function; the tests do.
+LDLIBS     = $(shell pkg-config --libs $(filter-out libpq,$(PKGS))) -ldl -lpthread
 
 ifeq ($(DEV),1)
 ALL_CFLAGS += -Werror
@@ -80,7 +82,7 @@ $(B)/unit/suites.h: $(UNIT_SRCS) Makefile | $(B)/unit
 $(B)/unit/check_all.o: $(B)/unit/suites.h
 
 $(B)/check_all: $(UNIT_OBJS) $(B)/libtoolsync.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs $(TEST_PKGS)) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs $(TEST_PKGS)) $(LDLIBS) -lm
 
 $(B) $(B)/unit:
 	@mkdir -p $@
@@ -142,7 +144,7 @@ build/fuzz/libtoolsync.a: $(FUZZ_OBJS)
 # -Werror for the targets: one that no longer matches the library's API
 # must fail to build, not fuzz the wrong thing
 build/fuzz/%: tests/fuzz/%.c build/fuzz/libtoolsync.a
-	clang $(FUZZ_CFLAGS) -Wall -Werror -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+	clang $(FUZZ_CFLAGS) -Wall -Werror -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS) -lm
 deps-fuzz:
 	@sh scripts/install-deps.sh fuzz
 fuzz-smoke: deps-fuzz

@@ -61,4 +61,14 @@ int number_literal(const char *text, size_t len);
  */
 int number_parse(const char *text, size_t len, double *out, struct strbuf *err);
 
+/*
+ * For tests (check_number.c proves the table): the writer's power of ten
+ * 10^e = g * 2^(beta - 125), e in [NUMBER_POW10_MIN, NUMBER_POW10_MAX]
+ * (else BUG()); g's high and low 64 bits into *g_hi and *g_lo.  Returns
+ * beta.
+ */
+#define NUMBER_POW10_MIN (-292)
+#define NUMBER_POW10_MAX 324
+int number_pow10(int e, uint64_t *g_hi, uint64_t *g_lo);
+
 #endif

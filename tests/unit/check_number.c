@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * check_number.c: number_write against RFC 8785's upstream test sequence
- * and a slow reference; number_parse and both readers on one table.
+ * and a slow reference; its table of powers of ten recomputed exactly;
+ * number_parse and both readers on one table.
  *
  * `make check` runs 200,000 random doubles and the first 100,000 upstream
  * lines; `make test-numbers` sets TOOLSYNC_NUMBERS_FULL=1 for 10,000,000
@@ -124,6 +125,174 @@ static double random_double(uint64_t *state, uint64_t i)
 	} while (!bits || bits >= UINT64_C(0x7ff0000000000000));
 	return from_bits(bits);
 }
+
+/* ---- the table of powers of ten, recomputed ---------------------------- */
+
+/*
+ * number.c's powers of ten are a table made by scripts/gen-pow10.py; here
+ * each one is computed again with big integers of 32-bit words, exactly,
+ * and compared: beta = floor(log2(10^e)), g = floor(10^e * 2^(125 - beta))
+ * + 1 (for e < 0, d = 10^-e: beta = -bitlen(d), g = floor(2^(bitlen(d) +
+ * 125) / d) + 1).
+ */
+#define BIG_WORDS 40  /* 10^324 has 1077 bits */
+
+struct big {
+	uint32_t w[BIG_WORDS];  /* least significant first */
+	int n;                  /* words in use */
+};
+
+static void big_set_bit(struct big *b, int bit)
+{
+	memset(b, 0, sizeof(*b));
+	b->w[bit / 32] = UINT32_C(1) << (bit % 32);
+	b->n = bit / 32 + 1;
+}
+
+static void big_mul_small(struct big *b, uint32_t m)
+{
+	uint64_t carry = 0;
+	int i;
+
+	for (i = 0; i < b->n; i++) {
+		uint64_t t = (uint64_t)b->w[i] * m + carry;
+
+		b->w[i] = (uint32_t)t;
+		carry = t >> 32;
+	}
+	if (carry) {
+		ck_assert_int_lt(b->n, BIG_WORDS);
+		b->w[b->n++] = (uint32_t)carry;
+	}
+}
+
+static int big_bitlen(const struct big *b)
+{
+	uint32_t top = b->n ? b->w[b->n - 1] : 0;
+	int bits = 0;
+
+	for (; top; top >>= 1)
+		bits++;
+	return b->n ? (b->n - 1) * 32 + bits : 0;
+}
+
+static unsigned big_bit(const struct big *b, int i)
+{
+	return i >= 0 && i / 32 < b->n ? (b->w[i / 32] >> (i % 32)) & 1 : 0;
+}
+
+static void big_shl1(struct big *b)
+{
+	uint32_t carry = 0;
+	int i;
+
+	for (i = 0; i < b->n; i++) {
+		uint32_t t = b->w[i];
+
+		b->w[i] = t << 1 | carry;
+		carry = t >> 31;
+	}
+	if (carry) {
+		ck_assert_int_lt(b->n, BIG_WORDS);
+		b->w[b->n++] = carry;
+	}
+}
+
+static int big_cmp(const struct big *a, const struct big *b)
+{
+	int i;
+
+	if (a->n != b->n)
+		return a->n < b->n ? -1 : 1;
+	for (i = a->n - 1; i >= 0; i--)
+		if (a->w[i] != b->w[i])
+			return a->w[i] < b->w[i] ? -1 : 1;
+	return 0;
+}
+
+/* a -= b, with a >= b. */
+static void big_sub(struct big *a, const struct big *b)
+{
+	uint64_t borrow = 0;
+	int i;
+
+	for (i = 0; i < a->n; i++) {
+		uint64_t t = (uint64_t)a->w[i] - (i < b->n ? b->w[i] : 0) - borrow;
+
+		a->w[i] = (uint32_t)t;
+		borrow = t >> 63;
+	}
+	while (a->n && !a->w[a->n - 1])
+		a->n--;
+}
+
+struct pow10_want {
+	__uint128_t g;
+	int beta;
+};
+
+/* e >= 0: the 126 bits of p = 10^e from its top bit down, shifted in zeros. */
+static struct pow10_want pow10_positive(const struct big *p)
+{
+	struct pow10_want r = { 0, big_bitlen(p) - 1 };
+	int i;
+
+	for (i = 125; i >= 0; i--)
+		r.g = r.g << 1 | big_bit(p, i + r.beta - 125);
+	r.g++;
+	return r;
+}
+
+/* e < 0, d = 10^-e: floor(2^(b + 125) / d) by long division, b = bitlen(d). */
+static struct pow10_want pow10_negative(const struct big *d)
+{
+	int b = big_bitlen(d), i;
+	struct pow10_want r = { 0, -b };  /* 2^(b-1) < d < 2^b */
+	struct big rem;
+
+	big_set_bit(&rem, b - 1);
+	for (i = 0; i < 126; i++) {
+		big_shl1(&rem);
+		r.g <<= 1;
+		if (big_cmp(&rem, d) >= 0) {
+			big_sub(&rem, d);
+			r.g |= 1;
+		}
+	}
+	r.g++;
+	return r;
+}
+
+static void check_pow10(int e, struct pow10_want want)
+{
+	uint64_t hi, lo;
+	int beta = number_pow10(e, &hi, &lo);
+
+	ck_assert_msg(beta == want.beta && hi == (uint64_t)(want.g >> 64) &&
+		      lo == (uint64_t)want.g,
+		      "10^%d: the table has g 0x%016llx%016llx beta %d, exactly it is "
+		      "0x%016llx%016llx beta %d (remake src/pow10_table.h)", e,
+		      (unsigned long long)hi, (unsigned long long)lo, beta,
+		      (unsigned long long)(want.g >> 64), (unsigned long long)want.g,
+		      want.beta);
+	ck_assert(want.g > (__uint128_t)1 << 125 && want.g <= (__uint128_t)1 << 126);
+}
+
+START_TEST(test_pow10_table)
+{
+	struct big p;
+	int e;
+
+	big_set_bit(&p, 0);
+	for (e = 0; e <= NUMBER_POW10_MAX; e++, big_mul_small(&p, 10))
+		check_pow10(e, pow10_positive(&p));
+	big_set_bit(&p, 0);
+	for (e = -1; e >= NUMBER_POW10_MIN; e--) {
+		big_mul_small(&p, 10);
+		check_pow10(e, pow10_negative(&p));
+	}
+}
+END_TEST
 
 START_TEST(test_random_against_reference)
 {
@@ -484,6 +653,7 @@ Suite *number_suite(void)
 	tcase_add_loop_test(tc, test_not_literals, 0, (int)ARRAY_SIZE(not_literals));
 	tcase_add_test(tc, test_written_reads_back);
 	tcase_add_test(tc, test_too_long);
+	tcase_add_test(tc, test_pow10_table);
 	tcase_add_test(tc, test_edges_against_reference);
 	tcase_add_test(tc, test_upstream_sequence);
 	tcase_add_test(tc, test_random_against_reference);
