@@ -62,6 +62,23 @@ void jv_append(struct jv *arr, struct jv *item)
 	arr->u.arr.v[arr->u.arr.n++] = item;
 }
 
+/*
+ * A finished list or mapping keeps no spare room: a build keeps every
+ * template's tree, 100,000 of them in a wide catalogue, and most of their
+ * lists and mappings hold one to four items (docs/performance.md); a
+ * document of small objects took 1 KB an object (24 members' room).
+ */
+void jv_fit(struct jv *v)
+{
+	if (v->kind == JV_ARRAY && v->u.arr.n && v->u.arr.n < v->u.arr.alloc) {
+		v->u.arr.v = xrealloc(v->u.arr.v, st_mult(v->u.arr.n, sizeof(*v->u.arr.v)));
+		v->u.arr.alloc = v->u.arr.n;
+	} else if (v->kind == JV_OBJECT && v->u.obj.n && v->u.obj.n < v->u.obj.alloc) {
+		v->u.obj.v = xrealloc(v->u.obj.v, st_mult(v->u.obj.n, sizeof(*v->u.obj.v)));
+		v->u.obj.alloc = v->u.obj.n;
+	}
+}
+
 struct jv_member *jv_member(const struct jv *obj, const char *key)
 {
 	size_t i;
@@ -144,6 +161,13 @@ size_t jv_count_nodes(const struct jv *v)
 		for (i = 0; i < v->u.obj.n; i++)
 			n += jv_count_nodes(v->u.obj.v[i].val);
 	return n;
+}
+
+void jv_budget_fail(const struct jv_budget *b, struct diag *d, const struct srcloc *loc)
+{
+	diag_error(d, loc, "this %s holds more than %d values; toolsync reads %s of at most %d",
+		   b->entry ? "entry" : "document", JV_VALUES_MAX,
+		   b->entry ? "entries" : "documents", JV_VALUES_MAX);
 }
 
 struct jv *jv_take(struct jv *obj, const char *key)

@@ -17,6 +17,7 @@ struct reader {
 	const char *line_start;
 	unsigned line;
 	unsigned depth;
+	struct jv_budget values;   /* of the document, or of the entry being read */
 	struct diag *d;
 	int failed;
 	/* the column of col_at (on the current line): here() counts on from it */
@@ -357,6 +358,7 @@ static struct jv *parse_array(struct reader *r)
 		}
 		if (r->p < r->end && *r->p == ']') {
 			r->p++;
+			jv_fit(arr);
 			return arr;
 		}
 		fail_at(r, r->p, "unexpected %s: ',' or ']' expected", describe(r, dbuf));
@@ -438,6 +440,7 @@ static struct jv *parse_object(struct reader *r)
 		if (r->p < r->end && *r->p == '}') {
 			r->p++;
 			hashset_release(&seen);
+			jv_fit(obj);
 			return obj;
 		}
 		fail_at(r, r->p, "unexpected %s: ',' or '}' expected", describe(r, dbuf));
@@ -459,6 +462,13 @@ static struct jv *parse_value(struct reader *r)
 	}
 	if (++r->depth > JSON_DEPTH_MAX) {
 		fail_at(r, r->p, "nesting deeper than %d levels", JSON_DEPTH_MAX);
+		return NULL;
+	}
+	if (jv_budget_take(&r->values, 1)) {
+		struct srcloc loc = here(r, r->p, 1);
+
+		jv_budget_fail(&r->values, r->d, &loc);
+		r->failed = 1;
 		return NULL;
 	}
 	switch (*r->p) {
@@ -671,6 +681,7 @@ int json_stream_next(struct json_stream *s, struct jv **out)
 	}
 	if (s->items && expect_char(&s->r, ',', "',' or ']'"))
 		return -1;
+	s->r.values = (struct jv_budget){ .entry = 1 };
 	if (!(*out = parse_value(&s->r)))
 		return -1;
 	s->items++;

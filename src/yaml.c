@@ -9,8 +9,12 @@
 #include "toolsync/yaml.h"
 
 #define YAML_DEPTH_MAX 512
-/* Nodes that aliases may add, in all: a "billion laughs" stops here. */
-#define ALIAS_BUDGET 1000000
+/*
+ * Nodes that aliases may add, in all (a "billion laughs" stops here): as
+ * many as a document may hold.  In a list read entry by entry the entries
+ * are counted alone (values) but their aliases together (budget).
+ */
+#define ALIAS_BUDGET JV_VALUES_MAX
 
 struct anchor {
 	char *name;
@@ -26,6 +30,7 @@ struct yreader {
 	struct anchor *anchors;
 	size_t nanchors, anchors_alloc;
 	size_t budget;
+	struct jv_budget values;
 };
 
 static struct srcloc mark_loc(const struct yreader *r, const yaml_mark_t *m, size_t len)
@@ -96,6 +101,16 @@ static int next_event(struct yreader *r, yaml_event_t *ev)
 	return -1;
 }
 
+/* n values more for the document (or entry); -1 (reported) past the budget. */
+static int take_values(struct yreader *r, size_t n, const struct srcloc *loc)
+{
+	if (!jv_budget_take(&r->values, n))
+		return 0;
+	jv_budget_fail(&r->values, r->d, loc);
+	r->failed = 1;
+	return -1;
+}
+
 static void remember_anchor(struct yreader *r, const yaml_char_t *name, const struct jv *v)
 {
 	struct anchor *a;
@@ -125,6 +140,8 @@ static struct jv *resolve_alias(struct yreader *r, const yaml_event_t *ev)
 		yfail(r, &loc, "aliases expand to more than %d nodes", ALIAS_BUDGET);
 		return NULL;
 	}
+	if (take_values(r, n, &loc))
+		return NULL;
 	r->budget -= n;
 	return jv_copy(r->anchors[i].v);
 }
@@ -319,22 +336,6 @@ static int check_collection_tag(struct yreader *r, const yaml_char_t *tag, const
 	return 0;
 }
 
-/*
- * A finished list or mapping keeps no spare room: a build keeps every
- * template's tree, 100,000 of them in a wide catalogue, and most of their
- * lists and mappings hold one to four items (docs/performance.md).
- */
-static void fit(struct jv *v)
-{
-	if (v->kind == JV_ARRAY && v->u.arr.n && v->u.arr.n < v->u.arr.alloc) {
-		v->u.arr.v = xrealloc(v->u.arr.v, st_mult(v->u.arr.n, sizeof(*v->u.arr.v)));
-		v->u.arr.alloc = v->u.arr.n;
-	} else if (v->kind == JV_OBJECT && v->u.obj.n && v->u.obj.n < v->u.obj.alloc) {
-		v->u.obj.v = xrealloc(v->u.obj.v, st_mult(v->u.obj.n, sizeof(*v->u.obj.v)));
-		v->u.obj.alloc = v->u.obj.n;
-	}
-}
-
 static struct jv *parse_sequence(struct yreader *r, const yaml_event_t *start)
 {
 	struct srcloc loc = mark_loc(r, &start->start_mark, 1);
@@ -351,7 +352,7 @@ static struct jv *parse_sequence(struct yreader *r, const yaml_event_t *start)
 			break;
 		if (ev.type == YAML_SEQUENCE_END_EVENT) {
 			yaml_event_delete(&ev);
-			fit(arr);
+			jv_fit(arr);
 			return arr;
 		}
 		item = parse_node(r, &ev);
@@ -442,7 +443,7 @@ static struct jv *parse_mapping(struct yreader *r, const yaml_event_t *start)
 		;
 	hashset_release(&seen);
 	if (rc > 0) {
-		fit(obj);
+		jv_fit(obj);
 		return obj;
 	}
 	jv_free(obj);
@@ -457,6 +458,10 @@ static struct jv *parse_node(struct yreader *r, yaml_event_t *ev)
 
 	if (++r->depth > YAML_DEPTH_MAX) {
 		yfail(r, &loc, "nesting deeper than %d levels", YAML_DEPTH_MAX);
+		r->depth--;
+		return NULL;
+	}
+	if (ev->type != YAML_ALIAS_EVENT && take_values(r, 1, &loc)) {
 		r->depth--;
 		return NULL;
 	}
@@ -775,6 +780,7 @@ int yaml_stream_next(struct yaml_stream *s, struct jv **out)
 		yaml_event_delete(&ev);
 		return stream_close_list(s);
 	}
+	s->r.values = (struct jv_budget){ .entry = 1 };
 	*out = parse_node(&s->r, &ev);
 	yaml_event_delete(&ev);
 	return *out ? 1 : -1;

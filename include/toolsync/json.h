@@ -83,9 +83,38 @@ struct jv_member *jv_member(const struct jv *obj, const char *key);
 /* Remove obj[key] and return it (owned by the caller), or NULL. */
 struct jv *jv_take(struct jv *obj, const char *key);
 
+/* A finished list or object gives back its spare room (the readers). */
+void jv_fit(struct jv *v);
 struct jv *jv_copy(const struct jv *v);  /* deep copy, locations kept */
 /* v and every node below it: what a copy costs (alias and $ref budgets). */
 size_t jv_count_nodes(const struct jv *v);
+
+/*
+ * The values one document read into a tree may hold, every kind counted
+ * (each YAML alias counts the values it copies): a tree costs about 70
+ * bytes a value, so a 60 MB file of "[0,0,...]" would take 2 GB.  A list
+ * read entry by entry (json_stream, yaml_stream) counts each entry alone.
+ * The readers keep one struct jv_budget (zeroed) and take a value from it
+ * for each value they make; over it they report jv_budget_fail() there.
+ */
+#define JV_VALUES_MAX 1000000
+
+struct jv_budget {
+	size_t used;
+	int entry;   /* counting one entry of a list read entry by entry */
+};
+
+/* Take n values; 0, or -1 (nothing taken) when that passes JV_VALUES_MAX. */
+static inline int jv_budget_take(struct jv_budget *b, size_t n)
+{
+	if (n > JV_VALUES_MAX - b->used)
+		return -1;
+	b->used += n;
+	return 0;
+}
+
+/* Report at loc that the budget ran out. */
+void jv_budget_fail(const struct jv_budget *b, struct diag *d, const struct srcloc *loc);
 void jv_free(struct jv *v);
 /* Same JSON value (object member order ignored, numbers compared as doubles). */
 int jv_equal(const struct jv *a, const struct jv *b);

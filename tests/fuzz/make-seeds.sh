@@ -97,6 +97,12 @@ put("fuzz_yaml", "billion-laughs.yaml",
     "a: &a [x, x, x, x, x, x, x, x, x, x]\n" +
     "".join(f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 10) + "]\n"
             for i in range(8)))
+# the value budget (JV_VALUES_MAX): a list of 999 zeros, 998 aliases of
+# it and 1,000 zeros is 1,000,001 values, the aliases within their own
+# budget (one value fewer is read: check_jsonio.c; not a seed, a tree of a
+# million values slows every run)
+put("fuzz_yaml", "values-1000001.yaml",
+    "- &a [" + ",".join(["0"] * 999) + "]\n" + "- *a\n" * 998 + "- 0\n" * 1000)
 
 # templates: every $ref and ${...} form
 refs = {

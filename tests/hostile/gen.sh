@@ -143,3 +143,8 @@ many_bundles() {
 journal() {
 	printf '%s\0%s\0%s\0' "$1" "$2" "$3" >.toolsync-switch
 }
+# zeros N: "[0,0,...]", N zeros on one line (N + 1 values; the k-th zero at
+# column 2k), no newline: the readers' value budget (JV_VALUES_MAX)
+zeros() {
+	awk -v n="$1" 'BEGIN { printf "["; for (i = 1; i < n; i++) printf "0,"; printf "0]" }'
+}

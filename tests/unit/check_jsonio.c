@@ -288,6 +288,151 @@ START_TEST(test_billion_laughs)
 }
 END_TEST
 
+/* n zeros, comma-separated, after head and before tail. */
+static char *zeros(const char *head, size_t n, const char *tail)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	strbuf_addstr(&sb, head);
+	for (i = 0; i < n; i++)
+		strbuf_addstr(&sb, i ? ",0" : "0");
+	strbuf_addstr(&sb, tail);
+	return strbuf_detach(&sb, NULL);
+}
+
+/*
+ * Every document holds at most JV_VALUES_MAX values, every kind counted:
+ * a list and its zeros fit, one zero more is refused at that zero (the
+ * k-th zero is at column 2k).
+ */
+START_TEST(test_value_budget)
+{
+	char *fits = zeros("[", JV_VALUES_MAX - 1, "]\n"), *over = zeros("[", JV_VALUES_MAX, "]\n");
+	char *msgs;
+	struct jv *v = parse(0, fits, &msgs);
+
+	ck_assert_int_eq(JV_VALUES_MAX, 1000000);
+	ck_assert_ptr_nonnull(v);
+	ck_assert_uint_eq(jv_count_nodes(v), JV_VALUES_MAX);
+	jv_free(v);
+	free(msgs);
+	ck_assert_ptr_null(parse(0, over, &msgs));
+	ck_assert_msg(strstr(msgs, "t.json:1:2000000: error: this document holds more than "
+			     "1000000 values; toolsync reads documents of at most 1000000"),
+		      "got '%s'", msgs);
+	free(msgs);
+	free(fits);
+	free(over);
+}
+END_TEST
+
+/*
+ * YAML: an alias counts the values it copies (here within the alias
+ * budget), plain values count too.  The root list, an anchored list of
+ * 999 zeros (1,000 values), 998 aliases of it, 999 zeros: 1,000,000
+ * values.  One zero more is refused at its line.
+ */
+static char *yaml_values(size_t tail)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *anchored = zeros("- &a [", 999, "]\n");
+	size_t i;
+
+	strbuf_addstr(&sb, anchored);
+	for (i = 0; i < 998; i++)
+		strbuf_addstr(&sb, "- *a\n");
+	for (i = 0; i < tail; i++)
+		strbuf_addstr(&sb, "- 0\n");
+	free(anchored);
+	return strbuf_detach(&sb, NULL);
+}
+
+START_TEST(test_value_budget_yaml)
+{
+	char *fits = yaml_values(999), *over = yaml_values(1000), *msgs;
+	struct jv *v = parse(1, fits, &msgs);
+
+	ck_assert_ptr_nonnull(v);
+	ck_assert_uint_eq(jv_count_nodes(v), JV_VALUES_MAX);
+	jv_free(v);
+	free(msgs);
+	ck_assert_ptr_null(parse(1, over, &msgs));
+	ck_assert_msg(strstr(msgs, "t.yaml:1999:3: error: this document holds more than "
+			     "1000000 values; toolsync reads documents of at most 1000000"),
+		      "got '%s'", msgs);
+	free(msgs);
+	free(fits);
+	free(over);
+}
+END_TEST
+
+/* Read text as a list entry by entry: the entries read, or -1 with *msgs when one was refused. */
+static int stream_entries(int yaml, const char *text, char **msgs)
+{
+	struct diag d = DIAG_INIT;
+	size_t len = 0;
+	struct json_stream *js = NULL;
+	struct yaml_stream *ys = NULL;
+	struct jv *v;
+	int r, n = 0;
+
+	*msgs = NULL;
+	d.out = open_memstream(msgs, &len);
+	d.no_source = 1;
+	if (yaml)
+		ck_assert_ptr_nonnull(ys = yaml_stream_open(text, strlen(text), "t.yaml", "rows", &d));
+	else
+		ck_assert_ptr_nonnull(js = json_stream_open(text, strlen(text), "t.json", "rows", &d));
+	while ((r = yaml ? yaml_stream_next(ys, &v) : json_stream_next(js, &v)) > 0) {
+		jv_free(v);
+		n++;
+	}
+	if (yaml)
+		yaml_stream_close(ys);
+	else
+		json_stream_close(js);
+	fclose(d.out);
+	return r < 0 ? -1 : n;
+}
+
+/*
+ * A list read entry by entry counts each entry alone: two entries that
+ * together pass the budget are read, the third, over it, is refused at
+ * its 1,000,001st value, its last zero (column 4,000,007).  (YAML
+ * with aliases: 501,001 and 499,001 values, 999,000 copied in all, the
+ * alias budget counting the whole file.)
+ */
+START_TEST(test_value_budget_stream)
+{
+	char *half = zeros("[", JV_VALUES_MAX / 2, "]"), *over = zeros("[", JV_VALUES_MAX, "]");
+	char *json = xstrfmt("[%s, %s, %s]", half, half, over);
+	char *anchored = zeros("[&a [", 999, "]");
+	struct strbuf yaml = STRBUF_INIT;
+	char *msgs;
+	int i;
+
+	strbuf_addf(&yaml, "- %s", anchored);
+	for (i = 0; i < 500; i++)
+		strbuf_addstr(&yaml, ", *a");
+	strbuf_addstr(&yaml, "]\n- [*a");
+	for (i = 1; i < 499; i++)
+		strbuf_addstr(&yaml, ", *a");
+	strbuf_addstr(&yaml, "]\n");
+	ck_assert_int_eq(stream_entries(1, yaml.buf, &msgs), 2);
+	free(msgs);
+	ck_assert_int_eq(stream_entries(0, json, &msgs), -1);
+	ck_assert_msg(strstr(msgs, "t.json:1:4000007: error: this entry holds more than 1000000 "
+			     "values; toolsync reads entries of at most 1000000"), "got '%s'", msgs);
+	free(msgs);
+	free(half);
+	free(over);
+	free(json);
+	free(anchored);
+	strbuf_release(&yaml);
+}
+END_TEST
+
 START_TEST(test_aliases_and_pointers)
 {
 	char *msgs;
@@ -551,6 +696,9 @@ Suite *jsonio_suite(void)
 	tcase_add_loop_test(tc, test_bad_yaml, 0, (int)ARRAY_SIZE(bad_yaml));
 	tcase_add_test(tc, test_billion_laughs);
 	tcase_add_test(tc, test_yaml_parser_reset);
+	tcase_add_test(tc, test_value_budget);
+	tcase_add_test(tc, test_value_budget_yaml);
+	tcase_add_test(tc, test_value_budget_stream);
 	tcase_add_test(tc, test_aliases_and_pointers);
 	tcase_add_test(tc, test_utf8_check);
 	tcase_add_test(tc, test_index_round_trip);
