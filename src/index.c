@@ -390,14 +390,23 @@ static int take_entry(struct cursor *c, struct index *ix)
 	return 1;
 }
 
-static size_t count_lines(const char *p, size_t len)
+/*
+ * The fewest bytes an entry takes in this layout (a one-byte path and
+ * size, no jcs_blake2b): a text of newlines holds no more entries.
+ */
+#define ENTRY_BYTES_MIN (sizeof("\n    {\n      \"path\": \"p\",\n      \"size\": 0,\n" \
+				"      \"blake2b\": \"\"\n    }") - 1 + 2 * DIGEST_SIZE)
+
+/* The entries the text p may hold at most: five lines or six each, and ENTRY_BYTES_MIN. */
+static size_t count_entries(const char *p, size_t len)
 {
 	const char *end = p + len;
 	size_t n = 0;
 
 	for (; (p = memchr(p, '\n', (size_t)(end - p))); p++)
 		n++;
-	return n;
+	n /= 5;
+	return n < len / ENTRY_BYTES_MIN ? n : len / ENTRY_BYTES_MIN;
 }
 
 /*
@@ -412,12 +421,12 @@ static int parse_own_layout(struct index *ix, const char *data, size_t len)
 	int ok = TAKE(&c, "{\n  \"format\": \"" INDEX_FORMAT "\",\n  \"files\": [");
 
 	/*
-	 * Room for every entry at once (one takes five lines or six): no
-	 * doubling copies of 100,000 entries, and the room not needed is
-	 * never touched.
+	 * Room for every entry at once: no doubling copies of 100,000
+	 * entries, and the room not needed is never touched (nor taken
+	 * from a limited address space for a text of newlines).
 	 */
 	if (ok)
-		ALLOC_GROW(ix->v, count_lines(c.p, (size_t)(c.end - c.p)) / 5 + 1, ix->alloc);
+		ALLOC_GROW(ix->v, count_entries(c.p, (size_t)(c.end - c.p)) + 1, ix->alloc);
 	if (ok && !TAKE(&c, "]\n}\n")) {
 		do
 			ok = TAKE(&c, "\n") && take_entry(&c, ix);
