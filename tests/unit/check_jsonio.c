@@ -306,24 +306,35 @@ static char *zeros(const char *head, size_t n, const char *tail)
  * a list and its zeros fit, one zero more is refused at that zero (the
  * k-th zero is at column 2k).
  */
-START_TEST(test_value_budget)
+/*
+ * fits holds JV_VALUES_MAX values and is read; over, one more, is refused
+ * at "<file>:<line>:<col>" where (both freed).
+ */
+static void check_budget(int yaml, char *fits, char *over, const char *where)
 {
-	char *fits = zeros("[", JV_VALUES_MAX - 1, "]\n"), *over = zeros("[", JV_VALUES_MAX, "]\n");
+	struct strbuf want = STRBUF_INIT;
 	char *msgs;
-	struct jv *v = parse(0, fits, &msgs);
+	struct jv *v = parse(yaml, fits, &msgs);
 
-	ck_assert_int_eq(JV_VALUES_MAX, 1000000);
 	ck_assert_ptr_nonnull(v);
 	ck_assert_uint_eq(jv_count_nodes(v), JV_VALUES_MAX);
 	jv_free(v);
 	free(msgs);
-	ck_assert_ptr_null(parse(0, over, &msgs));
-	ck_assert_msg(strstr(msgs, "t.json:1:2000000: error: this document holds more than "
-			     "1000000 values; toolsync reads documents of at most 1000000"),
-		      "got '%s'", msgs);
+	ck_assert_ptr_null(parse(yaml, over, &msgs));
+	strbuf_addf(&want, "%s: error: this document holds more than 1000000 values; "
+		    "toolsync reads documents of at most 1000000", where);
+	ck_assert_msg(strstr(msgs, want.buf), "got '%s'", msgs);
+	strbuf_release(&want);
 	free(msgs);
 	free(fits);
 	free(over);
+}
+
+START_TEST(test_value_budget)
+{
+	ck_assert_int_eq(JV_VALUES_MAX, 1000000);
+	check_budget(0, zeros("[", JV_VALUES_MAX - 1, "]\n"), zeros("[", JV_VALUES_MAX, "]\n"),
+		     "t.json:1:2000000");
 }
 END_TEST
 
@@ -350,20 +361,7 @@ static char *yaml_values(size_t tail)
 
 START_TEST(test_value_budget_yaml)
 {
-	char *fits = yaml_values(999), *over = yaml_values(1000), *msgs;
-	struct jv *v = parse(1, fits, &msgs);
-
-	ck_assert_ptr_nonnull(v);
-	ck_assert_uint_eq(jv_count_nodes(v), JV_VALUES_MAX);
-	jv_free(v);
-	free(msgs);
-	ck_assert_ptr_null(parse(1, over, &msgs));
-	ck_assert_msg(strstr(msgs, "t.yaml:1999:3: error: this document holds more than "
-			     "1000000 values; toolsync reads documents of at most 1000000"),
-		      "got '%s'", msgs);
-	free(msgs);
-	free(fits);
-	free(over);
+	check_budget(1, yaml_values(999), yaml_values(1000), "t.yaml:1999:3");
 }
 END_TEST
 
