@@ -359,14 +359,13 @@ static int items_agree(const struct compiler *c, const struct template *t,
 static struct tforms *compile_template(const struct compiler *c, const struct template *t,
 				      struct strbuf *sb, struct strpool *pool)
 {
-	struct tforms *f = strpool_alloc(pool, sizeof(*f));
+	struct tforms *f = strpool_calloc(pool, 1, sizeof(*f));
 	struct segvals mv = SEGVALS_INIT;
 	struct row none;
 	struct jv *doc;
 	size_t i;
 	int bad;
 
-	memset(f, 0, sizeof(*f));
 	row_init(&none);
 	segvals_markers(&mv);
 	doc = build_manifest(&none, t, &mv);
@@ -374,10 +373,8 @@ static struct tforms *compile_template(const struct compiler *c, const struct te
 	f->size_hint = 512;
 	for (i = 0; !bad && i < f->manifest[FORM_PRETTY].n; i++)
 		f->size_hint += f->manifest[FORM_PRETTY].v[i].len;
-	if (c->cfg->targets & t->targets) {
-		f->item = strpool_alloc(pool, sizeof(*f->item) * TARGETS_MAX);
-		memset(f->item, 0, sizeof(*f->item) * TARGETS_MAX);
-	}
+	if (c->cfg->targets & t->targets)
+		f->item = strpool_calloc(pool, TARGETS_MAX, sizeof(*f->item));
 	for (i = 0; i < c->ntargets && !bad; i++) {
 		enum target bit = c->targets[i].bit;
 		struct jv *arr;

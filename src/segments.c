@@ -76,8 +76,7 @@ int segprog_compile(struct segprog *prog, const struct strbuf *text, enum json_s
 	 * where a pool keeps them apart from the trees freed meanwhile.
 	 */
 	size = st_add(st_mult(nseg, sizeof(*prog->v)), (size_t)(end - s) + 1);
-	prog->v = pool ? strpool_alloc(pool, size) : xmalloc(size);
-	prog->pooled = !!pool;
+	prog->v = strpool_alloc(pool, size);
 	prog->text = lit = (char *)(prog->v + nseg);
 	while ((p = memchr(s, MARK, (size_t)(end - s)))) {
 		int h = p + 1 < end ? hole_of(p[1]) : -1, value = h == HOLE_STANDARDS_ARRAY;
@@ -85,7 +84,7 @@ int segprog_compile(struct segprog *prog, const struct strbuf *text, enum json_s
 
 		/* a value hole replaces the whole string literal, quotes and all */
 		if (h < 0 || (value && (p == s || p[-1] != '"' || p + 2 >= end || p[2] != '"'))) {
-			segprog_release(prog);
+			memset(prog, 0, sizeof(*prog));   /* its bytes stay in the pool */
 			return -1;
 		}
 		memcpy(lit + len, s, n);
@@ -98,13 +97,6 @@ int segprog_compile(struct segprog *prog, const struct strbuf *text, enum json_s
 	memcpy(lit + len, s, (size_t)(end - s));
 	lit[len + (size_t)(end - s)] = '\0';
 	return 0;
-}
-
-void segprog_release(struct segprog *prog)
-{
-	if (!prog->pooled)
-		free(prog->v);   /* and the text, in the same block */
-	memset(prog, 0, sizeof(*prog));
 }
 
 /* Bytes json_write_string() escapes. */

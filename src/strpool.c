@@ -55,6 +55,13 @@ void *strpool_alloc(struct strpool *p, size_t size)
 	return take(p, size, alignof(max_align_t));
 }
 
+void *strpool_calloc(struct strpool *p, size_t n, size_t size)
+{
+	size_t bytes = st_mult(n, size);
+
+	return memset(strpool_alloc(p, bytes), 0, bytes);
+}
+
 void strpool_release(struct strpool *p)
 {
 	while (p->head) {

@@ -44,21 +44,18 @@ struct segprog {
 	char *text;        /* the literal bytes, one after another */
 	struct segment *v;
 	size_t n;
-	int pooled;        /* in a strpool: segprog_release() frees nothing */
 };
 
 /*
  * Compile the serialization of a tree holding markers (json_write()'s
  * output, in style): the literal bytes between the markers and the holes.
  * Drop skip_head bytes at the start and skip_tail at the end (a bundle
- * entry is compiled from a one-item array).  The program is kept in pool
- * (it lives as long as the pool), or with pool NULL in one malloc'd block.
- * Returns 0, or -1 if the text holds a 0xFF that is not a marker (then
- * prog is empty).
+ * entry is compiled from a one-item array).  The program is kept in pool:
+ * it lives as long as the pool (nothing to free on its own).  Returns 0,
+ * or -1 if the text holds a 0xFF that is not a marker (then prog is empty).
  */
 int segprog_compile(struct segprog *prog, const struct strbuf *text, enum json_style style,
 		    size_t skip_head, size_t skip_tail, struct strpool *pool);
-void segprog_release(struct segprog *prog);
 
 /* The string holes: the variables a template may use. */
 #define HOLE_STRINGS HOLE_STANDARDS_ARRAY

@@ -25,6 +25,8 @@ const char *strpool_copy(struct strpool *p, const char *s, size_t len);
 
 /* size bytes aligned for any object, uninitialised. */
 void *strpool_alloc(struct strpool *p, size_t size);
+/* n objects of size bytes, aligned for any object, zeroed. */
+void *strpool_calloc(struct strpool *p, size_t n, size_t size);
 
 /* Frees every copy; the pool is empty again. */
 void strpool_release(struct strpool *p);

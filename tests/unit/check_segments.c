@@ -53,15 +53,16 @@ static void check_same(const char *key, const char *role, const char *const *std
 	with_values = doc(&vals, &standards);
 	for (i = 0; i < ARRAY_SIZE(styles); i++) {
 		struct strbuf text = STRBUF_INIT, want = STRBUF_INIT, got = STRBUF_INIT;
+		struct strpool pool = STRPOOL_INIT;
 		struct segprog prog;
 
 		json_write(&text, with_holes, styles[i]);
 		json_write(&want, with_values, styles[i]);
-		ck_assert_int_eq(segprog_compile(&prog, &text, styles[i], 0, 0, NULL), 0);
+		ck_assert_int_eq(segprog_compile(&prog, &text, styles[i], 0, 0, &pool), 0);
 		segprog_render(&got, &prog, &vals);
 		ck_assert_uint_eq(got.len, want.len);
 		ck_assert_mem_eq(got.buf, want.buf, want.len);
-		segprog_release(&prog);
+		strpool_release(&pool);
 		strbuf_release(&text);
 		strbuf_release(&want);
 		strbuf_release(&got);
@@ -89,6 +90,7 @@ START_TEST(test_item_cut_from_array)
 {
 	struct segvals vals = SEGVALS_INIT;
 	struct strbuf text = STRBUF_INIT, got = STRBUF_INIT;
+	struct strpool pool = STRPOOL_INIT;
 	struct segprog prog;
 	struct jv *arr = jv_array(), *o = jv_object();
 	struct strlist none = { NULL, 0, 0 };
@@ -97,11 +99,11 @@ START_TEST(test_item_cut_from_array)
 	jv_set(o, "name", jv_string(vals.raw[HOLE_NAME].buf));
 	jv_append(arr, o);
 	json_write(&text, arr, JSON_PRETTY);
-	ck_assert_int_eq(segprog_compile(&prog, &text, JSON_PRETTY, 4, 3, NULL), 0);
+	ck_assert_int_eq(segprog_compile(&prog, &text, JSON_PRETTY, 4, 3, &pool), 0);
 	segvals_set(&vals, "a.b", "viewer", &none);
 	segprog_render(&got, &prog, &vals);
 	ck_assert_str_eq(got.buf, "{\n    \"name\": \"a_b\"\n  }");
-	segprog_release(&prog);
+	strpool_release(&pool);
 	strbuf_release(&text);
 	strbuf_release(&got);
 	segvals_release(&vals);
@@ -112,16 +114,18 @@ END_TEST
 START_TEST(test_stray_marker_byte)
 {
 	struct segprog prog;
+	struct strpool pool = STRPOOL_INIT;
 	struct strbuf text = STRBUF_INIT;
 
 	strbuf_addstr(&text, "{\"a\": \"\xff" "Z\"}");
-	ck_assert_int_eq(segprog_compile(&prog, &text, JSON_PRETTY, 0, 0, NULL), -1);
+	ck_assert_int_eq(segprog_compile(&prog, &text, JSON_PRETTY, 0, 0, &pool), -1);
 	strbuf_reset(&text);
 	strbuf_addstr(&text, "{\"a\": \"x\xff" "A\"}");   /* a value hole must be a whole string */
-	ck_assert_int_eq(segprog_compile(&prog, &text, JSON_PRETTY, 0, 0, NULL), -1);
+	ck_assert_int_eq(segprog_compile(&prog, &text, JSON_PRETTY, 0, 0, &pool), -1);
 	strbuf_reset(&text);
 	strbuf_addstr(&text, "\xff");
-	ck_assert_int_eq(segprog_compile(&prog, &text, JSON_PRETTY, 0, 0, NULL), -1);
+	ck_assert_int_eq(segprog_compile(&prog, &text, JSON_PRETTY, 0, 0, &pool), -1);
+	strpool_release(&pool);
 	strbuf_release(&text);
 }
 END_TEST
