@@ -468,7 +468,7 @@ int index_parse(struct index *ix, const char *data, size_t len, const char *file
 	unsigned before = d->errors;
 	int r;
 
-	memset(ix, 0, sizeof(*ix));
+	*ix = (struct index)INDEX_INIT;
 	if (!parse_own_layout(ix, data, len)) {
 		index_sort(ix);
 		check_duplicates(ix, file, d);
