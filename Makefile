@@ -2,7 +2,8 @@
 #
 #   make            build ./toolsync
 #   make demo       install missing packages, build, run on the example catalogue
-#   make check      install missing packages, build, run every test
+#   make check      install missing packages, build, run every test (and compile
+#                   the fuzz targets with cc, so that an API change fails here)
 #   make check SANITIZE=1   the same under AddressSanitizer + UBSan
 #   make test-numbers   the number writer on 10 million upstream and random doubles
 #   make bench      toolsync against the Python reference (tests/bench/run.sh;
