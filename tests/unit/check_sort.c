@@ -86,12 +86,51 @@ START_TEST(test_sort_runs)
 }
 END_TEST
 
+/* Elements wider than a pointer (an index entry is 88 bytes) move whole. */
+struct wide {
+	int key, seq;
+	char tag[80];
+};
+
+static int cmp_wide(const void *a, const void *b)
+{
+	const struct wide *x = a, *y = b;
+
+	return (x->key > y->key) - (x->key < y->key);
+}
+
+START_TEST(test_sort_runs_wide)
+{
+	size_t n = 3001, i;
+	struct wide *v = xcalloc(n, sizeof(*v));
+
+	for (i = 0; i < n; i++) {
+		v[i].key = blocks(i, n) % 977;
+		v[i].seq = (int)i;
+		snprintf(v[i].tag, sizeof(v[i].tag), "%d:%d", v[i].key, v[i].seq);
+	}
+	ck_assert_int_eq(sort_runs(v, n, sizeof(*v), cmp_wide), 1);
+	for (i = 0; i < n; i++) {
+		char want[80];
+
+		snprintf(want, sizeof(want), "%d:%d", v[i].key, v[i].seq);
+		ck_assert_str_eq(v[i].tag, want);
+		if (i && v[i - 1].key == v[i].key)
+			ck_assert_int_lt(v[i - 1].seq, v[i].seq);
+		if (i)
+			ck_assert_int_le(v[i - 1].key, v[i].key);
+	}
+	free(v);
+}
+END_TEST
+
 Suite *sort_suite(void)
 {
 	Suite *s = suite_create("sort");
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_sort_runs);
+	tcase_add_test(tc, test_sort_runs_wide);
 	suite_add_tcase(s, tc);
 	return s;
 }
