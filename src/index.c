@@ -156,20 +156,6 @@ static int cmp_entry(const void *a, const void *b)
 	return strcmp(((const struct index_entry *)a)->path, ((const struct index_entry *)b)->path);
 }
 
-/* An entry's path and place, sorted in its stead (an entry is 88 bytes, its path elsewhere). */
-struct entry_ref {
-	const char *path;
-	size_t i;
-};
-
-static int cmp_entry_ref(const void *pa, const void *pb)
-{
-	const struct entry_ref *a = pa, *b = pb;
-	int c = strcmp(a->path, b->path);
-
-	return c ? c : (a->i > b->i) - (a->i < b->i);
-}
-
 /*
  * A build adds its tools in registry order (runs of sorted keys, often
  * one), then the bundles and the matrix: the runs are merged, not sorted
@@ -177,7 +163,7 @@ static int cmp_entry_ref(const void *pa, const void *pb)
  */
 void index_sort(struct index *ix)
 {
-	struct entry_ref *ref;
+	struct sort_ref *ref;
 	struct index_entry *v;
 	size_t i;
 
@@ -186,11 +172,11 @@ void index_sort(struct index *ix)
 		return;
 	ref = xmalloc(st_mult(ix->n, sizeof(*ref)));
 	for (i = 0; i < ix->n; i++)
-		ref[i] = (struct entry_ref){ ix->v[i].path, i };
-	if (sort_runs(ref, ix->n, sizeof(*ref), cmp_entry_ref)) {
+		ref[i] = (struct sort_ref){ ix->v[i].path, i };
+	if (sort_runs(ref, ix->n, sizeof(*ref), sort_ref_cmp)) {
 		v = xmalloc(st_mult(ix->n, sizeof(*v)));
 		for (i = 0; i < ix->n; i++)
-			v[i] = ix->v[ref[i].i];
+			v[i] = ix->v[ref[i].at];
 		free(ix->v);
 		ix->v = v;
 		ix->alloc = ix->n;

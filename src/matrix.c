@@ -116,42 +116,28 @@ static void order_rows(struct matrix *m, struct strlist *rows)
 	free(extra);
 }
 
-/* A tool's key and its place in the registry, sorted (a tool is 48 bytes: not moved to compare). */
-struct tool_ref {
-	const char *key;
-	size_t i;
-};
-
 /*
  * Tools by key, claims following their tools; stable for equal keys (the
  * registry order), so a duplicate is reported at its second place.
  */
-static int cmp_tool_ref(const void *pa, const void *pb)
-{
-	const struct tool_ref *a = pa, *b = pb;
-	int c = strcmp(a->key, b->key);
-
-	return c ? c : (a->i > b->i) - (a->i < b->i);
-}
-
 static void sort_tools(struct matrix *m)
 {
-	struct tool_ref *ref = xcalloc(m->ntools + 1, sizeof(*ref));
+	struct sort_ref *ref = xcalloc(m->ntools + 1, sizeof(*ref));
 	size_t *where = xcalloc(m->ntools + 1, sizeof(*where)), i;
 	struct matrix_tool *v;
 
 	for (i = 0; i < m->ntools; i++)
-		ref[i] = (struct tool_ref){ m->tools[i].key, i };
+		ref[i] = (struct sort_ref){ m->tools[i].key, i };
 	/* runs merged: a registry comes in blocks of sorted keys, often one */
-	if (!sort_runs(ref, m->ntools, sizeof(*ref), cmp_tool_ref)) {
+	if (!sort_runs(ref, m->ntools, sizeof(*ref), sort_ref_cmp)) {
 		free(ref);
 		free(where);
 		return;
 	}
 	v = xcalloc(m->ntools + 1, sizeof(*v));
 	for (i = 0; i < m->ntools; i++) {
-		v[i] = m->tools[ref[i].i];
-		where[ref[i].i] = i;
+		v[i] = m->tools[ref[i].at];
+		where[ref[i].at] = i;
 	}
 	for (i = 0; i < m->nclaims; i++)
 		m->claims[i].tool = where[m->claims[i].tool];

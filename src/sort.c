@@ -76,3 +76,11 @@ int sort_runs(void *base, size_t n, size_t size, int (*cmp)(const void *, const 
 	free(bounds);
 	return 1;
 }
+
+int sort_ref_cmp(const void *pa, const void *pb)
+{
+	const struct sort_ref *a = pa, *b = pb;
+	int c = strcmp(a->key, b->key);
+
+	return c ? c : (a->at > b->at) - (a->at < b->at);
+}

@@ -124,6 +124,22 @@ START_TEST(test_sort_runs_wide)
 }
 END_TEST
 
+/* (key, place) pairs: by key, equal keys in the order of their places. */
+START_TEST(test_sort_ref)
+{
+	static const char *const keys[] = { "b", "a.b", "a", "b", "a-b", "a" };
+	static const size_t want[] = { 2, 5, 4, 1, 0, 3 };
+	struct sort_ref v[ARRAY_SIZE(keys)];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		v[i] = (struct sort_ref){ keys[i], i };
+	ck_assert_int_eq(sort_runs(v, ARRAY_SIZE(v), sizeof(*v), sort_ref_cmp), 1);
+	for (i = 0; i < ARRAY_SIZE(v); i++)
+		ck_assert_uint_eq(v[i].at, want[i]);
+}
+END_TEST
+
 Suite *sort_suite(void)
 {
 	Suite *s = suite_create("sort");
@@ -131,6 +147,7 @@ Suite *sort_suite(void)
 
 	tcase_add_test(tc, test_sort_runs);
 	tcase_add_test(tc, test_sort_runs_wide);
+	tcase_add_test(tc, test_sort_ref);
 	suite_add_tcase(s, tc);
 	return s;
 }
