@@ -57,7 +57,7 @@ static struct committed *committed_new(const char *dir, const char *display)
 	c->display = xstrdup(display ? display : dir);
 	c->batch_in = c->batch_out = -1;
 	c->snap_fd = c->dir_fd = -1;
-	dirfds_init(&c->subs, -1);
+	dirfds_init_listed(&c->subs, -1);
 	strbuf_init(&c->rbuf, 0);
 	pthread_mutex_init(&c->batch_lock, NULL);
 	return c;
@@ -657,8 +657,9 @@ static int read_dir_quiet(struct committed *c, const char *rel, struct strbuf *b
 {
 	struct strbuf err = STRBUF_INIT;
 	const char *name;
-	int fd = c->dir_fd < 0 ? -1 : dirfds_at(&c->subs, rel, &name);
-	int ret = fd < 0 ? -1 : fs_read_file_at(buf, fd, name, rel, FS_OUTPUT, &err);
+	int listed = 0, fd = c->dir_fd < 0 ? -1 : dirfds_at_listed(&c->subs, rel, &name, &listed);
+	int ret = fd < 0 ? -1 : (listed ? fs_read_listed_at : fs_read_file_at)(buf, fd, name, rel,
+									   FS_OUTPUT, &err);
 
 	strbuf_release(&err);
 	return ret ? -1 : 0;

@@ -9,6 +9,7 @@
 
 #include "toolsync/fault.h"
 #include "toolsync/fsutil.h"
+#include "toolsync/hashset.h"
 
 char *path_join(const char *a, const char *b)
 {
@@ -195,6 +196,12 @@ static int cmp_listed(const void *a, const void *b)
 	return strcmp(((const struct listed *)a)->name, ((const struct listed *)b)->name);
 }
 
+/* What readdir() says is a regular file (not DT_UNKNOWN: some file systems do not say). */
+static int listed_regular(const struct dirent *de)
+{
+	return de->d_type == DT_REG;
+}
+
 /*
  * The sorted names of an open directory stream, which is closed; with
  * regular (may be NULL), whether readdir() said each is a regular file.
@@ -211,7 +218,7 @@ static int list_stream(DIR *d, char ***names, unsigned char **regular, size_t *n
 			continue;
 		ALLOC_GROW(v, *n, alloc);
 		v[*n].name = xstrdup(de->d_name);
-		v[(*n)++].regular = de->d_type == DT_REG;
+		v[(*n)++].regular = listed_regular(de);
 	}
 	e = errno;
 	closedir(d);
@@ -853,6 +860,29 @@ int fs_list_dir_typed_fd(int dir_fd, char ***names, unsigned char **regular, siz
 		close(fd);
 	errno = e;
 	return -1;
+}
+
+int fs_list_regular_fd(int dir_fd, struct hashset *regular)
+{
+	int fd = fcntl(dir_fd, F_DUPFD_CLOEXEC, 0), e;
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+
+	if (!d) {
+		e = errno;
+		if (fd >= 0)
+			close(fd);
+		errno = e;
+		return -1;
+	}
+	rewinddir(d);
+	while ((errno = 0, de = readdir(d)))
+		if (listed_regular(de))
+			hashset_add(regular, de->d_name, strlen(de->d_name), NULL);
+	e = errno;
+	closedir(d);
+	errno = e;
+	return e ? -1 : 0;
 }
 
 int fs_list_dir_under(const char *root, const char *rel, const char *display, char ***names,

@@ -192,11 +192,11 @@ static void check_one(struct checker *c, const struct index_entry *e, struct che
 	struct strbuf err = STRBUF_INIT;
 	char hex[DIGEST_HEX_SIZE], *shown = path_join(c->display, e->path);
 	const char *name;
-	int fd = dirfds_at(&c->subs, e->path, &name);
+	int listed, fd = dirfds_at_listed(&c->subs, e->path, &name, &listed);
 
 	*r = (struct check){ CHECK_OK, NULL, 0 };
 	strbuf_reset(buf);
-	if (fs_read_file_at(buf, fd, name, shown, FS_OUTPUT, &err)) {
+	if ((listed ? fs_read_listed_at : fs_read_file_at)(buf, fd, name, shown, FS_OUTPUT, &err)) {
 		r->kind = errno == ENOENT ? CHECK_MISSING : CHECK_ERROR;
 		if (r->kind == CHECK_ERROR)
 			r->msg = strbuf_detach(&err, NULL);
@@ -299,7 +299,7 @@ static int check_listed(struct verifier *v, const struct index *ix)
 
 	if ((c.dir_fd = open(v->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return diag_fail(v->d, "cannot open '%s': %s", v->display, strerror(errno)), -1;
-	dirfds_init(&c.subs, c.dir_fd);
+	dirfds_init_listed(&c.subs, c.dir_fd);
 	c.res = xcalloc(ix->n + 1, sizeof(*c.res));
 	c.nchunks = (ix->n + CHECK_CHUNK - 1) / CHECK_CHUNK;
 	c.done = xcalloc(c.nchunks + 1, 1);

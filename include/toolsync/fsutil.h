@@ -157,6 +157,13 @@ int fs_list_dir_fd(int dir_fd, char ***names, size_t *n);
  * the caller.
  */
 int fs_list_dir_typed_fd(int dir_fd, char ***names, unsigned char **regular, size_t *n);
+/*
+ * The names readdir() says are regular files in an open directory (which
+ * stays open), added to regular: a reader of every file of tools/ opens
+ * those with fs_read_listed_at().  0, or -1 with errno.
+ */
+struct hashset;
+int fs_list_regular_fd(int dir_fd, struct hashset *regular);
 
 /*
  * 1 if root/rel (reached as fs_read_file() reaches it) is a regular file

@@ -127,7 +127,7 @@ START_TEST(test_pipeline)
 {
 	struct ts_config cfg;
 	struct diag d = DIAG_INIT;
-	struct compile_opts o = { NULL, 0, 0, NULL, NULL };
+	struct compile_opts o = { .canonical = 0 };
 	struct collected c = { { 0 }, STRBUF_INIT };
 	struct index ix = INDEX_INIT;
 	char *cfgpath = path_join(dir, "toolsync.yaml");
@@ -165,7 +165,7 @@ START_TEST(test_no_targets_no_bundles)
 {
 	struct ts_config cfg;
 	struct diag d = DIAG_INIT;
-	struct compile_opts o = { NULL, 1, 0, NULL, NULL };
+	struct compile_opts o = { .canonical = 1 };
 	struct collected c = { { 0 }, STRBUF_INIT };
 	char *cfgpath = path_join(dir, "toolsync.yaml");
 

@@ -61,12 +61,81 @@ START_TEST(test_dirfds)
 }
 END_TEST
 
+/*
+ * Listed: a name readdir() said is a regular file is read without the
+ * look before opening; a link, a FIFO or a name added after the listing
+ * is not "listed" (read the long way, which refuses what is not regular).
+ */
+START_TEST(test_dirfds_listed)
+{
+	char tmpl[] = "/tmp/check_dirfds.XXXXXX", *top = mkdtemp(tmpl), *p;
+	struct strbuf sb = STRBUF_INIT, err = STRBUF_INIT;
+	struct dirfds d;
+	const char *name;
+	int root, fd, listed;
+
+	ck_assert_ptr_nonnull(top);
+	p = path_join(top, "tools");
+	ck_assert_int_eq(mkdir(p, 0755), 0);
+	free(p);
+	p = path_join(top, "tools/a.json");
+	ck_assert_int_eq(fs_write_new(p, "{}", 2, 0644, &err), 0);
+	free(p);
+	p = path_join(top, "tools/link.json");
+	ck_assert_int_eq(symlink("a.json", p), 0);
+	free(p);
+	p = path_join(top, "tools/fifo.json");
+	ck_assert_int_eq(mkfifo(p, 0644), 0);
+	free(p);
+	root = open(top, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(root, 0);
+	dirfds_init_listed(&d, root);
+
+	fd = dirfds_at_listed(&d, "tools/a.json", &name, &listed);
+	ck_assert_int_ne(fd, root);
+	ck_assert_int_eq(listed, 1);
+	ck_assert_int_eq(fs_read_listed_at(&sb, fd, name, "x", FS_OUTPUT, &err), 0);
+	ck_assert_str_eq(sb.buf, "{}");
+	ck_assert_int_eq(dirfds_at_listed(&d, "tools/link.json", &name, &listed), fd);
+	ck_assert_int_eq(listed, 0);
+	ck_assert_int_eq(fs_read_file_at(&sb, fd, name, "x", FS_OUTPUT, &err), -1);
+	ck_assert_int_eq(dirfds_at_listed(&d, "tools/fifo.json", &name, &listed), fd);
+	ck_assert_int_eq(listed, 0);
+	ck_assert_int_eq(fs_read_file_at(&sb, fd, name, "x", FS_OUTPUT, &err), -1);
+	p = path_join(top, "tools/late.json");
+	ck_assert_int_eq(fs_write_new(p, "[]", 2, 0644, &err), 0);
+	free(p);
+	dirfds_at_listed(&d, "tools/late.json", &name, &listed);
+	ck_assert_int_eq(listed, 0);
+	ck_assert_int_eq(dirfds_at_listed(&d, "index.json", &name, &listed), root);
+	ck_assert_int_eq(listed, 0);
+	/* a regular file the listing saw, swapped for a FIFO: refused all the same */
+	p = path_join(top, "tools/a.json");
+	ck_assert_int_eq(unlink(p), 0);
+	ck_assert_int_eq(mkfifo(p, 0644), 0);
+	free(p);
+	fd = dirfds_at_listed(&d, "tools/a.json", &name, &listed);
+	ck_assert_int_eq(listed, 1);
+	strbuf_reset(&err);
+	ck_assert_int_eq(fs_read_listed_at(&sb, fd, name, "x", FS_OUTPUT, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.buf, "regular"));
+	dirfds_release(&d);
+	close(root);
+	strbuf_release(&sb);
+	strbuf_release(&err);
+	p = xstrdup(top);
+	ck_assert_int_eq(fs_remove_tree(p, &err), 0);
+	free(p);
+}
+END_TEST
+
 Suite *dirfds_suite(void)
 {
 	Suite *s = suite_create("dirfds");
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_dirfds);
+	tcase_add_test(tc, test_dirfds_listed);
 	suite_add_tcase(s, tc);
 	return s;
 }
