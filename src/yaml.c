@@ -10,9 +10,12 @@
 
 #define YAML_DEPTH_MAX 512
 /*
- * Nodes that aliases may add, in all (a "billion laughs" stops here): as
- * many as a document may hold.  In a list read entry by entry the entries
- * are counted alone (values) but their aliases together (budget).
+ * Nodes that anchors keep and aliases add, in all (a "billion laughs"
+ * stops here): as many as a document may hold.  Each anchor keeps a copy
+ * of its value, so anchors nested in one another would keep every copy
+ * (500 around 1,000,000 values: 35 GB).  In a list read entry by entry
+ * the entries are counted alone (values) but their anchors and aliases
+ * together (budget): an anchor's copy is kept for the rest of the list.
  */
 #define ALIAS_BUDGET JV_VALUES_MAX
 
@@ -111,16 +114,30 @@ static int take_values(struct yreader *r, size_t n, const struct srcloc *loc)
 	return -1;
 }
 
-static void remember_anchor(struct yreader *r, const yaml_char_t *name, const struct jv *v)
+/* n nodes an anchor keeps or an alias adds (at loc); -1 (reported) past the budget. */
+static int take_alias_budget(struct yreader *r, size_t n, const struct srcloc *loc)
+{
+	if (n > r->budget) {
+		yfail(r, loc, "anchors and aliases take more than %d nodes", ALIAS_BUDGET);
+		return -1;
+	}
+	r->budget -= n;
+	return 0;
+}
+
+/* Keep a copy of v, the value of anchor name (at loc); -1 (reported) past the budget. */
+static int remember_anchor(struct yreader *r, const yaml_char_t *name, const struct jv *v,
+			   const struct srcloc *loc)
 {
 	struct anchor *a;
 
-	if (!name)
-		return;
+	if (!name || take_alias_budget(r, jv_count_nodes(v), loc))
+		return name ? -1 : 0;
 	ALLOC_GROW(r->anchors, r->nanchors, r->anchors_alloc);
 	a = &r->anchors[r->nanchors++];
 	a->name = xstrdup((const char *)name);
 	a->v = jv_copy(v);
+	return 0;
 }
 
 static struct jv *resolve_alias(struct yreader *r, const yaml_event_t *ev)
@@ -136,13 +153,8 @@ static struct jv *resolve_alias(struct yreader *r, const yaml_event_t *ev)
 		return NULL;
 	}
 	n = jv_count_nodes(r->anchors[i].v);
-	if (n > r->budget) {
-		yfail(r, &loc, "aliases expand to more than %d nodes", ALIAS_BUDGET);
+	if (take_alias_budget(r, n, &loc) || take_values(r, n, &loc))
 		return NULL;
-	}
-	if (take_values(r, n, &loc))
-		return NULL;
-	r->budget -= n;
 	return jv_copy(r->anchors[i].v);
 }
 
@@ -485,8 +497,10 @@ static struct jv *parse_node(struct yreader *r, yaml_event_t *ev)
 		yfail(r, &loc, "unexpected YAML event");
 		break;
 	}
-	if (v && anchor)
-		remember_anchor(r, anchor, v);
+	if (v && anchor && remember_anchor(r, anchor, v, &loc)) {
+		jv_free(v);
+		v = NULL;
+	}
 	r->depth--;
 	return v;
 }
