@@ -398,8 +398,8 @@ static int stream_entries(int yaml, const char *text, char **msgs)
  * A list read entry by entry counts each entry alone: two entries that
  * together pass the budget are read, the third, over it, is refused at
  * its 1,000,001st value, its last zero (column 4,000,007).  (YAML
- * with aliases: 501,001 and 499,001 values, 999,000 copied in all, the
- * alias budget counting the whole file.)
+ * with aliases: 501,001 and 499,001 values, 999,000 copied in all and
+ * 1,000 kept by the anchor, the alias budget counting the whole file.)
  */
 START_TEST(test_value_budget_stream)
 {
@@ -444,6 +444,13 @@ START_TEST(test_aliases_and_pointers)
 	ck_assert_ptr_null(jv_pointer_get(v, "/d/x/01"));
 	ck_assert_ptr_null(jv_pointer_get(v, "/d/x/9"));
 	ck_assert_ptr_eq(jv_pointer_get(v, ""), v);
+	jv_free(v);
+	free(msgs);
+	/* an anchor defined again: the aliases after it are of the later value */
+	v = parse(1, "a: &x 1\nb: *x\nc: &x [2]\nd: *x\ne: &y 3\n", &msgs);
+	ck_assert_ptr_nonnull(v);
+	ck_assert_double_eq(jv_get(v, "b")->u.number, 1);
+	ck_assert_double_eq(jv_pointer_get(v, "/d/0")->u.number, 2);
 	jv_pointer_add(&p, "a/b~c");
 	jv_pointer_add_index(&p, 3);
 	ck_assert_str_eq(p.buf, "/a~1b~0c/3");
