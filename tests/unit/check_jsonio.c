@@ -431,6 +431,41 @@ START_TEST(test_value_budget_stream)
 }
 END_TEST
 
+/*
+ * An anchor keeps a copy of its value, charged to the alias budget with
+ * the aliases: two anchors nested of 499,999 and 500,001 nodes fit, one
+ * zero more is refused at the outer anchor; in a list read entry by entry
+ * the anchors of every entry are counted together (each entry is kept for
+ * later aliases).
+ */
+START_TEST(test_anchor_budget)
+{
+	char *fits = zeros("a: &o [&i [", 499998, "], x]\n");
+	char *over = zeros("a: &o [&i [", 499999, "], x]\n");
+	char *rows = zeros("- &r0 [", 600000, "]\n"), *two = xstrfmt("%s%s", rows, rows);
+	char *msgs;
+	struct jv *v = parse(1, fits, &msgs);
+
+	ck_assert_ptr_nonnull(v);
+	jv_free(v);
+	free(msgs);
+	ck_assert_ptr_null(parse(1, over, &msgs));
+	ck_assert_msg(strstr(msgs, "t.yaml:1:4: error: anchors and aliases take more than 1000000 "
+			     "nodes"), "got '%s'", msgs);
+	free(msgs);
+	ck_assert_int_eq(stream_entries(1, rows, &msgs), 1);
+	free(msgs);
+	ck_assert_int_eq(stream_entries(1, two, &msgs), -1);
+	ck_assert_msg(strstr(msgs, "t.yaml:2:3: error: anchors and aliases take more than"),
+		      "got '%s'", msgs);
+	free(msgs);
+	free(fits);
+	free(over);
+	free(rows);
+	free(two);
+}
+END_TEST
+
 START_TEST(test_aliases_and_pointers)
 {
 	char *msgs;
@@ -704,6 +739,7 @@ Suite *jsonio_suite(void)
 	tcase_add_test(tc, test_value_budget);
 	tcase_add_test(tc, test_value_budget_yaml);
 	tcase_add_test(tc, test_value_budget_stream);
+	tcase_add_test(tc, test_anchor_budget);
 	tcase_add_test(tc, test_aliases_and_pointers);
 	tcase_add_test(tc, test_utf8_check);
 	tcase_add_test(tc, test_index_round_trip);
