@@ -163,9 +163,26 @@ static int cmp_entry(const void *a, const void *b)
  */
 void index_sort(struct index *ix)
 {
+	struct sort_ref *ref;
+	struct index_entry *v;
+	size_t i;
+
 	drop_table(ix);
-	if (ix->n > 1 && sort_runs(ix->v, ix->n, sizeof(*ix->v), cmp_entry))
+	if (ix->n < 2)
+		return;
+	ref = xmalloc(st_mult(ix->n, sizeof(*ref)));
+	for (i = 0; i < ix->n; i++)
+		ref[i] = (struct sort_ref){ ix->v[i].path, i };
+	if (sort_runs(ref, ix->n, sizeof(*ref), sort_ref_cmp)) {
+		v = xmalloc(st_mult(ix->n, sizeof(*v)));
+		for (i = 0; i < ix->n; i++)
+			v[i] = ix->v[ref[i].at];
+		free(ix->v);
+		ix->v = v;
+		ix->alloc = ix->n;
 		ix->own_layout = 0;   /* the text had them in another order */
+	}
+	free(ref);
 }
 
 const struct index_entry *index_find(const struct index *ix, const char *path)

@@ -68,106 +68,83 @@ int matrix_format_parse(const char *name, enum matrix_format *fmt)
 
 /* ---- ordering ------------------------------------------------------- */
 
-/* A standard and its row of the matrix; sorted by name for bsearch. */
-struct entry {
-	const char *name;
-	size_t row;
-};
-
-static int cmp_entry(const void *a, const void *b)
-{
-	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
-}
-
 static int cmp_strp(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static const struct entry *find_entry(const struct entry *v, size_t n, const char *name)
+/* A claimed standard's place in the rows, kept as row + 1 in its entry of m->standards. */
+static struct hashset_entry *standard_entry(const struct matrix *m, const char *name)
 {
-	struct entry key = { name, 0 };
-
-	return bsearch(&key, v, n, sizeof(*v), cmp_entry);
+	return hashset_find(&m->standards, name, strlen(name));
 }
 
 /*
  * The rows: the allow-list in its order, then any other standard claimed
  * (none, after row_check) bytewise.  Sets each claim's order; rows->v are
- * borrowed from the config and the claims.
+ * borrowed from the config and the claims.  The names claimed are the
+ * entries of m->standards (each once, however many tools claim it): each
+ * entry holds its row, so the claims are placed without comparing names.
  */
 static void order_rows(struct matrix *m, struct strlist *rows)
 {
 	const struct strlist *allow = &m->cfg->standards;
-	size_t nallow = m->cfg->has_standards ? allow->n : 0, ne = 0, nx = 0, i;
-	struct entry *e = xcalloc(nallow + m->nclaims + 1, sizeof(*e));
-	const char **extra = xcalloc(m->nclaims + 1, sizeof(*extra));
-	const struct entry *hit;
+	size_t nallow = m->cfg->has_standards ? allow->n : 0, nx = 0, i;
+	const char **extra = xcalloc(m->standards.n + 1, sizeof(*extra));
+	struct hashset_entry *e;
 
-	for (i = 0; i < nallow; i++)
-		e[ne++] = (struct entry){ allow->v[i], i };
-	qsort(e, ne, sizeof(*e), cmp_entry);
-	for (i = 0; i < m->nclaims; i++)
-		if (!find_entry(e, ne, m->claims[i].standard))
-			extra[nx++] = m->claims[i].standard;
-	qsort(extra, nx, sizeof(*extra), cmp_strp);
+	for (i = 0; i < m->standards.cap; i++)
+		m->standards.tab[i].val = NULL;
 	rows->n = 0;
 	for (i = 0; i < nallow; i++) {
+		if ((e = standard_entry(m, allow->v[i])) && !e->val)
+			e->val = (void *)(uintptr_t)(rows->n + 1);
 		ALLOC_GROW(rows->v, rows->n + 1, rows->alloc);
 		rows->v[rows->n++] = allow->v[i];
 	}
-	for (i = 0; i < nx; i++)
-		if (!i || strcmp(extra[i], extra[i - 1])) {
-			e[ne++] = (struct entry){ extra[i], rows->n };
-			ALLOC_GROW(rows->v, rows->n + 1, rows->alloc);
-			rows->v[rows->n++] = (char *)extra[i];
-		}
-	qsort(e, ne, sizeof(*e), cmp_entry);
-	for (i = 0; i < m->nclaims; i++) {
-		hit = find_entry(e, ne, m->claims[i].standard);
-		m->claims[i].order = hit ? hit->row : rows->n;
+	for (i = 0; i < m->standards.cap; i++)
+		if (m->standards.tab[i].key && !m->standards.tab[i].val)
+			extra[nx++] = m->standards.tab[i].key;
+	qsort(extra, nx, sizeof(*extra), cmp_strp);
+	for (i = 0; i < nx; i++) {
+		standard_entry(m, extra[i])->val = (void *)(uintptr_t)(rows->n + 1);
+		ALLOC_GROW(rows->v, rows->n + 1, rows->alloc);
+		rows->v[rows->n++] = (char *)extra[i];
 	}
-	free(e);
+	for (i = 0; i < m->nclaims; i++)
+		m->claims[i].order = (size_t)(uintptr_t)standard_entry(m, m->claims[i].standard)->val - 1;
 	free(extra);
 }
-
-/* Tools by key while they are sorted (sort_runs has no context argument, as qsort). */
-static const struct matrix *sorting;
 
 /*
  * Tools by key, claims following their tools; stable for equal keys (the
  * registry order), so a duplicate is reported at its second place.
  */
-static int cmp_tool_index(const void *pa, const void *pb)
-{
-	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-	int c = strcmp(sorting->tools[a].key, sorting->tools[b].key);
-
-	return c ? c : (a > b) - (a < b);
-}
-
 static void sort_tools(struct matrix *m)
 {
-	size_t *perm = xcalloc(m->ntools + 1, sizeof(*perm));
+	struct sort_ref *ref = xcalloc(m->ntools + 1, sizeof(*ref));
 	size_t *where = xcalloc(m->ntools + 1, sizeof(*where)), i;
-	struct matrix_tool *v = xcalloc(m->ntools + 1, sizeof(*v));
+	struct matrix_tool *v;
 
 	for (i = 0; i < m->ntools; i++)
-		perm[i] = i;
-	sorting = m;
+		ref[i] = (struct sort_ref){ m->tools[i].key, i };
 	/* runs merged: a registry comes in blocks of sorted keys, often one */
-	sort_runs(perm, m->ntools, sizeof(*perm), cmp_tool_index);
-	sorting = NULL;
+	if (!sort_runs(ref, m->ntools, sizeof(*ref), sort_ref_cmp)) {
+		free(ref);
+		free(where);
+		return;
+	}
+	v = xcalloc(m->ntools + 1, sizeof(*v));
 	for (i = 0; i < m->ntools; i++) {
-		v[i] = m->tools[perm[i]];
-		where[perm[i]] = i;
+		v[i] = m->tools[ref[i].at];
+		where[ref[i].at] = i;
 	}
 	for (i = 0; i < m->nclaims; i++)
 		m->claims[i].tool = where[m->claims[i].tool];
 	free(m->tools);
 	m->tools = v;
 	m->alloc_tools = m->ntools + 1;
-	free(perm);
+	free(ref);
 	free(where);
 }
 

@@ -43,14 +43,18 @@ void strbuf_grow(struct strbuf *sb, size_t extra)
 
 	if (want <= sb->alloc)
 		return;
-	if (fresh)
-		sb->buf = NULL;
 	sb->alloc = want < 64 ? 64 : want;
 	if (sb->alloc < want + want / 2 && want < SIZE_MAX / 2)
 		sb->alloc = want + want / 2;
-	sb->buf = xrealloc(sb->buf, sb->alloc);
-	if (fresh)
+	if (fresh || !sb->len) {
+		/* an emptied buffer: what it held is not copied (a build's job buffers) */
+		if (!fresh)
+			free(sb->buf);
+		sb->buf = xrealloc(NULL, sb->alloc);
 		sb->buf[0] = '\0';
+		return;
+	}
+	sb->buf = xrealloc(sb->buf, sb->alloc);
 }
 
 void strbuf_attach(struct strbuf *sb, char *buf, size_t len, size_t alloc)

@@ -129,10 +129,34 @@ void *xcalloc(size_t nmemb, size_t size)
 	return advise_huge(p, nmemb * size);
 }
 
+/*
+ * A block that grows past 1 MiB (an index's entries, a matrix's text, a
+ * hash set's table) is mapped on its own (xalloc_init), and growing it
+ * again moves its pages to a new address (mremap).  On the VMs toolsync
+ * is measured on, a moved page costs a fault in the hypervisor on its
+ * next touch: reading 9 MB of index entries once after they had grown
+ * by realloc took 21 ms, not 0.4 (docs/performance.md).  So such a block
+ * takes address space ahead, at least 64 MiB and four times what it had:
+ * pages not written cost nothing, and it is moved at most a few times.
+ * A block with room for n already is kept as it is (realloc would give
+ * back the room at its end, to be taken again on the next growth).
+ */
+#define GROW_MAPPED ((size_t)1 << 20)
+#define GROW_AHEAD ((size_t)64 << 20)
+
 void *xrealloc(void *p, size_t n)
 {
-	void *q = realloc(p, n ? n : 1);
+	size_t had = p ? malloc_usable_size(p) : 0, ahead;
+	void *q;
 
+	if (n >= GROW_MAPPED && n <= had)
+		return p;
+	if (n >= GROW_MAPPED && n < SIZE_MAX / 4) {
+		ahead = had < GROW_AHEAD / 4 ? GROW_AHEAD : 4 * had;
+		if (ahead > n && (q = realloc(p, ahead)))   /* else only what is asked for */
+			return advise_huge(q, ahead);
+	}
+	q = realloc(p, n ? n : 1);
 	if (!q)
 		oom(n);
 	return advise_huge(q, n);

@@ -19,4 +19,17 @@
  */
 int sort_runs(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 
+/*
+ * A string and the place of what it names: a list of wide elements (an
+ * index entry, a matrix tool) is sorted as these pairs, one load a side
+ * to compare, and moved once after.  sort_ref_cmp orders by the string,
+ * then by the place: the order is stable.
+ */
+struct sort_ref {
+	const char *key;
+	size_t at;
+};
+
+int sort_ref_cmp(const void *a, const void *b);
+
 #endif

@@ -86,12 +86,68 @@ START_TEST(test_sort_runs)
 }
 END_TEST
 
+/* Elements wider than a pointer (an index entry is 88 bytes) move whole. */
+struct wide {
+	int key, seq;
+	char tag[80];
+};
+
+static int cmp_wide(const void *a, const void *b)
+{
+	const struct wide *x = a, *y = b;
+
+	return (x->key > y->key) - (x->key < y->key);
+}
+
+START_TEST(test_sort_runs_wide)
+{
+	size_t n = 3001, i;
+	struct wide *v = xcalloc(n, sizeof(*v));
+
+	for (i = 0; i < n; i++) {
+		v[i].key = blocks(i, n) % 977;
+		v[i].seq = (int)i;
+		snprintf(v[i].tag, sizeof(v[i].tag), "%d:%d", v[i].key, v[i].seq);
+	}
+	ck_assert_int_eq(sort_runs(v, n, sizeof(*v), cmp_wide), 1);
+	for (i = 0; i < n; i++) {
+		char want[80];
+
+		snprintf(want, sizeof(want), "%d:%d", v[i].key, v[i].seq);
+		ck_assert_str_eq(v[i].tag, want);
+		if (i && v[i - 1].key == v[i].key)
+			ck_assert_int_lt(v[i - 1].seq, v[i].seq);
+		if (i)
+			ck_assert_int_le(v[i - 1].key, v[i].key);
+	}
+	free(v);
+}
+END_TEST
+
+/* (key, place) pairs: by key, equal keys in the order of their places. */
+START_TEST(test_sort_ref)
+{
+	static const char *const keys[] = { "b", "a.b", "a", "b", "a-b", "a" };
+	static const size_t want[] = { 2, 5, 4, 1, 0, 3 };
+	struct sort_ref v[ARRAY_SIZE(keys)];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		v[i] = (struct sort_ref){ keys[i], i };
+	ck_assert_int_eq(sort_runs(v, ARRAY_SIZE(v), sizeof(*v), sort_ref_cmp), 1);
+	for (i = 0; i < ARRAY_SIZE(v); i++)
+		ck_assert_uint_eq(v[i].at, want[i]);
+}
+END_TEST
+
 Suite *sort_suite(void)
 {
 	Suite *s = suite_create("sort");
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_sort_runs);
+	tcase_add_test(tc, test_sort_runs_wide);
+	tcase_add_test(tc, test_sort_ref);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -28,8 +28,13 @@ START_TEST(test_strbuf)
 	ck_assert_uint_eq(sb.len, 6);
 	ck_assert_int_eq(memcmp(sb.buf, "a-42\0z", 6), 0);
 	strbuf_reset(&sb);
+	strbuf_grow(&sb, 100000);   /* an emptied buffer grows without its old bytes */
+	ck_assert_uint_eq(sb.len, 0);
+	ck_assert_str_eq(sb.buf, "");
 	strbuf_addchars(&sb, 'x', 5000);
 	ck_assert_uint_eq(strlen(sb.buf), 5000);
+	strbuf_grow(&sb, 200000);   /* a held one keeps them */
+	ck_assert_uint_eq(strspn(sb.buf, "x"), 5000);
 	s = strbuf_detach(&sb, &len);
 	ck_assert_uint_eq(len, 5000);
 	ck_assert_str_eq(sb.buf, "");
