@@ -10,9 +10,12 @@
 
 #define YAML_DEPTH_MAX 512
 /*
- * Nodes that aliases may add, in all (a "billion laughs" stops here): as
- * many as a document may hold.  In a list read entry by entry the entries
- * are counted alone (values) but their aliases together (budget).
+ * Nodes that anchors keep and aliases add, in all (a "billion laughs"
+ * stops here): as many as a document may hold.  Each anchor keeps a copy
+ * of its value, so anchors nested in one another would keep every copy
+ * (500 around 1,000,000 values: 35 GB).  In a list read entry by entry
+ * the entries are counted alone (values) but their anchors and aliases
+ * together (budget): an anchor's copy is kept for the rest of the list.
  */
 #define ALIAS_BUDGET JV_VALUES_MAX
 
@@ -27,8 +30,9 @@ struct yreader {
 	struct diag *d;
 	int failed;
 	unsigned depth;
-	struct anchor *anchors;
+	struct anchor *anchors; /* every anchor defined, in order (owned) */
 	size_t nanchors, anchors_alloc;
+	struct hashset anchor_index;  /* name -> 1 + index of its latest definition */
 	size_t budget;
 	struct jv_budget values;
 };
@@ -111,39 +115,64 @@ static int take_values(struct yreader *r, size_t n, const struct srcloc *loc)
 	return -1;
 }
 
-static void remember_anchor(struct yreader *r, const yaml_char_t *name, const struct jv *v)
+/* n nodes an anchor keeps or an alias adds (at loc); -1 (reported) past the budget. */
+static int take_alias_budget(struct yreader *r, size_t n, const struct srcloc *loc)
+{
+	if (n > r->budget) {
+		yfail(r, loc, "anchors and aliases take more than %d nodes", ALIAS_BUDGET);
+		return -1;
+	}
+	r->budget -= n;
+	return 0;
+}
+
+/* Keep a copy of v, the value of anchor name (at loc); -1 (reported) past the budget. */
+static int remember_anchor(struct yreader *r, const yaml_char_t *name, const struct jv *v,
+			   const struct srcloc *loc)
 {
 	struct anchor *a;
 
-	if (!name)
-		return;
+	if (!name || take_alias_budget(r, jv_count_nodes(v), loc))
+		return name ? -1 : 0;
 	ALLOC_GROW(r->anchors, r->nanchors, r->anchors_alloc);
 	a = &r->anchors[r->nanchors++];
 	a->name = xstrdup((const char *)name);
 	a->v = jv_copy(v);
+	/* a name defined again: later aliases are of the later definition */
+	hashset_add(&r->anchor_index, a->name, strlen(a->name), NULL)->val =
+		(void *)(uintptr_t)r->nanchors;
+	return 0;
+}
+
+static void anchors_release(struct yreader *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nanchors; i++) {
+		free(r->anchors[i].name);
+		jv_free(r->anchors[i].v);
+	}
+	free(r->anchors);
+	hashset_release(&r->anchor_index);
 }
 
 static struct jv *resolve_alias(struct yreader *r, const yaml_event_t *ev)
 {
 	struct srcloc loc = mark_loc(r, &ev->start_mark, 1);
-	size_t i = r->nanchors, n;
+	const char *name = (const char *)ev->data.alias.anchor;
+	const struct hashset_entry *e = hashset_find(&r->anchor_index, name, strlen(name));
+	const struct jv *v;
+	size_t n;
 
-	while (i-- > 0)
-		if (!strcmp(r->anchors[i].name, (const char *)ev->data.alias.anchor))
-			break;
-	if (i == (size_t)-1) {
-		yfail(r, &loc, "unknown alias '*%s'", ev->data.alias.anchor);
+	if (!e) {
+		yfail(r, &loc, "unknown alias '*%s'", name);
 		return NULL;
 	}
-	n = jv_count_nodes(r->anchors[i].v);
-	if (n > r->budget) {
-		yfail(r, &loc, "aliases expand to more than %d nodes", ALIAS_BUDGET);
+	v = r->anchors[(uintptr_t)e->val - 1].v;
+	n = jv_count_nodes(v);
+	if (take_alias_budget(r, n, &loc) || take_values(r, n, &loc))
 		return NULL;
-	}
-	if (take_values(r, n, &loc))
-		return NULL;
-	r->budget -= n;
-	return jv_copy(r->anchors[i].v);
+	return jv_copy(v);
 }
 
 static int word_in(const char *s, const char *const *words)
@@ -485,8 +514,10 @@ static struct jv *parse_node(struct yreader *r, yaml_event_t *ev)
 		yfail(r, &loc, "unexpected YAML event");
 		break;
 	}
-	if (v && anchor)
-		remember_anchor(r, anchor, v);
+	if (v && anchor && remember_anchor(r, anchor, v, &loc)) {
+		jv_free(v);
+		v = NULL;
+	}
 	r->depth--;
 	return v;
 }
@@ -608,7 +639,7 @@ struct jv *yaml_parse(const char *data, size_t len, const char *file, struct dia
 {
 	struct yreader r;
 	struct jv *root;
-	size_t bad, i;
+	size_t bad;
 
 	memset(&r, 0, sizeof(r));
 	r.file = path_intern(file);
@@ -624,11 +655,7 @@ struct jv *yaml_parse(const char *data, size_t len, const char *file, struct dia
 	yaml_parser_set_encoding(&r.parser, YAML_UTF8_ENCODING);
 	root = parse_stream(&r);
 	parser_give_back(&r.parser);
-	for (i = 0; i < r.nanchors; i++) {
-		free(r.anchors[i].name);
-		jv_free(r.anchors[i].v);
-	}
-	free(r.anchors);
+	anchors_release(&r);
 	if (r.failed) {
 		jv_free(root);
 		return NULL;
@@ -788,15 +815,9 @@ int yaml_stream_next(struct yaml_stream *s, struct jv **out)
 
 void yaml_stream_close(struct yaml_stream *s)
 {
-	size_t i;
-
 	if (!s)
 		return;
 	yaml_parser_delete(&s->r.parser);
-	for (i = 0; i < s->r.nanchors; i++) {
-		free(s->r.anchors[i].name);
-		jv_free(s->r.anchors[i].v);
-	}
-	free(s->r.anchors);
+	anchors_release(&s->r);
 	free(s);
 }

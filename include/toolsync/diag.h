@@ -47,8 +47,12 @@ void srcloc_format(struct strbuf *out, const struct srcloc *loc);
 
 struct diag {
 	FILE *out;          /* where messages go; stderr when NULL */
-	unsigned errors;
-	unsigned warnings;
+	/*
+	 * Atomic: a build's workers report a file they cannot write while
+	 * the main thread reports rows and reads the count (compile.c).
+	 */
+	_Atomic unsigned errors;
+	_Atomic unsigned warnings;
 	unsigned max_errors; /* stop printing after this many (0: 100) */
 	int no_source;       /* do not quote source lines */
 	/*

@@ -148,3 +148,10 @@ journal() {
 zeros() {
 	awk -v n="$1" 'BEGIN { printf "["; for (i = 1; i < n; i++) printf "0,"; printf "0]" }'
 }
+# anchors K N: K flow lists nested on one line, each anchored (&a000 [ ...,
+# 7 columns an anchor), the innermost holding N zeros: each anchor keeps a
+# copy of its value, so K of them held K * N values
+anchors() {
+	awk -v k="$1" -v n="$2" 'BEGIN { for (i = 0; i < k; i++) printf "&a%03d [", i
+		printf "0"; for (i = 1; i < n; i++) printf ",0"; for (i = 0; i < k; i++) printf "]"; print "" }'
+}

@@ -282,7 +282,7 @@ START_TEST(test_billion_laughs)
 			    i, i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
 	v = parse(1, sb.buf, &msgs);
 	ck_assert_ptr_null(v);
-	ck_assert_ptr_nonnull(strstr(msgs, "aliases expand to more than 1000000 nodes"));
+	ck_assert_ptr_nonnull(strstr(msgs, "anchors and aliases take more than 1000000 nodes"));
 	free(msgs);
 	strbuf_release(&sb);
 }
@@ -398,8 +398,8 @@ static int stream_entries(int yaml, const char *text, char **msgs)
  * A list read entry by entry counts each entry alone: two entries that
  * together pass the budget are read, the third, over it, is refused at
  * its 1,000,001st value, its last zero (column 4,000,007).  (YAML
- * with aliases: 501,001 and 499,001 values, 999,000 copied in all, the
- * alias budget counting the whole file.)
+ * with aliases: 501,001 and 499,001 values, 999,000 copied in all and
+ * 1,000 kept by the anchor, the alias budget counting the whole file.)
  */
 START_TEST(test_value_budget_stream)
 {
@@ -431,6 +431,41 @@ START_TEST(test_value_budget_stream)
 }
 END_TEST
 
+/*
+ * An anchor keeps a copy of its value, charged to the alias budget with
+ * the aliases: two anchors nested of 499,999 and 500,001 nodes fit, one
+ * zero more is refused at the outer anchor; in a list read entry by entry
+ * the anchors of every entry are counted together (each entry is kept for
+ * later aliases).
+ */
+START_TEST(test_anchor_budget)
+{
+	char *fits = zeros("a: &o [&i [", 499998, "], x]\n");
+	char *over = zeros("a: &o [&i [", 499999, "], x]\n");
+	char *rows = zeros("- &r0 [", 600000, "]\n"), *two = xstrfmt("%s%s", rows, rows);
+	char *msgs;
+	struct jv *v = parse(1, fits, &msgs);
+
+	ck_assert_ptr_nonnull(v);
+	jv_free(v);
+	free(msgs);
+	ck_assert_ptr_null(parse(1, over, &msgs));
+	ck_assert_msg(strstr(msgs, "t.yaml:1:4: error: anchors and aliases take more than 1000000 "
+			     "nodes"), "got '%s'", msgs);
+	free(msgs);
+	ck_assert_int_eq(stream_entries(1, rows, &msgs), 1);
+	free(msgs);
+	ck_assert_int_eq(stream_entries(1, two, &msgs), -1);
+	ck_assert_msg(strstr(msgs, "t.yaml:2:3: error: anchors and aliases take more than"),
+		      "got '%s'", msgs);
+	free(msgs);
+	free(fits);
+	free(over);
+	free(rows);
+	free(two);
+}
+END_TEST
+
 START_TEST(test_aliases_and_pointers)
 {
 	char *msgs;
@@ -444,6 +479,13 @@ START_TEST(test_aliases_and_pointers)
 	ck_assert_ptr_null(jv_pointer_get(v, "/d/x/01"));
 	ck_assert_ptr_null(jv_pointer_get(v, "/d/x/9"));
 	ck_assert_ptr_eq(jv_pointer_get(v, ""), v);
+	jv_free(v);
+	free(msgs);
+	/* an anchor defined again: the aliases after it are of the later value */
+	v = parse(1, "a: &x 1\nb: *x\nc: &x [2]\nd: *x\ne: &y 3\n", &msgs);
+	ck_assert_ptr_nonnull(v);
+	ck_assert_double_eq(jv_get(v, "b")->u.number, 1);
+	ck_assert_double_eq(jv_pointer_get(v, "/d/0")->u.number, 2);
 	jv_pointer_add(&p, "a/b~c");
 	jv_pointer_add_index(&p, 3);
 	ck_assert_str_eq(p.buf, "/a~1b~0c/3");
@@ -697,6 +739,7 @@ Suite *jsonio_suite(void)
 	tcase_add_test(tc, test_value_budget);
 	tcase_add_test(tc, test_value_budget_yaml);
 	tcase_add_test(tc, test_value_budget_stream);
+	tcase_add_test(tc, test_anchor_budget);
 	tcase_add_test(tc, test_aliases_and_pointers);
 	tcase_add_test(tc, test_utf8_check);
 	tcase_add_test(tc, test_index_round_trip);
