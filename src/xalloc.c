@@ -130,9 +130,9 @@ void *xcalloc(size_t nmemb, size_t size)
 }
 
 /*
- * A block that grows past 1 MiB (an index's entries, a matrix's text, a
- * hash set's table) is mapped on its own (xalloc_init), and growing it
- * again moves its pages to a new address (mremap).  On the VMs toolsync
+ * A block that grows past 1 MiB (an index's entries, a matrix's arrays
+ * and texts) is mapped on its own (xalloc_init), and growing it again
+ * moves its pages to a new address (mremap).  On the VMs toolsync
  * is measured on, a moved page costs a fault in the hypervisor on its
  * next touch: reading 9 MB of index entries once after they had grown
  * by realloc took 21 ms, not 0.4 (docs/performance.md).  So such a block
