@@ -7,8 +7,10 @@
 # reference.py; needs Debian's python3-yaml and python3-nacl), else with
 # tests/bench/gen.sh.  Then every command below runs BENCH_RUNS times,
 # interleaved (run 1 of each, then run 2 of each, ...), each timed by
-# tests/bench/timed.py (wall, user, sys, peak RSS, to the microsecond:
-# /usr/bin/time's hundredths were most of a 1,000-tool run):
+# tests/bench/timed.c, compiled here (wall, user, sys, peak RSS, to the
+# microsecond: /usr/bin/time's hundredths were most of a 1,000-tool run;
+# and from a small C process: a Python timer's fork cost each command
+# 20 to 30 ms):
 #
 #   reference    reference.py: build, every file signed (fresh output)
 #   sign-each    toolsync build --key K --sign-each (fresh output)
@@ -38,6 +40,9 @@ py=/usr/bin/python3
 mkdir -p "$out"
 raw=$out/raw.tsv
 : >"$raw"
+timer=$out/timed
+${CC:-cc} -O2 -o "$timer" "$top/tests/bench/timed.c" ||
+	{ echo "bench: cannot compile tests/bench/timed.c" >&2; exit 1; }
 
 have_ref=0
 if [ -f "$ref/reference.py" ] && [ -f "$ref/gen_registry.py" ] &&
@@ -82,7 +87,7 @@ timed() {
 	p=$1 n=$2 name=$3 r=$4 ok=$5
 	shift 5
 	rc=0
-	"$py" "$top/tests/bench/timed.py" "$out/time" "$@" >/dev/null 2>"$out/stderr" || rc=$?
+	"$timer" "$out/time" "$@" >/dev/null 2>"$out/stderr" || rc=$?
 	case " $ok " in
 	*" $rc "*) ;;
 	*) cat "$out/stderr" >&2

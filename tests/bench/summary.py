@@ -2,7 +2,7 @@
 """summary.py RAW VERSION: the bench's medians, ratios and goals as Markdown.
 
 RAW has one line per timed run: place, tools, command, run, and
-tests/bench/timed.py's "wall user sys maxrss_kb" (as /usr/bin/time's).
+tests/bench/timed.c's "wall user sys maxrss_kb" (as /usr/bin/time's).
 """
 import statistics
 import sys
