@@ -9,13 +9,14 @@
 #include "toolsync/dirfds.h"
 #include "toolsync/fsutil.h"
 
-START_TEST(test_dirfds)
+/*
+ * A directory holding tools/a.json ("{}"), the links asked for (target,
+ * name pairs) and the FIFOs; remove_tree() removes it.
+ */
+static char *make_tree(char *tmpl, const char *const *links, const char *const *fifos)
 {
-	char tmpl[] = "/tmp/check_dirfds.XXXXXX", *top = mkdtemp(tmpl), *p;
-	struct strbuf sb = STRBUF_INIT, err = STRBUF_INIT;
-	struct dirfds d;
-	const char *name;
-	int root, fd, fd2;
+	struct strbuf err = STRBUF_INIT;
+	char *top = mkdtemp(tmpl), *p;
 
 	ck_assert_ptr_nonnull(top);
 	p = path_join(top, "tools");
@@ -24,9 +25,39 @@ START_TEST(test_dirfds)
 	p = path_join(top, "tools/a.json");
 	ck_assert_int_eq(fs_write_new(p, "{}", 2, 0644, &err), 0);
 	free(p);
-	p = path_join(top, "linked");
-	ck_assert_int_eq(symlink("tools", p), 0);
+	for (; links && *links; links += 2) {
+		p = path_join(top, links[1]);
+		ck_assert_int_eq(symlink(links[0], p), 0);
+		free(p);
+	}
+	for (; fifos && *fifos; fifos++) {
+		p = path_join(top, *fifos);
+		ck_assert_int_eq(mkfifo(p, 0644), 0);
+		free(p);
+	}
+	strbuf_release(&err);
+	return top;
+}
+
+static void remove_tree(const char *top)
+{
+	struct strbuf err = STRBUF_INIT;
+	char *p = xstrdup(top);
+
+	ck_assert_int_eq(fs_remove_tree(p, &err), 0);
 	free(p);
+	strbuf_release(&err);
+}
+
+START_TEST(test_dirfds)
+{
+	static const char *const links[] = { "tools", "linked", NULL };
+	char tmpl[] = "/tmp/check_dirfds.XXXXXX", *top = make_tree(tmpl, links, NULL);
+	struct strbuf sb = STRBUF_INIT, err = STRBUF_INIT;
+	struct dirfds d;
+	const char *name;
+	int root, fd, fd2;
+
 	root = open(top, O_RDONLY | O_DIRECTORY);
 	ck_assert_int_ge(root, 0);
 	dirfds_init(&d, root);
@@ -55,9 +86,7 @@ START_TEST(test_dirfds)
 	close(root);
 	strbuf_release(&sb);
 	strbuf_release(&err);
-	p = xstrdup(top);
-	ck_assert_int_eq(fs_remove_tree(p, &err), 0);
-	free(p);
+	remove_tree(top);
 }
 END_TEST
 
@@ -68,25 +97,14 @@ END_TEST
  */
 START_TEST(test_dirfds_listed)
 {
-	char tmpl[] = "/tmp/check_dirfds.XXXXXX", *top = mkdtemp(tmpl), *p;
+	static const char *const links[] = { "a.json", "tools/link.json", NULL };
+	static const char *const fifos[] = { "tools/fifo.json", NULL };
+	char tmpl[] = "/tmp/check_dirfds.XXXXXX", *top = make_tree(tmpl, links, fifos), *p;
 	struct strbuf sb = STRBUF_INIT, err = STRBUF_INIT;
 	struct dirfds d;
 	const char *name;
 	int root, fd, listed;
 
-	ck_assert_ptr_nonnull(top);
-	p = path_join(top, "tools");
-	ck_assert_int_eq(mkdir(p, 0755), 0);
-	free(p);
-	p = path_join(top, "tools/a.json");
-	ck_assert_int_eq(fs_write_new(p, "{}", 2, 0644, &err), 0);
-	free(p);
-	p = path_join(top, "tools/link.json");
-	ck_assert_int_eq(symlink("a.json", p), 0);
-	free(p);
-	p = path_join(top, "tools/fifo.json");
-	ck_assert_int_eq(mkfifo(p, 0644), 0);
-	free(p);
 	root = open(top, O_RDONLY | O_DIRECTORY);
 	ck_assert_int_ge(root, 0);
 	dirfds_init_listed(&d, root);
@@ -123,9 +141,7 @@ START_TEST(test_dirfds_listed)
 	close(root);
 	strbuf_release(&sb);
 	strbuf_release(&err);
-	p = xstrdup(top);
-	ck_assert_int_eq(fs_remove_tree(p, &err), 0);
-	free(p);
+	remove_tree(top);
 }
 END_TEST
 
