@@ -355,7 +355,7 @@ static const struct {
 	const char *noun;
 	size_t cap;
 } kinds[] = {
-	[FS_CONFIG] = { "configuration", (size_t)1 << 20 },
+	[FS_CONFIG] = { "configuration", (size_t)16 << 20 },
 	[FS_TEMPLATE] = { "template", (size_t)4 << 20 },
 	[FS_REGISTRY] = { "registry", (size_t)256 << 20 },
 	[FS_ENV] = { "env file", (size_t)1 << 20 },
