@@ -17,6 +17,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static FILE *devnull;
 static char *path;
 
+/* libFuzzer ends a timed run with exit(): the scratch file goes then. */
+static void cleanup(void)
+{
+	if (path)
+		unlink(path);
+}
+
 static void setup(void)
 {
 	int fd;
@@ -26,6 +33,7 @@ static void setup(void)
 	if ((fd = mkstemp(path)) < 0)
 		BUG("fuzz_config: cannot make a scratch file");
 	close(fd);
+	atexit(cleanup);
 	/* ${VAR} expansion: one set, one certainly unset */
 	setenv("FUZZ_SET", "postgresql://u@localhost/db", 1);
 	unsetenv("FUZZ_UNSET");

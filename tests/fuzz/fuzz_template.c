@@ -47,6 +47,16 @@ static void write_file(const char *path, const void *data, size_t len)
 		BUG("fuzz_template: cannot write '%s'", path);
 }
 
+/* libFuzzer ends a timed run with exit(): the scratch directory goes then. */
+static void cleanup(void)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	if (dir)
+		fs_remove_tree(dir, &err);
+	strbuf_release(&err);
+}
+
 static void setup(void)
 {
 	char *tdir, *ddir, *fixed;
@@ -55,6 +65,7 @@ static void setup(void)
 	dir = xstrfmt("%s/fuzz-template-XXXXXX", access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm");
 	if (!mkdtemp(dir))
 		BUG("fuzz_template: cannot make a scratch directory");
+	atexit(cleanup);
 	tdir = path_join(dir, "t");
 	ddir = path_join(tdir, "_defs");
 	fixed = path_join(ddir, "fixed.yaml");
