@@ -656,10 +656,7 @@ int committed_read(struct committed *c, const char *rel, struct strbuf *buf, str
 static int read_dir_quiet(struct committed *c, const char *rel, struct strbuf *buf)
 {
 	struct strbuf err = STRBUF_INIT;
-	const char *name;
-	int listed = 0, fd = c->dir_fd < 0 ? -1 : dirfds_at_listed(&c->subs, rel, &name, &listed);
-	int ret = fd < 0 ? -1 : (listed ? fs_read_listed_at : fs_read_file_at)(buf, fd, name, rel,
-									   FS_OUTPUT, &err);
+	int ret = c->dir_fd < 0 ? -1 : dirfds_read(&c->subs, rel, rel, FS_OUTPUT, buf, &err);
 
 	strbuf_release(&err);
 	return ret ? -1 : 0;

@@ -84,6 +84,15 @@ int dirfds_at_listed(struct dirfds *d, const char *rel, const char **name, int *
 	return fd;
 }
 
+int dirfds_read(struct dirfds *d, const char *rel, const char *display, enum fs_kind kind,
+		struct strbuf *sb, struct strbuf *err)
+{
+	const char *name;
+	int listed, fd = dirfds_at_listed(d, rel, &name, &listed);
+
+	return (listed ? fs_read_listed_at : fs_read_file_at)(sb, fd, name, display, kind, err);
+}
+
 int dirfds_at(struct dirfds *d, const char *rel, const char **name)
 {
 	int listed;

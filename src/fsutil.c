@@ -844,38 +844,40 @@ int fs_list_dir_fd(int dir_fd, char ***names, size_t *n)
 	return fs_list_dir_typed_fd(dir_fd, names, NULL, n);
 }
 
-int fs_list_dir_typed_fd(int dir_fd, char ***names, unsigned char **regular, size_t *n)
+/* A stream of an open directory (which stays open), from its start; NULL with errno. */
+static DIR *stream_of(int dir_fd)
 {
 	int fd = fcntl(dir_fd, F_DUPFD_CLOEXEC, 0), e;
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 
-	*names = NULL;
-	*n = 0;
 	if (d) {
 		rewinddir(d);
-		return list_stream(d, names, regular, n);
+		return d;
 	}
 	e = errno;
 	if (fd >= 0)
 		close(fd);
 	errno = e;
-	return -1;
+	return NULL;
+}
+
+int fs_list_dir_typed_fd(int dir_fd, char ***names, unsigned char **regular, size_t *n)
+{
+	DIR *d = stream_of(dir_fd);
+
+	*names = NULL;
+	*n = 0;
+	return d ? list_stream(d, names, regular, n) : -1;
 }
 
 int fs_list_regular_fd(int dir_fd, struct hashset *regular)
 {
-	int fd = fcntl(dir_fd, F_DUPFD_CLOEXEC, 0), e;
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	DIR *d = stream_of(dir_fd);
 	struct dirent *de;
+	int e;
 
-	if (!d) {
-		e = errno;
-		if (fd >= 0)
-			close(fd);
-		errno = e;
+	if (!d)
 		return -1;
-	}
-	rewinddir(d);
 	while ((errno = 0, de = readdir(d)))
 		if (listed_regular(de))
 			hashset_add(regular, de->d_name, strlen(de->d_name), NULL);

@@ -191,12 +191,10 @@ static void check_one(struct checker *c, const struct index_entry *e, struct che
 {
 	struct strbuf err = STRBUF_INIT;
 	char hex[DIGEST_HEX_SIZE], *shown = path_join(c->display, e->path);
-	const char *name;
-	int listed, fd = dirfds_at_listed(&c->subs, e->path, &name, &listed);
 
 	*r = (struct check){ CHECK_OK, NULL, 0 };
 	strbuf_reset(buf);
-	if ((listed ? fs_read_listed_at : fs_read_file_at)(buf, fd, name, shown, FS_OUTPUT, &err)) {
+	if (dirfds_read(&c->subs, e->path, shown, FS_OUTPUT, buf, &err)) {
 		r->kind = errno == ENOENT ? CHECK_MISSING : CHECK_ERROR;
 		if (r->kind == CHECK_ERROR)
 			r->msg = strbuf_detach(&err, NULL);

@@ -16,6 +16,7 @@
 #include <pthread.h>
 
 #include "toolsync/common.h"
+#include "toolsync/fsutil.h"
 
 #define DIRFDS_MAX 4
 
@@ -43,6 +44,13 @@ void dirfds_init(struct dirfds *d, int root);
 void dirfds_init_listed(struct dirfds *d, int root);
 /* dirfds_at(); *listed: 1 when the listing said name is a regular file. */
 int dirfds_at_listed(struct dirfds *d, const char *rel, const char **name, int *listed);
+/*
+ * fs_read_file_at() of rel below d's root, reached through its
+ * subdirectory's fd, and fs_read_listed_at() for a name the listing said
+ * is a regular file: the one way verify and diff read every file.
+ */
+int dirfds_read(struct dirfds *d, const char *rel, const char *display, enum fs_kind kind,
+		struct strbuf *sb, struct strbuf *err);
 /*
  * Where to reach rel from: for "sub/name" (one level, sub short), sub's
  * fd and *name = "name"; otherwise (or when sub cannot be opened) root
