@@ -9,7 +9,6 @@
  * and collision checks), the index, and the tools of the role bundles
  * (never more than BUNDLE_MAX + 1 of them).
  */
-#include <malloc.h>
 #include <pthread.h>
 #include <unistd.h>
 
@@ -437,15 +436,6 @@ static void compile_templates(struct compiler *c)
 	c->targets = target_list(&c->ntargets);
 	if (c->ntargets > TARGETS_MAX)
 		BUG("%zu targets, TARGETS_MAX is %d", c->ntargets, TARGETS_MAX);
-#ifdef M_TOP_PAD
-	/*
-	 * Every template's segments are kept (100,000 templates: a few hundred
-	 * MB), so the heaps grow in 16 MiB steps, not 128 KiB ones: each step
-	 * is a brk() or mprotect(), thousands of them.  Untouched room costs
-	 * no memory.
-	 */
-	mallopt(M_TOP_PAD, 16 << 20);
-#endif
 	templates_load(&c->templates, c->cfg, &hook, c->d);
 	c->forms = xcalloc(c->templates.n + 1, sizeof(*c->forms));
 	for (i = 0; i < c->templates.n; i++) {

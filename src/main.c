@@ -341,7 +341,6 @@ int main(int argc, char **argv)
 			quote_show(argv[1]));
 		return EXIT_ERROR;
 	}
-	xalloc_init();
 	crypto_init();
 	return finish_stdout(run_timed(c, argc - 1, argv + 1));
 }
