@@ -154,14 +154,22 @@ struct scratch {
 	struct strbuf bytes[CHUNK];
 };
 
-static void scratch_init(struct scratch *s)
+/*
+ * A scratch's buffers take the size of a manifest at once (bytes only
+ * when they are lent: parallel_emit), made by the main thread for every
+ * worker: from the heap, which has huge pages (xalloc_init), not from a
+ * worker's own arena, where each fresh 4 KiB page costs a fault.
+ */
+#define SCRATCH_HINT_MAX ((size_t)64 << 10)
+
+static void scratch_init(struct scratch *s, size_t hint, int lent)
 {
 	size_t i;
 
 	strbuf_init(&s->committed, 0);
 	for (i = 0; i < CHUNK; i++) {
-		strbuf_init(&s->jcs[i], 0);
-		strbuf_init(&s->bytes[i], 0);
+		strbuf_init(&s->jcs[i], hint);
+		strbuf_init(&s->bytes[i], lent ? hint : 0);
 	}
 }
 
@@ -219,6 +227,7 @@ struct compiler {
 	struct strpool form_pool[JOBS_MAX];
 	const struct target_info *targets;
 	size_t ntargets;
+	size_t size_hint;             /* the largest template's, at most SCRATCH_HINT_MAX */
 };
 
 /*
@@ -443,6 +452,9 @@ static void compile_templates(struct compiler *c)
 
 		c->forms[i] = t->compiled;
 		t->compiled = NULL;
+		if (c->forms[i] && c->forms[i]->size_hint > c->size_hint)
+			c->size_hint = c->forms[i]->size_hint < SCRATCH_HINT_MAX ?
+				       c->forms[i]->size_hint : SCRATCH_HINT_MAX;
 		if (!t->bad && !c->forms[i])
 			/* only a byte that is not UTF-8 can do this, and every input is checked */
 			diag_error(c->d, &t->doc->loc, "template '%s' holds bytes that are not UTF-8",
@@ -707,7 +719,7 @@ static void pool_start(struct pool *p, struct compiler *c, unsigned n)
 	pthread_cond_init(&p->done, NULL);
 	for (i = 0; n > 1 && i < n; i++) {
 		p->w[i] = (struct worker){ .p = p };
-		scratch_init(&p->w[i].s);
+		scratch_init(&p->w[i].s, c->size_hint, c->o->parallel_emit);
 		if (pthread_create(&p->w[i].thread, NULL, work, &p->w[i]))
 			break;   /* fewer threads: slower, not wrong */
 		p->n++;
@@ -1183,7 +1195,6 @@ int compile_catalogue(const struct ts_config *cfg, const struct compile_opts *o,
 	int ret = -1;
 
 	*c = (struct compiler){ .cfg = cfg, .o = o, .emit = emit, .ctx = ctx, .ix = ix, .d = d };
-	scratch_init(&c->main);
 	c->filling = &c->batch[0];
 	for (i = 0; i < JOBS_MAX; i++) {
 		strbuf_init(&c->form_text[i], 0);
@@ -1191,6 +1202,7 @@ int compile_catalogue(const struct ts_config *cfg, const struct compile_opts *o,
 	}
 	matrix_init(&c->matrix, cfg);
 	compile_templates(c);
+	scratch_init(&c->main, c->size_hint, o->parallel_emit);
 	c->failed = d->errors > 0;
 	pool_start(&c->pool, c, compile_jobs());
 	if ((src = source_open(cfg, o->registry, d))) {

@@ -10,12 +10,16 @@
 /*
  * Items taken at once: a catalogue's templates cost microseconds each,
  * so taking them one by one would be mostly locking.  Fewer items are
- * taken in smaller chunks, a few per thread, so that 20 templates of
- * half a millisecond each are shared too; below PARALLEL_MIN items a
- * thread costs more than it saves.
+ * taken in smaller chunks, a few per thread, so that 40 templates of
+ * a fifth of a millisecond each are shared too.  Below PARALLEL_MIN
+ * items a thread costs more than it saves: starting one (its stack and
+ * its own malloc arena, fresh pages at about 15 µs each on the VMs
+ * toolsync is measured on, and waking the other CPU) costs 1 to 2 ms,
+ * and 20 to 40 of the bench's templates load as fast on one thread
+ * (docs/performance.md, sixth round).
  */
 #define PARALLEL_CHUNK 32
-#define PARALLEL_MIN 4
+#define PARALLEL_MIN 40
 
 struct shared {
 	const struct parallel *p;

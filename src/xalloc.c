@@ -117,11 +117,12 @@ static void *advise_huge(void *p, size_t n)
  *     advised right after it (advise_heap); 100,000 templates' segments
  *     (a few hundred MB, kept to the end) take a few dozen steps, not
  *     thousands of brk() of 128 KiB;
- *   - every thread allocates from it (M_ARENA_MAX 1): a thread's own
- *     arena is a fresh mapping, its first page touched by glibc before
- *     it could be advised.  The workers allocate little once running
- *     (their buffers are kept), and small blocks come from each thread's
- *     cache without the arena's lock.
+ *   - a thread's own arena is a fresh mapping whose first page glibc
+ *     touches before it could be advised: what the workers keep (their
+ *     buffers) is allocated for them by the main thread (compile.c).
+ *     Every thread allocating from this heap (M_ARENA_MAX 1) made the
+ *     parallel loading of 160 templates three times slower (the arena's
+ *     lock).
  * Where a step fails (no sbrk, a sanitizer's allocator) the heap is as
  * glibc makes it: only slower.
  */
@@ -138,9 +139,6 @@ void xalloc_init(void)
 #endif
 #ifdef M_TOP_PAD
 	mallopt(M_TOP_PAD, HEAP_STEP);
-#endif
-#ifdef M_ARENA_MAX
-	mallopt(M_ARENA_MAX, 1);
 #endif
 	cur = (uintptr_t)sbrk(0);
 	if (cur == (uintptr_t)-1 || !page || (page & (page - 1)) || page >= HUGE_BLOCK)
