@@ -741,8 +741,10 @@ static void pool_start(struct pool *p, struct compiler *c, unsigned n)
 	for (i = 0; n > 1 && i < n; i++) {
 		p->w[i] = (struct worker){ .p = p };
 		scratch_init(&p->w[i].s, c->size_hint);
-		if (pthread_create(&p->w[i].thread, NULL, work, &p->w[i]))
+		if (pthread_create(&p->w[i].thread, NULL, work, &p->w[i])) {
+			scratch_release(&p->w[i].s);
 			break;   /* fewer threads: slower, not wrong */
+		}
 		p->n++;
 	}
 }
