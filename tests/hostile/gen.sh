@@ -94,9 +94,15 @@ move_out() {
 }
 gitcat() { git -c user.name=t -c user.email=t@example.invalid "$@"; }
 # git_commit_hostile HOW PATH SIZE: a git repository whose HEAD holds PATH
-# made hostile while the work tree keeps the good file
+# made hostile while the work tree keeps the good file; HOW submodule: a
+# gitlink (mode 160000, the base commit) in its place
 git_commit_hostile() {
 	git init -q . && gitcat add -A && gitcat commit -qm base
+	if [ "$1" = submodule ]; then
+		gitcat update-index --cacheinfo "160000,$(git rev-parse HEAD),$2"
+		gitcat commit -qm hostile
+		return
+	fi
 	cp "$2" "$ELSEWHERE/keep"
 	plant "$1" "$2" "$3"
 	gitcat add -A && gitcat commit -qm hostile
