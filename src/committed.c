@@ -439,13 +439,26 @@ static const struct tree_entry *find_entry(const struct committed *c, const char
 	return c->n ? bsearch(&key, c->ents, c->n, sizeof(*c->ents), cmp_entry) : NULL;
 }
 
-/* The names directly in sub/ of the tree (deeper paths are not listed). */
-static int list_git(struct committed *c, const char *sub, char ***names, size_t *n)
+/*
+ * The names directly in sub/ of the tree (deeper paths are not listed);
+ * sub itself a file, link or submodule there is ENOTDIR, said in err.
+ */
+static int list_git(struct committed *c, const char *sub, char ***names, size_t *n,
+		    struct strbuf *err)
 {
+	const struct tree_entry *e = find_entry(c, sub);
 	size_t sl = strlen(sub), i, alloc = 0;
 
 	*names = NULL;
 	*n = 0;
+	if (e) {
+		char *name = committed_name(c, sub);
+
+		strbuf_addf(err, "cannot read directory '%s': not a directory (%s)", name, e->what);
+		free(name);
+		errno = ENOTDIR;
+		return -1;
+	}
 	for (i = 0; i < c->n; i++) {
 		const char *p = c->ents[i].path;
 
@@ -467,7 +480,7 @@ static int list_sub(struct committed *c, const char *sub, char ***names, size_t 
 	int r, e;
 
 	if (c->rev)
-		return list_git(c, sub, names, n);
+		return list_git(c, sub, names, n, err);
 	/* no link followed: a tools/ linked elsewhere fails with ELOOP */
 	shown = committed_location(c, sub);
 	r = fs_list_dir_under(c->dir, sub, shown, names, n, err);
@@ -493,7 +506,7 @@ int committed_list_or_none(struct committed *c, const char *sub, char ***names, 
 	struct strbuf err = STRBUF_INIT;
 	int r = list_sub(c, sub, names, n, &err);
 
-	if (r && (errno == ENOENT || errno == ENOTDIR))
+	if (r && errno == ENOENT)
 		r = 0;
 	else if (r)
 		diag_fail(d, "%s", err.buf);

@@ -93,20 +93,40 @@ move_out() {
 	mv "$1" "$ELSEWHERE/$(basename "$1")" && ln -s "$ELSEWHERE/$(basename "$1")" "$1"
 }
 gitcat() { git -c user.name=t -c user.email=t@example.invalid "$@"; }
+# commit_gitlink PATH: a commit whose tree holds a gitlink (a submodule:
+# mode 160000, HEAD's commit) in place of PATH (a file or a directory)
+commit_gitlink() {
+	gitcat rm -rq --cached "$1"
+	gitcat update-index --add --cacheinfo "160000,$(git rev-parse HEAD),$1"
+	gitcat commit -qm hostile
+}
 # git_commit_hostile HOW PATH SIZE: a git repository whose HEAD holds PATH
 # made hostile while the work tree keeps the good file; HOW submodule: a
-# gitlink (mode 160000, the base commit) in its place
+# gitlink in its place
 git_commit_hostile() {
 	git init -q . && gitcat add -A && gitcat commit -qm base
 	if [ "$1" = submodule ]; then
-		gitcat update-index --cacheinfo "160000,$(git rev-parse HEAD),$2"
-		gitcat commit -qm hostile
+		commit_gitlink "$2"
 		return
 	fi
 	cp "$2" "$ELSEWHERE/keep"
 	plant "$1" "$2" "$3"
 	gitcat add -A && gitcat commit -qm hostile
 	rm -f "$2" && cp "$ELSEWHERE/keep" "$2"
+}
+# git_commit_dir_replaced HOW DIR: a git repository whose HEAD holds a
+# file (HOW file), a link (plant's HOW) or a submodule in place of the
+# directory DIR, while the work tree keeps DIR
+git_commit_dir_replaced() {
+	git init -q . && gitcat add -A && gitcat commit -qm base
+	if [ "$1" = submodule ]; then
+		commit_gitlink "$2"
+		return
+	fi
+	mv "$2" "$ELSEWHERE/keep-dir"
+	if [ "$1" = file ]; then printf 'x\n' >"$2"; else plant "$1" "$2"; fi
+	gitcat add -A && gitcat commit -qm hostile
+	rm -f "$2" && mv "$ELSEWHERE/keep-dir" "$2"
 }
 # sign_each_substituted: a build signed with a fresh key and --sign-each,
 # then index.json and its signature replaced by a tool's (same key)
