@@ -71,7 +71,8 @@ templates_copy() {
 
 # plant HOW PATH [SIZE]: turn PATH (in the catalogue) into something hostile:
 # a link to the outside secret or passwd lines, to the outside tools/,
-# to /dev/zero; a FIFO, a directory, a sparse file of SIZE, NUL bytes.
+# to /dev/zero, to nothing (dangling); a FIFO, a directory, a sparse file
+# of SIZE, NUL bytes.
 plant() {
 	rm -rf "$2"
 	mkdir -p "$(dirname "$2")"
@@ -81,6 +82,7 @@ plant() {
 	tools) ln -s "$OUTSIDE/tools" "$2" ;;
 	fifo) mkfifo "$2" ;;
 	zero) ln -s /dev/zero "$2" ;;
+	dangling) ln -s "$OUTSIDE/no-such-file.yaml" "$2" ;;
 	dir) mkdir "$2" ;;
 	huge) truncate -s "$3" "$2" ;;
 	nul) printf 'a: 1\n\000b: 2\n' >"$2" ;;
