@@ -221,14 +221,15 @@ START_TEST(test_yaml_tags)
 {
 	const char *text = "a: !!int '12'\nb: !!float \"1\"\nc: !!bool 'true'\nd: !!null ''\n"
 			   "e: !!str 12\nf: ! 12\ng: !!int 0x1F\nh: !!float 2.5\n"
-			   "i: !<tag:yaml.org,2002:int> \"-3\"\n!!str j: !!null\nk: !!str\n";
+			   "i: !<tag:yaml.org,2002:int> \"-3\"\n!!str j: !!null\nk: !!str\n"
+			   "l: &l !!str 100%00 # %00\n";
 	char *msgs, *out;
 	struct jv *v = parse(1, text, &msgs);
 
 	ck_assert_msg(v != NULL, "%s", msgs);
 	out = write_str(v, JSON_COMPACT);
 	ck_assert_str_eq(out, "{\"a\":12,\"b\":1,\"c\":true,\"d\":null,\"e\":\"12\",\"f\":\"12\","
-			      "\"g\":31,\"h\":2.5,\"i\":-3,\"j\":null,\"k\":\"\"}");
+			      "\"g\":31,\"h\":2.5,\"i\":-3,\"j\":null,\"k\":\"\",\"l\":\"100%00\"}");
 	free(out);
 	jv_free(v);
 	free(msgs);
@@ -256,6 +257,18 @@ static const struct { const char *text; const char *msg; } bad_yaml[] = {
 	{ "a: *nope\n", "t.yaml:1:4: error: unknown alias '*nope'" },
 	{ "a: 99999999999999999999\n", "t.yaml:1:4: error: integer '99999999999999999999' is not exactly a double" },
 	{ "a: \xff\n", "t.yaml:1:4: error: invalid UTF-8 (byte 0xff)" },
+	/* "%00" in a tag: libyaml decodes it and the tag ends at the NUL */
+	{ "a: !!str%00x 12\n", "t.yaml:1:4: error: a tag holding a NUL character ('%00')" },
+	{ "a: &x !!int%00 12\n", "t.yaml:1:4: error: a tag holding a NUL character" },
+	{ "a: &x # c\n  !!int%00 12\n", "t.yaml:1:4: error: a tag holding a NUL character" },
+	{ "a: !<tag:yaml.org,2002:int%00> 12\n", "t.yaml:1:4: error: a tag holding a NUL character" },
+	{ "a: [1, !!str%00 x]\n", "t.yaml:1:8: error: a tag holding a NUL character" },
+	{ "a: !!seq%00 [1]\n", "t.yaml:1:4: error: a tag holding a NUL character" },
+	{ "a: !!map%00\n  b: 1\n", "t.yaml:1:4: error: a tag holding a NUL character" },
+	{ "!!str%00 k: 1\n", "t.yaml:1:1: error: a tag holding a NUL character" },
+	{ "\xc3\xa9\xc3\xa9: \xe2\x82\xac\na: !!str%00x 12\n", "t.yaml:2:4: error: a tag holding a NUL" },
+	{ "%YAML 1.1\n%TAG !e! tag:yaml.org,2002:in%00\n---\na: !e!t 12\n",
+	  "t.yaml:2:1: error: a tag holding a NUL character" },
 };
 
 START_TEST(test_bad_yaml)
