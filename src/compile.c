@@ -140,13 +140,13 @@ struct batch {
 
 /*
  * What a worker keeps from job to job: a committed file's bytes, the
- * RFC 8785 forms of a chunk's tools, which are only hashed, and, when
- * files are emitted by the workers (compile_opts.parallel_emit), the
- * bytes of a chunk's tools, lent to each job while it runs.  Kept per
- * job instead, the 128 jobs in flight touched 640 KB of fresh memory for
- * the forms and 1.5 MB for the bytes: at 1,000 tools, half the build's
- * page faults, at about 15 µs each on the VMs toolsync is measured on
- * (docs/performance.md).
+ * RFC 8785 forms of a chunk's tools, which are only hashed, and the bytes
+ * of a chunk's tools, lent to each job while it runs (copied into the
+ * job's own buffer only when the main thread needs them after:
+ * bytes_needed_later).  Kept per job instead, the 128 jobs in flight
+ * touched 640 KB of fresh memory for the forms and 1.5 MB for the bytes:
+ * at 1,000 tools, half a build's page faults, at about 15 µs each on the
+ * VMs toolsync is measured on (docs/performance.md).
  */
 struct scratch {
 	struct strbuf committed;
@@ -155,21 +155,21 @@ struct scratch {
 };
 
 /*
- * A scratch's buffers take the size of a manifest at once (bytes only
- * when they are lent: parallel_emit), made by the main thread for every
- * worker: from the heap, which has huge pages (xalloc_init), not from a
- * worker's own arena, where each fresh 4 KiB page costs a fault.
+ * A scratch's buffers take the size of a manifest at once, made by the
+ * main thread for every worker: from the heap, which has huge pages
+ * (xalloc_init), not from a worker's own arena, where each fresh 4 KiB
+ * page costs a fault.
  */
 #define SCRATCH_HINT_MAX ((size_t)64 << 10)
 
-static void scratch_init(struct scratch *s, size_t hint, int lent)
+static void scratch_init(struct scratch *s, size_t hint)
 {
 	size_t i;
 
 	strbuf_init(&s->committed, 0);
 	for (i = 0; i < CHUNK; i++) {
 		strbuf_init(&s->jcs[i], hint);
-		strbuf_init(&s->bytes[i], lent ? hint : 0);
+		strbuf_init(&s->bytes[i], hint);
 	}
 }
 
@@ -620,12 +620,12 @@ static unsigned compare_committed(const struct compiler *c, struct job *j, struc
 	return same;
 }
 
-/* Lend (or take back) the scratch's buffers to a chunk's tools, whose bytes are emitted here. */
-static void lend_bytes(const struct compiler *c, struct job *v, size_t n, struct scratch *s)
+/* Lend (or take back) the scratch's buffers to a chunk's tools. */
+static void lend_bytes(struct job *v, size_t n, struct scratch *s)
 {
 	size_t i;
 
-	for (i = 0; c->o->parallel_emit && i < n; i++) {
+	for (i = 0; i < n; i++) {
 		struct strbuf lent = s->bytes[i];
 
 		if (!v[i].t)
@@ -635,12 +635,28 @@ static void lend_bytes(const struct compiler *c, struct job *v, size_t n, struct
 	}
 }
 
+/*
+ * A tool's bytes that the main thread needs after the chunk: emitted there
+ * (no parallel_emit), and not the same in every compare source (see
+ * out_file.bytes): diff and ci read them only to compare.
+ */
+static int bytes_needed_later(const struct compiler *c, const struct job *j)
+{
+	unsigned every = 0, i;
+
+	if (c->o->parallel_emit || !j->t)
+		return 0;
+	for (i = 0; i < COMPILE_COMPARE_MAX && c->o->compare[i]; i++)
+		every |= 1u << i;
+	return !every || j->committed_same != every;
+}
+
 /* n jobs, at most CHUNK: rendered, hashed, compared, emitted if in parallel. */
 static void chunk_run(const struct compiler *c, struct job *v, size_t n, struct scratch *s)
 {
 	size_t i;
 
-	lend_bytes(c, v, n, s);
+	lend_bytes(v, n, s);
 	chunk_hash(c, v, n, s);
 	for (i = 0; i < n; i++) {
 		v[i].size = v[i].bytes.len;
@@ -648,7 +664,12 @@ static void chunk_run(const struct compiler *c, struct job *v, size_t n, struct 
 		if (c->o->parallel_emit)
 			job_emit(c, &v[i]);
 	}
-	lend_bytes(c, v, n, s);
+	lend_bytes(v, n, s);
+	for (i = 0; i < n; i++)
+		if (bytes_needed_later(c, &v[i])) {
+			strbuf_reset(&v[i].bytes);
+			strbuf_addbuf(&v[i].bytes, &s->bytes[i]);
+		}
 }
 
 /* The first batch handed over with jobs not taken yet, or NULL (p->mu held). */
@@ -719,9 +740,11 @@ static void pool_start(struct pool *p, struct compiler *c, unsigned n)
 	pthread_cond_init(&p->done, NULL);
 	for (i = 0; n > 1 && i < n; i++) {
 		p->w[i] = (struct worker){ .p = p };
-		scratch_init(&p->w[i].s, c->size_hint, c->o->parallel_emit);
-		if (pthread_create(&p->w[i].thread, NULL, work, &p->w[i]))
+		scratch_init(&p->w[i].s, c->size_hint);
+		if (pthread_create(&p->w[i].thread, NULL, work, &p->w[i])) {
+			scratch_release(&p->w[i].s);
 			break;   /* fewer threads: slower, not wrong */
+		}
 		p->n++;
 	}
 }
@@ -1202,7 +1225,7 @@ int compile_catalogue(const struct ts_config *cfg, const struct compile_opts *o,
 	}
 	matrix_init(&c->matrix, cfg);
 	compile_templates(c);
-	scratch_init(&c->main, c->size_hint, o->parallel_emit);
+	scratch_init(&c->main, c->size_hint);
 	c->failed = d->errors > 0;
 	pool_start(&c->pool, c, compile_jobs());
 	if ((src = source_open(cfg, o->registry, d))) {

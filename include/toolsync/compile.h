@@ -46,7 +46,12 @@ const struct jv *compiled_tool_manifest(struct compiled_tool *t);
 /* One output file, relative to the output directory. */
 struct out_file {
 	const char *path;           /* "tools/<key>.json", "roles/<role>.<target>.json" */
-	const struct strbuf *bytes; /* exactly what is written */
+	/*
+	 * Exactly what is written.  Without parallel_emit, a tool's bytes are
+	 * kept for the callback only when some compare source differs from
+	 * them: with every bit of committed_same set they are empty.
+	 */
+	const struct strbuf *bytes;
 	/* BLAKE2b-256 hex of bytes; "" for a tool when compiling without an index (diff, ci) */
 	const char *blake2b;
 	/*
