@@ -152,7 +152,7 @@ static int node_tag_has_nul(struct yreader *r, const yaml_mark_t *m)
 	return token_has_nul(p, end, p + 1 < end && p[1] == '<' ? ">" : ",[]{}");
 }
 
-/* The line of a %TAG directive whose prefix is written with "%00", from the document's start; 0 if none. */
+/* The line of a %TAG directive (before the document) whose prefix holds "%00"; 0 if none. */
 static unsigned directive_with_nul(struct yreader *r, const yaml_event_t *ev)
 {
 	const char *p = mark_text(r, &ev->start_mark);
