@@ -1115,8 +1115,11 @@ static int emit_text(struct compiler *c, const char *path, const struct matrix_f
 /*
  * traceability.md and traceability.csv (see matrix.h), after every tool:
  * sorted once, then written and hashed side by side (the workers are
- * idle by now).
+ * idle by now) when there are enough tools to pay for a thread (its
+ * start, stack and arena: about half a millisecond here, what writing
+ * the markdown of 1,000 tools takes).
  */
+#define MATRIX_THREAD_MIN 10000
 static int emit_matrix(struct compiler *c)
 {
 	struct matrix_file f[2] = {
@@ -1129,7 +1132,8 @@ static int emit_matrix(struct compiler *c)
 	if (c->failed)
 		return -1;
 	matrix_sort(&c->matrix);
-	threaded = c->pool.n && !pthread_create(&t, NULL, write_matrix_file, &f[0]);
+	threaded = c->pool.n && c->ntools >= MATRIX_THREAD_MIN &&
+		   !pthread_create(&t, NULL, write_matrix_file, &f[0]);
 	if (!threaded)
 		write_matrix_file(&f[0]);
 	write_matrix_file(&f[1]);

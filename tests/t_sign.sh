@@ -191,6 +191,22 @@ for f in $(cd "$T/good" && find . -type f | sed 's|^\./||' | LC_ALL=C sort); do
 	n=$((n + 1))
 done
 [ "$n" -ge 40 ] || fail "only $n files were tampered with"
+# Several at once, among the files hashed side by side: each one reported
+# for what was done to it, and no other.
+rm -rf "$T/bad" && cp -R "$T/good" "$T/bad"
+set -- $(cd "$T/bad" && ls tools | LC_ALL=C sort | sed -n '2p;3p;5p;8p')
+flip "$T/bad/tools/$1"
+flip "$T/bad/tools/$3"
+rm "$T/bad/tools/$2"
+printf ' ' >>"$T/bad/tools/$4"
+run "$TOOLSYNC" verify -p ts.pub "$T/bad"
+expect_rc 1 "four files tampered with"
+expect_in "$T/err" "$T/bad/tools/$1: error: BLAKE2b-256 differs from index.json"
+expect_in "$T/err" "$T/bad/tools/$3: error: BLAKE2b-256 differs from index.json"
+expect_in "$T/err" "$T/bad/tools/$2: error: listed in index.json but missing"
+expect_in "$T/err" "$T/bad/tools/$4: error: "
+expect_in "$T/err" "index.json lists"
+[ "$(grep -c ': error: ' "$T/err")" -eq 4 ] || fail "not exactly four findings: $(cat "$T/err")"
 rm -rf "$T/bad" && cp -R "$T/good" "$T/bad"
 cp "$T/bad/tools/fx.rate-lookup.json" "$T/bad/tools/fx.rate-evil.json"
 run "$TOOLSYNC" verify -p ts.pub "$T/bad"
