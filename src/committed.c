@@ -30,7 +30,38 @@ struct tree_entry {
 	char *path;        /* relative to the output directory */
 	char oid[65];      /* SHA-1 or SHA-256, hex */
 	int regular;       /* a blob of mode 100644/100755 (not a symlink or submodule) */
+	const char *what;  /* what it is, for messages: "a symbolic link in the git tree" */
 };
+
+/*
+ * The kinds of entry `git ls-tree -r` lists, by the start of its record:
+ * a file, a symbolic link (git keeps its target as the blob: never
+ * followed, never read), a submodule (a commit of another repository).
+ */
+static const struct {
+	const char *rec;
+	int regular;
+	const char *what;
+} entry_kinds[] = {
+	{ "100644 blob ", 1, "a file in the git tree" },
+	{ "100755 blob ", 1, "a file in the git tree" },
+	{ "120000 blob ", 0, "a symbolic link in the git tree; links are not followed" },
+	{ "160000 commit ", 0, "a submodule in the git tree" },
+};
+
+static void entry_kind(struct tree_entry *e, const char *rec)
+{
+	size_t i;
+
+	e->regular = 0;
+	e->what = "an entry of an unknown kind in the git tree";
+	for (i = 0; i < ARRAY_SIZE(entry_kinds); i++)
+		if (!strncmp(rec, entry_kinds[i].rec, strlen(entry_kinds[i].rec))) {
+			e->regular = entry_kinds[i].regular;
+			e->what = entry_kinds[i].what;
+			return;
+		}
+}
 
 struct committed {
 	char *dir, *display, *describe;
@@ -308,7 +339,7 @@ static int add_entry(struct committed *c, const char *rec, size_t plen)
 	e->path = xstrdup(path + plen + (plen ? 1 : 0));
 	memcpy(e->oid, oid, olen);
 	e->oid[olen] = '\0';
-	e->regular = !strncmp(rec, "100644 blob ", 12) || !strncmp(rec, "100755 blob ", 12);
+	entry_kind(e, rec);
 	return 0;
 }
 
@@ -403,18 +434,31 @@ int committed_check(struct committed *c, struct diag *d)
 
 static const struct tree_entry *find_entry(const struct committed *c, const char *rel)
 {
-	struct tree_entry key = { (char *)rel, "", 0 };
+	struct tree_entry key = { .path = (char *)rel };
 
 	return c->n ? bsearch(&key, c->ents, c->n, sizeof(*c->ents), cmp_entry) : NULL;
 }
 
-/* The names directly in sub/ of the tree (deeper paths are not listed). */
-static int list_git(struct committed *c, const char *sub, char ***names, size_t *n)
+/*
+ * The names directly in sub/ of the tree (deeper paths are not listed);
+ * sub itself a file, link or submodule there is ENOTDIR, said in err.
+ */
+static int list_git(struct committed *c, const char *sub, char ***names, size_t *n,
+		    struct strbuf *err)
 {
+	const struct tree_entry *e = find_entry(c, sub);
 	size_t sl = strlen(sub), i, alloc = 0;
 
 	*names = NULL;
 	*n = 0;
+	if (e) {
+		char *name = committed_name(c, sub);
+
+		strbuf_addf(err, "cannot read directory '%s': not a directory (%s)", name, e->what);
+		free(name);
+		errno = ENOTDIR;
+		return -1;
+	}
 	for (i = 0; i < c->n; i++) {
 		const char *p = c->ents[i].path;
 
@@ -436,7 +480,7 @@ static int list_sub(struct committed *c, const char *sub, char ***names, size_t 
 	int r, e;
 
 	if (c->rev)
-		return list_git(c, sub, names, n);
+		return list_git(c, sub, names, n, err);
 	/* no link followed: a tools/ linked elsewhere fails with ELOOP */
 	shown = committed_location(c, sub);
 	r = fs_list_dir_under(c->dir, sub, shown, names, n, err);
@@ -462,7 +506,7 @@ int committed_list_or_none(struct committed *c, const char *sub, char ***names, 
 	struct strbuf err = STRBUF_INIT;
 	int r = list_sub(c, sub, names, n, &err);
 
-	if (r && (errno == ENOENT || errno == ENOTDIR))
+	if (r && errno == ENOENT)
 		r = 0;
 	else if (r)
 		diag_fail(d, "%s", err.buf);
@@ -617,8 +661,8 @@ static int read_git(struct committed *c, const char *rel, struct strbuf *buf, st
 	name = committed_name(c, rel);
 	/* worded as fs_read_file() words a file of the directory */
 	if (!e->regular)
-		diag_fail(d, "cannot read committed file '%s': not a regular file (a symbolic "
-			  "link or a submodule in the git tree)", name);
+		diag_fail(d, "cannot read committed file '%s': not a regular file (%s)", name,
+			  e->what);
 	else if ((r = batch_read_locked(c, e->oid, buf, &size)) < 0)
 		diag_fail(d, "cannot read committed file '%s': git cat-file failed", name);
 	else if (r)

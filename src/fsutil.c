@@ -376,6 +376,8 @@ size_t fs_cap(enum fs_kind kind)
 
 static const char *type_name(mode_t m)
 {
+	if (S_ISREG(m))
+		return "a regular file";
 	if (S_ISDIR(m))
 		return "a directory";
 	if (S_ISFIFO(m))
@@ -468,14 +470,18 @@ static int open_failed(int dir, const char *shown, const char *rel, const char *
 	int e = errno;
 	struct stat st;
 
-	if (!fstatat(dir, comp, &st, AT_SYMLINK_NOFOLLOW) && S_ISLNK(st.st_mode)) {
+	if (!fstatat(dir, comp, &st, AT_SYMLINK_NOFOLLOW) &&
+	    (S_ISLNK(st.st_mode) || (e == ENOTDIR && !S_ISDIR(st.st_mode)))) {
 		char *upto = xstrndup(rel, (size_t)(comp - copy) + strlen(comp));
 		char *link = path_join(shown, upto);
 
-		strbuf_addf(why, "'%s' is a symbolic link (links are not followed here)", link);
+		if (S_ISLNK(st.st_mode))
+			strbuf_addf(why, "'%s' is a symbolic link (links are not followed here)", link);
+		else   /* a FIFO or a file where a directory of the path should be */
+			strbuf_addf(why, "'%s' is not a directory (%s)", link, type_name(st.st_mode));
 		free(link);
 		free(upto);
-		errno = ELOOP;
+		errno = S_ISLNK(st.st_mode) ? ELOOP : ENOTDIR;
 		return -1;
 	}
 	strbuf_addstr(why, strerror(e));

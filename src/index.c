@@ -3,6 +3,7 @@
 #include "toolsync/hashset.h"
 #include "toolsync/index.h"
 #include "toolsync/json.h"
+#include "toolsync/quote.h"
 #include "toolsync/sort.h"
 #include "toolsync/strpool.h"
 
@@ -281,11 +282,24 @@ static int is_hex_digest(const struct jv *v)
 	return v && v->kind == JV_STRING && v->u.str.len == 64 && is_hex64(v->u.str.ptr);
 }
 
-/* Index paths name files below the directory: no "..", no absolute, no "." parts. */
+/* One file name as a build writes it: not empty, no '/' or '\\', no leading '.', no "..". */
+static int index_name_ok(const char *name)
+{
+	return name[0] && name[0] != '.' && !strpbrk(name, "/\\") && !strstr(name, "..");
+}
+
+/*
+ * Index paths are spelled exactly as a build writes them: "tools/NAME",
+ * "roles/NAME" or a top-level "NAME".  Any other spelling of a file
+ * ("tools/./x.json", "tools//x.json", "tools/x.json/",
+ * "tools/../tools/x.json") would be a second entry for one file, or a
+ * path outside the directory, so it is refused, not resolved.
+ */
 static int index_path_ok(const char *p)
 {
-	return p[0] && p[0] != '/' && !strstr(p, "..") && !strstr(p, "//") &&
-	       strncmp(p, "./", 2) && !strchr(p, '\\');
+	if (!strncmp(p, "tools/", 6) || !strncmp(p, "roles/", 6))
+		return index_name_ok(p + 6);
+	return index_name_ok(p) && strcmp(p, "tools") && strcmp(p, "roles");
 }
 
 static int parse_entry(struct index *ix, const struct jv *e, struct diag *d)
@@ -300,7 +314,9 @@ static int parse_entry(struct index *ix, const struct jv *e, struct diag *d)
 		return -1;
 	}
 	if (!index_path_ok(path->u.str.ptr) || strlen(path->u.str.ptr) != path->u.str.len) {
-		diag_error(d, &path->loc, "index path '%s' must stay inside the directory", path->u.str.ptr);
+		diag_error(d, &path->loc, "index path '%s' is not one toolsync writes: "
+			   "'tools/NAME', 'roles/NAME' or 'NAME', where NAME is one file name "
+			   "that does not start with '.'", quote_show(path->u.str.ptr));
 		return -1;
 	}
 	if (size->u.number < 0 || size->u.number > 9007199254740991.0 ||

@@ -35,6 +35,7 @@ struct yreader {
 	struct hashset anchor_index;  /* name -> 1 + index of its latest definition */
 	size_t budget;
 	struct jv_budget values;
+	size_t at_char, at_byte;      /* mark_text()'s cursor: a character and its byte */
 };
 
 static struct srcloc mark_loc(const struct yreader *r, const yaml_mark_t *m, size_t len)
@@ -86,6 +87,122 @@ static struct srcloc reader_error_loc(const struct yreader *r)
 	return loc;
 }
 
+/*
+ * The text at a mark.  libyaml counts characters (mark.index), not bytes;
+ * the text is UTF-8 (checked before parsing), so count lead bytes, from a
+ * cursor that moves on with the events (they come in the text's order).
+ */
+static const char *mark_text(struct yreader *r, const yaml_mark_t *m)
+{
+	const char *s = (const char *)r->parser.input.string.start;
+	size_t len = (size_t)(r->parser.input.string.end - r->parser.input.string.start);
+
+	if (m->index < r->at_char)
+		r->at_char = r->at_byte = 0;
+	while (r->at_char < m->index && r->at_byte < len) {
+		r->at_byte++;
+		while (r->at_byte < len && ((unsigned char)s[r->at_byte] & 0xc0) == 0x80)
+			r->at_byte++;
+		r->at_char++;
+	}
+	return s + r->at_byte;
+}
+
+static int is_white(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* 1 if the token at p (up to end, white space or any of stop) holds "%00". */
+static int token_has_nul(const char *p, const char *end, const char *stop)
+{
+	for (; p < end && !is_white(*p) && !(*p && strchr(stop, *p)); p++)
+		if (end - p >= 3 && p[0] == '%' && p[1] == '0' && p[2] == '0')
+			return 1;
+	return 0;
+}
+
+/* p past white space, line breaks and comments (what may part a node's properties). */
+static const char *skip_separation(const char *p, const char *end)
+{
+	while (p < end && (is_white(*p) || *p == '#'))
+		if (*p++ == '#')
+			while (p < end && *p != '\n')
+				p++;
+	return p;
+}
+
+/*
+ * A node's properties start at its mark: an anchor and a tag, in either
+ * order.  1 if the tag is written with "%00": libyaml decodes it to a NUL
+ * and the tag ends there ("!!str%00x" reads as !!str).
+ */
+static int node_tag_has_nul(struct yreader *r, const yaml_mark_t *m)
+{
+	const char *p = mark_text(r, m);
+	const char *end = (const char *)r->parser.input.string.end;
+
+	if (p < end && *p == '&') {
+		while (p < end && !is_white(*p))
+			p++;
+		p = skip_separation(p, end);
+	}
+	if (p >= end || *p != '!')
+		return 0;
+	return token_has_nul(p, end, p + 1 < end && p[1] == '<' ? ">" : ",[]{}");
+}
+
+/* The line of a %TAG directive (before the document) whose prefix holds "%00"; 0 if none. */
+static unsigned directive_with_nul(struct yreader *r, const yaml_event_t *ev)
+{
+	const char *p = mark_text(r, &ev->start_mark);
+	const char *end = mark_text(r, &ev->end_mark);
+	unsigned line = (unsigned)ev->start_mark.line + 1;
+	int field;
+
+	for (; p < end; line++) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+
+		if (!eol)
+			eol = end;
+		if (eol - p > 4 && !memcmp(p, "%TAG", 4))
+			for (p += 4, field = 0; field < 2; field++) {   /* the handle, the prefix */
+				p = skip_separation(p, eol);
+				if (field && token_has_nul(p, eol, ""))
+					return line;
+				while (p < eol && !is_white(*p))
+					p++;
+			}
+		p = eol + 1;
+	}
+	return 0;
+}
+
+/*
+ * A tag written with "%00" (a NUL once decoded) is refused where it is: a
+ * tag cut at the NUL would pass for another ("!!str%00x" for !!str).
+ * 0, or -1 (reported, ev released).
+ */
+static int tags_ok(struct yreader *r, yaml_event_t *ev)
+{
+	const yaml_char_t *tag = ev->type == YAML_SCALAR_EVENT ? ev->data.scalar.tag :
+				 ev->type == YAML_SEQUENCE_START_EVENT ? ev->data.sequence_start.tag :
+				 ev->type == YAML_MAPPING_START_EVENT ? ev->data.mapping_start.tag : NULL;
+	struct srcloc loc = mark_loc(r, &ev->start_mark, 1);
+	unsigned line = 0;
+
+	if (ev->type == YAML_DOCUMENT_START_EVENT &&
+	    ev->data.document_start.tag_directives.start != ev->data.document_start.tag_directives.end)
+		line = directive_with_nul(r, ev);
+	if (!line && !(tag && node_tag_has_nul(r, &ev->start_mark)))
+		return 0;
+	if (line)
+		loc = (struct srcloc){ r->file, line, 1, 4 };
+	yfail(r, &loc, "a tag holding a NUL character ('%%00')");
+	yaml_event_delete(ev);
+	return -1;
+}
+
 /* The next event; on a libyaml error, report it and return -1. */
 static int next_event(struct yreader *r, yaml_event_t *ev)
 {
@@ -93,7 +210,7 @@ static int next_event(struct yreader *r, yaml_event_t *ev)
 	struct srcloc loc;
 
 	if (yaml_parser_parse(&r->parser, ev))
-		return 0;
+		return tags_ok(r, ev);
 	loc = p->error == YAML_READER_ERROR ? reader_error_loc(r) : mark_loc(r, &p->problem_mark, 1);
 	if (p->context && p->context_mark.line != p->problem_mark.line)
 		yfail(r, &loc, "%s %s started at line %u", p->problem ? p->problem : "invalid YAML",

@@ -8,7 +8,7 @@ run env BENCH_SIZES=1000 BENCH_RUNS=1 BENCH_PLACES=disk BENCH_OUT="$T/bench" \
 expect_rc 0 "bench harness"
 res=$T/bench/results.md
 expect_in "$res" "## 1000 tools, disk"
-for cmd in sign-each build rebuild diff diff-1% verify; do
+for cmd in sign-each build rebuild diff diff-1% verify start; do
 	expect_in "$res" "| $cmd |"
 done
 # with the reference beside the project, it ran too and the ratios are there
@@ -18,5 +18,5 @@ fi
 # every fresh output was removed after the last run; the catalogue stays
 [ ! -e "$T/bench/disk/1000/fresh" ] || fail "fresh outputs left behind"
 [ -f "$T/bench/disk/1000/cat/registry-r1.yaml" ] || fail "no 1% revision"
-[ "$(wc -l <"$T/bench/raw.tsv")" -ge 6 ] || fail "fewer timed runs than commands"
+[ "$(wc -l <"$T/bench/raw.tsv")" -ge 7 ] || fail "fewer timed runs than commands"
 echo "bench harness ok"

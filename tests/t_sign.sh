@@ -143,6 +143,29 @@ minisign -S -l -s mini.key -m "$T/bymini/index.json" -t "file:index.json" >/dev/
 	fail "minisign -l did not write a legacy signature"
 run "$TOOLSYNC" verify -p mini.pub "$T/bymini"
 expect_rc 0 "minisign's legacy (Ed) signature"
+# A signed index that spells a file otherwise than a build writes it (a
+# second name for one file, or a way out): an input error naming the
+# index and the path, for verify and for a build over it, which changes
+# nothing.
+for spelled in tools/./fx.rate-lookup.json tools//fx.rate-lookup.json \
+	       tools/../tools/fx.rate-lookup.json tools/fx.rate-lookup.json/; do
+	rm -rf "$T/alias" && cp -R "$T/mini" "$T/alias"
+	sed -i "s|\"tools/fx.rate-lookup.json\"|\"$spelled\"|" "$T/alias/index.json"
+	expect_in "$T/alias/index.json" "\"$spelled\""
+	rm "$T/alias/index.json.minisig"
+	minisign -S -s mini.key -m "$T/alias/index.json" -t "file:index.json" >/dev/null </dev/null ||
+		fail "minisign -S failed"
+	run "$TOOLSYNC" verify -p mini.pub "$T/alias"
+	expect_rc 2 "index path $spelled"
+	expect_in "$T/err" "$T/alias/index.json:"
+	expect_in "$T/err" "error: index path '$spelled' is not one toolsync writes"
+	(cd "$T/alias" && find . -exec ls -ld --time-style=+%s.%N {} + | LC_ALL=C sort) >"$T/before"
+	run "$TOOLSYNC" build --out "$T/alias"
+	expect_rc 2 "a build over an index with $spelled"
+	expect_in "$T/err" "error: index path '$spelled' is not one toolsync writes"
+	(cd "$T/alias" && find . -exec ls -ld --time-style=+%s.%N {} + | LC_ALL=C sort) >"$T/after"
+	cmp -s "$T/before" "$T/after" || fail "a refused build changed '$T/alias'"
+done
 
 # 7. Tampering: one changed byte in any file, an added or a removed file.
 run "$TOOLSYNC" build --key ts.key --sign-each --out "$T/good"
@@ -168,6 +191,22 @@ for f in $(cd "$T/good" && find . -type f | sed 's|^\./||' | LC_ALL=C sort); do
 	n=$((n + 1))
 done
 [ "$n" -ge 40 ] || fail "only $n files were tampered with"
+# Several at once, among the files hashed side by side: each one reported
+# for what was done to it, and no other.
+rm -rf "$T/bad" && cp -R "$T/good" "$T/bad"
+set -- $(cd "$T/bad" && ls tools | LC_ALL=C sort | sed -n '2p;3p;5p;8p')
+flip "$T/bad/tools/$1"
+flip "$T/bad/tools/$3"
+rm "$T/bad/tools/$2"
+printf ' ' >>"$T/bad/tools/$4"
+run "$TOOLSYNC" verify -p ts.pub "$T/bad"
+expect_rc 1 "four files tampered with"
+expect_in "$T/err" "$T/bad/tools/$1: error: BLAKE2b-256 differs from index.json"
+expect_in "$T/err" "$T/bad/tools/$3: error: BLAKE2b-256 differs from index.json"
+expect_in "$T/err" "$T/bad/tools/$2: error: listed in index.json but missing"
+expect_in "$T/err" "$T/bad/tools/$4: error: "
+expect_in "$T/err" "index.json lists"
+[ "$(grep -c ': error: ' "$T/err")" -eq 4 ] || fail "not exactly four findings: $(cat "$T/err")"
 rm -rf "$T/bad" && cp -R "$T/good" "$T/bad"
 cp "$T/bad/tools/fx.rate-lookup.json" "$T/bad/tools/fx.rate-evil.json"
 run "$TOOLSYNC" verify -p ts.pub "$T/bad"

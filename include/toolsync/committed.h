@@ -75,8 +75,9 @@ int committed_list(struct committed *c, const char *sub, char ***names, size_t *
 
 /*
  * committed_list(), for a sub that may be absent: none when there is no
- * sub or it is not a directory; -1 (reported to d) when it cannot be
- * listed: a symbolic link (not followed, wherever it points), unreadable.
+ * sub; -1 (reported to d) when it cannot be listed: not a directory (a
+ * FIFO, a file; in a git tree a file, link or submodule), a symbolic
+ * link (not followed, wherever it points), unreadable.
  */
 int committed_list_or_none(struct committed *c, const char *sub, char ***names, size_t *n,
 			   struct diag *d);

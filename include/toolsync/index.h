@@ -89,7 +89,8 @@ void index_release(struct index *ix);
 void index_write(struct strbuf *out, const struct index *ix);
 /*
  * Parse index.json text; problems reported to d with file:line:col
- * (wrong format, bad digest, a path with "..", duplicates).  0 or -1.
+ * (wrong format, bad digest, a path not spelled as a build writes it:
+ * "tools/NAME", "roles/NAME" or "NAME", duplicates).  0 or -1.
  */
 int index_parse(struct index *ix, const char *data, size_t len, const char *file,
 		struct diag *d);

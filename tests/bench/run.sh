@@ -19,6 +19,9 @@
 #   diff         toolsync diff, nothing changed
 #   diff-1%      toolsync diff, 1% of the rows with another min_role
 #   verify       toolsync verify
+#   start        toolsync --version: what starting a process of it costs
+#                here (the summary also gives each command's time per tool
+#                beyond it; the goals are judged on the whole time)
 #
 # A fresh build writes into a new directory each run, never one deleted
 # just before (on ext4, creating files right after a mass delete measures
@@ -118,6 +121,7 @@ bench_block() {
 		timed "$p" "$n" diff "$r" 0 "$ts" diff
 		timed "$p" "$n" diff-1% "$r" 1 "$ts" diff -c toolsync-r1.yaml
 		timed "$p" "$n" verify "$r" 0 "$ts" verify -q -p "$d/bench.pub" manifests
+		timed "$p" "$n" start "$r" 0 "$ts" --version
 		r=$((r + 1))
 	done
 	cd "$top"

@@ -8,7 +8,9 @@ import statistics
 import sys
 from collections import defaultdict
 
-ORDER = ["reference", "sign-each", "build", "rebuild", "diff", "diff-1%", "verify"]
+ORDER = ["reference", "sign-each", "build", "rebuild", "diff", "diff-1%", "verify", "start"]
+# commands that handle the tools (start only starts a process)
+PER_TOOL = ORDER[:-1]
 # (what, command, place, tools, value key, limit, compare)
 GOALS = [
     ("fresh --sign-each build, times faster than the reference", "sign-each", "tmpfs", 100000, "speedup", 4.0, ">="),
@@ -82,10 +84,29 @@ def main():
         print("| place | command | %s | worst/best |" % " | ".join("%d" % n for n in sizes))
         print("|---|---|%s---:|" % ("---:|" * len(sizes)))
         for place in sorted({p for p, _ in blocks}):
-            for cmd in ORDER:
+            for cmd in PER_TOOL:
                 per = [table[(place, n, cmd)]["wall"] / n * 1e6 for n in sizes
                        if (place, n, cmd) in table]
                 if len(per) == len(sizes):
+                    print("| %s | %s | %s | %.2f |" % (place, cmd, " | ".join(
+                        "%.1f" % x for x in per), max(per) / min(per)))
+    if len(sizes) > 1 and any(cmd == "start" for _, _, cmd in table):
+        print()
+        print("## Time per tool beyond starting a process (wall minus `start`'s, us)")
+        print()
+        print("Starting any process costs the same at every size (`start`: "
+              "`toolsync --version`); the goals are judged on the table above.")
+        print()
+        print("| place | command | %s | worst/best |" % " | ".join("%d" % n for n in sizes))
+        print("|---|---|%s---:|" % ("---:|" * len(sizes)))
+        for place in sorted({p for p, _ in blocks}):
+            for cmd in PER_TOOL:
+                if cmd == "reference":
+                    continue
+                per = [(table[(place, n, cmd)]["wall"] - table[(place, n, "start")]["wall"])
+                       / n * 1e6 for n in sizes
+                       if (place, n, cmd) in table and (place, n, "start") in table]
+                if len(per) == len(sizes) and min(per) > 0:
                     print("| %s | %s | %s | %.2f |" % (place, cmd, " | ".join(
                         "%.1f" % x for x in per), max(per) / min(per)))
     goals = [g for g in GOALS if (g[2], g[3], g[1]) in table and
@@ -104,6 +125,17 @@ def main():
         worst = max(s["rss"] for k, s in table.items() if k[2] != "reference")
         print("| peak RSS of any toolsync command (MB) | %.1f | <= 128.00 | %s |" % (
             worst, "yes" if worst <= 128 else "NO"))
+        sizes = sorted({n for p, n, _ in table if p == "tmpfs"})
+        if len(sizes) > 1:
+            for cmd in PER_TOOL[1:]:
+                per = [table[("tmpfs", n, cmd)]["wall"] / n for n in sizes
+                       if ("tmpfs", n, cmd) in table]
+                if len(per) == len(sizes):
+                    v = max(per) / min(per)
+                    print("| time per tool across %s tools, worst/best, %s, tmpfs | %.2f "
+                          "| <= 1.50 | %s |" % (" to ".join("{:,}".format(n) for n in
+                                                   (sizes[0], sizes[-1])), cmd, v,
+                                                   "yes" if v <= 1.5 else "NO"))
 
 
 if __name__ == "__main__":

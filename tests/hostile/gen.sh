@@ -71,7 +71,8 @@ templates_copy() {
 
 # plant HOW PATH [SIZE]: turn PATH (in the catalogue) into something hostile:
 # a link to the outside secret or passwd lines, to the outside tools/,
-# to /dev/zero; a FIFO, a directory, a sparse file of SIZE, NUL bytes.
+# to /dev/zero, to nothing (dangling); a FIFO, a directory, a file of
+# one line, a sparse file of SIZE, NUL bytes.
 plant() {
 	rm -rf "$2"
 	mkdir -p "$(dirname "$2")"
@@ -81,7 +82,9 @@ plant() {
 	tools) ln -s "$OUTSIDE/tools" "$2" ;;
 	fifo) mkfifo "$2" ;;
 	zero) ln -s /dev/zero "$2" ;;
+	dangling) ln -s "$OUTSIDE/no-such-file.yaml" "$2" ;;
 	dir) mkdir "$2" ;;
+	file) printf 'x\n' >"$2" ;;
 	huge) truncate -s "$3" "$2" ;;
 	nul) printf 'a: 1\n\000b: 2\n' >"$2" ;;
 	*) echo "plant: unknown '$1'" >&2; return 1 ;;
@@ -93,14 +96,22 @@ move_out() {
 	mv "$1" "$ELSEWHERE/$(basename "$1")" && ln -s "$ELSEWHERE/$(basename "$1")" "$1"
 }
 gitcat() { git -c user.name=t -c user.email=t@example.invalid "$@"; }
-# git_commit_hostile HOW PATH SIZE: a git repository whose HEAD holds PATH
-# made hostile while the work tree keeps the good file
+# git_commit_hostile HOW PATH [SIZE]: a git repository whose HEAD holds
+# PATH (a file or a directory) made hostile: plant's HOW, or HOW
+# submodule, a gitlink (mode 160000, the base commit) in its place; the
+# work tree keeps the good PATH
 git_commit_hostile() {
 	git init -q . && gitcat add -A && gitcat commit -qm base
-	cp "$2" "$ELSEWHERE/keep"
-	plant "$1" "$2" "$3"
-	gitcat add -A && gitcat commit -qm hostile
-	rm -f "$2" && cp "$ELSEWHERE/keep" "$2"
+	if [ "$1" = submodule ]; then
+		gitcat rm -rq --cached "$2"
+		gitcat update-index --add --cacheinfo "160000,$(git rev-parse HEAD),$2"
+	else
+		mv "$2" "$ELSEWHERE/keep"
+		plant "$1" "$2" "${3:-}"
+		gitcat add -A
+		rm -rf "$2" && mv "$ELSEWHERE/keep" "$2"
+	fi
+	gitcat commit -qm hostile
 }
 # sign_each_substituted: a build signed with a fresh key and --sign-each,
 # then index.json and its signature replaced by a tool's (same key)
