@@ -158,17 +158,20 @@ struct scratch {
  * A scratch's buffers take the size of a manifest at once, made by the
  * main thread for every worker: from the heap, which has huge pages
  * (xalloc_init), not from a worker's own arena, where each fresh 4 KiB
- * page costs a fault.
+ * page costs a fault.  At most 8 KiB each (a larger manifest grows its
+ * buffer where it is rendered): 64 workers and a 71 KB manifest took
+ * 96 MB at 64 KiB.  The RFC 8785 forms only when they are hashed (an
+ * index is made: not diff, not ci).
  */
-#define SCRATCH_HINT_MAX ((size_t)64 << 10)
+#define SCRATCH_HINT_MAX ((size_t)8 << 10)
 
-static void scratch_init(struct scratch *s, size_t hint)
+static void scratch_init(struct scratch *s, size_t hint, int jcs)
 {
 	size_t i;
 
 	strbuf_init(&s->committed, 0);
 	for (i = 0; i < CHUNK; i++) {
-		strbuf_init(&s->jcs[i], hint);
+		strbuf_init(&s->jcs[i], jcs ? hint : 0);
 		strbuf_init(&s->bytes[i], hint);
 	}
 }
@@ -740,7 +743,7 @@ static void pool_start(struct pool *p, struct compiler *c, unsigned n)
 	pthread_cond_init(&p->done, NULL);
 	for (i = 0; n > 1 && i < n; i++) {
 		p->w[i] = (struct worker){ .p = p };
-		scratch_init(&p->w[i].s, c->size_hint);
+		scratch_init(&p->w[i].s, c->size_hint, c->ix != NULL);
 		if (pthread_create(&p->w[i].thread, NULL, work, &p->w[i])) {
 			scratch_release(&p->w[i].s);
 			break;   /* fewer threads: slower, not wrong */
@@ -1229,7 +1232,7 @@ int compile_catalogue(const struct ts_config *cfg, const struct compile_opts *o,
 	}
 	matrix_init(&c->matrix, cfg);
 	compile_templates(c);
-	scratch_init(&c->main, c->size_hint);
+	scratch_init(&c->main, c->size_hint, ix != NULL);
 	c->failed = d->errors > 0;
 	pool_start(&c->pool, c, compile_jobs());
 	if ((src = source_open(cfg, o->registry, d))) {
