@@ -124,9 +124,22 @@ static void *advise_huge(void *p, size_t n)
  *     parallel loading of 160 templates three times slower (the arena's
  *     lock).
  * Where a step fails (no sbrk, a sanitizer's allocator) the heap is as
- * glibc makes it: only slower.
+ * glibc makes it: only slower.  So it is when a step finds no room (an
+ * address-space limit, ulimit -v): a block is asked for again without
+ * the step (smaller_steps), rather than "out of memory" for 1 byte with
+ * 10 MB of room left.
  */
 #define HEAP_STEP ((size_t)16 << 20)
+
+/* After a failed allocation: grow the heap by only what is asked; 1 to try again. */
+static int smaller_steps(void)
+{
+#ifdef M_TOP_PAD
+	return mallopt(M_TOP_PAD, 0) == 1;
+#else
+	return 0;
+#endif
+}
 
 void xalloc_init(void)
 {
@@ -154,7 +167,7 @@ void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 
-	if (!p)
+	if (!p && (!smaller_steps() || !(p = malloc(n ? n : 1))))
 		oom(n);
 	return advise_huge(p, n);
 }
@@ -163,7 +176,7 @@ void *xcalloc(size_t nmemb, size_t size)
 {
 	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
 
-	if (!p)
+	if (!p && (!smaller_steps() || !(p = calloc(nmemb ? nmemb : 1, size ? size : 1))))
 		oom(st_mult(nmemb, size));
 	return advise_huge(p, nmemb * size);
 }
@@ -196,7 +209,7 @@ void *xrealloc(void *p, size_t n)
 			return advise_huge(q, ahead);
 	}
 	q = realloc(p, n ? n : 1);
-	if (!q)
+	if (!q && (!smaller_steps() || !(q = realloc(p, n ? n : 1))))
 		oom(n);
 	return advise_huge(q, n);
 }

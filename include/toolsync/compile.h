@@ -47,9 +47,10 @@ const struct jv *compiled_tool_manifest(struct compiled_tool *t);
 struct out_file {
 	const char *path;           /* "tools/<key>.json", "roles/<role>.<target>.json" */
 	/*
-	 * Exactly what is written.  Without parallel_emit, a tool's bytes are
-	 * kept for the callback only when some compare source differs from
-	 * them: with every bit of committed_same set they are empty.
+	 * Exactly what is written.  Without parallel_emit and with compare
+	 * sources, a tool's bytes are kept for the callback only when some
+	 * compare source differs from them: with every bit of committed_same
+	 * set they are empty.  Without compare sources they are always there.
 	 */
 	const struct strbuf *bytes;
 	/* BLAKE2b-256 hex of bytes; "" for a tool when compiling without an index (diff, ci) */

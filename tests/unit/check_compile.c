@@ -3,6 +3,7 @@
 #include <check.h>
 #include <unistd.h>
 
+#include "toolsync/committed.h"
 #include "toolsync/compile.h"
 #include "toolsync/fsutil.h"
 #include "toolsync/segments.h"
@@ -182,6 +183,59 @@ START_TEST(test_no_targets_no_bundles)
 }
 END_TEST
 
+/* compile_catalogue's callback: each file written under out/, as build would. */
+static int write_out(void *ctx, const struct out_file *f)
+{
+	char *rel = xstrfmt("out/%s", f->path);
+
+	(void)ctx;
+	put(rel, f->bytes->buf);
+	free(rel);
+	return 0;
+}
+
+/* What a diff's callback gets: which files the workers found the same, and their bytes. */
+static int note_same(void *ctx, const struct out_file *f)
+{
+	struct strbuf *seen = ctx;
+
+	strbuf_addf(seen, "%s %u %s\n", f->path, f->committed_same,
+		    f->bytes->len ? "bytes" : "empty");
+	return 0;
+}
+
+/*
+ * out_file.bytes without parallel_emit (diff, ci): a tool's are empty when
+ * every compare source holds them, and there when one differs; a
+ * bundle's and the matrix's are always there.
+ */
+START_TEST(test_compare_keeps_bytes_that_differ)
+{
+	struct ts_config cfg;
+	struct diag d = DIAG_INIT;
+	struct compile_opts o = { .canonical = 0 };
+	struct strbuf seen = STRBUF_INIT;
+	char *cfgpath = path_join(dir, "toolsync.yaml"), *out = path_join(dir, "out");
+
+	ck_assert_int_eq(config_load(&cfg, cfgpath, 1, &d), 0);
+	ck_assert_int_eq(compile_catalogue(&cfg, &o, write_out, NULL, NULL, &d), 0);
+	put("out/tools/a.glob.json", "{}\n");
+	o.compare[0] = committed_dir(out, NULL);
+	ck_assert_int_eq(compile_catalogue(&cfg, &o, note_same, &seen, NULL, &d), 0);
+	ck_assert_uint_eq(d.errors, 0);
+	ck_assert_ptr_nonnull(strstr(seen.buf, "tools/a.exact.json 1 empty\n"));
+	ck_assert_ptr_nonnull(strstr(seen.buf, "tools/a.glob.json 0 bytes\n"));
+	ck_assert_ptr_nonnull(strstr(seen.buf, "roles/viewer.chat.json 1 bytes\n"));
+	ck_assert(strstr(seen.buf, "traceability.md 0 bytes\n") ||
+		  strstr(seen.buf, "traceability.md 1 bytes\n"));
+	committed_free(o.compare[0]);
+	strbuf_release(&seen);
+	config_release(&cfg);
+	free(cfgpath);
+	free(out);
+}
+END_TEST
+
 START_TEST(test_function_name)
 {
 	char *n = tool_function_name("a.b.c-d_e");
@@ -249,6 +303,7 @@ Suite *compile_suite(void)
 	tcase_add_test(tc, test_lookup_and_render);
 	tcase_add_test(tc, test_pipeline);
 	tcase_add_test(tc, test_no_targets_no_bundles);
+	tcase_add_test(tc, test_compare_keeps_bytes_that_differ);
 	tcase_add_test(tc, test_function_name);
 	tcase_add_test(tc, test_template_name_not_utf8);
 	tcase_add_test(tc, test_ref_in_ref_sibling);
