@@ -289,17 +289,31 @@ static int index_name_ok(const char *name)
 }
 
 /*
+ * Top-level names that are never an entry: the two directories, and the
+ * index and its signature (a file cannot hold its own digest).
+ */
+static const char *const index_reserved[] = {
+	"tools", "roles", INDEX_FILE, INDEX_FILE ".minisig",
+};
+
+/*
  * Index paths are spelled exactly as a build writes them: "tools/NAME",
  * "roles/NAME" or a top-level "NAME".  Any other spelling of a file
  * ("tools/./x.json", "tools//x.json", "tools/x.json/",
  * "tools/../tools/x.json") would be a second entry for one file, or a
- * path outside the directory, so it is refused, not resolved.
+ * path outside the directory, so it is refused, not resolved; so is the
+ * index itself, or its signature, listed as an entry.
  */
 static int index_path_ok(const char *p)
 {
+	size_t i;
+
 	if (!strncmp(p, "tools/", 6) || !strncmp(p, "roles/", 6))
 		return index_name_ok(p + 6);
-	return index_name_ok(p) && strcmp(p, "tools") && strcmp(p, "roles");
+	for (i = 0; i < ARRAY_SIZE(index_reserved); i++)
+		if (!strcmp(p, index_reserved[i]))
+			return 0;
+	return index_name_ok(p);
 }
 
 static int parse_entry(struct index *ix, const struct jv *e, struct diag *d)
@@ -315,8 +329,9 @@ static int parse_entry(struct index *ix, const struct jv *e, struct diag *d)
 	}
 	if (!index_path_ok(path->u.str.ptr) || strlen(path->u.str.ptr) != path->u.str.len) {
 		diag_error(d, &path->loc, "index path '%s' is not one toolsync writes: "
-			   "'tools/NAME', 'roles/NAME' or 'NAME', where NAME is one file name "
-			   "that does not start with '.'", quote_show(path->u.str.ptr));
+			   "'tools/NAME', 'roles/NAME' or a top-level 'NAME' other than '"
+			   INDEX_FILE "' and its signature, where NAME is one file name that "
+			   "does not start with '.'", quote_show(path->u.str.ptr));
 		return -1;
 	}
 	if (size->u.number < 0 || size->u.number > 9007199254740991.0 ||

@@ -158,7 +158,7 @@ out:
  * into its own result; the main thread reports them in index order as
  * their chunk completes, so the findings are the same as on one thread.
  */
-enum check_kind { CHECK_OK, CHECK_MISSING, CHECK_ERROR, CHECK_SIZE, CHECK_DIGEST };
+enum check_kind { CHECK_OK, CHECK_MISSING, CHECK_ERROR, CHECK_SIZE, CHECK_DIGEST, CHECK_UNREAD };
 
 struct check {
 	enum check_kind kind;
@@ -169,17 +169,39 @@ struct check {
 /* Entries a thread takes at once. */
 #define CHECK_CHUNK 64
 
+/*
+ * The subdirectories, looked at before the files in them are checked:
+ * one that cannot be read (a FIFO, a file, a link) is reported once, as
+ * the directory, and the files listed in it are not read one by one
+ * (CHECK_UNREAD), each to say the same again.
+ */
+static const char *const subdirs[] = { "tools", "roles" };
+
 struct checker {
 	const struct index *ix;
 	const char *display;   /* the directory, as messages name it */
 	int dir_fd;
 	struct dirfds subs;    /* its tools/ and roles/, opened once */
+	unsigned failed_subs;  /* bit i: subdirs[i] cannot be read (reported) */
 	struct check *res;
 	size_t nchunks, next;  /* chunks; the next one to take */
 	char *done;            /* per chunk */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 };
+
+/* 1 when rel is in a subdirectory that cannot be read (reported once already). */
+static int in_failed_sub(const struct checker *c, const char *rel)
+{
+	size_t i, len;
+
+	for (i = 0; i < ARRAY_SIZE(subdirs); i++) {
+		len = strlen(subdirs[i]);
+		if ((c->failed_subs & 1u << i) && !strncmp(rel, subdirs[i], len) && rel[len] == '/')
+			return 1;
+	}
+	return 0;
+}
 
 /*
  * One listed file, read as every input is (fs_read_file: no link below
@@ -195,7 +217,9 @@ static int check_read(struct checker *c, const struct index_entry *e, struct che
 
 	*r = (struct check){ CHECK_OK, NULL, 0 };
 	strbuf_reset(buf);
-	if (dirfds_read(&c->subs, e->path, shown, FS_OUTPUT, buf, &err)) {
+	if (in_failed_sub(c, e->path))
+		r->kind = CHECK_UNREAD;
+	else if (dirfds_read(&c->subs, e->path, shown, FS_OUTPUT, buf, &err)) {
 		r->kind = errno == ENOENT ? CHECK_MISSING : CHECK_ERROR;
 		if (r->kind == CHECK_ERROR)
 			r->msg = strbuf_detach(&err, NULL);
@@ -296,7 +320,7 @@ static int report_check(struct verifier *v, const struct index_entry *e, struct 
 			    r->size, (unsigned long long)e->size);
 		add(v, &r_file_modified, e->path, "%s", msg.buf);
 		strbuf_release(&msg);
-	} else if (r->kind != CHECK_OK) {
+	} else if (r->kind != CHECK_OK && r->kind != CHECK_UNREAD) {
 		add(v, check_finding[r->kind].rule, e->path, "%s", check_finding[r->kind].text);
 	}
 	return 0;
@@ -317,9 +341,10 @@ static void chunk_wait(struct checker *c, size_t k, unsigned nthreads,
 }
 
 /* Every listed file, checked in parallel, reported in index order. */
-static int check_listed(struct verifier *v, const struct index *ix)
+static int check_listed(struct verifier *v, const struct index *ix, unsigned failed_subs)
 {
 	struct checker c = { .ix = ix, .display = v->display, .dir_fd = -1,
+			     .failed_subs = failed_subs,
 			     .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
 	struct strbuf buf[CHECK_LANES];
 	pthread_t t[JOBS_MAX];
@@ -356,6 +381,25 @@ static int check_listed(struct verifier *v, const struct index *ix)
 	bufs_release(buf);
 	pthread_mutex_destroy(&c.mu);
 	pthread_cond_destroy(&c.cv);
+	return ret;
+}
+
+/*
+ * dir/sub opened as the files in it are reached: 0 when it can be, or
+ * does not exist; -1 when it cannot be read, reported here, once.
+ */
+static int sub_readable(struct verifier *v, const char *sub)
+{
+	struct strbuf err = STRBUF_INIT;
+	char *shown = path_join(v->display, sub);
+	int fd = fs_open_dir_under(v->dir, sub, shown, &err), ret = 0;
+
+	if (fd >= 0)
+		close(fd);
+	else if (errno != ENOENT)
+		ret = (diag_fail(v->d, "%s", err.buf), -1);
+	strbuf_release(&err);
+	free(shown);
 	return ret;
 }
 
@@ -479,10 +523,19 @@ static int check_top(struct verifier *v, const struct index *ix)
 
 static int check_files(struct verifier *v, const struct index *ix)
 {
-	int ret = check_listed(v, ix);
+	unsigned failed = 0;
+	size_t i;
+	int ret;
 
-	if (check_top(v, ix) || check_unlisted(v, ix, "tools") || check_unlisted(v, ix, "roles"))
+	for (i = 0; i < ARRAY_SIZE(subdirs); i++)
+		if (sub_readable(v, subdirs[i]))
+			failed |= 1u << i;
+	ret = check_listed(v, ix, failed) || failed ? -1 : 0;
+	if (check_top(v, ix))
 		ret = -1;
+	for (i = 0; i < ARRAY_SIZE(subdirs); i++)
+		if (!(failed & 1u << i) && check_unlisted(v, ix, subdirs[i]))
+			ret = -1;
 	if (v->res)
 		v->res->files = ix->n;
 	return ret;

@@ -144,27 +144,29 @@ minisign -S -l -s mini.key -m "$T/bymini/index.json" -t "file:index.json" >/dev/
 run "$TOOLSYNC" verify -p mini.pub "$T/bymini"
 expect_rc 0 "minisign's legacy (Ed) signature"
 # A signed index that spells a file otherwise than a build writes it (a
-# second name for one file, or a way out): an input error naming the
-# index and the path, for verify and for a build over it, which changes
-# nothing.
+# second name for one file, or a way out), or lists itself or its own
+# signature (a file cannot hold its own digest): an input error naming
+# the index and the path, for verify and for a build over it, which
+# changes nothing.
 for spelled in tools/./fx.rate-lookup.json tools//fx.rate-lookup.json \
-	       tools/../tools/fx.rate-lookup.json tools/fx.rate-lookup.json/; do
+	       tools/../tools/fx.rate-lookup.json tools/fx.rate-lookup.json/ \
+	       index.json index.json.minisig; do
 	rm -rf "$T/alias" && cp -R "$T/mini" "$T/alias"
 	sed -i "s|\"tools/fx.rate-lookup.json\"|\"$spelled\"|" "$T/alias/index.json"
 	expect_in "$T/alias/index.json" "\"$spelled\""
 	rm "$T/alias/index.json.minisig"
 	minisign -S -s mini.key -m "$T/alias/index.json" -t "file:index.json" >/dev/null </dev/null ||
 		fail "minisign -S failed"
+	(cd "$T/alias" && find . -exec ls -ld --time-style=+%s.%N {} + | LC_ALL=C sort) >"$T/before"
 	run "$TOOLSYNC" verify -p mini.pub "$T/alias"
 	expect_rc 2 "index path $spelled"
 	expect_in "$T/err" "$T/alias/index.json:"
 	expect_in "$T/err" "error: index path '$spelled' is not one toolsync writes"
-	(cd "$T/alias" && find . -exec ls -ld --time-style=+%s.%N {} + | LC_ALL=C sort) >"$T/before"
 	run "$TOOLSYNC" build --out "$T/alias"
 	expect_rc 2 "a build over an index with $spelled"
 	expect_in "$T/err" "error: index path '$spelled' is not one toolsync writes"
 	(cd "$T/alias" && find . -exec ls -ld --time-style=+%s.%N {} + | LC_ALL=C sort) >"$T/after"
-	cmp -s "$T/before" "$T/after" || fail "a refused build changed '$T/alias'"
+	cmp -s "$T/before" "$T/after" || fail "a refused verify or build changed '$T/alias'"
 done
 
 # 7. Tampering: one changed byte in any file, an added or a removed file.

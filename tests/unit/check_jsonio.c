@@ -639,13 +639,16 @@ END_TEST
 /*
  * An index path is spelled exactly as a build writes it; any other
  * spelling of a file, or a path outside, is refused by both readers (the
- * own layout hands it to the JSON reader), naming index.json and the path.
+ * own layout hands it to the JSON reader), naming index.json and the path;
+ * so is the index itself or its signature (a file cannot hold its own
+ * digest), while "tools/index.json" is a tool's file like any other.
  */
 static const char *const noncanonical_paths[] = {
 	"tools/./x.json", "tools//x.json", "tools/x.json/", "tools/../tools/x.json",
 	"./tools/x.json", "/tools/x.json", "../x.json", "tools/.", "tools/..", "tools/",
 	"tools", "roles", "", ".", "tools/.x.json", "tools/a/x.json", "other/x.json",
 	"tools\\x.json", "roles/./viewer.chat.json",
+	"index.json", "index.json.minisig",   /* the index itself, its signature */
 };
 
 START_TEST(test_index_path_noncanonical)
@@ -653,7 +656,8 @@ START_TEST(test_index_path_noncanonical)
 	static const char hex[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 	static const char *const good[] = {
 		"tools/rag.search.json", "tools/rag.search.json.minisig",
-		"roles/viewer.chat.json", "traceability.md",
+		"roles/viewer.chat.json", "tools/index.json", "tools/index.json.minisig",
+		"traceability.md",
 	};
 	const char *bad = noncanonical_paths[_i];
 	struct index ix = INDEX_INIT, back;
