@@ -55,15 +55,6 @@ TS_PRINTF(3, 4) static void yfail(struct yreader *r, const struct srcloc *loc, c
 	va_end(ap);
 }
 
-/* 1 if libyaml stopped at a tab: its own message does not say so. */
-static int at_tab(const yaml_parser_t *p)
-{
-	const unsigned char *start = p->input.string.start, *end = p->input.string.end;
-
-	return p->error == YAML_SCANNER_ERROR && start &&
-	       p->problem_mark.index < (size_t)(end - start) && start[p->problem_mark.index] == '\t';
-}
-
 /*
  * Where libyaml's reader stopped (a NUL or another control character):
  * it gives only a byte offset, so count the lines up to it.
@@ -106,6 +97,15 @@ static const char *mark_text(struct yreader *r, const yaml_mark_t *m)
 		r->at_char++;
 	}
 	return s + r->at_byte;
+}
+
+/* 1 if libyaml stopped at a tab: its own message does not say so. */
+static int at_tab(struct yreader *r)
+{
+	const char *p = mark_text(r, &r->parser.problem_mark);
+
+	return r->parser.error == YAML_SCANNER_ERROR &&
+	       p < (const char *)r->parser.input.string.end && *p == '\t';
 }
 
 static int is_white(char c)
@@ -218,7 +218,7 @@ static int next_event(struct yreader *r, yaml_event_t *ev)
 	else
 		yfail(r, &loc, "%s%s%s%s", p->problem ? p->problem : "invalid YAML",
 		      p->context ? " " : "", p->context ? p->context : "",
-		      at_tab(p) ? " (a tab: YAML indents with spaces only)" : "");
+		      at_tab(r) ? " (a tab: YAML indents with spaces only)" : "");
 	return -1;
 }
 

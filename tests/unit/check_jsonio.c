@@ -249,6 +249,10 @@ static const struct { const char *text; const char *msg; } bad_yaml[] = {
 	{ "a: !<%1b%5b2J> x\n", "t.yaml:1:4: error: unsupported tag '\\x1b[2J'" },
 	{ "!!int 1: x\n", "t.yaml:1:1: error: a mapping key is a string: it cannot be tagged !!int" },
 	{ "a: 1\na: 2\n", "t.yaml:2:1: error: duplicate key 'a' (first at line 1)" },
+	/* libyaml counts characters: the tab is found after text that is not ASCII too */
+	{ "x: \"\xc3\xa9\xc3\xa9\"\np:\n\tt: o\n", "t.yaml:3:1: error: found character that "
+	  "cannot start any token while scanning for the next token (a tab: YAML indents with "
+	  "spaces only)" },
 	{ "a: .inf\n", "t.yaml:1:4: error: '.inf': infinity and NaN cannot be written in JSON" },
 	{ "? [a]\n: 1\n", "t.yaml:1:3: error: a mapping key must be a plain string" },
 	{ "a: 1\n---\nb: 2\n", "t.yaml:2:1: error: more than one YAML document in the file" },
