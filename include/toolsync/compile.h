@@ -111,9 +111,9 @@ struct compile_opts {
  * Compile the whole catalogue.  Each output file goes to emit (tools in
  * registry order, then bundles; see parallel_emit); each is added to ix
  * when ix is not NULL.  Templates are loaded and compiled on TOOLSYNC_JOBS
- * threads (default: one per processor; messages come out in file-name
- * order all the same), then rendering and hashing use them while the main
- * thread reads the rows.
+ * threads (default: one per processor; on one below 40 templates;
+ * messages come out in file-name order all the same), then rendering and
+ * hashing use them while the main thread reads the rows.
  * Every problem is reported to d.  Returns 0 when everything compiled,
  * -1 otherwise (then the caller must discard what emit received).
  */
