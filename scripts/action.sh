@@ -4,9 +4,10 @@
 #
 #   action.sh build   install the build packages if missing, make toolsync
 #                     in the action's directory, put it in $GITHUB_ENV
-#   action.sh run     toolsync ci against the pull request's base: SARIF to
-#                     $INPUT_SARIF, markdown to $GITHUB_STEP_SUMMARY,
-#                     annotations on stdout; exits with ci's exit code
+#   action.sh run     one toolsync ci against the pull request's base: SARIF
+#                     to $INPUT_SARIF, markdown appended to
+#                     $GITHUB_STEP_SUMMARY, annotations on stdout (--report);
+#                     exits with ci's exit code
 #
 # Inputs come from the environment (action.yml maps its inputs there, so
 # no input is ever pasted into a shell command):
@@ -59,17 +60,20 @@ run() {
 	base=$(against)
 	set -- -c "$config"
 	[ -z "$base" ] || set -- "$@" --against "$base"
-	status=0
-	# SARIF for code scanning: every finding, never failing here
-	if [ -n "$sarif" ]; then
-		"$ts" ci "$@" --format sarif --fail-on none --output "$sarif" || status=$?
-	fi
+	# One run, every report: SARIF for code scanning, markdown for the step
+	# summary (appended to it afterwards), annotations on stdout.
+	[ -z "$sarif" ] || set -- "$@" --report "sarif:$sarif"
+	summary=
 	if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
-		"$ts" ci "$@" --format markdown --fail-on "$fail_on" \
-			>>"$GITHUB_STEP_SUMMARY" || true
+		summary=$(mktemp "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/toolsync-summary.XXXXXX")
+		set -- "$@" --report "markdown:$summary"
 	fi
-	# annotations and the exit code of the step
+	status=0
 	"$ts" ci "$@" --format github --fail-on "$fail_on" || status=$?
+	if [ -n "$summary" ]; then
+		cat "$summary" >>"$GITHUB_STEP_SUMMARY" || true
+		rm -f "$summary"
+	fi
 	if [ -n "${GITHUB_OUTPUT:-}" ]; then
 		echo "exit-code=$status" >>"$GITHUB_OUTPUT"
 	fi

@@ -97,10 +97,9 @@ int cmd_diff(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.rc = (struct report_cmd)REPORT_CMD_INIT("diff", diff_scope);
 	if ((r = parse_options(&o, argc, argv)))
-		return r > 0 ? cmd_help("diff") : -r;
-	if ((r = report_cmd_check(&o.rc)))
-		return r;
-	r = run(&o, &d);
+		r = r > 0 ? cmd_help("diff") : -r;
+	else if (!(r = report_cmd_check(&o.rc)))
+		r = run(&o, &d);
 	report_cmd_release(&o.rc);
 	return r;
 }

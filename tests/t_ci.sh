@@ -103,6 +103,102 @@ for fmt in text markdown json sarif github gitlab junit; do
 	normalize "$T/out" >"$T/ci.$fmt"
 	golden "$T/ci.$fmt" "$G/expected.$fmt"
 done
+# --report: one run writes every format; each file is byte for byte what a
+# run of its own with --format F --output FILE writes (and the golden).
+set --
+for fmt in text markdown json sarif github gitlab junit; do
+	run "$TOOLSYNC" ci --format "$fmt" --fail-on none --output "$T/one.$fmt"
+	expect_rc 0 "ci --format $fmt --output"
+	set -- "$@" --report "$fmt:$T/all.$fmt"
+done
+mkdir -p "$T/ro"
+run "$TOOLSYNC" ci --fail-on none "$@"
+expect_rc 0 "ci with a --report per format"
+[ ! -s "$T/out" ] || fail "--report alone still wrote to stdout"
+for fmt in text markdown json sarif github gitlab junit; do
+	cmp "$T/one.$fmt" "$T/all.$fmt" || fail "--report $fmt differs from --format $fmt --output"
+	normalize "$T/all.$fmt" | cmp -s - "$G/expected.$fmt" || fail "--report $fmt differs from its golden"
+done
+# --format/--output is one more report; --fail-on alone sets the exit code.
+run "$TOOLSYNC" ci --format json --output "$T/e.json"
+expect_rc 1
+run "$TOOLSYNC" ci --report "json:$T/r.json" --format github
+expect_rc 1 "--report with --format github on stdout"
+expect_in "$T/out" "::error file="
+cmp -s "$T/r.json" "$T/e.json" || fail "--report json with --format on stdout"
+run "$TOOLSYNC" ci --report "json:$T/r.json" --output "$T/r.text" --fail-on config
+expect_rc 0 "--fail-on config with two reports"
+expect_in "$T/r.text" "error[breaking]"
+run "$TOOLSYNC" ci --report "sarif:$T/r.sarif" --report markdown:- --fail-on none
+expect_rc 0
+expect_in "$T/out" "| Category |"
+cmp -s "$T/r.sarif" "$T/one.sarif" || fail "--report sarif beside markdown:-"
+# Hostile report paths, as --output: a symlink (in the tree or out of it)
+# to a regular file has that file replaced and stays a link; a FIFO is
+# written into.
+echo old >"$T/outside.json"
+ln -s "$T/outside.json" link-out.json
+echo old >inside.json
+ln -s inside.json link-in.json
+run "$TOOLSYNC" ci --fail-on none --report json:link-out.json --report json:link-in.json
+expect_rc 0 "--report through symlinks"
+[ -L link-out.json ] && [ -L link-in.json ] || fail "--report replaced a symlink"
+cmp -s "$T/outside.json" "$T/one.json" && cmp -s inside.json "$T/one.json" ||
+	fail "--report through a symlink: not the report"
+rm -f link-out.json link-in.json inside.json
+mkfifo "$T/rfifo"
+cat "$T/rfifo" >"$T/rfifo.got" &
+run "$TOOLSYNC" ci --fail-on none --report "sarif:$T/rfifo" --report "json:$T/r2.json"
+wait $!
+expect_rc 0 "--report into a FIFO"
+[ -p "$T/rfifo" ] || fail "--report replaced the FIFO"
+cmp -s "$T/rfifo.got" "$T/one.sarif" || fail "--report FIFO: not the report"
+# Bad usage: exit 2, a message that names the report, nothing written.
+bad_report() {
+	rm -f "$T/w.json"
+	run "$TOOLSYNC" ci --report "json:$T/w.json" "$@"
+	expect_rc 2 "--report $*"
+	[ ! -e "$T/w.json" ] || fail "--report $* wrote a report"
+	[ ! -s "$T/out" ] || fail "--report $* wrote to stdout"
+	expect_in "$T/err" "toolsync: ci: --report"
+}
+bad_report --report "yaml:$T/x"
+expect_in "$T/err" "unknown format 'yaml'"
+bad_report --report ":$T/x"
+expect_in "$T/err" "no format before ':'"
+bad_report --report "$T/x"
+expect_in "$T/err" "expected FORMAT:FILE"
+bad_report --report "sarif:"
+expect_in "$T/err" "no file after ':'"
+bad_report --report "sarif:$T"
+expect_in "$T/err" "it is a directory"
+bad_report --report "sarif:$T/no/such/dir/r.sarif"
+expect_in "$T/err" "its directory does not exist"
+bad_report --report "sarif:$T/w.json"
+expect_in "$T/err" "two reports into one file"
+bad_report --report "sarif:$T/../${T##*/}/w.json"
+expect_in "$T/err" "two reports into one file"
+bad_report --report text:- --report markdown:-
+expect_in "$T/err" "'standard output' and 'standard output'"
+bad_report --report text:- --format github
+expect_in "$T/err" "two reports into one file"
+ln -s "$T" "$T/dirlink"
+bad_report --report "sarif:$T/dirlink"
+expect_in "$T/err" "it is a directory"
+rm -f "$T/dirlink"
+bad_report --report "$(printf 'sarif:%s/no/a\nb\033[31m' "$T")"
+expect_in "$T/err" 'no/a\x0ab\x1b[31m'
+[ "$(wc -l <"$T/err")" -eq 2 ] || fail "a newline in --report reached stderr"
+bad_report --report "bogus:$T/sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
+expect_not_in "$T/err" "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
+expect_in "$T/err" "sk-****"
+# A report that cannot be written when it is due: exit 2, the message names
+# it, the other reports are still written.
+run env TOOLSYNC_FAULT=rename:1:EIO "$TOOLSYNC" ci --fail-on none --report "sarif:$T/f.sarif" \
+	--report "json:$T/f.json"
+expect_rc 2 "a --report write that fails"
+expect_in "$T/err" "$T/f.sarif"
+cmp -s "$T/f.json" "$T/one.json" || fail "the other report was not written"
 $VALIDATE "$TOP/tests/schemas/sarif-schema-2.1.0.json" "$T/ci.sarif" draft4 ||
 	fail "ci SARIF does not validate"
 $VALIDATE "$TOP/tests/schemas/gitlab-codequality.schema.json" "$T/ci.gitlab" ||

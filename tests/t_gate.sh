@@ -255,10 +255,16 @@ git -C "$T/origin.git" update-ref refs/heads/main "$(git -C "$R" rev-parse main~
 git clone -q -b main "$R" "$T/work"
 git -C "$T/work" remote set-url origin "$T/origin.git"
 cd "$T/work/cat"
-: >"$T/summary.md"
-run env TOOLSYNC="$TOOLSYNC" GITHUB_BASE_REF=main GITHUB_STEP_SUMMARY="$T/summary.md" \
+echo "# earlier step" >"$T/summary.md"
+# A wrapper that logs every toolsync run: the action runs ci once.
+printf '#!/bin/sh\necho "$1" >>"%s/ts.log"\nexec "%s" "$@"\n' "$T" "$TOOLSYNC" >"$T/ts-wrap"
+chmod +x "$T/ts-wrap"
+run env TOOLSYNC="$T/ts-wrap" GITHUB_BASE_REF=main GITHUB_STEP_SUMMARY="$T/summary.md" \
 	GITHUB_OUTPUT="$T/gh-output" sh "$TOP/scripts/action.sh" run
 expect_rc 1 "the action on the pull request"
+[ "$(cat "$T/ts.log")" = ci ] || fail "the action ran: $(cat "$T/ts.log")"
+[ "$(head -n 1 "$T/summary.md")" = "# earlier step" ] || fail "the step summary was not appended to"
+expect_not_in "$T/err" "toolsync: error"
 [ "$(git -C "$T/work" rev-parse origin/main)" = "$(git -C "$R" rev-parse main~1)" ] ||
 	fail "the action did not fetch the base"
 expect_in "$T/out" "::error file=registry.yaml,line=2,col=38,title=role-lowered::"
@@ -269,12 +275,26 @@ expect_in "$T/gh-output" "exit-code=1"
 $VALIDATE "$TOP/tests/schemas/sarif-schema-2.1.0.json" toolsync.sarif draft4 ||
 	fail "the action's SARIF is invalid"
 expect_in toolsync.sarif '"ruleId": "role-lowered"'
+# The same reports as separate runs of each format.
+"$TOOLSYNC" ci -c toolsync.yaml --against git:origin/main --format sarif --output "$T/sep.sarif" || :
+cmp -s toolsync.sarif "$T/sep.sarif" || fail "the action's SARIF differs from ci --format sarif"
+"$TOOLSYNC" ci -c toolsync.yaml --against git:origin/main --format markdown >"$T/sep.md" || :
+tail -n +2 "$T/summary.md" | cmp -s - "$T/sep.md" || fail "the step summary differs from ci --format markdown"
 rm -f toolsync.sarif
 # On a push (no base): the committed manifests, which pass.
-run env TOOLSYNC="$TOOLSYNC" INPUT_SARIF= GITHUB_STEP_SUMMARY="$T/summary.md" \
+rm -f "$T/ts.log"
+run env TOOLSYNC="$T/ts-wrap" INPUT_SARIF= GITHUB_STEP_SUMMARY="$T/summary.md" \
 	sh "$TOP/scripts/action.sh" run
 expect_rc 0 "the action on a push"
 [ ! -e toolsync.sarif ] || fail "INPUT_SARIF= still wrote SARIF"
+[ "$(cat "$T/ts.log")" = ci ] || fail "the action on a push ran: $(cat "$T/ts.log")"
+# A report the action cannot write: exit 2, named, and still the exit-code output.
+mkdir -p "$T/sarif-dir"
+run env TOOLSYNC="$TOOLSYNC" INPUT_SARIF="$T/sarif-dir" GITHUB_OUTPUT="$T/gh-output2" \
+	sh "$TOP/scripts/action.sh" run
+expect_rc 2 "the action with a SARIF path that is a directory"
+expect_in "$T/err" "sarif-dir"
+expect_in "$T/gh-output2" "exit-code=2"
 
 # --- 20,000 tools, one template change ----------------------------------
 B=$T/big

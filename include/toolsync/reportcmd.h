@@ -24,6 +24,12 @@
  */
 extern const struct rule *const *const report_known_rules[];
 
+/* One report to write: a format and a file (NULL or "-": stdout). */
+struct report_target {
+	enum report_format fmt;
+	const char *file;
+};
+
 struct report_cmd {
 	const char *command;     /* "diff", "check-config", "ci" */
 	const struct rule *const *const *scope;  /* the rules this command reports */
@@ -36,11 +42,16 @@ struct report_cmd {
 	struct fail_on fo;
 	struct accept_list al;
 	struct findings errors;  /* input errors, for report_cmd_fail() */
+	/* --report FORMAT:FILE, as given (repeatable) */
+	struct strlist reports;
+	/* set by report_cmd_check(): every report to write, in order */
+	struct report_target *targets;
+	size_t ntargets, alloc_targets;
 };
 
 #define REPORT_CMD_INIT(command, scope) \
 	{ command, scope, NULL, NULL, NULL, NULL, NULL, FMT_TEXT, { 0, -1, 0 }, { NULL, 0, 0 }, \
-	  { NULL, 0, 0 } }
+	  { NULL, 0, 0 }, { NULL, 0, 0 }, NULL, 0, 0 }
 
 /* The rule of input errors in a machine-readable report. */
 extern const struct rule input_error_rule;
@@ -66,15 +77,33 @@ int report_cmd_fail(struct report_cmd *rc, struct diag *d);
  * switch, a command passes each option to report_cmd_option(), which
  * returns 1 when it was one of these (now set in rc).
  */
-enum { REPORT_OPT_FORMAT = 512, REPORT_OPT_FAIL_ON, REPORT_OPT_OUTPUT, REPORT_OPT_ACCEPT };
+enum { REPORT_OPT_FORMAT = 512, REPORT_OPT_FAIL_ON, REPORT_OPT_OUTPUT, REPORT_OPT_ACCEPT,
+       REPORT_OPT_REPORT };
 #define REPORT_CMD_OPTIONS                                                     \
 	{ "format", required_argument, NULL, REPORT_OPT_FORMAT },              \
 	{ "fail-on", required_argument, NULL, REPORT_OPT_FAIL_ON },            \
 	{ "output", required_argument, NULL, REPORT_OPT_OUTPUT },              \
+	{ "report", required_argument, NULL, REPORT_OPT_REPORT },              \
 	{ "accept", required_argument, NULL, REPORT_OPT_ACCEPT }
 int report_cmd_option(struct report_cmd *rc, int c, const char *arg);
 
-/* Check --format and --fail-on: 0, or the exit code of a usage error (printed). */
+/*
+ * One --report value, FORMAT:FILE: 0 with *fmt and *file (pointing into
+ * spec), or -1 with the reason in err.  The first ':' ends FORMAT, so FILE
+ * may hold one; FILE "-" is stdout.
+ */
+int report_spec_parse(const char *spec, enum report_format *fmt, const char **file,
+		      struct strbuf *err);
+
+/*
+ * Check --format, --fail-on and --report, and list the reports to write:
+ * without --report, the one --format/--output names (as always); with
+ * it, each --report in order, then --format/--output as one more when
+ * either was given.  No two reports may name one file (stdout included),
+ * and each FILE must be writable where it is: not a directory, in a
+ * directory that exists.  0, or the exit code of a usage error (printed,
+ * nothing run or written).
+ */
 int report_cmd_check(struct report_cmd *rc);
 
 /*
@@ -85,9 +114,11 @@ int report_cmd_load_accept(struct report_cmd *rc, const struct ts_config *cfg, s
 /* (It also takes the configuration as the fallback location of SARIF results.) */
 
 /*
- * Apply the accept file, sort, print the report where --output says, and
- * return the exit code: EXIT_FINDINGS when an unaccepted finding meets
- * --fail-on, EXIT_OK, or EXIT_ERROR when the report cannot be written.
+ * Apply the accept file, sort, write every report (the same bytes one run
+ * per report would write), and return the one exit code: EXIT_FINDINGS
+ * when an unaccepted finding meets --fail-on, EXIT_OK, or EXIT_ERROR when
+ * a report cannot be written (the others are still written; the message
+ * names the file).
  */
 int report_cmd_finish(struct report_cmd *rc, struct findings *f, struct diag *d);
 

@@ -6,6 +6,7 @@
 #include "toolsync/report.h"
 #include "toolsync/json.h"
 #include "toolsync/accept.h"
+#include "toolsync/reportcmd.h"
 
 static const struct rule r_err = { "param-removed", CAT_BREAKING, SEV_ERROR,
 				   "a parameter was removed", "keep it", NULL };
@@ -502,6 +503,96 @@ START_TEST(test_findings_are_clean)
 }
 END_TEST
 
+START_TEST(test_report_spec)
+{
+	static const char *const bad[] = { "sarif", "", ":x", "yaml:x", "sarif:", "SARIF:x",
+					   " json:x", NULL };
+	struct strbuf err = STRBUF_INIT;
+	enum report_format fmt = FMT_TEXT;
+	const char *file = NULL;
+	size_t i;
+
+	ck_assert_int_eq(report_spec_parse("sarif:a:b.sarif", &fmt, &file, &err), 0);
+	ck_assert_int_eq(fmt, FMT_SARIF);
+	ck_assert_str_eq(file, "a:b.sarif");
+	ck_assert_int_eq(report_spec_parse("markdown:-", &fmt, &file, &err), 0);
+	ck_assert_int_eq(fmt, FMT_MARKDOWN);
+	ck_assert_str_eq(file, "-");
+	for (i = 0; bad[i]; i++) {
+		strbuf_reset(&err);
+		ck_assert_msg(report_spec_parse(bad[i], &fmt, &file, &err) == -1, "%s", bad[i]);
+		ck_assert_msg(err.len > 0, "no reason for '%s'", bad[i]);
+	}
+	strbuf_release(&err);
+}
+END_TEST
+
+/* report_cmd_check() with --report: the list of reports, or a usage error. */
+static int check_reports(struct report_cmd *rc, const char *format, const char *output,
+			 const char *const *reports)
+{
+	static const struct rule *const none[] = { NULL };
+	static const struct rule *const *const scope[] = { none, NULL };
+
+	*rc = (struct report_cmd)REPORT_CMD_INIT("ci", scope);
+	rc->format = format;
+	rc->output = output;
+	for (; *reports; reports++)
+		strlist_add(&rc->reports, *reports);
+	return report_cmd_check(rc);
+}
+
+START_TEST(test_report_targets)
+{
+	char dir[] = "/tmp/check-report.XXXXXX", *a, *b, *c, *dup;
+	struct report_cmd rc;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	a = xstrfmt("sarif:%s/a.sarif", dir);
+	b = xstrfmt("json:%s/b.json", dir);
+	c = xstrfmt("%s/c.txt", dir);
+	dup = xstrfmt("markdown:%s/../%s/a.sarif", dir, strrchr(dir, '/') + 1);
+	/* without --report: one report, --format to --output (or stdout) */
+	ck_assert_int_eq(check_reports(&rc, "github", NULL, (const char *[]){ NULL }), 0);
+	ck_assert_uint_eq(rc.ntargets, 1);
+	ck_assert_int_eq(rc.targets[0].fmt, FMT_GITHUB);
+	ck_assert_ptr_null(rc.targets[0].file);
+	report_cmd_release(&rc);
+	/* --report alone: only those, nothing on stdout */
+	ck_assert_int_eq(check_reports(&rc, NULL, NULL, (const char *[]){ a, b, NULL }), 0);
+	ck_assert_uint_eq(rc.ntargets, 2);
+	ck_assert_int_eq(rc.targets[1].fmt, FMT_JSON);
+	report_cmd_release(&rc);
+	/* --output (text) is one more, last */
+	ck_assert_int_eq(check_reports(&rc, NULL, c, (const char *[]){ a, NULL }), 0);
+	ck_assert_uint_eq(rc.ntargets, 2);
+	ck_assert_int_eq(rc.targets[1].fmt, FMT_TEXT);
+	ck_assert_str_eq(rc.targets[1].file, c);
+	report_cmd_release(&rc);
+	/* one file twice, by another path; two on stdout */
+	ck_assert_int_eq(check_reports(&rc, NULL, NULL, (const char *[]){ a, dup, NULL }),
+			 EXIT_ERROR);
+	report_cmd_release(&rc);
+	ck_assert_int_eq(check_reports(&rc, "json", NULL, (const char *[]){ "text:-", NULL }),
+			 EXIT_ERROR);
+	report_cmd_release(&rc);
+	/* a directory; a missing directory; nothing was created */
+	free(c);
+	c = xstrfmt("json:%s", dir);
+	ck_assert_int_eq(check_reports(&rc, NULL, NULL, (const char *[]){ c, NULL }), EXIT_ERROR);
+	report_cmd_release(&rc);
+	free(c);
+	c = xstrfmt("json:%s/no/x.json", dir);
+	ck_assert_int_eq(check_reports(&rc, NULL, NULL, (const char *[]){ c, NULL }), EXIT_ERROR);
+	report_cmd_release(&rc);
+	ck_assert_int_eq(rmdir(dir), 0);
+	free(a);
+	free(b);
+	free(c);
+	free(dup);
+}
+END_TEST
+
 Suite *report_suite(void);
 
 Suite *report_suite(void)
@@ -527,6 +618,8 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_gitlab_junit);
 	tcase_add_test(tc, test_accept);
 	tcase_add_test(tc, test_accept_errors);
+	tcase_add_test(tc, test_report_spec);
+	tcase_add_test(tc, test_report_targets);
 	suite_add_tcase(s, tc);
 	return s;
 }
