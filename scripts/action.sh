@@ -69,7 +69,14 @@ run() {
 		set -- "$@" --report "markdown:$summary"
 	fi
 	status=0
-	"$ts" ci "$@" --format github --fail-on "$fail_on" || status=$?
+	if [ -n "$sarif" ] && [ -L "$sarif" ]; then
+		# the checkout is the pull request's: a committed symlink would have
+		# the report replace the file it names, anywhere on the runner
+		echo "toolsync: error: the sarif input names a symbolic link; not written through it" >&2
+		status=2
+	else
+		"$ts" ci "$@" --format github --fail-on "$fail_on" || status=$?
+	fi
 	if [ -n "$summary" ]; then
 		cat "$summary" >>"$GITHUB_STEP_SUMMARY" || true
 		rm -f "$summary"

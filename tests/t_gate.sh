@@ -295,6 +295,16 @@ run env TOOLSYNC="$TOOLSYNC" INPUT_SARIF="$T/sarif-dir" GITHUB_OUTPUT="$T/gh-out
 expect_rc 2 "the action with a SARIF path that is a directory"
 expect_in "$T/err" "sarif-dir"
 expect_in "$T/gh-output2" "exit-code=2"
+# A pull request that commits the SARIF file as a symlink out of the tree:
+# the action refuses it, the file it names is left alone.
+echo keep >"$T/victim"
+ln -s "$T/victim" toolsync.sarif
+run env TOOLSYNC="$TOOLSYNC" GITHUB_OUTPUT="$T/gh-output3" sh "$TOP/scripts/action.sh" run
+expect_rc 2 "the action with a symlinked SARIF path"
+expect_in "$T/err" "symbolic link"
+expect_in "$T/gh-output3" "exit-code=2"
+[ "$(cat "$T/victim")" = keep ] || fail "the action wrote through a symlink"
+rm -f toolsync.sarif
 
 # --- 20,000 tools, one template change ----------------------------------
 B=$T/big
