@@ -98,7 +98,7 @@ static const struct init_file init_files[] = {
 	  "        # the package 'make deb' builds, kept where your CI can reach it\n"
 	  "        run: sudo apt-get install -y ./tools/toolsync_*.deb\n"
 	  "      - name: toolsync ci\n"
-	  "        run: toolsync ci --format sarif --output toolsync.sarif\n"
+	  "        run: toolsync ci --report sarif:toolsync.sarif --format github\n"
 	  "      - name: Upload the findings\n"
 	  "        if: always()\n"
 	  "        uses: github/codeql-action/upload-sarif@v3\n"

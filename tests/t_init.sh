@@ -20,7 +20,7 @@ for f in toolsync.yaml:toolsync registry.yaml:registry templates/docs.yaml:templ
 		fail "${f%%:*}: first line is '$line'"
 done
 expect_in "$T/a/cat/templates/docs.yaml" '$ref: "_defs/common.yaml#/Period"'
-expect_in "$T/a/cat/.github/workflows/toolsync.yml" "toolsync ci --format sarif"
+expect_in "$T/a/cat/.github/workflows/toolsync.yml" "toolsync ci --report sarif:toolsync.sarif --format github"
 cd "$T/a/cat"
 run "$TOOLSYNC" build
 expect_rc 0
