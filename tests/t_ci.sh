@@ -25,6 +25,11 @@ run "$TOOLSYNC" ci --format json
 expect_rc 0
 $VALIDATE "$TOP/schemas/report.schema.json" "$T/out" || fail "ci json report invalid"
 expect_in "$T/out" '"command": "ci"'
+# --quiet leaves out a passing text report on stdout, not the other reports.
+run "$TOOLSYNC" ci -q --report "json:$T/q.json" --format text
+expect_rc 0 "ci -q --report"
+[ ! -s "$T/out" ] || fail "ci -q printed a passing text report"
+expect_in "$T/q.json" '"command": "ci"'
 before=$(tree_sum .)
 
 # Same JSON, other bytes (a hand edit or another formatter): manifest-stale.
