@@ -104,6 +104,11 @@ expect_rc 0
 [ ! -s "$T/out" ] || fail "--output still wrote to stdout"
 normalize "$T/report.json" >"$T/report.norm"
 cmp -s "$T/report.norm" "$G/expected.json" || fail "--output file differs from the json golden"
+cc $ENVS $SCENARIO --fail-on none --report "json:$T/r2.json" --report "sarif:$T/r2.sarif"
+expect_rc 0
+[ ! -s "$T/out" ] || fail "check-config --report alone wrote to stdout"
+cmp -s "$T/r2.json" "$T/report.json" || fail "check-config --report json differs from --output"
+expect_in "$T/r2.sarif" '"version": "2.1.0"'
 cc $SCENARIO --output "$T/no/such/dir/r.txt"
 expect_rc 2 "--output into a missing directory"
 expect_in "$T/err" "toolsync: error: "

@@ -158,6 +158,14 @@ expect_rc 0
 [ ! -s "$T/out" ] || fail "--output still wrote to stdout"
 normalize "$T/report.json" >"$T/report.norm"
 cmp -s "$T/report.norm" "$G/expected.json" || fail "--output file differs from the json golden"
+# --report: the same bytes from a run that writes two reports.
+run "$TOOLSYNC" diff --fail-on none --report "json:$T/r2.json" --report text:-
+expect_rc 0
+cmp -s "$T/r2.json" "$T/report.json" || fail "diff --report json differs from --output"
+normalize "$T/out" | cmp -s - "$G/expected.text" || fail "diff --report text:- differs from the golden"
+run "$TOOLSYNC" diff --report "json:$T/r3.json" --report "json:$T/r3.json"
+expect_rc 2 "diff: two reports into one file"
+[ ! -e "$T/r3.json" ] || fail "diff: a refused --report was written"
 run "$TOOLSYNC" diff --output "$T/no/such/dir/r.txt"
 expect_rc 2 "--output into a missing directory"
 expect_in "$T/err" "toolsync: error: "
