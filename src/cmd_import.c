@@ -18,6 +18,7 @@
 #include "toolsync/fsutil.h"
 #include "toolsync/import.h"
 #include "toolsync/registry.h"
+#include "toolsync/secret.h"
 #include "toolsync/strict.h"
 #include "toolsync/utf8.h"
 #include "toolsync/varref.h"
@@ -278,6 +279,16 @@ static long count_rows(const struct strbuf *text, const char *name, struct diag 
 	return r ? -1 : n;
 }
 
+/* The rows for the user to add, on stderr: a key that looks like an API key masked. */
+static void show_rows(const struct strbuf *rows)
+{
+	char *shown = xmemdupz(rows->buf, rows->len);
+
+	secret_mask(shown, rows->len);
+	fputs(shown, stderr);
+	free(shown);
+}
+
 /* The registry with the rows appended; checked to read back as those rows. */
 static int registry_text(struct plan *p, struct strbuf *out, struct diag *d)
 {
@@ -304,7 +315,7 @@ static int registry_text(struct plan *p, struct strbuf *out, struct diag *d)
 	if (!ok) {
 		diag_fail(d, "cannot append rows to '%s' (its tool_registry is not the last "
 			  "block list of the file); add these rows yourself:", p->registry);
-		fputs(p->rows.buf, stderr);
+		show_rows(&p->rows);
 		return -1;
 	}
 	return 0;
@@ -337,7 +348,7 @@ static int write_all(struct plan *p, const char *const *from,
 		template_text(&text, &p->tools.v[i], from[i]);
 		r = fs_write_new(tpl, text.buf, text.len, 0666, &err);
 		if (!r && !term_quiet())
-			printf("wrote %s\n", tpl);
+			printf("wrote %s\n", quote_path(tpl));
 		free(tpl);
 		if (r) {
 			unwrite(p, i);
@@ -349,7 +360,8 @@ static int write_all(struct plan *p, const char *const *from,
 		goto out;
 	}
 	if (!term_quiet())
-		printf("added %zu row%s to %s\n", p->tools.n, p->tools.n == 1 ? "" : "s", p->registry);
+		printf("added %zu row%s to %s\n", p->tools.n, p->tools.n == 1 ? "" : "s",
+		       quote_path(p->registry));
 out:
 	if (err.len)
 		diag_fail(d, "%s; nothing written", err.buf);
