@@ -390,6 +390,30 @@ static int check_row_options(struct plan *p, const struct import_cmd *o, struct 
 	return d->errors ? -1 : 0;
 }
 
+/*
+ * The templates directory of the configuration, reached as build reaches
+ * it (no link followed, below the configuration's directory): import
+ * writes only where build reads.  A missing one is made (write_all).
+ * --templates DIR is followed as the user gave it.
+ */
+static int templates_reachable(const struct plan *p, const struct import_cmd *o,
+			       struct diag *d)
+{
+	struct strbuf err = STRBUF_INIT;
+	int fd, e;
+
+	if (o->templates)
+		return 0;
+	fd = fs_open_dir_under(p->cfg.base_dir, p->cfg.templates, p->templates, &err);
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	else if (e != ENOENT)
+		diag_fail(d, "%s", err.buf);
+	strbuf_release(&err);
+	return fd < 0 && e != ENOENT ? -1 : 0;
+}
+
 static int load_plan(struct plan *p, const struct import_cmd *o, const char ***from,
 		     struct diag *d)
 {
@@ -399,6 +423,8 @@ static int load_plan(struct plan *p, const struct import_cmd *o, const char ***f
 			o->config_path != NULL, d) || check_row_options(p, o, d))
 		return -1;
 	p->templates = o->templates ? xstrdup(o->templates) : config_path(&p->cfg, p->cfg.templates);
+	if (templates_reachable(p, o, d))
+		return -1;
 	if (!o->registry && p->cfg.registry_is_pg)
 		return diag_fail(d, "the registry is in PostgreSQL: give --registry FILE for the "
 				 "rows, then insert them"), -1;
