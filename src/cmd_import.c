@@ -20,6 +20,7 @@
 #include "toolsync/registry.h"
 #include "toolsync/secret.h"
 #include "toolsync/strict.h"
+#include "toolsync/target.h"
 #include "toolsync/utf8.h"
 #include "toolsync/varref.h"
 #include "toolsync/term.h"
@@ -129,6 +130,36 @@ static void fix_report(void *ctx, const struct srcloc *loc, const char *pointer,
 	strbuf_release(&where);
 }
 
+/*
+ * What build checks in the template and row written for t beyond OpenAI's
+ * strict mode: a description, and the rules of every target the
+ * configuration enables, for the schema and the function name.
+ */
+static void check_as_build(const struct plan *p, const struct import_tool *t, const char *key,
+			   struct diag *d)
+{
+	const struct target_info *v;
+	struct strbuf why = STRBUF_INIT;
+	char name[KEY_MAX + 1];
+	size_t n, i;
+
+	if (!*t->description)
+		diag_error(d, &t->loc, "tool '%s' has no description: a template needs one "
+			   "(give the tool a 'description')", t->name);
+	key_function_name(name, key);
+	v = target_list(&n);
+	for (i = 0; i < n; i++) {
+		if (!(p->cfg.targets & v[i].bit))
+			continue;
+		target_check_schema(v[i].bit, t->parameters, t->strict != 0, &p->cfg, d);
+		if (target_check_name(v[i].bit, name, &why))
+			diag_error(d, &t->loc, "target %s: key '%s' gives function name '%s': %s",
+				   v[i].name, key, name, why.buf);
+		strbuf_reset(&why);
+	}
+	strbuf_release(&why);
+}
+
 /* Each tool: its key (new, not in the registry), its schema fixed or checked. */
 static int check_tools(struct plan *p, const struct import_cmd *o, struct diag *d)
 {
@@ -155,6 +186,7 @@ static int check_tools(struct plan *p, const struct import_cmd *o, struct diag *
 			t->strict = 1;
 		if (t->strict != 0)
 			strict_check(t->parameters, d);
+		check_as_build(p, t, p->keys[i], d);
 	}
 	return d->errors ? -1 : 0;
 }

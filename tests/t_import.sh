@@ -95,7 +95,7 @@ for b in bad1 bad2 bad3 bad4; do
 done
 expect_in "$T/err" "nothing written"
 # input that reaches a message stays on its line: control bytes as \xHH
-printf '{"type":"object","properties":{"a\\nb\\u001b[31m":{"type":"string"}}}' >evil.json
+printf '{"type":"object","description":"d","properties":{"a\\nb\\u001b[31m":{"type":"string"}}}' >evil.json
 run "$TOOLSYNC" import evil.json
 expect_rc 2
 expect_in "$T/err" "parameters/properties/a\x0ab\x1b[31m: "
@@ -106,4 +106,36 @@ run "$TOOLSYNC" import --role boss "$G/chat-tools.json"
 expect_rc 2
 expect_in "$T/err" "--role 'boss' is not a role"
 [ ! -e registry.yaml ] || fail "bad input wrote the registry"
+
+# 6. What build would refuse in the template and row is refused here, at
+#    the tool's line, with nothing written (import wrote templates that
+#    build then refused): no description (absent, or empty), a schema or
+#    function name an enabled target does not take; each builds once fixed.
+rm -rf "$T/ab" && new_catalogue "$T/ab" && cd "$T/ab"
+sed -i 's/^targets: .*/targets: [responses, anthropic, gemini]\ngemini: {parameters: openapi}/' toolsync.yaml
+strict='"additionalProperties": false}, "strict": true'
+printf '[{"type": "function", "name": "nodesc", "parameters": {"type": "object", "properties": {}, %s}]\n' "$strict" >nodesc.json
+printf '{"tools": [{"name": "empty", "description": "", "inputSchema": {"type": "object", "properties": {}, "additionalProperties": false}}]}\n' >empty.json
+printf '[{"type": "function", "name": "t1", "description": "d",\n  "parameters": {"type": "object", "properties": {"n": {"type": "integer", "minimum": 1}, "e": {"enum": [1, 2]}}, "required": ["n", "e"], %s}]\n' "$strict" >target.json
+printf '[{"type": "function", "name": "9t", "description": "d", "parameters": {"type": "object", "properties": {}, %s}]\n' "$strict" >name.json
+for f in nodesc empty target name; do
+	run "$TOOLSYNC" import --role viewer "$f.json"
+	expect_rc 2
+	[ ! -e templates ] && [ ! -e registry.yaml ] || fail "import of $f.json wrote files build refuses"
+done
+run "$TOOLSYNC" import --role viewer nodesc.json
+expect_in "$T/err" "nodesc.json:1:2: error: tool 'nodesc' has no description: a template needs one"
+run "$TOOLSYNC" import --role viewer empty.json
+expect_in "$T/err" "empty.json:1:12: error: tool 'empty' has no description"
+run "$TOOLSYNC" import --role viewer target.json
+expect_in "$T/err" "target.json:2:87: error: target anthropic: parameters/properties/n: the Claude Messages API does not support 'minimum'"
+expect_in "$T/err" "target.json:2:106: error: target gemini: parameters/properties/e: the OpenAPI 'parameters' form takes string enums only"
+run "$TOOLSYNC" import --role viewer name.json
+expect_in "$T/err" "name.json:1:2: error: target gemini: key '9t' gives function name '9t': a Gemini function name must start with a letter or an underscore"
+sed -i 's/"minimum": 1/"description": "n"/; s/"enum": \[1, 2\]/"enum": ["1", "2"]/' target.json
+sed -i 's/"nodesc", /"nodesc", "description": "d", /' nodesc.json
+run "$TOOLSYNC" import --role viewer target.json nodesc.json
+expect_rc 0
+run "$TOOLSYNC" build
+expect_rc 0
 echo "t_import: ok"
