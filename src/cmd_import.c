@@ -16,6 +16,7 @@
 #include "toolsync/quote.h"
 #include "toolsync/config.h"
 #include "toolsync/fsutil.h"
+#include "toolsync/hashset.h"
 #include "toolsync/import.h"
 #include "toolsync/registry.h"
 #include "toolsync/secret.h"
@@ -87,6 +88,7 @@ struct plan {
 	struct strlist standards;
 	const char *role;             /* NULL: the placeholder (the highest role) */
 	struct strlist known;         /* the registry's keys */
+	struct hashset names;         /* function names: the key giving each (borrowed) */
 	struct strbuf rows;           /* the YAML rows to append */
 };
 
@@ -160,9 +162,30 @@ static void check_as_build(const struct plan *p, const struct import_tool *t, co
 	strbuf_release(&why);
 }
 
+/*
+ * key's function name taken for it (the registry's and the earlier
+ * tools' names in p->names); 0, or -1 when another key gives it already.
+ */
+static int take_function_name(struct plan *p, const char *key, struct hashset_entry **by)
+{
+	char name[KEY_MAX + 1];
+	struct hashset_entry *e;
+	int added;
+
+	if (strlen(key) > KEY_MAX)   /* a registry row build refuses anyway */
+		return 0;
+	key_function_name(name, key);
+	e = hashset_add(&p->names, name, strlen(name), &added);
+	if (added)
+		e->val = (void *)key;
+	*by = e;
+	return added || !strcmp(e->val, key) ? 0 : -1;
+}
+
 /* Each tool: its key (new, not in the registry), its schema fixed or checked. */
 static int check_tools(struct plan *p, const struct import_cmd *o, struct diag *d)
 {
+	struct hashset_entry *by;
 	size_t i, j;
 
 	p->keys = xcalloc(p->tools.n ? p->tools.n : 1, sizeof(*p->keys));
@@ -178,6 +201,9 @@ static int check_tools(struct plan *p, const struct import_cmd *o, struct diag *
 					   t->name, p->keys[i]);
 		if (strlist_find(&p->known, p->keys[i]) >= 0)
 			diag_error(d, &t->loc, "key '%s' is already in '%s'", p->keys[i], p->registry);
+		else if (take_function_name(p, p->keys[i], &by))
+			diag_error(d, &t->loc, "key '%s' gives function name '%s', which key '%s' "
+				   "already gives", p->keys[i], by->key, (const char *)by->val);
 		tpl = xstrfmt("%s/%s.yaml", p->templates, p->keys[i]);
 		if (path_exists(tpl))
 			diag_error(d, &t->loc, "template '%s' exists (import never overwrites)", tpl);
@@ -194,6 +220,7 @@ static int check_tools(struct plan *p, const struct import_cmd *o, struct diag *
 /* The registry's keys (a missing file has none). */
 static int read_known_keys(struct plan *p, struct diag *d)
 {
+	struct hashset_entry *by;
 	struct source *src;
 	struct row row;
 	int r;
@@ -205,6 +232,7 @@ static int read_known_keys(struct plan *p, struct diag *d)
 	row_init(&row);
 	while ((r = source_next(src, &row, d)) > 0) {
 		strlist_add(&p->known, row.key);
+		take_function_name(p, p->known.v[p->known.n - 1], &by);
 		row_release(&row);
 		row_init(&row);
 	}
@@ -492,6 +520,7 @@ static void plan_release(struct plan *p)
 	import_list_release(&p->tools);
 	strlist_release(&p->standards);
 	strlist_release(&p->known);
+	hashset_release(&p->names);
 	strbuf_release(&p->rows);
 	free(p->templates);
 	free(p->registry);

@@ -138,4 +138,12 @@ run "$TOOLSYNC" import --role viewer target.json nodesc.json
 expect_rc 0
 run "$TOOLSYNC" build
 expect_rc 0
+# a key whose function name a registry key gives already ('.' becomes '_')
+printf '  - {key: x.y, minRole: viewer, standards: []}\n' >>registry.yaml
+cp registry.yaml reg.before
+printf '[{"type": "function", "name": "X_y", "description": "d", "parameters": {"type": "object", "properties": {}, %s}]\n' "$strict" >fn.json
+run "$TOOLSYNC" import --role viewer fn.json
+expect_rc 2
+expect_in "$T/err" "fn.json:1:2: error: key 'x_y' gives function name 'x_y', which key 'x.y' already gives"
+cmp -s registry.yaml reg.before && [ ! -e templates/x_y.yaml ] || fail "import of fn.json wrote files build refuses"
 echo "t_import: ok"
