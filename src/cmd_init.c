@@ -10,9 +10,11 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "toolsync/cmd.h"
+#include "toolsync/config.h"
 #include "toolsync/diag.h"
 #include "toolsync/fsutil.h"
 #include "toolsync/term.h"
@@ -136,7 +138,46 @@ static int parse_options(struct init_cmd *o, int argc, char **argv)
 	return 0;
 }
 
-/* Every target that exists already (a dangling symlink too), one line each. */
+/* 1 if a file before init_files[i] has its first n bytes as a directory too. */
+static int way_seen(size_t i, size_t n)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (!strncmp(init_files[j].path, init_files[i].path, n) && init_files[j].path[n] == '/')
+			return 1;
+	return 0;
+}
+
+/*
+ * The directories below dir on the way to init_files[i] (for
+ * templates/_defs/common.yaml: templates and templates/_defs) must be
+ * directories or missing, never a symbolic link: init writes below dir
+ * only (a linked .github/ took the workflow out of it).  1 if one is
+ * not, said on stderr (once for files that share it).
+ */
+static int refuse_way(const char *dir, size_t i)
+{
+	const char *rel = init_files[i].path, *s;
+	struct stat st;
+	int bad = 0;
+
+	for (s = rel; !bad && (s = strchr(s, '/')); s++) {
+		char *part = xstrndup(rel, (size_t)(s - rel)), *p = path_join(dir, part);
+
+		if (!lstat(p, &st) && !S_ISDIR(st.st_mode) && !way_seen(i, (size_t)(s - rel))) {
+			fprintf(stderr, "toolsync: init: '%s' is %s\n", p, S_ISLNK(st.st_mode) ?
+				"a symbolic link (init writes below its directory only)" :
+				"not a directory");
+			bad = 1;
+		}
+		free(part);
+		free(p);
+	}
+	return bad;
+}
+
+/* Every target that exists already (a dangling symlink too), or is out of reach, one line each. */
 static int refuse_existing(const char *dir)
 {
 	size_t i;
@@ -148,6 +189,8 @@ static int refuse_existing(const char *dir)
 		if (path_exists(p)) {
 			fprintf(stderr, "toolsync: init: '%s' exists\n", p);
 			found++;
+		} else {
+			found += refuse_way(dir, i);
 		}
 		free(p);
 	}
@@ -210,11 +253,57 @@ static void file_text(struct strbuf *out, const struct init_file *f, const char 
 	strbuf_addstr(out, f->text);
 }
 
+/* Add path and its missing parents to made, parents first, each once. */
+static void add_missing(struct strlist *made, char *path)
+{
+	char *parent;
+
+	if (path_exists(path) || strlist_find(made, path) >= 0) {
+		free(path);
+		return;
+	}
+	parent = path_dirname(path);
+	if (strcmp(parent, path))
+		add_missing(made, parent);
+	else
+		free(parent);
+	strlist_add(made, path);
+	free(path);
+}
+
+/*
+ * The directories the files need that are missing: made by writing them,
+ * removed again when a write fails (nothing written means no directory
+ * either).
+ */
+static void missing_dirs(const char *dir, struct strlist *made)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(init_files); i++) {
+		char *p = path_join(dir, init_files[i].path);
+
+		add_missing(made, path_dirname(p));
+		free(p);
+	}
+}
+
+static void unmake(const struct strlist *made)
+{
+	size_t i = made->n;
+
+	while (i--)
+		rmdir(made->v[i]);
+}
+
 static int write_files(const char *dir, struct strbuf *err)
 {
 	struct strbuf text = STRBUF_INIT;
+	struct strlist made = { 0 };
 	char *schemas = schema_dir();
 	size_t i;
+
+	missing_dirs(dir, &made);
 
 	for (i = 0; i < ARRAY_SIZE(init_files); i++) {
 		char *p = path_join(dir, init_files[i].path), *parent = path_dirname(p);
@@ -227,9 +316,11 @@ static int write_files(const char *dir, struct strbuf *err)
 		free(p);
 		if (r) {
 			unwrite(dir, i);
+			unmake(&made);
 			break;
 		}
 	}
+	strlist_release(&made);
 	strbuf_release(&text);
 	free(schemas);
 	return i < ARRAY_SIZE(init_files) ? -1 : 0;

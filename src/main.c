@@ -163,7 +163,9 @@ static const struct cmd commands[] = {
 	  "shared definition in templates/_defs/common.yaml, a .gitignore that\n"
 	  "keeps secret keys out of the repository, and a CI workflow in\n"
 	  ".github/workflows/toolsync.yml.  `toolsync build` works on it at once.\n"
-	  "Nothing is overwritten: if any of these files exists, nothing is written.\n"
+	  "Nothing is overwritten: if any of these files exists, or a directory on\n"
+	  "the way to one is a symbolic link, nothing is written; a failed write\n"
+	  "removes what was written and the directories made for it.\n"
 	  "\n"
 	  "Exit: 0 written, 2 a file exists or an error (nothing written).\n" },
 	{ "import", cmd_import, cmd_import_options, "turn OpenAI or MCP tool definitions into templates",
