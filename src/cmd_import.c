@@ -396,9 +396,11 @@ static int write_all(struct plan *p, const char *const *from,
 		     struct diag *d)
 {
 	struct strbuf text = STRBUF_INIT, err = STRBUF_INIT, reg = STRBUF_INIT;
+	struct strlist made = { 0 };
 	size_t i;
 	int r = -1;
 
+	fs_missing_dirs(p->templates, &made);
 	if (registry_text(p, &reg, d) || fs_mkdirs(p->templates, 0777, &err))
 		goto out;
 	for (i = 0; i < p->tools.n; i++) {
@@ -423,6 +425,9 @@ static int write_all(struct plan *p, const char *const *from,
 		printf("added %zu row%s to %s\n", p->tools.n, p->tools.n == 1 ? "" : "s",
 		       quote_path(p->registry));
 out:
+	if (r)
+		fs_unmake(&made);
+	strlist_release(&made);
 	if (err.len)
 		diag_fail(d, "%s; nothing written", err.buf);
 	strbuf_release(&text);

@@ -253,24 +253,6 @@ static void file_text(struct strbuf *out, const struct init_file *f, const char 
 	strbuf_addstr(out, f->text);
 }
 
-/* Add path and its missing parents to made, parents first, each once. */
-static void add_missing(struct strlist *made, char *path)
-{
-	char *parent;
-
-	if (path_exists(path) || strlist_find(made, path) >= 0) {
-		free(path);
-		return;
-	}
-	parent = path_dirname(path);
-	if (strcmp(parent, path))
-		add_missing(made, parent);
-	else
-		free(parent);
-	strlist_add(made, path);
-	free(path);
-}
-
 /*
  * The directories the files need that are missing: made by writing them,
  * removed again when a write fails (nothing written means no directory
@@ -281,19 +263,12 @@ static void missing_dirs(const char *dir, struct strlist *made)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(init_files); i++) {
-		char *p = path_join(dir, init_files[i].path);
+		char *p = path_join(dir, init_files[i].path), *parent = path_dirname(p);
 
-		add_missing(made, path_dirname(p));
+		fs_missing_dirs(parent, made);
+		free(parent);
 		free(p);
 	}
-}
-
-static void unmake(const struct strlist *made)
-{
-	size_t i = made->n;
-
-	while (i--)
-		rmdir(made->v[i]);
 }
 
 static int write_files(const char *dir, struct strbuf *err)
@@ -316,7 +291,7 @@ static int write_files(const char *dir, struct strbuf *err)
 		free(p);
 		if (r) {
 			unwrite(dir, i);
-			unmake(&made);
+			fs_unmake(&made);
 			break;
 		}
 	}

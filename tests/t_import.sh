@@ -146,4 +146,15 @@ run "$TOOLSYNC" import --role viewer fn.json
 expect_rc 2
 expect_in "$T/err" "fn.json:1:2: error: key 'x_y' gives function name 'x_y', which key 'x.y' already gives"
 cmp -s registry.yaml reg.before && [ ! -e templates/x_y.yaml ] || fail "import of fn.json wrote files build refuses"
+
+# 7. A write that fails (a full disk, an I/O error on the registry's
+#    rename) leaves nothing: the templates written are removed, and so are
+#    the directories made for them.
+rm -rf "$T/fw" && new_catalogue "$T/fw" && cd "$T/fw"
+for spec in write:1:ENOSPC write:2:ENOSPC rename:1:EIO; do
+	TOOLSYNC_FAULT=$spec run "$TOOLSYNC" import --role viewer --templates t/a "$TOP/manifests/roles/admin.responses.json"
+	expect_rc 2
+	expect_in "$T/err" "nothing written"
+	[ ! -e t ] && [ ! -e registry.yaml ] || { find t; fail "a failed import ($spec) left files or directories"; }
+done
 echo "t_import: ok"
