@@ -103,7 +103,7 @@ static int run(const struct verify_cmd *o)
 	findings_sort(&f);
 	if (f.n) {
 		print_findings(&f);
-		fprintf(stderr, "toolsync: verification of '%s' failed: %zu problem%s\n", dir,
+		fprintf(stderr, "toolsync: verification of '%s' failed: %zu problem%s\n", quote_path(dir),
 			f.n, f.n == 1 ? "" : "s");
 		rc = EXIT_FINDINGS;
 	} else {
