@@ -102,6 +102,13 @@ expect_in "$T/err" "parameters/properties/a\x0ab\x1b[31m: "
 run "$TOOLSYNC" import --fix --templates "$T/evil" --registry "$T/evil.yaml" evil.json
 expect_rc 0
 expect_in "$T/out" "fixed: parameters/properties/a\x0ab\x1b[31m: optional"
+# an optional property with no type: --fix wraps it in anyOf [it, null],
+# and strict mode's error still names its line (it named none)
+printf '{"type": "object", "description": "d",\n "properties": {"a": {"description": "x"}}}\n' >notype.json
+run "$TOOLSYNC" import --fix --templates "$T/nt" --registry "$T/nt.yaml" notype.json
+expect_rc 2
+expect_in "$T/err" "notype.json:2:22: error: parameters/properties/a/anyOf/0: a schema needs 'type'"
+[ ! -e "$T/nt" ] && [ ! -e "$T/nt.yaml" ] || fail "a refused import wrote files"
 run "$TOOLSYNC" import --role boss "$G/chat-tools.json"
 expect_rc 2
 expect_in "$T/err" "--role 'boss' is not a role"
