@@ -100,11 +100,13 @@ static const struct init_file init_files[] = {
 	  "        # the package 'make deb' builds, kept where your CI can reach it\n"
 	  "        run: sudo apt-get install -y ./tools/toolsync_*.deb\n"
 	  "      - name: toolsync ci\n"
-	  "        run: toolsync ci --format sarif --output toolsync.sarif\n"
+	  "        # the report goes outside the checkout: a toolsync.sarif a pull request\n"
+	  "        # committed as a symbolic link would be written through\n"
+	  "        run: toolsync ci --format sarif --output \"$RUNNER_TEMP/toolsync.sarif\"\n"
 	  "      - name: Upload the findings\n"
 	  "        if: always()\n"
 	  "        uses: github/codeql-action/upload-sarif@v3\n"
-	  "        with: {sarif_file: toolsync.sarif}\n" },
+	  "        with: {sarif_file: \"${{ runner.temp }}/toolsync.sarif\"}\n" },
 };
 
 struct init_cmd {
