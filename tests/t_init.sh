@@ -23,7 +23,7 @@ expect_in "$T/a/cat/templates/docs.yaml" '$ref: "_defs/common.yaml#/Period"'
 expect_in "$T/a/cat/.github/workflows/toolsync.yml" "toolsync ci --format sarif"
 # the report is written outside the checkout (a pull request's symbolic link)
 expect_in "$T/a/cat/.github/workflows/toolsync.yml" '--output "$RUNNER_TEMP/toolsync.sarif"'
-expect_in "$T/a/cat/.github/workflows/toolsync.yml" 'sarif_file: "${{ runner.temp }}/toolsync.sarif"' 
+expect_in "$T/a/cat/.github/workflows/toolsync.yml" 'sarif_file: "${{ runner.temp }}/toolsync.sarif"'
 cd "$T/a/cat"
 run "$TOOLSYNC" build
 expect_rc 0
