@@ -133,6 +133,34 @@ static void fix_report(void *ctx, const struct srcloc *loc, const char *pointer,
 }
 
 /*
+ * A local $ref with other keys beside it is inlined when the template
+ * loads (template.c), so it must name an object of the schema: checked
+ * here too, below v (root: the parameters).  Depth-bounded by the reader.
+ */
+static void check_sibling_refs(const struct jv *root, const struct jv *v, struct diag *d)
+{
+	const struct jv *ref, *def;
+	size_t i;
+
+	if (v->kind == JV_ARRAY)
+		for (i = 0; i < v->u.arr.n; i++)
+			check_sibling_refs(root, v->u.arr.v[i], d);
+	if (v->kind != JV_OBJECT)
+		return;
+	ref = jv_get(v, "$ref");
+	if (ref && ref->kind == JV_STRING && ref->u.str.ptr[0] == '#' && v->u.obj.n > 1 && v == root)
+		diag_error(d, &ref->loc, "the parameters schema is a $ref ('%s') with other keys "
+			   "beside it: write the object itself", ref->u.str.ptr);
+	else if (ref && ref->kind == JV_STRING && ref->u.str.ptr[0] == '#' && v->u.obj.n > 1 &&
+		 (!(def = jv_pointer_get(root, ref->u.str.ptr + 1)) || def->kind != JV_OBJECT))
+		diag_error(d, &ref->loc, def ? "$ref '%s' has other keys beside it, so it is "
+			   "inlined, but it is not an object" : "$ref '%s' has other keys beside "
+			   "it, so it is inlined, but it points at nothing", ref->u.str.ptr);
+	for (i = 0; i < v->u.obj.n; i++)
+		check_sibling_refs(root, v->u.obj.v[i].val, d);
+}
+
+/*
  * What build checks in the template and row written for t beyond OpenAI's
  * strict mode: a description, and the rules of every target the
  * configuration enables, for the schema and the function name.
@@ -148,6 +176,8 @@ static void check_as_build(const struct plan *p, const struct import_tool *t, co
 	if (!*t->description)
 		diag_error(d, &t->loc, "tool '%s' has no description: a template needs one "
 			   "(give the tool a 'description')", t->name);
+	if (t->strict == 0)   /* strict mode's own check covers every $ref */
+		check_sibling_refs(t->parameters, t->parameters, d);
 	key_function_name(name, key);
 	v = target_list(&n);
 	for (i = 0; i < n; i++) {

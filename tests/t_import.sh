@@ -139,6 +139,19 @@ expect_in "$T/err" "target.json:2:87: error: target anthropic: parameters/proper
 expect_in "$T/err" "target.json:2:106: error: target gemini: parameters/properties/e: the OpenAPI 'parameters' form takes string enums only"
 run "$TOOLSYNC" import --role viewer name.json
 expect_in "$T/err" "name.json:1:2: error: target gemini: key '9t' gives function name '9t': a Gemini function name must start with a letter or an underscore"
+# a local $ref with keys beside it is inlined by build, strict or not: it
+# must name an object (strict mode's check of a $ref covers strict tools)
+loose='"additionalProperties": false}, "strict": false'
+printf '[{"type": "function", "name": "refs", "description": "d", "parameters": {"type": "object", "properties": {"a": {"$ref": "#/$defs/none", "description": "x"}, "b": {"$ref": "#/properties/a/description", "description": "y"}}, "required": ["a", "b"], "$defs": {}, %s}]\n' "$loose" >refs.json
+printf '[{"type": "function", "name": "rootref", "description": "d", "parameters": {"$ref": "#/$defs/p", "type": "object", "properties": {}, "$defs": {"p": {"type": "object"}}, %s}]\n' "$loose" >rootref.json
+run "$TOOLSYNC" import --role viewer refs.json
+expect_rc 2
+expect_in "$T/err" "refs.json:1:121: error: \$ref '#/\$defs/none' has other keys beside it, so it is inlined, but it points at nothing"
+expect_in "$T/err" "refs.json:1:172: error: \$ref '#/properties/a/description' has other keys beside it, so it is inlined, but it is not an object"
+run "$TOOLSYNC" import --role viewer rootref.json
+expect_rc 2
+expect_in "$T/err" "rootref.json:1:85: error: the parameters schema is a \$ref ('#/\$defs/p') with other keys beside it"
+[ ! -e templates ] && [ ! -e registry.yaml ] || fail "import of a \$ref build refuses wrote files"
 sed -i 's/"minimum": 1/"description": "n"/; s/"enum": \[1, 2\]/"enum": ["1", "2"]/' target.json
 sed -i 's/"nodesc", /"nodesc", "description": "d", /' nodesc.json
 run "$TOOLSYNC" import --role viewer target.json nodesc.json
