@@ -162,11 +162,13 @@ static void check_sibling_refs(const struct jv *root, const struct jv *v, struct
 
 /*
  * What build checks in the template and row written for t beyond OpenAI's
- * strict mode: a description, and the rules of every target the
- * configuration enables, for the schema and the function name.
+ * strict mode: a description, a local $ref it inlines (unless strict
+ * mode's errors came first: they may name the same $ref), and the rules
+ * of every target the configuration enables, for the schema and the
+ * function name.
  */
 static void check_as_build(const struct plan *p, const struct import_tool *t, const char *key,
-			   struct diag *d)
+			   int strict_failed, struct diag *d)
 {
 	const struct target_info *v;
 	struct strbuf why = STRBUF_INIT;
@@ -176,7 +178,7 @@ static void check_as_build(const struct plan *p, const struct import_tool *t, co
 	if (!*t->description)
 		diag_error(d, &t->loc, "tool '%s' has no description: a template needs one "
 			   "(give the tool a 'description')", t->name);
-	if (t->strict == 0)   /* strict mode's own check covers every $ref */
+	if (!strict_failed)   /* else a $ref may be reported twice */
 		check_sibling_refs(t->parameters, t->parameters, d);
 	key_function_name(name, key);
 	v = target_list(&n);
@@ -216,6 +218,7 @@ static int take_function_name(struct plan *p, const char *key, struct hashset_en
 static int check_tools(struct plan *p, const struct import_cmd *o, struct diag *d)
 {
 	struct hashset_entry *by;
+	unsigned before;
 	size_t i, j;
 
 	p->keys = xcalloc(p->tools.n ? p->tools.n : 1, sizeof(*p->keys));
@@ -240,9 +243,10 @@ static int check_tools(struct plan *p, const struct import_cmd *o, struct diag *
 		free(tpl);
 		if (o->fix && schema_fix(t->parameters, fix_report, NULL))
 			t->strict = 1;
+		before = d->errors;
 		if (t->strict != 0)
 			strict_check(t->parameters, d);
-		check_as_build(p, t, p->keys[i], d);
+		check_as_build(p, t, p->keys[i], d->errors > before, d);
 	}
 	return d->errors ? -1 : 0;
 }
