@@ -90,6 +90,7 @@ struct plan {
 	struct strlist known;         /* the registry's keys */
 	struct hashset names;         /* function names: the key giving each (borrowed) */
 	struct strbuf rows;           /* the YAML rows to append */
+	int strict_failed;            /* strict mode refused a schema (--fix may help) */
 };
 
 /* The key for a function name: lower case (keys are [a-z0-9._-]). */
@@ -246,6 +247,7 @@ static int check_tools(struct plan *p, const struct import_cmd *o, struct diag *
 		before = d->errors;
 		if (t->strict != 0)
 			strict_check(t->parameters, d);
+		p->strict_failed |= d->errors > before;
 		check_as_build(p, t, p->keys[i], d->errors > before, d);
 	}
 	return d->errors ? -1 : 0;
@@ -587,7 +589,7 @@ int cmd_import(int argc, char **argv)
 			r = EXIT_OK;
 	}
 	if (d.errors) {
-		if (!o.fix && p.tools.n)
+		if (!o.fix && p.strict_failed)
 			fprintf(stderr, "toolsync: import failed with %u error%s; nothing written "
 				"(--fix makes a schema strict)\n", d.errors, d.errors == 1 ? "" : "s");
 		else

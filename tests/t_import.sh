@@ -139,6 +139,7 @@ expect_in "$T/err" "target.json:2:87: error: target anthropic: parameters/proper
 expect_in "$T/err" "target.json:2:106: error: target gemini: parameters/properties/e: the OpenAPI 'parameters' form takes string enums only"
 run "$TOOLSYNC" import --role viewer name.json
 expect_in "$T/err" "name.json:1:2: error: target gemini: key '9t' gives function name '9t': a Gemini function name must start with a letter or an underscore"
+expect_not_in "$T/err" "--fix makes a schema strict"   # the hint only where strict mode failed
 # a local $ref with keys beside it is inlined by build, strict or not: it
 # must name an object (strict mode's check of a $ref covers strict tools)
 loose='"additionalProperties": false}, "strict": false'
