@@ -292,10 +292,11 @@ static struct jv *resolve_alias(struct yreader *r, const yaml_event_t *ev)
 	return jv_copy(v);
 }
 
+/* The first byte first: most scalars (keys, roles, names) match no word. */
 static int word_in(const char *s, const char *const *words)
 {
 	for (; *words; words++)
-		if (!strcmp(s, *words))
+		if (s[0] == (*words)[0] && !strcmp(s, *words))
 			return 1;
 	return 0;
 }
