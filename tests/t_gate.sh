@@ -295,15 +295,17 @@ run env TOOLSYNC="$TOOLSYNC" INPUT_SARIF="$T/sarif-dir" GITHUB_OUTPUT="$T/gh-out
 expect_rc 2 "the action with a SARIF path that is a directory"
 expect_in "$T/err" "sarif-dir"
 expect_in "$T/gh-output2" "exit-code=2"
-# A pull request that commits the SARIF file as a symlink out of the tree:
-# the action refuses it, the file it names is left alone.
-echo keep >"$T/victim"
-ln -s "$T/victim" toolsync.sarif
-run env TOOLSYNC="$TOOLSYNC" GITHUB_OUTPUT="$T/gh-output3" sh "$TOP/scripts/action.sh" run
-expect_rc 2 "the action with a symlinked SARIF path"
-expect_in "$T/err" "symbolic link"
-expect_in "$T/gh-output3" "exit-code=2"
-[ "$(cat "$T/victim")" = keep ] || fail "the action wrote through a symlink"
+# A toolsync.sarif the pull request commits as a link to a file of the
+# runner: the action writes its own file, never through the link.
+printf 'runner file\n' >"$T/runner-file"
+ln -s "$T/runner-file" toolsync.sarif
+rm -f "$T/ts.log"
+run env TOOLSYNC="$T/ts-wrap" GITHUB_STEP_SUMMARY="$T/summary.md" sh "$TOP/scripts/action.sh" run
+expect_rc 0 "the action with a linked toolsync.sarif"
+expect_in "$T/err" "'toolsync.sarif' is a symbolic link (committed?): removed, not written through"
+[ "$(cat "$T/runner-file")" = "runner file" ] || fail "the action wrote SARIF through a link"
+[ -f toolsync.sarif ] && [ ! -L toolsync.sarif ] || fail "the action wrote no SARIF of its own"
+[ "$(cat "$T/ts.log")" = ci ] || fail "the action with a linked toolsync.sarif ran: $(cat "$T/ts.log")"
 rm -f toolsync.sarif
 
 # --- 20,000 tools, one template change ----------------------------------
