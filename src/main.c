@@ -162,7 +162,8 @@ static const struct cmd commands[] = {
 	  "if missing): toolsync.yaml, registry.yaml, templates/docs.yaml with a\n"
 	  "shared definition in templates/_defs/common.yaml, a .gitignore that\n"
 	  "keeps secret keys out of the repository, and a CI workflow in\n"
-	  ".github/workflows/toolsync.yml.  `toolsync build` works on it at once.\n"
+	  ".github/workflows/toolsync.yml (ci on every push; a pull request is\n"
+	  "reviewed against its base branch).  `toolsync build` works on it at once.\n"
 	  "Nothing is overwritten: if any of these files exists, nothing is written.\n"
 	  "\n"
 	  "Exit: 0 written, 2 a file exists or an error (nothing written).\n" },

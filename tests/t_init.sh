@@ -20,7 +20,7 @@ for f in toolsync.yaml:toolsync registry.yaml:registry templates/docs.yaml:templ
 		fail "${f%%:*}: first line is '$line'"
 done
 expect_in "$T/a/cat/templates/docs.yaml" '$ref: "_defs/common.yaml#/Period"'
-expect_in "$T/a/cat/.github/workflows/toolsync.yml" "toolsync ci --format sarif"
+expect_in "$T/a/cat/.github/workflows/toolsync.yml" "--format sarif --output toolsync.sarif"
 cd "$T/a/cat"
 run "$TOOLSYNC" build
 expect_rc 0
@@ -38,6 +38,25 @@ expect_rc 0
 run "$TOOLSYNC" ci
 expect_rc 0
 expect_in "$T/out" "no findings"
+# The workflow's ci step, as GitHub runs it: on a pull request (BASE set,
+# the base fetched as origin/BASE) it reviews against the base, so a role
+# lowered in the pull request, with the manifests rebuilt, fails; on a
+# push (BASE empty) it checks the committed manifests.
+step=$(sed -n 's/^ *run: \(toolsync ci .*\)$/\1/p' .github/workflows/toolsync.yml)
+[ -n "$step" ] || fail "the workflow has no 'toolsync ci' step"
+expect_in .github/workflows/toolsync.yml 'refs/remotes/origin/$BASE'
+git add -A && git -c user.name=t -c user.email=t@t commit -qm base &&
+	git update-ref refs/remotes/origin/main HEAD || fail "git commit"
+sed -i 's/minRole: editor/minRole: viewer/' registry.yaml
+"$TOOLSYNC" build -q || fail "rebuild after lowering a role"
+tsdir=$T/bin && mkdir -p "$tsdir" && ln -sf "$TOOLSYNC" "$tsdir/toolsync"
+rc=0; BASE=main PATH="$tsdir:$PATH" sh -c "$step" >"$T/out" 2>"$T/err" || rc=$?
+[ "$rc" -eq 1 ] || fail "the workflow's ci step on a pull request: exit $rc, not 1: $(cat "$T/err")"
+expect_in toolsync.sarif '"ruleId": "role-lowered"'
+rc=0; BASE= PATH="$tsdir:$PATH" sh -c "$step" >"$T/out" 2>"$T/err" || rc=$?
+[ "$rc" -eq 0 ] || fail "the workflow's ci step on a push: exit $rc, not 0: $(cat "$T/err")"
+expect_not_in toolsync.sarif '"ruleId": "role-lowered"'
+git checkout -q -- . && git clean -qfdx -e toolsync.key
 
 # 2. The current directory by default; -q prints nothing.
 mkdir "$T/b" && cd "$T/b"
