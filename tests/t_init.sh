@@ -57,6 +57,13 @@ rc=0; BASE= PATH="$tsdir:$PATH" sh -c "$step" >"$T/out" 2>"$T/err" || rc=$?
 [ "$rc" -eq 0 ] || fail "the workflow's ci step on a push: exit $rc, not 0: $(cat "$T/err")"
 expect_not_in toolsync.sarif '"ruleId": "role-lowered"'
 git checkout -q -- . && git clean -qfdx -e toolsync.key
+# The pre-commit hooks run when a file of this catalogue is staged.
+for re in $(sed -n 's/^ *files: //p' "$TOP/.pre-commit-hooks.yaml"); do
+	for f in toolsync.yaml registry.yaml templates/docs.yaml templates/_defs/common.yaml \
+		 manifests/index.json; do
+		echo "$f" | grep -qE "$re" || fail "the pre-commit hooks' files: $re misses $f"
+	done
+done
 
 # 2. The current directory by default; -q prints nothing.
 mkdir "$T/b" && cd "$T/b"
