@@ -104,6 +104,17 @@ expect_rc 0
 expect_in "$T/out" "fixed: parameters/properties/a\x0ab\x1b[31m: optional"
 run "$TOOLSYNC" import --role boss "$G/chat-tools.json"
 expect_rc 2
-expect_in "$T/err" "--role 'boss' is not a role"
+expect_in "$T/err" "--role 'boss' is not a role of toolsync.yaml (roles: viewer, admin)"
 [ ! -e registry.yaml ] || fail "bad input wrote the registry"
+mkdir "$T/nocfg" && cd "$T/nocfg"
+run "$TOOLSYNC" import --role boss "$G/chat-tools.json"
+expect_rc 2
+expect_in "$T/err" "--role 'boss' is not a role of the defaults (no toolsync.yaml here) (roles: viewer, analyst, reviewer, approver, admin)"
+# a misspelt --role or --standards: the configuration and what it allows
+new_catalogue "$T/typo" && cd "$T/typo"
+run "$TOOLSYNC" import --role viewr --standards SOX404 "$G/chat-tools.json"
+expect_rc 2
+expect_in "$T/err" "--role 'viewr' is not a role of toolsync.yaml (roles: viewer, admin)"
+expect_in "$T/err" "--standards: 'SOX404' is not in the standards of toolsync.yaml (standards: SOX-404)"
+[ ! -e registry.yaml ] && [ ! -e templates ] || fail "bad --role wrote files"
 echo "t_import: ok"
