@@ -9,6 +9,7 @@
 #include "toolsync/diag.h"
 #include "toolsync/digest.h"
 #include "toolsync/quote.h"
+#include "toolsync/suggest.h"
 #include "toolsync/term.h"
 
 static const struct cmd commands[] = {
@@ -223,13 +224,48 @@ static const struct cmd *find_cmd(const char *name)
 	return NULL;
 }
 
+/* The command name is a near miss of, or NULL. */
+static const struct cmd *near_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (suggest_near(name, commands[i].name))
+			return &commands[i];
+	return NULL;
+}
+
+/* The long option of cmd that "--typed[=value]" is a near miss of, or NULL. */
+static const char *near_option(const char *cmd, const char *typed)
+{
+	const struct cmd *c = find_cmd(cmd);
+	const struct option *o;
+	char *name;
+	const char *near = NULL;
+
+	if (!c || !c->opts || strncmp(typed, "--", 2) || !typed[2])
+		return NULL;
+	name = xstrdup(typed + 2);
+	name[strcspn(name, "=")] = '\0';
+	for (o = c->opts; o->name && !near; o++)
+		if (suggest_near(name, o->name))
+			near = o->name;
+	free(name);
+	return near;
+}
+
 int cmd_option_error(const char *cmd, int c, char **argv)
 {
+	const char *near;
+
 	if (c == TERM_OPT_BAD_COLOR)
 		return -usage_error(cmd, "--color must be auto, always or never, not '%s'", optarg);
 	if (c == ':')
 		return -usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
-	return -usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+	if ((near = near_option(cmd, argv[optind - 1])))
+		return -usage_error(cmd, "unknown option '%s'; did you mean '--%s'?",
+				    quote_show(argv[optind - 1]), near);
+	return -usage_error(cmd, "unknown option '%s'", quote_show(argv[optind - 1]));
 }
 
 /* A command's usage, then the options every command takes (term.h). */
@@ -280,7 +316,9 @@ static int help(int argc, char **argv)
 	}
 	c = find_cmd(argv[1]);
 	if (!c) {
-		fprintf(stderr, "toolsync: help: unknown command '%s'\n", quote_show(argv[1]));
+		c = near_command(argv[1]);
+		fprintf(stderr, "toolsync: help: unknown command '%s'%s%s%s\n", quote_show(argv[1]),
+			c ? "; did you mean '" : "", c ? c->name : "", c ? "'?" : "");
 		return EXIT_ERROR;
 	}
 	print_usage(c, stdout);
@@ -338,8 +376,12 @@ int main(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	if (!c) {
-		fprintf(stderr, "toolsync: '%s' is not a command; see 'toolsync --help'\n",
-			quote_show(argv[1]));
+		if ((c = near_command(argv[1])))
+			fprintf(stderr, "toolsync: '%s' is not a command; did you mean '%s'?\n",
+				quote_show(argv[1]), c->name);
+		else
+			fprintf(stderr, "toolsync: '%s' is not a command; see 'toolsync --help'\n",
+				quote_show(argv[1]));
 		return EXIT_ERROR;
 	}
 	crypto_init();
