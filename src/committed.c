@@ -22,6 +22,7 @@
 #include "toolsync/dirfds.h"
 #include "toolsync/fsutil.h"
 #include "toolsync/outdir.h"
+#include "toolsync/quote.h"
 
 /* A revision is one argument: refused when it could be read as an option or garble a message. */
 #define REV_MAX 256
@@ -73,6 +74,7 @@ struct committed {
 	int batch_in, batch_out;   /* its stdin (a socket: no SIGPIPE), its stdout */
 	struct strbuf rbuf;        /* bytes read from batch_out not yet used */
 	int broken;
+	int named;                 /* a directory --against named (not out) */
 	pthread_mutex_t batch_lock; /* one reader of cat-file at a time */
 	/* directory only: the snapshot dir is read through (outdir_snapshot) */
 	int snap_fd;
@@ -409,10 +411,24 @@ struct committed *committed_open(const char *repo_dir, const char *out_dir,
 				 const char *spec, struct diag *d)
 {
 	const char *rev = spec ? committed_git_rev(spec) : NULL;
+	struct committed *c;
 
 	if (rev)
 		return committed_git(repo_dir, out_dir, rev, out_dir, d);
-	return committed_dir_snapshot(spec ? spec : out_dir);
+	c = committed_dir_snapshot(spec ? spec : out_dir);
+	c->named = spec != NULL;
+	return c;
+}
+
+/* A directory that is not there: what the user most likely meant. */
+static void report_no_dir(const struct committed *c, struct diag *d)
+{
+	if (c->named)
+		diag_fail(d, "--against '%s': no such directory (a git revision is "
+			  "written --against git:%s)", quote_show(c->display), quote_show(c->display));
+	else
+		diag_fail(d, "cannot read '%s': no such directory: build it first "
+			  "('toolsync build'), or give --against", quote_show(c->display));
 }
 
 /* ---- reading ---------------------------------------------------------- */
@@ -422,7 +438,10 @@ int committed_check(struct committed *c, struct diag *d)
 	if (!c->rev) {
 		if (path_is_dir(c->dir))
 			return 0;
-		diag_fail(d, "cannot read '%s': not a directory of manifests", c->display);
+		if (access(c->dir, F_OK) && errno == ENOENT)
+			report_no_dir(c, d);
+		else
+			diag_fail(d, "cannot read '%s': not a directory of manifests", c->display);
 		return -1;
 	}
 	if (c->n)
