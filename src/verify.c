@@ -575,11 +575,18 @@ int verify_load_pubkey(const struct ts_config *cfg, const char *named, struct si
 	char *shown = named ? xstrdup(named) : config_path(cfg, rel);
 	int ret = -1;
 
-	if (fs_read_file(&text, root, rel, shown, FS_PUBKEY, &err) ||
-	    sign_pubkey_parse(pub, text.buf, text.len, shown, &err))
+	if (fs_read_file(&text, root, rel, shown, FS_PUBKEY, &err)) {
+		/* the configured key of a new catalogue: keygen was not run yet */
+		if (errno == ENOENT && !named)
+			strbuf_addf(&err, " (signing.public_key in %s: make the key pair "
+				    "with 'toolsync keygen')",
+				    cfg->path ? cfg->path : "the configuration");
 		diag_fail(d, "%s", err.buf);
-	else
+	} else if (sign_pubkey_parse(pub, text.buf, text.len, shown, &err)) {
+		diag_fail(d, "%s", err.buf);
+	} else {
 		ret = 0;
+	}
 	strbuf_release(&text);
 	strbuf_release(&err);
 	free(shown);

@@ -242,15 +242,20 @@ expect_in "$T/err" "bad.pub is not a minisign public key"
 run "$TOOLSYNC" verify -p missing.pub "$T/good"
 expect_rc 2
 expect_in "$T/err" "cannot read public key 'missing.pub'"
+expect_not_in "$T/err" "keygen"
 run "$TOOLSYNC" verify -p ts.pub "$T/nowhere"
 expect_rc 2
 run "$TOOLSYNC" verify "$T/good"
 expect_rc 2 "the configured public key is missing"
-expect_in "$T/err" "cannot read public key 'toolsync.pub'"
+expect_in "$T/err" "cannot read public key 'toolsync.pub': No such file or directory (signing.public_key in toolsync.yaml: make the key pair with 'toolsync keygen')"
 printf 'out: manifests\n' >"$T/nosign.yaml"
 run "$TOOLSYNC" verify -c "$T/nosign.yaml" "$T/good"
 expect_rc 2 "no public key configured"
-expect_in "$T/err" "no public key: give -p PUBKEY, or set signing.public_key"
+expect_in "$T/err" "no public key: give -p PUBKEY, or set signing.public_key in $T/nosign.yaml"
+mkdir -p "$T/empty"
+(cd "$T/empty" && "$TOOLSYNC" verify >"$T/out" 2>"$T/err") && rc=0 || rc=$?
+expect_rc 2 "verify where there is no toolsync.yaml"
+expect_in "$T/err" "no public key: give -p PUBKEY, or run where toolsync.yaml is (there is none here), or give -c FILE"
 cp ts.pub toolsync.pub
 run "$TOOLSYNC" verify "$T/good"
 expect_rc 0 "the configured public key"
