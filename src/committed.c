@@ -288,6 +288,74 @@ static int find_prefix(struct committed *c, struct diag *d)
 	return 0;
 }
 
+/* 1 if git names something with argv (a remote, a ref). */
+static int git_has(const char *const *argv)
+{
+	struct strbuf out = STRBUF_INIT;
+	int r = git_line(argv, &out);
+
+	strbuf_release(&out);
+	return !r;
+}
+
+/* "origin/main": the length of "origin" when it is a remote, else 0. */
+static size_t remote_len(const struct committed *c)
+{
+	const char *slash = strchr(c->rev, '/');
+	char *key;
+	int is;
+
+	if (!slash || slash == c->rev || !slash[1])
+		return 0;
+	key = xstrfmt("remote.%.*s.url", (int)(slash - c->rev), c->rev);
+	{
+		const char *argv[] = { "git", "-C", c->top, "config", "--get", key, NULL };
+
+		is = !strncmp(c->rev, "origin/", 7) || git_has(argv);
+	}
+	free(key);
+	return is ? (size_t)(slash - c->rev) : 0;
+}
+
+static int is_hex_id(const char *s)
+{
+	size_t n = strspn(s, "0123456789abcdef");
+
+	return n >= 7 && n <= 64 && !s[n];
+}
+
+/*
+ * REV is not in the clone: how to get it, as a command that works.  A
+ * fetch makes no local branch: a remote's branch is fetched into its
+ * remote-tracking ref (origin/main), with the refspec spelt out since a
+ * single-branch clone maps no other branch there; a commit id is fetched
+ * as it is; a revision relative to another (HEAD~1) cannot be fetched: a
+ * shallow clone is deepened.
+ */
+static void report_no_rev(const struct committed *c, int shallow, struct diag *d)
+{
+	const char *depth = shallow ? " --depth=1" : "";   /* only its tree is read */
+	const char *what = shallow ? "no such revision in this shallow clone" : "no such revision";
+	const char *rev = quote_show(c->rev);
+	size_t rl = remote_len(c);
+
+	if (rl)
+		diag_fail(d, "--against git:%s: %s; hint: fetch it ('git fetch%s %s "
+			  "+refs/heads/%s:refs/remotes/%s')", rev, what, depth,
+			  quote_show_n(c->rev, rl), quote_show(c->rev + rl + 1), rev);
+	else if (is_hex_id(c->rev))
+		diag_fail(d, "--against git:%s: %s; hint: fetch it ('git fetch%s origin %s')",
+			  rev, what, depth, rev);
+	else if (strpbrk(c->rev, "~^@:"))
+		diag_fail(d, "--against git:%s: %s%s", rev, what, shallow ?
+			  "; hint: deepen it ('git fetch --deepen=50', or 'fetch-depth: 0' in "
+			  "actions/checkout)" : "");
+	else
+		diag_fail(d, "--against git:%s: %s; hint: a branch of the remote is "
+			  "git:origin/%s, after 'git fetch%s origin +refs/heads/%s:refs/remotes/"
+			  "origin/%s'", rev, what, rev, depth, rev, rev);
+}
+
 /* REV names a commit: its full id into c->commit.  0 or -1 (reported, with a hint). */
 static int resolve_rev(struct committed *c, struct diag *d)
 {
@@ -305,13 +373,7 @@ static int resolve_rev(struct committed *c, struct diag *d)
 		return 0;
 	}
 	strbuf_reset(&out);
-	if (!git_line(shallow, &out) && !strcmp(out.buf, "true"))
-		diag_fail(d, "--against git:%s: no such revision in this shallow clone; hint: "
-			  "fetch it ('git fetch --depth=50 origin %s', or 'fetch-depth: 0' "
-			  "in actions/checkout)", c->rev, c->rev);
-	else
-		diag_fail(d, "--against git:%s: no such revision; hint: fetch it first "
-			  "('git fetch origin %s')", c->rev, c->rev);
+	report_no_rev(c, !git_line(shallow, &out) && !strcmp(out.buf, "true"), d);
 	strbuf_release(&out);
 	return -1;
 }
