@@ -356,7 +356,14 @@ struct sign_key *sign_key_load(const char *path, struct strbuf *err)
 		goto fail;
 	if (nth_line(text.buf, text.len, 1, &line, &n) ||
 	    b64_exact(line, n, (unsigned char *)s, sizeof(*s))) {
-		strbuf_addf(err, "%s is not a minisign secret key", name);
+		/* the usual slip: the key file's name where its contents belong */
+		if (!path && !memchr(text.buf, '\n', text.len))
+			strbuf_addstr(err, "TOOLSYNC_SECRET_KEY is not a minisign secret key: it "
+				      "holds one line, and a key file has two (it takes the "
+				      "file's contents, TOOLSYNC_SECRET_KEY=\"$(cat FILE)\", "
+				      "not its name; or give --key FILE)");
+		else
+			strbuf_addf(err, "%s is not a minisign secret key", name);
 		goto fail;
 	}
 	if (open_seckey(s, name, err))

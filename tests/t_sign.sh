@@ -92,6 +92,15 @@ TOOLSYNC_SECRET_KEY="not a key" run "$TOOLSYNC" build --out "$T/badenv"
 expect_rc 2
 expect_in "$T/err" "TOOLSYNC_SECRET_KEY is not a minisign secret key"
 [ ! -e "$T/badenv" ] || fail "a failed build wrote its output"
+# the key file's name where its contents belong: say so, never show the value
+TOOLSYNC_SECRET_KEY=ts.key run "$TOOLSYNC" build --out "$T/badenv"
+expect_rc 2
+expect_in "$T/err" "TOOLSYNC_SECRET_KEY is not a minisign secret key: it holds one line, and a key file has two (it takes the file's contents, TOOLSYNC_SECRET_KEY=\"\$(cat FILE)\", not its name; or give --key FILE)"
+expect_not_in "$T/err" "ts.key"
+TOOLSYNC_SECRET_KEY="$(printf 'untrusted comment: x\nnot base64!\n')" run "$TOOLSYNC" build --out "$T/badenv"
+expect_rc 2
+expect_not_in "$T/err" "one line"
+[ ! -e "$T/badenv" ] || fail "a failed build wrote its output"
 
 # 5. Key hygiene: a readable key file, a wrong password, no terminal.
 cp ts.key open.key && chmod 644 open.key
