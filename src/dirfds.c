@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* dirfds.c: subdirectories opened once (see dirfds.h). */
+#include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -39,9 +40,11 @@ static void list_sub(struct dirfds *d, size_t i)
 
 /*
  * sub's place in d->v, opened (and listed) on the first use; its fd is -1
- * when it cannot be opened; d->n when d->v is full.  Under d->lock.
+ * when it cannot be opened (errno in open_errno; err says why when
+ * display names sub); d->n when d->v is full.  Under d->lock.
  */
-static size_t sub_at(struct dirfds *d, const char *sub, size_t len)
+static size_t sub_at(struct dirfds *d, const char *sub, size_t len, const char *display,
+		     struct strbuf *err)
 {
 	size_t i;
 
@@ -52,11 +55,33 @@ static size_t sub_at(struct dirfds *d, const char *sub, size_t len)
 		return d->n;
 	memcpy(d->v[d->n].name, sub, len);
 	d->v[d->n].name[len] = '\0';
-	d->v[d->n].fd = openat(d->root, d->v[d->n].name,
-			       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	d->v[d->n].fd = display ? fs_open_dir_at(d->root, d->v[d->n].name, display, err)
+			: openat(d->root, d->v[d->n].name,
+				 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	d->v[d->n].open_errno = d->v[d->n].fd < 0 ? errno : 0;
 	d->v[d->n].regular = NULL;
 	list_sub(d, d->n);
 	return d->n++;
+}
+
+int dirfds_open(struct dirfds *d, const char *sub, const char *display, struct strbuf *err)
+{
+	size_t len = strlen(sub), i, before = err->len;
+	int fd = -1, e = EMFILE;
+
+	if (!len || len >= sizeof(d->v[0].name) || strchr(sub, '/'))
+		BUG("dirfds_open: '%s' is not a short name", sub);
+	pthread_mutex_lock(&d->lock);
+	if ((i = sub_at(d, sub, len, display, err)) < d->n) {
+		fd = d->v[i].fd;
+		e = d->v[i].open_errno;
+	}
+	pthread_mutex_unlock(&d->lock);
+	/* d->v full, or sub opened (and failed) before: not the opening's words */
+	if (fd < 0 && err->len == before)
+		strbuf_addf(err, "cannot read directory '%s': %s", display, strerror(e));
+	errno = e;
+	return fd;
 }
 
 int dirfds_at_listed(struct dirfds *d, const char *rel, const char **name, int *listed)
@@ -72,7 +97,7 @@ int dirfds_at_listed(struct dirfds *d, const char *rel, const char **name, int *
 	    (len <= 2 && rel[0] == '.' && (len == 1 || rel[1] == '.')))
 		return d->root;
 	pthread_mutex_lock(&d->lock);
-	if ((i = sub_at(d, rel, len)) < d->n) {
+	if ((i = sub_at(d, rel, len, NULL, NULL)) < d->n) {
 		fd = d->v[i].fd;
 		regular = d->v[i].regular;   /* set when opened, never changed after */
 	}

@@ -845,6 +845,21 @@ int fs_open_dir_under(const char *root, const char *rel, const char *display, st
 	return fd;
 }
 
+int fs_open_dir_at(int dir_fd, const char *rel, const char *display, struct strbuf *err)
+{
+	struct strbuf why = STRBUF_INIT;
+	char *top = shown_root(".", rel, display);
+	struct stat st;
+	int fd = open_beneath_fd(dir_fd, top, rel, 1, 0, &st, &why), e = errno;
+
+	if (fd < 0)
+		strbuf_addf(err, "cannot read directory '%s': %s", display, why.buf);
+	free(top);
+	strbuf_release(&why);
+	errno = e;
+	return fd;
+}
+
 int fs_list_dir_fd(int dir_fd, char ***names, size_t *n)
 {
 	return fs_list_dir_typed_fd(dir_fd, names, NULL, n);

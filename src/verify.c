@@ -57,6 +57,15 @@ const struct rule *const verify_rules[] = {
 	&r_file_unlisted, &verify_skipped_rule, NULL,
 };
 
+/*
+ * The subdirectories, opened once (check_files()) before the files in
+ * them are checked: one that cannot be read (a FIFO, a file, a link) is
+ * reported once, as the directory, and the files listed in it are not
+ * read one by one (CHECK_UNREAD), each to say the same again.
+ */
+static const char *const subdirs[] = { "tools", "roles" };
+#define NSUBDIRS ARRAY_SIZE(subdirs)
+
 struct verifier {
 	const char *dir, *display;
 	unsigned flags;
@@ -64,6 +73,10 @@ struct verifier {
 	struct findings *out;
 	struct verify_result *res;
 	struct diag *d;
+	int dir_fd;               /* check_files(): the directory, */
+	struct dirfds subs;       /* its tools/ and roles/ (the one open of each), */
+	int sub_fd[NSUBDIRS];     /* their fds (subs'; -1: absent or failed) */
+	unsigned failed_subs;     /* bit i: subdirs[i] cannot be read (reported) */
 };
 
 /*
@@ -169,19 +182,10 @@ struct check {
 /* Entries a thread takes at once. */
 #define CHECK_CHUNK 64
 
-/*
- * The subdirectories, looked at before the files in them are checked:
- * one that cannot be read (a FIFO, a file, a link) is reported once, as
- * the directory, and the files listed in it are not read one by one
- * (CHECK_UNREAD), each to say the same again.
- */
-static const char *const subdirs[] = { "tools", "roles" };
-
 struct checker {
 	const struct index *ix;
 	const char *display;   /* the directory, as messages name it */
-	int dir_fd;
-	struct dirfds subs;    /* its tools/ and roles/, opened once */
+	struct dirfds *subs;   /* its tools/ and roles/, opened once */
 	unsigned failed_subs;  /* bit i: subdirs[i] cannot be read (reported) */
 	struct check *res;
 	size_t nchunks, next;  /* chunks; the next one to take */
@@ -195,7 +199,7 @@ static int in_failed_sub(const struct checker *c, const char *rel)
 {
 	size_t i, len;
 
-	for (i = 0; i < ARRAY_SIZE(subdirs); i++) {
+	for (i = 0; i < NSUBDIRS; i++) {
 		len = strlen(subdirs[i]);
 		if ((c->failed_subs & 1u << i) && !strncmp(rel, subdirs[i], len) && rel[len] == '/')
 			return 1;
@@ -219,7 +223,7 @@ static int check_read(struct checker *c, const struct index_entry *e, struct che
 	strbuf_reset(buf);
 	if (in_failed_sub(c, e->path))
 		r->kind = CHECK_UNREAD;
-	else if (dirfds_read(&c->subs, e->path, shown, FS_OUTPUT, buf, &err)) {
+	else if (dirfds_read(c->subs, e->path, shown, FS_OUTPUT, buf, &err)) {
 		r->kind = errno == ENOENT ? CHECK_MISSING : CHECK_ERROR;
 		if (r->kind == CHECK_ERROR)
 			r->msg = strbuf_detach(&err, NULL);
@@ -341,10 +345,10 @@ static void chunk_wait(struct checker *c, size_t k, unsigned nthreads,
 }
 
 /* Every listed file, checked in parallel, reported in index order. */
-static int check_listed(struct verifier *v, const struct index *ix, unsigned failed_subs)
+static int check_listed(struct verifier *v, const struct index *ix)
 {
-	struct checker c = { .ix = ix, .display = v->display, .dir_fd = -1,
-			     .failed_subs = failed_subs,
+	struct checker c = { .ix = ix, .display = v->display, .subs = &v->subs,
+			     .failed_subs = v->failed_subs,
 			     .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
 	struct strbuf buf[CHECK_LANES];
 	pthread_t t[JOBS_MAX];
@@ -352,10 +356,7 @@ static int check_listed(struct verifier *v, const struct index *ix, unsigned fai
 	size_t i, k;
 	int ret = 0;
 
-	if ((c.dir_fd = open(v->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return diag_fail(v->d, "cannot open '%s': %s", v->display, strerror(errno)), -1;
 	bufs_init(buf);
-	dirfds_init_listed(&c.subs, c.dir_fd);
 	c.res = xcalloc(ix->n + 1, sizeof(*c.res));
 	c.nchunks = (ix->n + CHECK_CHUNK - 1) / CHECK_CHUNK;
 	c.done = xcalloc(c.nchunks + 1, 1);
@@ -374,8 +375,6 @@ static int check_listed(struct verifier *v, const struct index *ix, unsigned fai
 	progress_done();
 	while (n)
 		pthread_join(t[--n], NULL);
-	dirfds_release(&c.subs);
-	close(c.dir_fd);
 	free(c.res);
 	free(c.done);
 	bufs_release(buf);
@@ -385,38 +384,55 @@ static int check_listed(struct verifier *v, const struct index *ix, unsigned fai
 }
 
 /*
- * dir/sub opened as the files in it are reached: 0 when it can be, or
- * does not exist; -1 when it cannot be read, reported here, once.
+ * The directory and its tools/ and roles/, each opened here once for
+ * every check below (v->subs).  A subdirectory that cannot be read is
+ * reported here, once; one that does not exist is not.  0 or -1.
  */
-static int sub_readable(struct verifier *v, const char *sub)
+static int open_tree(struct verifier *v)
 {
 	struct strbuf err = STRBUF_INIT;
-	char *shown = path_join(v->display, sub);
-	int fd = fs_open_dir_under(v->dir, sub, shown, &err), ret = 0;
+	char *shown;
+	size_t i;
 
-	if (fd >= 0)
-		close(fd);
-	else if (errno != ENOENT)
-		ret = (diag_fail(v->d, "%s", err.buf), -1);
+	v->dir_fd = open(v->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dirfds_init_listed(&v->subs, v->dir_fd);
+	if (v->dir_fd < 0)
+		return diag_fail(v->d, "cannot open '%s': %s", v->display, strerror(errno)), -1;
+	for (i = 0; i < NSUBDIRS; i++) {
+		shown = path_join(v->display, subdirs[i]);
+		strbuf_reset(&err);
+		v->sub_fd[i] = dirfds_open(&v->subs, subdirs[i], shown, &err);
+		if (v->sub_fd[i] < 0 && errno != ENOENT) {
+			diag_fail(v->d, "%s", err.buf);
+			v->failed_subs |= 1u << i;
+		}
+		free(shown);
+	}
 	strbuf_release(&err);
-	free(shown);
-	return ret;
+	return v->failed_subs ? -1 : 0;
 }
 
-/* Every name in dir/sub must be listed (sub/name) in the index. */
-static int check_unlisted(struct verifier *v, const struct index *ix, const char *sub)
+static void close_tree(struct verifier *v)
 {
-	struct strbuf err = STRBUF_INIT;
-	char **names = NULL, *shown = path_join(v->display, sub);
-	size_t n = 0, i;
-	int ret = 0, r = fs_list_dir_under(v->dir, sub, shown, &names, &n, &err);
+	dirfds_release(&v->subs);
+	if (v->dir_fd >= 0)
+		close(v->dir_fd);
+}
 
-	free(shown);
-	if (r) {
-		if (errno != ENOENT && errno != ENOTDIR)
-			ret = (diag_fail(v->d, "%s", err.buf), -1);
-		strbuf_release(&err);
-		return ret;
+/* Every name in dir/sub (subdirs[k], opened) must be listed (sub/name) in the index. */
+static int check_unlisted(struct verifier *v, const struct index *ix, size_t k)
+{
+	const char *sub = subdirs[k];
+	char **names = NULL, *shown;
+	size_t n = 0, i;
+
+	if (v->sub_fd[k] < 0)   /* absent, or reported */
+		return 0;
+	if (fs_list_dir_fd(v->sub_fd[k], &names, &n)) {
+		shown = path_join(v->display, sub);
+		diag_fail(v->d, "cannot read directory '%s': %s", shown, strerror(errno));
+		free(shown);
+		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		char *rel = path_join(sub, names[i]);
@@ -427,7 +443,7 @@ static int check_unlisted(struct verifier *v, const struct index *ix, const char
 		free(rel);
 	}
 	fs_free_list(names, n);
-	return ret;
+	return 0;
 }
 
 /* The index's prehash, made on a thread of its own while the index is parsed. */
@@ -523,21 +539,22 @@ static int check_top(struct verifier *v, const struct index *ix)
 
 static int check_files(struct verifier *v, const struct index *ix)
 {
-	unsigned failed = 0;
 	size_t i;
-	int ret;
+	int ret = open_tree(v);
 
-	for (i = 0; i < ARRAY_SIZE(subdirs); i++)
-		if (sub_readable(v, subdirs[i]))
-			failed |= 1u << i;
-	ret = check_listed(v, ix, failed) || failed ? -1 : 0;
+	if (v->dir_fd < 0)
+		goto out;
+	if (check_listed(v, ix))
+		ret = -1;
 	if (check_top(v, ix))
 		ret = -1;
-	for (i = 0; i < ARRAY_SIZE(subdirs); i++)
-		if (!(failed & 1u << i) && check_unlisted(v, ix, subdirs[i]))
+	for (i = 0; i < NSUBDIRS; i++)
+		if (check_unlisted(v, ix, i))
 			ret = -1;
 	if (v->res)
 		v->res->files = ix->n;
+out:
+	close_tree(v);
 	return ret;
 }
 
@@ -545,7 +562,8 @@ int verify_dir(const char *dir, const char *display, unsigned flags,
 	       const struct sign_pubkey *pub, struct findings *out,
 	       struct verify_result *res, struct diag *d)
 {
-	struct verifier v = { dir, display ? display : dir, flags, pub, out, res, d };
+	struct verifier v = { .dir = dir, .display = display ? display : dir, .flags = flags,
+			      .pub = pub, .out = out, .res = res, .d = d, .dir_fd = -1 };
 	struct strbuf text = STRBUF_INIT;
 	struct index ix = INDEX_INIT;
 	int r;

@@ -271,6 +271,16 @@ expect_rc 0 "the configured public key"
 run "$TOOLSYNC" verify -q -p ts.pub "$T/good"
 expect_rc 0
 [ ! -s "$T/out" ] || fail "verify -q printed something"
+# tools/ and roles/ are each opened once (reported, read, listed through one fd)
+if command -v strace >/dev/null 2>&1; then
+	run traced strace -f -o "$T/trace" -e trace=open,openat "$TOOLSYNC" verify -q -p ts.pub \
+		"$T/good"
+	expect_rc 0
+	for sub in tools roles; do
+		n=$(grep -c "/$sub\"\\|\"$sub\"" "$T/trace" || true)
+		[ "$n" = 1 ] || { grep -F "$sub" "$T/trace"; fail "$sub/ opened $n times"; }
+	done
+fi
 
 # 9. An unsigned rebuild that changes the index drops the stale signature.
 sed -i 's/^  - key: fx.rate-lookup$/  - key: fx.rate-lookups/' registry.yaml

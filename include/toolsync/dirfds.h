@@ -27,6 +27,7 @@ struct dirfds {
 	struct {
 		char name[16];
 		int fd;
+		int open_errno;           /* fd -1: why */
 		struct hashset *regular;  /* dirfds_init_listed: its regular files, or NULL */
 	} v[DIRFDS_MAX];
 	size_t n;
@@ -42,6 +43,13 @@ void dirfds_init(struct dirfds *d, int root);
  * five a file.  Listing tools/ of 100,000 files takes a few ms.
  */
 void dirfds_init_listed(struct dirfds *d, int root);
+/*
+ * The subdirectory sub (one short name) opened now, as fs_open_dir_at()
+ * opens it, for a caller that reports why it cannot be: its fd (d's, not
+ * to be closed), or -1 with errno and "cannot read directory 'display':
+ * why" appended to err.  Every later use of sub below d takes this fd.
+ */
+int dirfds_open(struct dirfds *d, const char *sub, const char *display, struct strbuf *err);
 /* dirfds_at(); *listed: 1 when the listing said name is a regular file. */
 int dirfds_at_listed(struct dirfds *d, const char *rel, const char **name, int *listed);
 /*

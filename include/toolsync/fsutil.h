@@ -149,6 +149,8 @@ int fs_list_dir_under(const char *root, const char *rel, const char *display, ch
  * 'display': why" in err.
  */
 int fs_open_dir_under(const char *root, const char *rel, const char *display, struct strbuf *err);
+/* The same below the open directory dir_fd (left open); display names rel. */
+int fs_open_dir_at(int dir_fd, const char *rel, const char *display, struct strbuf *err);
 /* fs_list_dir() for an open directory (which stays open); 0, or -1 with errno. */
 int fs_list_dir_fd(int dir_fd, char ***names, size_t *n);
 /*

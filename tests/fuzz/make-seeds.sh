@@ -1,49 +1,89 @@
 #!/bin/sh
-# tests/fuzz/make-seeds.sh: (re)write the seed corpora in tests/fuzz/corpus/
-# from the repository's own inputs plus generated ones that reach deep:
-# objects and mappings of 1, 16, 17, 40 and 5,000 members (with a
-# duplicate at the far end too), lists of rows and entries up to 40, nesting just under and
-# just over the readers' 512 levels, and templates whose $refs and ${...}
-# use every form.  Run from the top of the repository; commit the result.
+# tests/fuzz/make-seeds.sh: add the seeds missing from the corpora in
+# tests/fuzz/corpus/: the repository's own inputs plus generated ones that
+# reach deep: objects and mappings of 1, 16, 17, 40 and 5,000 members
+# (with a duplicate at the far end too), lists of rows and entries up to
+# 40, nesting just under and just over the readers' 512 levels, and
+# templates whose $refs and ${...} use every form.  Commit the result.
+#
+# It only adds: a seed that exists is kept as it is, and nothing is
+# removed.  The corpora also hold seeds this script does not make (inputs
+# the fuzzers found, named by their SHA-1; seeds added by hand, such as
+# the committed role bundles), and a seed copied from a repository file
+# stays a good seed when that file changes (rewriting it would only churn
+# the corpus).  To make one again, delete it and run this.  What it
+# writes depends only on this script and the repository's files: the same
+# names and bytes whatever the locale, umask or working directory; a
+# second run changes nothing (tests/t_fuzz_seeds.sh).
 set -eu
+cd "$(dirname "$0")/../.."
+LC_ALL=C
+export LC_ALL
+umask 022
 c=tests/fuzz/corpus
-rm -rf "$c"
 mkdir -p "$c/fuzz_json" "$c/fuzz_yaml" "$c/fuzz_dotenv" "$c/fuzz_index" \
 	"$c/fuzz_template" "$c/fuzz_config" "$c/fuzz_number"
 
+# put DEST: stdin as the seed DEST, unless DEST is there already (a link
+# too); written whole or not at all.
+put() {
+	if [ -e "$1" ] || [ -L "$1" ]; then
+		cat >/dev/null
+		return 0
+	fi
+	cat >"$1.tmp.$$"
+	mv "$1.tmp.$$" "$1"
+}
+# seed FILE DEST: FILE's bytes as DEST (a path, or a directory to put it in).
+seed() {
+	case $2 in */) set -- "$1" "$2$(basename "$1")" ;; esac
+	put "$2" <"$1"
+}
+
 # The repository's own inputs.
-cp manifests/tools/*.json manifests/index.json "$c/fuzz_json/"
-cp manifests/roles/viewer.responses.json "$c/fuzz_json/"
-for f in tests/golden/build-errors/*/overlay/*.json; do
-	cp "$f" "$c/fuzz_json/golden-$(basename "$(dirname "$(dirname "$f")")").json"
+for f in manifests/tools/*.json manifests/index.json manifests/roles/viewer.responses.json; do
+	seed "$f" "$c/fuzz_json/"
 done
-cp registry.yaml toolsync.yaml schemas/templates/*.yaml schemas/templates/_defs/*.yaml "$c/fuzz_yaml/"
+for f in tests/golden/build-errors/*/overlay/*.json; do
+	seed "$f" "$c/fuzz_json/golden-$(basename "$(dirname "$(dirname "$f")")").json"
+done
+for f in registry.yaml toolsync.yaml schemas/templates/*.yaml schemas/templates/_defs/*.yaml; do
+	seed "$f" "$c/fuzz_yaml/"
+done
 for f in tests/golden/build-errors/*/overlay/*.yaml tests/golden/build-errors/*/overlay/*/*.yaml \
 	tests/golden/build-errors/*/overlay/*/*/*.yaml; do
 	[ -f "$f" ] || continue
-	cp "$f" "$c/fuzz_yaml/golden-$(echo "$f" | cut -d/ -f4)-$(basename "$f")"
+	seed "$f" "$c/fuzz_yaml/golden-$(echo "$f" | cut -d/ -f4)-$(basename "$f")"
 done
-cp tests/golden/check-config/scenario/*.env examples/debug.env "$c/fuzz_dotenv/"
-cp manifests/index.json "$c/fuzz_index/"
-cp toolsync.yaml "$c/fuzz_config/"
+for f in tests/golden/check-config/scenario/*.env examples/debug.env; do
+	seed "$f" "$c/fuzz_dotenv/"
+done
+seed manifests/index.json "$c/fuzz_index/"
+seed toolsync.yaml "$c/fuzz_config/"
 for f in tests/golden/*/*/overlay/toolsync.yaml tests/golden/diff/scenario/*/toolsync.yaml; do
 	[ -f "$f" ] || continue
-	cp "$f" "$c/fuzz_config/golden-$(echo "$f" | cut -d/ -f4)-toolsync.yaml"
+	seed "$f" "$c/fuzz_config/golden-$(echo "$f" | cut -d/ -f4)-toolsync.yaml"
 done
 # The example templates, their $refs pointed at the target's fixed _defs.
 for f in schemas/templates/*.yaml; do
-	sed 's|_defs/[a-z]*\.yaml#/[A-Za-z]*|_defs/fixed.yaml#/Period|' "$f" \
-		>"$c/fuzz_template/example-$(basename "$f")"
+	sed 's|_defs/[a-z]*\.yaml#/[A-Za-z]*|_defs/fixed.yaml#/Period|' "$f" |
+		put "$c/fuzz_template/example-$(basename "$f")"
 done
 
 python3 - "$c" <<'EOF'
-import json, sys
+import json, os, sys
 c = sys.argv[1]
 WIDTHS = (1, 16, 17, 40, 5000)
 
 def put(target, name, text):
-    with open(f"{c}/{target}/{name}", "w") as f:
+    """The seed target/name, unless it is there already; written whole or not at all."""
+    path = f"{c}/{target}/{name}"
+    if os.path.lexists(path):
+        return
+    tmp = f"{path}.tmp.{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
         f.write(text)
+    os.rename(tmp, path)
 
 for n in WIDTHS:
     keys = [f"k{i}" for i in range(n)]

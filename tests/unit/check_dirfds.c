@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* check_dirfds.c: subdirectories opened once (dirfds.c). */
 #include <check.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -145,6 +146,51 @@ START_TEST(test_dirfds_listed)
 }
 END_TEST
 
+/*
+ * dirfds_open: the one open of a subdirectory, with why it cannot be
+ * opened (fs_open_dir_at()'s words); every later use takes that fd.
+ */
+START_TEST(test_dirfds_open)
+{
+	static const char *const links[] = { "tools", "linked", NULL };
+	static const char *const fifos[] = { "fifo", NULL };
+	char tmpl[] = "/tmp/check_dirfds.XXXXXX", *top = make_tree(tmpl, links, fifos);
+	struct strbuf err = STRBUF_INIT;
+	struct dirfds d;
+	const char *name;
+	int root, fd;
+
+	root = open(top, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(root, 0);
+	dirfds_init_listed(&d, root);
+	fd = dirfds_open(&d, "tools", "m/tools", &err);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_uint_eq(err.len, 0);
+	ck_assert_int_eq(dirfds_at(&d, "tools/a.json", &name), fd);
+	ck_assert_int_eq(dirfds_open(&d, "tools", "m/tools", &err), fd);
+	ck_assert_int_eq(dirfds_open(&d, "fifo", "m/fifo", &err), -1);
+	ck_assert_int_eq(errno, ENOTDIR);
+	ck_assert_str_eq(err.buf, "cannot read directory 'm/fifo': not a directory (a FIFO)");
+	strbuf_reset(&err);
+	ck_assert_int_eq(dirfds_open(&d, "linked", "m/linked", &err), -1);
+	ck_assert_str_eq(err.buf, "cannot read directory 'm/linked': 'm/linked' is a symbolic "
+			 "link (links are not followed here)");
+	strbuf_reset(&err);
+	ck_assert_int_eq(dirfds_open(&d, "roles", "m/roles", &err), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_ptr_nonnull(strstr(err.buf, "cannot read directory 'm/roles': "));
+	/* opened (and failed) before: the same errno, said plainly */
+	strbuf_reset(&err);
+	ck_assert_int_eq(dirfds_open(&d, "linked", "m/linked", &err), -1);
+	ck_assert_int_eq(errno, ELOOP);
+	ck_assert_ptr_nonnull(strstr(err.buf, "cannot read directory 'm/linked': "));
+	dirfds_release(&d);
+	close(root);
+	strbuf_release(&err);
+	remove_tree(top);
+}
+END_TEST
+
 Suite *dirfds_suite(void)
 {
 	Suite *s = suite_create("dirfds");
@@ -152,6 +198,7 @@ Suite *dirfds_suite(void)
 
 	tcase_add_test(tc, test_dirfds);
 	tcase_add_test(tc, test_dirfds_listed);
+	tcase_add_test(tc, test_dirfds_open);
 	suite_add_tcase(s, tc);
 	return s;
 }
