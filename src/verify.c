@@ -570,7 +570,8 @@ int verify_dir(const char *dir, const char *display, unsigned flags,
 
 	if (!path_is_dir(dir)) {
 		diag_fail(d, path_exists(dir) ? "'%s' is not a directory: give the manifests "
-			  "directory" : "'%s' does not exist: give the manifests directory", v.display);
+			  "directory" : "'%s' does not exist: give the manifests directory, or build "
+			  "it first ('toolsync build')", v.display);
 		return -1;
 	}
 	r = read_rel(&v, INDEX_FILE, FS_INDEX, &text);

@@ -22,6 +22,17 @@ done
 expect_in "$T/a/cat/templates/docs.yaml" '$ref: "_defs/common.yaml#/Period"'
 expect_in "$T/a/cat/.github/workflows/toolsync.yml" "--format sarif --output toolsync.sarif"
 cd "$T/a/cat"
+# Before the first build and keygen: what to do next, not only what is missing.
+run "$TOOLSYNC" diff
+expect_rc 2
+expect_in "$T/err" "cannot read 'manifests': no such directory: build it first ('toolsync build'), or give --against"
+run "$TOOLSYNC" ci
+expect_rc 2
+expect_in "$T/err" "cannot read public key 'toolsync.pub': No such file or directory (signing.public_key in toolsync.yaml: make the key pair with 'toolsync keygen')"
+"$TOOLSYNC" keygen -q -W -p "$T/early.pub" -s "$T/early.key" || fail "keygen"
+run "$TOOLSYNC" verify -p "$T/early.pub"
+expect_rc 2
+expect_in "$T/err" "'manifests' does not exist: give the manifests directory, or build it first ('toolsync build')"
 run "$TOOLSYNC" build
 expect_rc 0
 expect_in "$T/out" "index.json not signed"
