@@ -472,7 +472,15 @@ int sign_pubkey_parse(struct sign_pubkey *pub, const char *text, size_t len,
 		if (!nth_line(text, len, i, &line, &n) && !b64_exact(line, n, (unsigned char *)&pk, sizeof(pk)))
 			break;
 	if (i == 2 || memcmp(pk.sig_alg, SIGALG, 2)) {
-		strbuf_addf(err, "%s is not a minisign public key", file);
+		/* a secret key where the public one belongs: told by its length alone,
+		 * nothing of it decoded */
+		if (!nth_line(text, len, 1, &line, &n) &&
+		    n == 4 * ((sizeof(struct seckey_file) + 2) / 3))
+			strbuf_addf(err, "%s is a minisign secret key, not a public key: give "
+				    "the public key keygen wrote with it (toolsync.pub by default)",
+				    file);
+		else
+			strbuf_addf(err, "%s is not a minisign public key", file);
 		return -1;
 	}
 	memcpy(pub->keyid, pk.keynum, sizeof(pub->keyid));

@@ -248,6 +248,11 @@ printf 'untrusted comment: x\nnot base64!\n' >bad.pub
 run "$TOOLSYNC" verify -p bad.pub "$T/good"
 expect_rc 2 "malformed public key"
 expect_in "$T/err" "bad.pub is not a minisign public key"
+# the secret key where the public one belongs: said, nothing of it shown
+run "$TOOLSYNC" verify -p ts.key "$T/good"
+expect_rc 2 "a secret key given as the public key"
+expect_in "$T/err" "ts.key is a minisign secret key, not a public key: give the public key keygen wrote with it (toolsync.pub by default)"
+expect_not_in "$T/err" "$(sed -n 2p ts.key | cut -c1-12)"
 run "$TOOLSYNC" verify -p missing.pub "$T/good"
 expect_rc 2
 expect_in "$T/err" "cannot read public key 'missing.pub'"
