@@ -87,7 +87,7 @@ static const struct init_file init_files[] = {
 	  "# memory, verified, compared with the committed ones and the debug-logging\n"
 	  "# configuration checked; a pull request is reviewed against its base\n"
 	  "# branch (a lowered role, a removed parameter); findings land as\n"
-	  "# code-scanning results.  Signing is a separate job: see docs/ci.md.\n"
+	  "# code-scanning results.  Signing is a separate job (toolsync's docs/ci.md).\n"
 	  "name: toolsync\n"
 	  "on: [push, pull_request]\n"
 	  "permissions: {contents: read, security-events: write}\n"
