@@ -244,6 +244,8 @@ static int secret_text(const char *path, const char *name, struct seckey_text *t
 		if (t->len <= SECKEY_TEXT_MAX)
 			memcpy(t->buf, env, t->len);
 	} else if ((fd = fs_open_file(NULL, path, NULL, FS_SECKEY, err)) < 0) {
+		if (errno == ENOENT)   /* a new catalogue: keygen was not run yet */
+			strbuf_addstr(err, " (make the key pair with 'toolsync keygen')");
 		return -1;   /* a regular file, capped, never a FIFO to hang on */
 	} else if (fstat(fd, &st) || read_secret_fd(fd, t)) {
 		strbuf_addf(err, "cannot read secret key '%s': %s", path, strerror(errno));

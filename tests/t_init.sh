@@ -33,6 +33,9 @@ expect_in "$T/err" "cannot read public key 'toolsync.pub': No such file or direc
 run "$TOOLSYNC" verify -p "$T/early.pub"
 expect_rc 2
 expect_in "$T/err" "'manifests' does not exist: give the manifests directory, or build it first ('toolsync build')"
+run "$TOOLSYNC" build --key toolsync.key
+expect_rc 2
+expect_in "$T/err" "cannot read secret key 'toolsync.key': No such file or directory (make the key pair with 'toolsync keygen')"
 run "$TOOLSYNC" build
 expect_rc 0
 expect_in "$T/out" "index.json not signed"
