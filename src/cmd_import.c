@@ -100,7 +100,9 @@ static char *key_for(const struct import_tool *t, struct diag *d)
 
 		quote_add(&q, t->name, strlen(t->name), QUOTE_MAX);
 		diag_error(d, &t->loc, "tool name '%s' gives no registry key: a key is "
-			   "[a-z0-9][a-z0-9._-]*, at most 64 characters", q.buf);
+			   "[a-z0-9][a-z0-9._-]*, at most 64 characters (a bare JSON Schema's "
+			   "name is its title, else the file name: give another with --name NAME)",
+			   q.buf);
 		strbuf_release(&q);
 		free(key);
 		return NULL;

@@ -117,4 +117,12 @@ expect_rc 2
 expect_in "$T/err" "--role 'viewr' is not a role of toolsync.yaml (roles: viewer, admin)"
 expect_in "$T/err" "--standards: 'SOX404' is not in the standards of toolsync.yaml (standards: SOX-404)"
 [ ! -e registry.yaml ] && [ ! -e templates ] || fail "bad --role wrote files"
+# a bare schema whose title is no key: says how to name it
+printf '{"title": "Lookup Invoice", "type": "object", "properties": {}, "additionalProperties": false}' >title.json
+run "$TOOLSYNC" import --role viewer title.json
+expect_rc 2
+expect_in "$T/err" "title.json:1:1: error: tool name 'Lookup Invoice' gives no registry key: a key is [a-z0-9][a-z0-9._-]*, at most 64 characters (a bare JSON Schema's name is its title, else the file name: give another with --name NAME)"
+run "$TOOLSYNC" import --role viewer --name lookup_invoice title.json
+expect_rc 0
+expect_in registry.yaml "key: lookup_invoice"
 echo "t_import: ok"
