@@ -379,8 +379,10 @@ static int check_row_options(struct plan *p, const struct import_cmd *o, struct 
 			  config_shown(p), known.buf);
 		strbuf_reset(&known);
 	}
-	if (!o->standards)
+	if (!o->standards) {
+		strbuf_release(&known);
 		return d->errors ? -1 : 0;
+	}
 	list = xstrdup(o->standards);
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (p->cfg.has_standards && strlist_find(&p->cfg.standards, tok) < 0) {
