@@ -60,6 +60,13 @@ run() {
 	set -- -c "$config"
 	[ -z "$base" ] || set -- "$@" --against "$base"
 	status=0
+	# The SARIF file is in the pull request's checkout: a symbolic link
+	# committed there (toolsync.sarif -> a file of the runner) is removed,
+	# not written through (--output replaces the file a link names).
+	if [ -n "$sarif" ] && [ -L "$sarif" ]; then
+		echo "toolsync: '$sarif' is a symbolic link (committed?): removed, not written through" >&2
+		rm -f "$sarif"
+	fi
 	# SARIF for code scanning: every finding, never failing here
 	if [ -n "$sarif" ]; then
 		"$ts" ci "$@" --format sarif --fail-on none --output "$sarif" || status=$?

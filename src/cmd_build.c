@@ -16,6 +16,7 @@
 #include "toolsync/outdir.h"
 #include "toolsync/prev_index.h"
 #include "toolsync/sign.h"
+#include "toolsync/quote.h"
 #include "toolsync/term.h"
 
 struct build {
@@ -261,7 +262,7 @@ static void print_summary(const struct build *b)
 	size_t files = b->ix.n + 1 + (b->key || b->sig_kept);
 
 	printf("built %zu files in %s: %zu written, %zu unchanged, %zu removed; index.json %s\n",
-	       files, b->out, b->od.written, files - b->od.written, b->od.removed,
+	       files, quote_path(b->out), b->od.written, files - b->od.written, b->od.removed,
 	       b->key ? "signed" : b->sig_kept ? "unchanged, its signature kept (no secret key given)"
 	       : "not signed (no secret key)");
 }
@@ -283,7 +284,8 @@ static int run(struct build *b)
 	old = outdir_old_index(&b->od, &text, &st);
 	prev_index_open(&b->prev, b->out, b->key, text.len ? &text : NULL, &st, old);
 	strbuf_release(&text);
-	term_verbose("build: %s into %s", b->cfg.path ? b->cfg.path : "defaults", b->out);
+	term_verbose("build: %s into %s", b->cfg.path ? quote_path(b->cfg.path) : "defaults",
+		     quote_path(b->out));
 	if (compile_catalogue(&b->cfg, &b->copts, stage_file, b, &b->ix, &b->d))
 		return -1;
 	term_verbose("build: %zu files compiled, %zu of them written: committing", b->ix.n,

@@ -16,9 +16,12 @@
 #include "toolsync/quote.h"
 #include "toolsync/config.h"
 #include "toolsync/fsutil.h"
+#include "toolsync/hashset.h"
 #include "toolsync/import.h"
 #include "toolsync/registry.h"
+#include "toolsync/secret.h"
 #include "toolsync/strict.h"
+#include "toolsync/target.h"
 #include "toolsync/utf8.h"
 #include "toolsync/varref.h"
 #include "toolsync/term.h"
@@ -85,7 +88,9 @@ struct plan {
 	struct strlist standards;
 	const char *role;             /* NULL: the placeholder (the highest role) */
 	struct strlist known;         /* the registry's keys */
+	struct hashset names;         /* function names: the key giving each (borrowed) */
 	struct strbuf rows;           /* the YAML rows to append */
+	int strict_failed;            /* strict mode refused a schema (--fix may help) */
 };
 
 /* The key for a function name: lower case (keys are [a-z0-9._-]). */
@@ -130,9 +135,93 @@ static void fix_report(void *ctx, const struct srcloc *loc, const char *pointer,
 	strbuf_release(&where);
 }
 
+/*
+ * A local $ref with other keys beside it is inlined when the template
+ * loads (template.c), so it must name an object of the schema: checked
+ * here too, below v (root: the parameters).  Depth-bounded by the reader.
+ */
+static void check_sibling_refs(const struct jv *root, const struct jv *v, struct diag *d)
+{
+	const struct jv *ref, *def;
+	size_t i;
+
+	if (v->kind == JV_ARRAY)
+		for (i = 0; i < v->u.arr.n; i++)
+			check_sibling_refs(root, v->u.arr.v[i], d);
+	if (v->kind != JV_OBJECT)
+		return;
+	ref = jv_get(v, "$ref");
+	if (ref && ref->kind == JV_STRING && ref->u.str.ptr[0] == '#' && v->u.obj.n > 1 && v == root)
+		diag_error(d, &ref->loc, "the parameters schema is a $ref ('%s') with other keys "
+			   "beside it: write the object itself", ref->u.str.ptr);
+	else if (ref && ref->kind == JV_STRING && ref->u.str.ptr[0] == '#' && v->u.obj.n > 1 &&
+		 (!(def = jv_pointer_get(root, ref->u.str.ptr + 1)) || def->kind != JV_OBJECT))
+		diag_error(d, &ref->loc, def ? "$ref '%s' has other keys beside it, so it is "
+			   "inlined, but it is not an object" : "$ref '%s' has other keys beside "
+			   "it, so it is inlined, but it points at nothing", ref->u.str.ptr);
+	for (i = 0; i < v->u.obj.n; i++)
+		check_sibling_refs(root, v->u.obj.v[i].val, d);
+}
+
+/*
+ * What build checks in the template and row written for t beyond OpenAI's
+ * strict mode: a description, a local $ref it inlines (unless strict
+ * mode's errors came first: they may name the same $ref), and the rules
+ * of every target the configuration enables, for the schema and the
+ * function name.
+ */
+static void check_as_build(const struct plan *p, const struct import_tool *t, const char *key,
+			   int strict_failed, struct diag *d)
+{
+	const struct target_info *v;
+	struct strbuf why = STRBUF_INIT;
+	char name[KEY_MAX + 1];
+	size_t n, i;
+
+	if (!*t->description)
+		diag_error(d, &t->loc, "tool '%s' has no description: a template needs one "
+			   "(give the tool a 'description')", t->name);
+	if (!strict_failed)   /* else a $ref may be reported twice */
+		check_sibling_refs(t->parameters, t->parameters, d);
+	key_function_name(name, key);
+	v = target_list(&n);
+	for (i = 0; i < n; i++) {
+		if (!(p->cfg.targets & v[i].bit))
+			continue;
+		target_check_schema(v[i].bit, t->parameters, t->strict != 0, &p->cfg, d);
+		if (target_check_name(v[i].bit, name, &why))
+			diag_error(d, &t->loc, "target %s: key '%s' gives function name '%s': %s",
+				   v[i].name, key, name, why.buf);
+		strbuf_reset(&why);
+	}
+	strbuf_release(&why);
+}
+
+/*
+ * key's function name taken for it (the registry's and the earlier
+ * tools' names in p->names); 0, or -1 when another key gives it already.
+ */
+static int take_function_name(struct plan *p, const char *key, struct hashset_entry **by)
+{
+	char name[KEY_MAX + 1];
+	struct hashset_entry *e;
+	int added;
+
+	if (strlen(key) > KEY_MAX)   /* a registry row build refuses anyway */
+		return 0;
+	key_function_name(name, key);
+	e = hashset_add(&p->names, name, strlen(name), &added);
+	if (added)
+		e->val = (void *)key;
+	*by = e;
+	return added || !strcmp(e->val, key) ? 0 : -1;
+}
+
 /* Each tool: its key (new, not in the registry), its schema fixed or checked. */
 static int check_tools(struct plan *p, const struct import_cmd *o, struct diag *d)
 {
+	struct hashset_entry *by;
+	unsigned before;
 	size_t i, j;
 
 	p->keys = xcalloc(p->tools.n ? p->tools.n : 1, sizeof(*p->keys));
@@ -148,14 +237,20 @@ static int check_tools(struct plan *p, const struct import_cmd *o, struct diag *
 					   t->name, p->keys[i]);
 		if (strlist_find(&p->known, p->keys[i]) >= 0)
 			diag_error(d, &t->loc, "key '%s' is already in '%s'", p->keys[i], p->registry);
+		else if (take_function_name(p, p->keys[i], &by))
+			diag_error(d, &t->loc, "key '%s' gives function name '%s', which key '%s' "
+				   "already gives", p->keys[i], by->key, (const char *)by->val);
 		tpl = xstrfmt("%s/%s.yaml", p->templates, p->keys[i]);
 		if (path_exists(tpl))
 			diag_error(d, &t->loc, "template '%s' exists (import never overwrites)", tpl);
 		free(tpl);
 		if (o->fix && schema_fix(t->parameters, fix_report, NULL))
 			t->strict = 1;
+		before = d->errors;
 		if (t->strict != 0)
 			strict_check(t->parameters, d);
+		p->strict_failed |= d->errors > before;
+		check_as_build(p, t, p->keys[i], d->errors > before, d);
 	}
 	return d->errors ? -1 : 0;
 }
@@ -163,6 +258,7 @@ static int check_tools(struct plan *p, const struct import_cmd *o, struct diag *
 /* The registry's keys (a missing file has none). */
 static int read_known_keys(struct plan *p, struct diag *d)
 {
+	struct hashset_entry *by;
 	struct source *src;
 	struct row row;
 	int r;
@@ -174,6 +270,7 @@ static int read_known_keys(struct plan *p, struct diag *d)
 	row_init(&row);
 	while ((r = source_next(src, &row, d)) > 0) {
 		strlist_add(&p->known, row.key);
+		take_function_name(p, p->known.v[p->known.n - 1], &by);
 		row_release(&row);
 		row_init(&row);
 	}
@@ -280,6 +377,16 @@ static long count_rows(const struct strbuf *text, const char *name, struct diag 
 	return r ? -1 : n;
 }
 
+/* The rows for the user to add, on stderr: a key that looks like an API key masked. */
+static void show_rows(const struct strbuf *rows)
+{
+	char *shown = xmemdupz(rows->buf, rows->len);
+
+	secret_mask(shown, rows->len);
+	fputs(shown, stderr);
+	free(shown);
+}
+
 /* The registry with the rows appended; checked to read back as those rows. */
 static int registry_text(struct plan *p, struct strbuf *out, struct diag *d)
 {
@@ -306,7 +413,7 @@ static int registry_text(struct plan *p, struct strbuf *out, struct diag *d)
 	if (!ok) {
 		diag_fail(d, "cannot append rows to '%s' (its tool_registry is not the last "
 			  "block list of the file); add these rows yourself:", p->registry);
-		fputs(p->rows.buf, stderr);
+		show_rows(&p->rows);
 		return -1;
 	}
 	return 0;
@@ -327,9 +434,11 @@ static int write_all(struct plan *p, const char *const *from,
 		     struct diag *d)
 {
 	struct strbuf text = STRBUF_INIT, err = STRBUF_INIT, reg = STRBUF_INIT;
+	struct strlist made = { 0 };
 	size_t i;
 	int r = -1;
 
+	fs_missing_dirs(p->templates, &made);
 	if (registry_text(p, &reg, d) || fs_mkdirs(p->templates, 0777, &err))
 		goto out;
 	for (i = 0; i < p->tools.n; i++) {
@@ -339,7 +448,7 @@ static int write_all(struct plan *p, const char *const *from,
 		template_text(&text, &p->tools.v[i], from[i]);
 		r = fs_write_new(tpl, text.buf, text.len, 0666, &err);
 		if (!r && !term_quiet())
-			printf("wrote %s\n", tpl);
+			printf("wrote %s\n", quote_path(tpl));
 		free(tpl);
 		if (r) {
 			unwrite(p, i);
@@ -351,8 +460,12 @@ static int write_all(struct plan *p, const char *const *from,
 		goto out;
 	}
 	if (!term_quiet())
-		printf("added %zu row%s to %s\n", p->tools.n, p->tools.n == 1 ? "" : "s", p->registry);
+		printf("added %zu row%s to %s\n", p->tools.n, p->tools.n == 1 ? "" : "s",
+		       quote_path(p->registry));
 out:
+	if (r)
+		fs_unmake(&made);
+	strlist_release(&made);
 	if (err.len)
 		diag_fail(d, "%s; nothing written", err.buf);
 	strbuf_release(&text);
@@ -398,6 +511,30 @@ static int check_row_options(struct plan *p, const struct import_cmd *o, struct 
 	return d->errors ? -1 : 0;
 }
 
+/*
+ * The templates directory of the configuration, reached as build reaches
+ * it (no link followed, below the configuration's directory): import
+ * writes only where build reads.  A missing one is made (write_all).
+ * --templates DIR is followed as the user gave it.
+ */
+static int templates_reachable(const struct plan *p, const struct import_cmd *o,
+			       struct diag *d)
+{
+	struct strbuf err = STRBUF_INIT;
+	int fd, e;
+
+	if (o->templates)
+		return 0;
+	fd = fs_open_dir_under(p->cfg.base_dir, p->cfg.templates, p->templates, &err);
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	else if (e != ENOENT)
+		diag_fail(d, "%s", err.buf);
+	strbuf_release(&err);
+	return fd < 0 && e != ENOENT ? -1 : 0;
+}
+
 static int load_plan(struct plan *p, const struct import_cmd *o, const char ***from,
 		     struct diag *d)
 {
@@ -407,6 +544,8 @@ static int load_plan(struct plan *p, const struct import_cmd *o, const char ***f
 			o->config_path != NULL, d) || check_row_options(p, o, d))
 		return -1;
 	p->templates = o->templates ? xstrdup(o->templates) : config_path(&p->cfg, p->cfg.templates);
+	if (templates_reachable(p, o, d))
+		return -1;
 	if (!o->registry && p->cfg.registry_is_pg)
 		return diag_fail(d, "the registry is in PostgreSQL: give --registry FILE for the "
 				 "rows, then insert them"), -1;
@@ -442,6 +581,7 @@ static void plan_release(struct plan *p)
 	import_list_release(&p->tools);
 	strlist_release(&p->standards);
 	strlist_release(&p->known);
+	hashset_release(&p->names);
 	strbuf_release(&p->rows);
 	free(p->templates);
 	free(p->registry);
@@ -469,7 +609,7 @@ int cmd_import(int argc, char **argv)
 			r = EXIT_OK;
 	}
 	if (d.errors) {
-		if (!o.fix && p.tools.n)
+		if (!o.fix && p.strict_failed)
 			fprintf(stderr, "toolsync: import failed with %u error%s; nothing written "
 				"(--fix makes a schema strict)\n", d.errors, d.errors == 1 ? "" : "s");
 		else

@@ -10,9 +10,11 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "toolsync/cmd.h"
+#include "toolsync/config.h"
 #include "toolsync/diag.h"
 #include "toolsync/fsutil.h"
 #include "toolsync/term.h"
@@ -104,11 +106,13 @@ static const struct init_file init_files[] = {
 	  "        # the package 'make deb' builds, kept where your CI can reach it\n"
 	  "        run: sudo apt-get install -y ./tools/toolsync_*.deb\n"
 	  "      - name: toolsync ci\n"
-	  "        run: toolsync ci ${BASE:+--against \"git:origin/$BASE\"} --format sarif --output toolsync.sarif\n"
+	  "        # the report goes outside the checkout: a toolsync.sarif a pull request\n"
+	  "        # committed as a symbolic link would be written through\n"
+	  "        run: toolsync ci ${BASE:+--against \"git:origin/$BASE\"} --format sarif --output \"$RUNNER_TEMP/toolsync.sarif\"\n"
 	  "      - name: Upload the findings\n"
 	  "        if: always()\n"
 	  "        uses: github/codeql-action/upload-sarif@v3\n"
-	  "        with: {sarif_file: toolsync.sarif}\n" },
+	  "        with: {sarif_file: \"${{ runner.temp }}/toolsync.sarif\"}\n" },
 };
 
 struct init_cmd {
@@ -142,7 +146,46 @@ static int parse_options(struct init_cmd *o, int argc, char **argv)
 	return 0;
 }
 
-/* Every target that exists already (a dangling symlink too), one line each. */
+/* 1 if a file before init_files[i] has its first n bytes as a directory too. */
+static int way_seen(size_t i, size_t n)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (!strncmp(init_files[j].path, init_files[i].path, n) && init_files[j].path[n] == '/')
+			return 1;
+	return 0;
+}
+
+/*
+ * The directories below dir on the way to init_files[i] (for
+ * templates/_defs/common.yaml: templates and templates/_defs) must be
+ * directories or missing, never a symbolic link: init writes below dir
+ * only (a linked .github/ took the workflow out of it).  1 if one is
+ * not, said on stderr (once for files that share it).
+ */
+static int refuse_way(const char *dir, size_t i)
+{
+	const char *rel = init_files[i].path, *s;
+	struct stat st;
+	int bad = 0;
+
+	for (s = rel; !bad && (s = strchr(s, '/')); s++) {
+		char *part = xstrndup(rel, (size_t)(s - rel)), *p = path_join(dir, part);
+
+		if (!lstat(p, &st) && !S_ISDIR(st.st_mode) && !way_seen(i, (size_t)(s - rel))) {
+			fprintf(stderr, "toolsync: init: '%s' is %s\n", p, S_ISLNK(st.st_mode) ?
+				"a symbolic link (init writes below its directory only)" :
+				"not a directory");
+			bad = 1;
+		}
+		free(part);
+		free(p);
+	}
+	return bad;
+}
+
+/* Every target that exists already (a dangling symlink too), or is out of reach, one line each. */
 static int refuse_existing(const char *dir)
 {
 	size_t i;
@@ -154,6 +197,8 @@ static int refuse_existing(const char *dir)
 		if (path_exists(p)) {
 			fprintf(stderr, "toolsync: init: '%s' exists\n", p);
 			found++;
+		} else {
+			found += refuse_way(dir, i);
 		}
 		free(p);
 	}
@@ -216,11 +261,32 @@ static void file_text(struct strbuf *out, const struct init_file *f, const char 
 	strbuf_addstr(out, f->text);
 }
 
+/*
+ * The directories the files need that are missing: made by writing them,
+ * removed again when a write fails (nothing written means no directory
+ * either).
+ */
+static void missing_dirs(const char *dir, struct strlist *made)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(init_files); i++) {
+		char *p = path_join(dir, init_files[i].path), *parent = path_dirname(p);
+
+		fs_missing_dirs(parent, made);
+		free(parent);
+		free(p);
+	}
+}
+
 static int write_files(const char *dir, struct strbuf *err)
 {
 	struct strbuf text = STRBUF_INIT;
+	struct strlist made = { 0 };
 	char *schemas = schema_dir();
 	size_t i;
+
+	missing_dirs(dir, &made);
 
 	for (i = 0; i < ARRAY_SIZE(init_files); i++) {
 		char *p = path_join(dir, init_files[i].path), *parent = path_dirname(p);
@@ -233,9 +299,11 @@ static int write_files(const char *dir, struct strbuf *err)
 		free(p);
 		if (r) {
 			unwrite(dir, i);
+			fs_unmake(&made);
 			break;
 		}
 	}
+	strlist_release(&made);
 	strbuf_release(&text);
 	free(schemas);
 	return i < ARRAY_SIZE(init_files) ? -1 : 0;

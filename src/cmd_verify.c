@@ -11,6 +11,7 @@
 #include "toolsync/cmd.h"
 #include "toolsync/config.h"
 #include "toolsync/fsutil.h"
+#include "toolsync/quote.h"
 #include "toolsync/term.h"
 #include "toolsync/outdir.h"
 #include "toolsync/verify.h"
@@ -64,9 +65,9 @@ static void print_success(const char *dir, const struct verify_result *res)
 {
 	/* counted as build counts them: the listed files, index.json and its signature */
 	printf("verified %s: %zu files: index.json, its signature by key %s, and the %zu "
-	       "file%s it lists; no unlisted files\n", dir, res->files + 2, res->keyid,
+	       "file%s it lists; no unlisted files\n", quote_path(dir), res->files + 2, res->keyid,
 	       res->files, res->files == 1 ? "" : "s");
-	printf("trusted comment: %s\n", res->trusted.buf);
+	printf("trusted comment: %s\n", quote_path(res->trusted.buf));
 }
 
 /* The key and directory: options first, then toolsync.yaml. */
@@ -105,7 +106,7 @@ static int run(const struct verify_cmd *o)
 	findings_sort(&f);
 	if (f.n) {
 		print_findings(&f);
-		fprintf(stderr, "toolsync: verification of '%s' failed: %zu problem%s\n", dir,
+		fprintf(stderr, "toolsync: verification of '%s' failed: %zu problem%s\n", quote_path(dir),
 			f.n, f.n == 1 ? "" : "s");
 		rc = EXIT_FINDINGS;
 	} else {

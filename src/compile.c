@@ -10,6 +10,7 @@
  * (never more than BUNDLE_MAX + 1 of them).
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "toolsync/committed.h"
@@ -17,6 +18,7 @@
 #include "toolsync/fsutil.h"
 #include "toolsync/hashset.h"
 #include "toolsync/matrix.h"
+#include "toolsync/quote.h"
 #include "toolsync/segments.h"
 #include "toolsync/target.h"
 #include "toolsync/template.h"
@@ -1185,12 +1187,31 @@ static void compiler_release(struct compiler *c)
 	templates_release(&c->templates);
 }
 
+/*
+ * TOOLSYNC_JOBS: a whole number from 1; more than JOBS_MAX is JOBS_MAX.
+ * Anything else (a typo, 0, -1, "4x") is said once, on stderr, and the
+ * default taken: silently running on one thread made a mistyped value
+ * look like a slow machine.
+ */
 unsigned compile_jobs(void)
 {
-	const char *env = getenv("TOOLSYNC_JOBS");
-	long n = env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+	static int warned;
+	const char *env = getenv("TOOLSYNC_JOBS"), *s;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN), n = 0;
 
-	return n < 1 ? 1 : n > JOBS_MAX ? JOBS_MAX : (unsigned)n;
+	if (env && *env) {
+		for (s = env; *s >= '0' && *s <= '9' && n <= JOBS_MAX; s++)
+			n = n * 10 + (*s - '0');
+		while (*s >= '0' && *s <= '9')
+			s++;
+		if (!*s && n >= 1)
+			return n > JOBS_MAX ? JOBS_MAX : (unsigned)n;
+		if (!__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
+			fprintf(stderr, "toolsync: warning: TOOLSYNC_JOBS '%s' is not a number of "
+				"threads (1 or more; at most %d are used): using one per processor\n",
+				quote_show(env), JOBS_MAX);
+	}
+	return cpus < 1 ? 1 : cpus > JOBS_MAX ? JOBS_MAX : (unsigned)cpus;
 }
 
 /* Stream every row through the pipeline; 0 when all compiled. */

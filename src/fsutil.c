@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "toolsync/config.h"
 #include "toolsync/fault.h"
 #include "toolsync/fsutil.h"
 #include "toolsync/hashset.h"
@@ -76,6 +77,36 @@ int fs_mkdirs(const char *path, int mode, struct strbuf *err)
 	}
 	free(p);
 	return ret;
+}
+
+static void add_missing(struct strlist *made, char *path)
+{
+	char *parent;
+
+	if (path_exists(path) || strlist_find(made, path) >= 0) {
+		free(path);
+		return;
+	}
+	parent = path_dirname(path);
+	if (strcmp(parent, path))
+		add_missing(made, parent);
+	else
+		free(parent);
+	strlist_add(made, path);
+	free(path);
+}
+
+void fs_missing_dirs(const char *path, struct strlist *made)
+{
+	add_missing(made, xstrdup(path));
+}
+
+void fs_unmake(const struct strlist *made)
+{
+	size_t i = made->n;
+
+	while (i--)
+		rmdir(made->v[i]);
 }
 
 static int write_all(int fd, const char *p, size_t len)

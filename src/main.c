@@ -165,7 +165,9 @@ static const struct cmd commands[] = {
 	  "keeps secret keys out of the repository, and a CI workflow in\n"
 	  ".github/workflows/toolsync.yml (ci on every push; a pull request is\n"
 	  "reviewed against its base branch).  `toolsync build` works on it at once.\n"
-	  "Nothing is overwritten: if any of these files exists, nothing is written.\n"
+	  "Nothing is overwritten: if any of these files exists, or a directory on\n"
+	  "the way to one is a symbolic link, nothing is written; a failed write\n"
+	  "removes what was written and the directories made for it.\n"
 	  "\n"
 	  "Exit: 0 written, 2 a file exists or an error (nothing written).\n" },
 	{ "import", cmd_import, cmd_import_options, "turn OpenAI or MCP tool definitions into templates",
@@ -176,8 +178,9 @@ static const struct cmd commands[] = {
 	  "shape), an MCP tools/list result, or a bare JSON Schema (JSON, or YAML).\n"
 	  "Every tool becomes a template <key>.yaml (the key: its function name in\n"
 	  "lower case) and a registry row.  Nothing is written when a template or\n"
-	  "a key exists already, or a schema breaks strict mode (reported as build\n"
-	  "reports it).\n"
+	  "a key exists already, or build would refuse a template: a schema that\n"
+	  "breaks strict mode or a rule of an enabled target, a tool with no\n"
+	  "description (reported as build reports it).\n"
 	  "\n"
 	  "  -c, --config FILE   configuration (default: toolsync.yaml, if present)\n"
 	  "  --templates DIR     where templates go (default: config 'templates')\n"

@@ -278,7 +278,7 @@ static int journal_finish(struct outdir *o, struct diag *d)
 		ret = -1;
 	} else {
 		fprintf(stderr, "toolsync: completed the switch of '%s/%s' that an interrupted "
-			"build left\n", o->parent, j.name);
+			"build left\n", quote_path(o->parent), quote_path(j.name));
 	}
 	strbuf_release(&sb);
 	strbuf_release(&err);
@@ -857,9 +857,12 @@ static int journal_switch(struct outdir *o, char **old_tree, struct diag *d)
 			unlink(jpath);
 	} else {
 		ret = 0;
-		if (sync_parent(o) || fault_inject(FAULT_UNLINK) || unlink(jpath))
+		if (sync_parent(o) || fault_inject(FAULT_UNLINK) || unlink(jpath)) {
+			const char *why = strerror(errno);
+
 			fprintf(stderr, "toolsync: warning: cannot remove '%s': %s (the next "
-				"build does)\n", jpath, strerror(errno));
+				"build does)\n", quote_path(jpath), why);
+		}
 		*old_tree = path_join(o->parent, old);
 	}
 	free(old);
@@ -920,9 +923,12 @@ int outdir_commit(struct outdir *o, const char *const *dirs, struct diag *d)
 	    swap(o, &old_tree, d))
 		return -1;
 	o->switched = 1;
-	if (sync_parent(o))
-		fprintf(stderr, "toolsync: warning: cannot flush '%s' to disk: %s\n", o->parent,
-			strerror(errno));
+	if (sync_parent(o)) {
+		const char *why = strerror(errno);
+
+		fprintf(stderr, "toolsync: warning: cannot flush '%s' to disk: %s\n",
+			quote_path(o->parent), why);
+	}
 	if (old_tree)
 		remove_old(o, old_tree);
 	free(old_tree);
@@ -969,7 +975,8 @@ void outdir_release(struct outdir *o)
 
 	close_stage_dirs(o);
 	if (o->stage && !o->switched && fs_remove_tree(o->stage, &err))
-		fprintf(stderr, "toolsync: warning: %s (the next build removes it)\n", err.buf);
+		fprintf(stderr, "toolsync: warning: %s (the next build removes it)\n",
+			quote_path(err.buf));
 	strbuf_release(&err);
 	if (o->made && !o->switched)
 		remove_made(o->made);

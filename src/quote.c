@@ -59,15 +59,20 @@ void quote_add(struct strbuf *out, const char *s, size_t len, size_t max)
 static _Thread_local struct strbuf ring[QUOTE_RING];
 static _Thread_local size_t next;
 
-const char *quote_show_n(const char *s, size_t len)
+static const char *ring_quote(const char *s, size_t len, size_t max)
 {
 	struct strbuf *sb = &ring[next++ % QUOTE_RING];
 
 	if (!sb->buf)
 		strbuf_init(sb, 0);
 	strbuf_reset(sb);
-	quote_add(sb, s, len, QUOTE_MAX);
+	quote_add(sb, s, len, max);
 	return sb->buf;
+}
+
+const char *quote_show_n(const char *s, size_t len)
+{
+	return ring_quote(s, len, QUOTE_MAX);
 }
 
 void quote_release_thread(void)
@@ -81,4 +86,9 @@ void quote_release_thread(void)
 const char *quote_show(const char *s)
 {
 	return quote_show_n(s, strlen(s));
+}
+
+const char *quote_path(const char *s)
+{
+	return ring_quote(s, strlen(s), 0);
 }

@@ -204,9 +204,14 @@ static void make_nullable(struct jv *s)
 			jv_append(e, jv_null());
 		return;
 	}
-	/* {$ref}, {const}, {enum} alone, {}: anyOf [the schema, null]; the description stays outside. */
+	/*
+	 * {$ref}, {const}, {enum} alone, {}: anyOf [the schema, null]; the
+	 * description stays outside.  The new nodes are where the schema was:
+	 * strict mode's errors about them (a schema with no type) name its
+	 * line.
+	 */
 	desc = jv_take(s, "description");
-	inner = jv_object();
+	inner = jv_new(JV_OBJECT, &s->loc);
 	while (s->u.obj.n) {
 		char *key = xstrdup(s->u.obj.v[0].key);
 
@@ -215,7 +220,7 @@ static void make_nullable(struct jv *s)
 	}
 	if (desc)
 		jv_set(s, "description", desc);
-	arr = jv_array();
+	arr = jv_new(JV_ARRAY, &s->loc);
 	jv_append(arr, inner);
 	jv_append(arr, null_schema());
 	jv_set(s, "anyOf", arr);

@@ -96,3 +96,26 @@ for j in 2 4; do
 	[ "$(tree_sum "$T/s1" | sed 's/ [0-9]*$//')" = "$(tree_sum "$T/s$j" | sed 's/ [0-9]*$//')" ] ||
 		fail "a --sign-each build differs with TOOLSYNC_JOBS=$j"
 done
+
+# 4. TOOLSYNC_JOBS that is no number of threads: said once, on stderr
+#    (escaped, a key masked), and the default used; the files the same.
+#    More than 64 is 64, silently (the documented cap).
+for v in abc 0 -1 4x "$(printf 'a\033[31mb\nc')" sk-proj-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA; do
+	rm -rf "$T/sv"
+	TOOLSYNC_JOBS=$v run "$TOOLSYNC" build --key "$T/k.key" --sign-each --out "$T/sv"
+	expect_rc 0
+	[ "$(grep -c 'warning: TOOLSYNC_JOBS' "$T/err")" = 1 ] ||
+		fail "TOOLSYNC_JOBS='$v': not one warning: $(cat "$T/err")"
+	expect_in "$T/err" "using one per processor"
+	expect_not_in "$T/err" "AAAAAAAAAAAAAAAAAAAA"
+	[ "$(grep -c . "$T/err")" = 1 ] || fail "TOOLSYNC_JOBS='$v': the value reached stderr raw"
+	[ "$(tree_sum "$T/s1" | sed 's/ [0-9]*$//')" = "$(tree_sum "$T/sv" | sed 's/ [0-9]*$//')" ] ||
+		fail "a build differs with TOOLSYNC_JOBS='$v'"
+done
+for v in 64 65 99999999999999999999; do
+	rm -rf "$T/sv"
+	TOOLSYNC_JOBS=$v run "$TOOLSYNC" build --key "$T/k.key" --sign-each --out "$T/sv"
+	expect_rc 0
+	expect_not_in "$T/err" "TOOLSYNC_JOBS"
+done
+rm -rf "$T/sv"

@@ -287,6 +287,16 @@ run env TOOLSYNC="$TOOLSYNC" INPUT_SARIF= GITHUB_STEP_SUMMARY="$T/summary.md" \
 	sh "$TOP/scripts/action.sh" run
 expect_rc 0 "the action on a push"
 [ ! -e toolsync.sarif ] || fail "INPUT_SARIF= still wrote SARIF"
+# A toolsync.sarif the pull request commits as a link to a file of the
+# runner: the action writes its own file, never through the link.
+printf 'runner file\n' >"$T/runner-file"
+ln -s "$T/runner-file" toolsync.sarif
+run env TOOLSYNC="$TOOLSYNC" GITHUB_STEP_SUMMARY="$T/summary.md" sh "$TOP/scripts/action.sh" run
+expect_rc 0 "the action with a linked toolsync.sarif"
+expect_in "$T/err" "'toolsync.sarif' is a symbolic link (committed?): removed, not written through"
+[ "$(cat "$T/runner-file")" = "runner file" ] || fail "the action wrote SARIF through a link"
+[ -f toolsync.sarif ] && [ ! -L toolsync.sarif ] || fail "the action wrote no SARIF of its own"
+rm -f toolsync.sarif
 
 # --- 20,000 tools, one template change ----------------------------------
 B=$T/big

@@ -20,7 +20,10 @@ for f in toolsync.yaml:toolsync registry.yaml:registry templates/docs.yaml:templ
 		fail "${f%%:*}: first line is '$line'"
 done
 expect_in "$T/a/cat/templates/docs.yaml" '$ref: "_defs/common.yaml#/Period"'
-expect_in "$T/a/cat/.github/workflows/toolsync.yml" "--format sarif --output toolsync.sarif"
+expect_in "$T/a/cat/.github/workflows/toolsync.yml" "--format sarif"
+# the report is written outside the checkout (a pull request's symbolic link)
+expect_in "$T/a/cat/.github/workflows/toolsync.yml" '--output "$RUNNER_TEMP/toolsync.sarif"'
+expect_in "$T/a/cat/.github/workflows/toolsync.yml" 'sarif_file: "${{ runner.temp }}/toolsync.sarif"'
 cd "$T/a/cat"
 # Before the first build and keygen: what to do next, not only what is missing.
 run "$TOOLSYNC" diff
@@ -64,12 +67,13 @@ git add -A && git -c user.name=t -c user.email=t@t commit -qm base &&
 sed -i 's/minRole: editor/minRole: viewer/' registry.yaml
 "$TOOLSYNC" build -q || fail "rebuild after lowering a role"
 tsdir=$T/bin && mkdir -p "$tsdir" && ln -sf "$TOOLSYNC" "$tsdir/toolsync"
-rc=0; BASE=main PATH="$tsdir:$PATH" sh -c "$step" >"$T/out" 2>"$T/err" || rc=$?
+mkdir -p "$T/runner"
+rc=0; BASE=main RUNNER_TEMP=$T/runner PATH="$tsdir:$PATH" sh -c "$step" >"$T/out" 2>"$T/err" || rc=$?
 [ "$rc" -eq 1 ] || fail "the workflow's ci step on a pull request: exit $rc, not 1: $(cat "$T/err")"
-expect_in toolsync.sarif '"ruleId": "role-lowered"'
-rc=0; BASE= PATH="$tsdir:$PATH" sh -c "$step" >"$T/out" 2>"$T/err" || rc=$?
+expect_in "$T/runner/toolsync.sarif" '"ruleId": "role-lowered"'
+rc=0; BASE= RUNNER_TEMP=$T/runner PATH="$tsdir:$PATH" sh -c "$step" >"$T/out" 2>"$T/err" || rc=$?
 [ "$rc" -eq 0 ] || fail "the workflow's ci step on a push: exit $rc, not 0: $(cat "$T/err")"
-expect_not_in toolsync.sarif '"ruleId": "role-lowered"'
+expect_not_in "$T/runner/toolsync.sarif" '"ruleId": "role-lowered"'
 git checkout -q -- . && git clean -qfdx -e toolsync.key
 # The pre-commit hooks run when a file of this catalogue is staged.
 for re in $(sed -n 's/^ *files: //p' "$TOP/.pre-commit-hooks.yaml"); do
@@ -111,4 +115,42 @@ expect_in "$T/err" "nothing written"
 run "$TOOLSYNC" init a b
 expect_rc 2
 expect_in "$T/err" "unexpected argument 'b'"
+
+# 5. A directory on the way that is a symbolic link (out of DIR, or
+#    dangling) or not a directory: refused before anything is written
+#    (a linked .github/ or templates/ took the files out of DIR).
+mkdir -p "$T/outside"
+for way in .github templates templates/_defs; do
+	for to in "$T/outside" "$T/nowhere" file; do
+		rm -rf "$T/e" && mkdir -p "$T/e/$(dirname "$way")"
+		if [ "$to" = file ]; then : >"$T/e/$way"; else ln -s "$to" "$T/e/$way"; fi
+		run "$TOOLSYNC" init "$T/e"
+		expect_rc 2
+		if [ "$to" = file ]; then
+			expect_in "$T/err" "init: '$T/e/$way' is not a directory"
+		else
+			expect_in "$T/err" "init: '$T/e/$way' is a symbolic link (init writes below its directory only)"
+		fi
+		[ "$(grep -c "'$T/e/$way' is" "$T/err")" -eq 1 ] || fail "init named $way more than once"
+		[ -z "$(ls -A "$T/outside")" ] && [ ! -e "$T/nowhere" ] || fail "init wrote through $way"
+		[ "$(find "$T/e" -type f | wc -l)" -eq "$([ "$to" = file ] && echo 1 || echo 0)" ] ||
+			fail "init wrote beside a $to in $way"
+	done
+done
+
+# 6. A write that fails (a full disk) leaves nothing: the files written
+#    before it, and the directories made for them (DIR's missing parents
+#    too), are removed; a directory that was there stays.
+for n in 1 3 6; do
+	rm -rf "$T/f"
+	TOOLSYNC_FAULT=write:$n:ENOSPC run "$TOOLSYNC" init "$T/f/a/cat"
+	expect_rc 2
+	expect_in "$T/err" "No space left on device; nothing written"
+	[ ! -e "$T/f" ] || { find "$T/f"; fail "a failed init (write $n) left the above"; }
+done
+mkdir -p "$T/g/templates"
+TOOLSYNC_FAULT=write:6:ENOSPC run "$TOOLSYNC" init "$T/g"
+expect_rc 2
+[ "$(find "$T/g")" = "$T/g
+$T/g/templates" ] || { find "$T/g"; fail "a failed init left the above"; }
 echo "t_init: ok"

@@ -22,6 +22,16 @@ int path_is_dir(const char *path);
 /* mkdir -p; 0 or -1 with a message in err. */
 int fs_mkdirs(const char *path, int mode, struct strbuf *err);
 
+struct strlist;
+/*
+ * The directories fs_mkdirs(path) would make: path and its missing
+ * parents, added to made (parents first, each once).  fs_unmake()
+ * removes them again, children first (those left empty): a command that
+ * writes nothing after a failure makes no directory either.
+ */
+void fs_missing_dirs(const char *path, struct strlist *made);
+void fs_unmake(const struct strlist *made);
+
 /*
  * Write data to path atomically (temporary file in the same directory,
  * fsync, rename).  mode is the new file's permission bits.  0 or -1 with

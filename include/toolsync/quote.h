@@ -40,6 +40,11 @@ size_t quote_printable(const char *s, size_t len);
 const char *quote_show(const char *s);
 /* The same for s[0, len). */
 const char *quote_show_n(const char *s, size_t len);
+/*
+ * The same, never cut: a path a command names in what it prints (the
+ * output directory, a file written), whatever the configuration said.
+ */
+const char *quote_path(const char *s);
 /* Free the calling thread's buffers: a thread other than main, before it ends. */
 void quote_release_thread(void);
 
