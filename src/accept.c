@@ -3,6 +3,7 @@
 #include "toolsync/accept.h"
 #include "toolsync/fsutil.h"
 #include "toolsync/quote.h"
+#include "toolsync/suggest.h"
 #include "toolsync/yaml.h"
 
 const struct rule accept_stale_rule = {
@@ -26,6 +27,18 @@ static int rule_known(const struct rule *const *const *rules, const char *id)
 			if (!strcmp(rules[i][j]->id, id))
 				return 1;
 	return !strcmp(id, accept_stale_rule.id);
+}
+
+/* The rule id that id is a near miss of (role-lowerd: role-lowered), or NULL. */
+static const char *near_rule(const struct rule *const *const *rules, const char *id)
+{
+	size_t i, j;
+
+	for (i = 0; rules && rules[i]; i++)
+		for (j = 0; rules[i][j]; j++)
+			if (suggest_near(id, rules[i][j]->id))
+				return rules[i][j]->id;
+	return NULL;
 }
 
 /* A string member, or NULL; anything else than a string is an error. */
@@ -89,7 +102,10 @@ static int check_entry(const struct accept_entry *x, const struct jv *e,
 		return -1;
 	}
 	if (!rule_known(rules, x->rule)) {
-		diag_error(d, &jv_get(e, "rule")->loc, "unknown rule '%s'", x->rule);
+		const char *near = near_rule(rules, x->rule);
+
+		diag_error(d, &jv_get(e, "rule")->loc, "unknown rule '%s'%s%s%s", quote_show(x->rule),
+			   near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
 		return -1;
 	}
 	if (!x->reason || !x->reason[0]) {

@@ -105,7 +105,9 @@ static char *key_for(const struct import_tool *t, struct diag *d)
 
 		quote_add(&q, t->name, strlen(t->name), QUOTE_MAX);
 		diag_error(d, &t->loc, "tool name '%s' gives no registry key: a key is "
-			   "[a-z0-9][a-z0-9._-]*, at most 64 characters", q.buf);
+			   "[a-z0-9][a-z0-9._-]*, at most 64 characters (a bare JSON Schema's "
+			   "name is its title, else the file name: give another with --name NAME)",
+			   q.buf);
 		strbuf_release(&q);
 		free(key);
 		return NULL;
@@ -472,22 +474,40 @@ out:
 	return r;
 }
 
+/* The configuration as a message about --role or --standards names it. */
+static const char *config_shown(const struct plan *p)
+{
+	return p->cfg.path ? p->cfg.path : "the defaults (no toolsync.yaml here)";
+}
+
 /* --role and --standards, checked against the configuration. */
 static int check_row_options(struct plan *p, const struct import_cmd *o, struct diag *d)
 {
+	struct strbuf known = STRBUF_INIT;
 	char *list, *tok, *save = NULL;
 
-	if ((p->role = o->role) && config_role_rank(&p->cfg, o->role) < 0)
-		diag_fail(d, "--role '%s' is not a role of the configuration", o->role);
-	if (!o->standards)
+	if ((p->role = o->role) && config_role_rank(&p->cfg, o->role) < 0) {
+		registry_list_roles(&known, &p->cfg);
+		diag_fail(d, "--role '%s' is not a role of %s (roles: %s)", quote_show(o->role),
+			  config_shown(p), known.buf);
+		strbuf_reset(&known);
+	}
+	if (!o->standards) {
+		strbuf_release(&known);
 		return d->errors ? -1 : 0;
+	}
 	list = xstrdup(o->standards);
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (p->cfg.has_standards && strlist_find(&p->cfg.standards, tok) < 0)
-			diag_fail(d, "--standards: '%s' is not in the configuration's standards", tok);
+		if (p->cfg.has_standards && strlist_find(&p->cfg.standards, tok) < 0) {
+			if (!known.len)
+				registry_list_standards(&known, &p->cfg);
+			diag_fail(d, "--standards: '%s' is not in the standards of %s (standards: %s)",
+				  quote_show(tok), config_shown(p), known.buf);
+		}
 		strlist_add(&p->standards, tok);
 	}
 	free(list);
+	strbuf_release(&known);
 	return d->errors ? -1 : 0;
 }
 

@@ -77,9 +77,12 @@ static int resolve(const struct verify_cmd *o, struct ts_config *cfg, char **dir
 	if (config_load(cfg, o->config_path ? o->config_path : "toolsync.yaml",
 			o->config_path != NULL, d))
 		return -1;
+	if (!o->pubkey && !cfg->public_key && !cfg->path)
+		return usage_error("verify", "no public key: give -p PUBKEY, or run where "
+				   "toolsync.yaml is (there is none here), or give -c FILE"), -1;
 	if (!o->pubkey && !cfg->public_key)
 		return usage_error("verify", "no public key: give -p PUBKEY, or set "
-				   "signing.public_key in toolsync.yaml"), -1;
+				   "signing.public_key in %s", cfg->path), -1;
 	*dir = o->dir ? xstrdup(o->dir) : config_path(cfg, cfg->out);
 	return 0;
 }

@@ -22,6 +22,7 @@
 #include "toolsync/dirfds.h"
 #include "toolsync/fsutil.h"
 #include "toolsync/outdir.h"
+#include "toolsync/quote.h"
 
 /* A revision is one argument: refused when it could be read as an option or garble a message. */
 #define REV_MAX 256
@@ -73,6 +74,7 @@ struct committed {
 	int batch_in, batch_out;   /* its stdin (a socket: no SIGPIPE), its stdout */
 	struct strbuf rbuf;        /* bytes read from batch_out not yet used */
 	int broken;
+	int named;                 /* a directory --against named (not out) */
 	pthread_mutex_t batch_lock; /* one reader of cat-file at a time */
 	/* directory only: the snapshot dir is read through (outdir_snapshot) */
 	int snap_fd;
@@ -286,6 +288,74 @@ static int find_prefix(struct committed *c, struct diag *d)
 	return 0;
 }
 
+/* 1 if git names something with argv (a remote, a ref). */
+static int git_has(const char *const *argv)
+{
+	struct strbuf out = STRBUF_INIT;
+	int r = git_line(argv, &out);
+
+	strbuf_release(&out);
+	return !r;
+}
+
+/* "origin/main": the length of "origin" when it is a remote, else 0. */
+static size_t remote_len(const struct committed *c)
+{
+	const char *slash = strchr(c->rev, '/');
+	char *key;
+	int is;
+
+	if (!slash || slash == c->rev || !slash[1])
+		return 0;
+	key = xstrfmt("remote.%.*s.url", (int)(slash - c->rev), c->rev);
+	{
+		const char *argv[] = { "git", "-C", c->top, "config", "--get", key, NULL };
+
+		is = !strncmp(c->rev, "origin/", 7) || git_has(argv);
+	}
+	free(key);
+	return is ? (size_t)(slash - c->rev) : 0;
+}
+
+static int is_hex_id(const char *s)
+{
+	size_t n = strspn(s, "0123456789abcdef");
+
+	return n >= 7 && n <= 64 && !s[n];
+}
+
+/*
+ * REV is not in the clone: how to get it, as a command that works.  A
+ * fetch makes no local branch: a remote's branch is fetched into its
+ * remote-tracking ref (origin/main), with the refspec spelt out since a
+ * single-branch clone maps no other branch there; a commit id is fetched
+ * as it is; a revision relative to another (HEAD~1) cannot be fetched: a
+ * shallow clone is deepened.
+ */
+static void report_no_rev(const struct committed *c, int shallow, struct diag *d)
+{
+	const char *depth = shallow ? " --depth=1" : "";   /* only its tree is read */
+	const char *what = shallow ? "no such revision in this shallow clone" : "no such revision";
+	const char *rev = quote_show(c->rev);
+	size_t rl = remote_len(c);
+
+	if (rl)
+		diag_fail(d, "--against git:%s: %s; hint: fetch it ('git fetch%s %s "
+			  "+refs/heads/%s:refs/remotes/%s')", rev, what, depth,
+			  quote_show_n(c->rev, rl), quote_show(c->rev + rl + 1), rev);
+	else if (is_hex_id(c->rev))
+		diag_fail(d, "--against git:%s: %s; hint: fetch it ('git fetch%s origin %s')",
+			  rev, what, depth, rev);
+	else if (strpbrk(c->rev, "~^@:"))
+		diag_fail(d, "--against git:%s: %s%s", rev, what, shallow ?
+			  "; hint: deepen it ('git fetch --deepen=50', or 'fetch-depth: 0' in "
+			  "actions/checkout)" : "");
+	else
+		diag_fail(d, "--against git:%s: %s; hint: a branch of the remote is "
+			  "git:origin/%s, after 'git fetch%s origin +refs/heads/%s:refs/remotes/"
+			  "origin/%s'", rev, what, rev, depth, rev, rev);
+}
+
 /* REV names a commit: its full id into c->commit.  0 or -1 (reported, with a hint). */
 static int resolve_rev(struct committed *c, struct diag *d)
 {
@@ -303,13 +373,7 @@ static int resolve_rev(struct committed *c, struct diag *d)
 		return 0;
 	}
 	strbuf_reset(&out);
-	if (!git_line(shallow, &out) && !strcmp(out.buf, "true"))
-		diag_fail(d, "--against git:%s: no such revision in this shallow clone; hint: "
-			  "fetch it ('git fetch --depth=50 origin %s', or 'fetch-depth: 0' "
-			  "in actions/checkout)", c->rev, c->rev);
-	else
-		diag_fail(d, "--against git:%s: no such revision; hint: fetch it first "
-			  "('git fetch origin %s')", c->rev, c->rev);
+	report_no_rev(c, !git_line(shallow, &out) && !strcmp(out.buf, "true"), d);
 	strbuf_release(&out);
 	return -1;
 }
@@ -409,10 +473,24 @@ struct committed *committed_open(const char *repo_dir, const char *out_dir,
 				 const char *spec, struct diag *d)
 {
 	const char *rev = spec ? committed_git_rev(spec) : NULL;
+	struct committed *c;
 
 	if (rev)
 		return committed_git(repo_dir, out_dir, rev, out_dir, d);
-	return committed_dir_snapshot(spec ? spec : out_dir);
+	c = committed_dir_snapshot(spec ? spec : out_dir);
+	c->named = spec != NULL;
+	return c;
+}
+
+/* A directory that is not there: what the user most likely meant. */
+static void report_no_dir(const struct committed *c, struct diag *d)
+{
+	if (c->named)
+		diag_fail(d, "--against '%s': no such directory (a git revision is "
+			  "written --against git:%s)", quote_show(c->display), quote_show(c->display));
+	else
+		diag_fail(d, "cannot read '%s': no such directory: build it first "
+			  "('toolsync build'), or give --against", quote_show(c->display));
 }
 
 /* ---- reading ---------------------------------------------------------- */
@@ -422,7 +500,10 @@ int committed_check(struct committed *c, struct diag *d)
 	if (!c->rev) {
 		if (path_is_dir(c->dir))
 			return 0;
-		diag_fail(d, "cannot read '%s': not a directory of manifests", c->display);
+		if (access(c->dir, F_OK) && errno == ENOENT)
+			report_no_dir(c, d);
+		else
+			diag_fail(d, "cannot read '%s': not a directory of manifests", c->display);
 		return -1;
 	}
 	if (c->n)

@@ -274,9 +274,22 @@ static void set_list(struct loader *l, const struct jv *v, const char *what,
 	set_list_in(l, v, what, dst, NULL, flags);
 }
 
+/* "a, b, c": the keys a mapping may hold, for a message. */
+static void join_keys(struct strbuf *sb, const char *const *keys)
+{
+	size_t i;
+
+	for (i = 0; keys[i]; i++) {
+		if (i)
+			strbuf_addstr(sb, ", ");
+		strbuf_addstr(sb, keys[i]);
+	}
+}
+
 static int check_keys(struct loader *l, const struct jv *obj, const char *what,
 		      const char *const *allowed)
 {
+	struct strbuf known = STRBUF_INIT;
 	size_t i, j;
 	int bad = 0;
 
@@ -290,11 +303,14 @@ static int check_keys(struct loader *l, const struct jv *obj, const char *what,
 			if (!strcmp(obj->u.obj.v[i].key, allowed[j]))
 				break;
 		if (!allowed[j]) {
-			diag_error(l->d, &obj->u.obj.v[i].loc, "unknown key '%s' in '%s'",
-				   obj->u.obj.v[i].key, what);
+			if (!known.len)
+				join_keys(&known, allowed);
+			diag_error(l->d, &obj->u.obj.v[i].loc, "unknown key '%s' in '%s' (known: %s)",
+				   obj->u.obj.v[i].key, what, known.buf);
 			bad = -1;
 		}
 	}
+	strbuf_release(&known);
 	return bad;
 }
 

@@ -18,6 +18,7 @@
 #include "toolsync/json.h"
 #include "toolsync/quote.h"
 #include "toolsync/secret.h"
+#include "toolsync/suggest.h"
 #include "toolsync/varref.h"
 #include "envcheck_db.h"
 
@@ -261,33 +262,6 @@ static void var_finding(struct findings *f, const struct rule *r, const struct v
 
 /* ---- names --------------------------------------------------------- */
 
-/* Levenshtein distance ignoring case; names are short. */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j, *row, prev, cur, best;
-
-	row = xcalloc(lb + 1, sizeof(*row));
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			cur = row[j];
-			best = prev + (toupper((unsigned char)a[i - 1]) != toupper((unsigned char)b[j - 1]));
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			prev = cur;
-		}
-	}
-	best = row[lb];
-	free(row);
-	return best;
-}
-
 static const char *closest_name(const char *name, size_t *dist)
 {
 	const char *best = NULL;
@@ -295,7 +269,7 @@ static const char *closest_name(const char *name, size_t *dist)
 
 	*dist = SIZE_MAX;
 	for (i = 0; i < ARRAY_SIZE(known_names); i++)
-		if ((d = edit_distance(name, known_names[i])) < *dist) {
+		if ((d = suggest_distance(name, known_names[i])) < *dist) {
 			*dist = d;
 			best = known_names[i];
 		}

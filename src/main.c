@@ -9,6 +9,7 @@
 #include "toolsync/diag.h"
 #include "toolsync/digest.h"
 #include "toolsync/quote.h"
+#include "toolsync/suggest.h"
 #include "toolsync/term.h"
 
 static const struct cmd commands[] = {
@@ -139,11 +140,11 @@ static const struct cmd commands[] = {
 	  "encrypted with scrypt; the password comes from TOOLSYNC_PASSWORD or is\n"
 	  "asked on the terminal.\n"
 	  "\n"
-	  "  -p FILE   public key (default: toolsync.pub)\n"
-	  "  -s FILE   secret key (default: toolsync.key), written with mode 0600;\n"
-	  "            a missing directory for it is made with mode 0700\n"
-	  "  -W        do not encrypt the secret key\n"
-	  "  -f        overwrite existing files\n"
+	  "  -p, --pubkey FILE   public key (default: toolsync.pub)\n"
+	  "  -s, --seckey FILE   secret key (default: toolsync.key), written with mode 0600;\n"
+	  "                      a missing directory for it is made with mode 0700\n"
+	  "  -W, --unencrypted   do not encrypt the secret key\n"
+	  "  -f, --force         overwrite existing files\n"
 	  "\n"
 	  "Both files are written, or neither.\n"
 	  "Exit: 0 written, 2 error.\n" },
@@ -170,7 +171,8 @@ static const struct cmd commands[] = {
 	  "if missing): toolsync.yaml, registry.yaml, templates/docs.yaml with a\n"
 	  "shared definition in templates/_defs/common.yaml, a .gitignore that\n"
 	  "keeps secret keys out of the repository, and a CI workflow in\n"
-	  ".github/workflows/toolsync.yml.  `toolsync build` works on it at once.\n"
+	  ".github/workflows/toolsync.yml (ci on every push; a pull request is\n"
+	  "reviewed against its base branch).  `toolsync build` works on it at once.\n"
 	  "Nothing is overwritten: if any of these files exists, or a directory on\n"
 	  "the way to one is a symbolic link, nothing is written; a failed write\n"
 	  "removes what was written and the directories made for it.\n"
@@ -233,13 +235,48 @@ static const struct cmd *find_cmd(const char *name)
 	return NULL;
 }
 
+/* The command name is a near miss of, or NULL. */
+static const struct cmd *near_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (suggest_near(name, commands[i].name))
+			return &commands[i];
+	return NULL;
+}
+
+/* The long option of cmd that "--typed[=value]" is a near miss of, or NULL. */
+static const char *near_option(const char *cmd, const char *typed)
+{
+	const struct cmd *c = find_cmd(cmd);
+	const struct option *o;
+	char *name;
+	const char *near = NULL;
+
+	if (!c || !c->opts || strncmp(typed, "--", 2) || !typed[2])
+		return NULL;
+	name = xstrdup(typed + 2);
+	name[strcspn(name, "=")] = '\0';
+	for (o = c->opts; o->name && !near; o++)
+		if (suggest_near(name, o->name))
+			near = o->name;
+	free(name);
+	return near;
+}
+
 int cmd_option_error(const char *cmd, int c, char **argv)
 {
+	const char *near;
+
 	if (c == TERM_OPT_BAD_COLOR)
 		return -usage_error(cmd, "--color must be auto, always or never, not '%s'", optarg);
 	if (c == ':')
 		return -usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
-	return -usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+	if ((near = near_option(cmd, argv[optind - 1])))
+		return -usage_error(cmd, "unknown option '%s'; did you mean '--%s'?",
+				    quote_show(argv[optind - 1]), near);
+	return -usage_error(cmd, "unknown option '%s'", quote_show(argv[optind - 1]));
 }
 
 /* A command's usage, then the options every command takes (term.h). */
@@ -290,7 +327,9 @@ static int help(int argc, char **argv)
 	}
 	c = find_cmd(argv[1]);
 	if (!c) {
-		fprintf(stderr, "toolsync: help: unknown command '%s'\n", quote_show(argv[1]));
+		c = near_command(argv[1]);
+		fprintf(stderr, "toolsync: help: unknown command '%s'%s%s%s\n", quote_show(argv[1]),
+			c ? "; did you mean '" : "", c ? c->name : "", c ? "'?" : "");
 		return EXIT_ERROR;
 	}
 	print_usage(c, stdout);
@@ -348,8 +387,12 @@ int main(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	if (!c) {
-		fprintf(stderr, "toolsync: '%s' is not a command; see 'toolsync --help'\n",
-			quote_show(argv[1]));
+		if ((c = near_command(argv[1])))
+			fprintf(stderr, "toolsync: '%s' is not a command; did you mean '%s'?\n",
+				quote_show(argv[1]), c->name);
+		else
+			fprintf(stderr, "toolsync: '%s' is not a command; see 'toolsync --help'\n",
+				quote_show(argv[1]));
 		return EXIT_ERROR;
 	}
 	crypto_init();

@@ -64,7 +64,7 @@ void key_function_name(char *dst, const char *key)
 	while (*key++);
 }
 
-static void list_roles(struct strbuf *sb, const struct ts_config *cfg)
+void registry_list_roles(struct strbuf *sb, const struct ts_config *cfg)
 {
 	size_t i;
 
@@ -75,7 +75,7 @@ static void list_roles(struct strbuf *sb, const struct ts_config *cfg)
 /* The allow-list a message shows: the first few names of a long one. */
 #define STANDARDS_SHOWN 20
 
-static void list_standards(struct strbuf *sb, const struct ts_config *cfg)
+void registry_list_standards(struct strbuf *sb, const struct ts_config *cfg)
 {
 	size_t i;
 
@@ -115,7 +115,7 @@ static int check_standards(struct row *row, struct strbuf *key, const struct ts_
 			bad = -1;
 		} else if (!config_standard_allowed(cfg, s->v[i])) {
 			if (!allowed.len)
-				list_standards(&allowed, cfg);
+				registry_list_standards(&allowed, cfg);
 			diag_error(d, loc, "key '%s': standard '%s' is not in the allow-list "
 				   "(standards: %s)", shown_key(key, row), quote_show(s->v[i]),
 				   allowed.buf);
@@ -151,7 +151,7 @@ int row_check(struct row *row, const struct ts_config *cfg, struct diag *d)
 	if (config_role_rank(cfg, row->min_role) < 0) {
 		struct strbuf sb = STRBUF_INIT;
 
-		list_roles(&sb, cfg);
+		registry_list_roles(&sb, cfg);
 		diag_error(d, &row->role_loc, "key '%s': unknown role '%s' (roles: %s)",
 			   shown_key(&key, row), quote_show(row->min_role), sb.buf);
 		strbuf_release(&sb);

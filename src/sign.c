@@ -244,6 +244,8 @@ static int secret_text(const char *path, const char *name, struct seckey_text *t
 		if (t->len <= SECKEY_TEXT_MAX)
 			memcpy(t->buf, env, t->len);
 	} else if ((fd = fs_open_file(NULL, path, NULL, FS_SECKEY, err)) < 0) {
+		if (errno == ENOENT)   /* a new catalogue: keygen was not run yet */
+			strbuf_addstr(err, " (make the key pair with 'toolsync keygen')");
 		return -1;   /* a regular file, capped, never a FIFO to hang on */
 	} else if (fstat(fd, &st) || read_secret_fd(fd, t)) {
 		strbuf_addf(err, "cannot read secret key '%s': %s", path, strerror(errno));
@@ -356,7 +358,14 @@ struct sign_key *sign_key_load(const char *path, struct strbuf *err)
 		goto fail;
 	if (nth_line(text.buf, text.len, 1, &line, &n) ||
 	    b64_exact(line, n, (unsigned char *)s, sizeof(*s))) {
-		strbuf_addf(err, "%s is not a minisign secret key", name);
+		/* the usual slip: the key file's name where its contents belong */
+		if (!path && !memchr(text.buf, '\n', text.len))
+			strbuf_addstr(err, "TOOLSYNC_SECRET_KEY is not a minisign secret key: it "
+				      "holds one line, and a key file has two (it takes the "
+				      "file's contents, TOOLSYNC_SECRET_KEY=\"$(cat FILE)\", "
+				      "not its name; or give --key FILE)");
+		else
+			strbuf_addf(err, "%s is not a minisign secret key", name);
 		goto fail;
 	}
 	if (open_seckey(s, name, err))
@@ -465,7 +474,15 @@ int sign_pubkey_parse(struct sign_pubkey *pub, const char *text, size_t len,
 		if (!nth_line(text, len, i, &line, &n) && !b64_exact(line, n, (unsigned char *)&pk, sizeof(pk)))
 			break;
 	if (i == 2 || memcmp(pk.sig_alg, SIGALG, 2)) {
-		strbuf_addf(err, "%s is not a minisign public key", file);
+		/* a secret key where the public one belongs: told by its length alone,
+		 * nothing of it decoded */
+		if (!nth_line(text, len, 1, &line, &n) &&
+		    n == 4 * ((sizeof(struct seckey_file) + 2) / 3))
+			strbuf_addf(err, "%s is a minisign secret key, not a public key: give "
+				    "the public key keygen wrote with it (toolsync.pub by default)",
+				    file);
+		else
+			strbuf_addf(err, "%s is not a minisign public key", file);
 		return -1;
 	}
 	memcpy(pub->keyid, pk.keynum, sizeof(pub->keyid));

@@ -570,7 +570,8 @@ int verify_dir(const char *dir, const char *display, unsigned flags,
 
 	if (!path_is_dir(dir)) {
 		diag_fail(d, path_exists(dir) ? "'%s' is not a directory: give the manifests "
-			  "directory" : "'%s' does not exist: give the manifests directory", v.display);
+			  "directory" : "'%s' does not exist: give the manifests directory, or build "
+			  "it first ('toolsync build')", v.display);
 		return -1;
 	}
 	r = read_rel(&v, INDEX_FILE, FS_INDEX, &text);
@@ -593,11 +594,18 @@ int verify_load_pubkey(const struct ts_config *cfg, const char *named, struct si
 	char *shown = named ? xstrdup(named) : config_path(cfg, rel);
 	int ret = -1;
 
-	if (fs_read_file(&text, root, rel, shown, FS_PUBKEY, &err) ||
-	    sign_pubkey_parse(pub, text.buf, text.len, shown, &err))
+	if (fs_read_file(&text, root, rel, shown, FS_PUBKEY, &err)) {
+		/* the configured key of a new catalogue: keygen was not run yet */
+		if (errno == ENOENT && !named)
+			strbuf_addf(&err, " (signing.public_key in %s: make the key pair "
+				    "with 'toolsync keygen')",
+				    cfg->path ? cfg->path : "the configuration");
 		diag_fail(d, "%s", err.buf);
-	else
+	} else if (sign_pubkey_parse(pub, text.buf, text.len, shown, &err)) {
+		diag_fail(d, "%s", err.buf);
+	} else {
 		ret = 0;
+	}
 	strbuf_release(&text);
 	strbuf_release(&err);
 	free(shown);

@@ -171,6 +171,23 @@ sed 's|^registry: registry.yaml$|registry: {postgres: "${DATABASE_URL}", table: 
 run "$TOOLSYNC" build --bogus
 expect_rc 2
 expect_in "$T/err" "unknown option '--bogus'"
+expect_not_in "$T/err" "did you mean"
+# a misspelt option or command: the one that was meant
+run "$TOOLSYNC" build --outt=x
+expect_rc 2
+expect_in "$T/err" "toolsync: build: unknown option '--outt=x'; did you mean '--out'?"
+run "$TOOLSYNC" ci --requre-signature
+expect_rc 2
+expect_in "$T/err" "did you mean '--require-signature'?"
+run "$TOOLSYNC" diff --db x
+expect_rc 2
+expect_not_in "$T/err" "did you mean"
+run "$TOOLSYNC" biuld
+expect_rc 2
+expect_in "$T/err" "toolsync: 'biuld' is not a command; did you mean 'build'?"
+run "$TOOLSYNC" help chek-config
+expect_rc 2
+expect_in "$T/err" "unknown command 'chek-config'; did you mean 'check-config'?"
 run "$TOOLSYNC" build -c nope.yaml
 expect_rc 2
 expect_in "$T/err" "nope.yaml"

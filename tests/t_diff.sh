@@ -215,7 +215,12 @@ expect_in "$T/err" ".toolsync-accept.yaml:2:5: error: accept entry for 'role-low
 printf 'accept:\n  - rule: role-lowerd\n    reason: typo\n' >.toolsync-accept.yaml
 run "$TOOLSYNC" diff
 expect_rc 2 "unknown rule id"
-expect_in "$T/err" ".toolsync-accept.yaml:2:11: error: unknown rule 'role-lowerd'"
+expect_in "$T/err" ".toolsync-accept.yaml:2:11: error: unknown rule 'role-lowerd'; did you mean 'role-lowered'?"
+printf 'accept:\n  - rule: bogus\n    reason: typo\n' >.toolsync-accept.yaml
+run "$TOOLSYNC" diff
+expect_rc 2 "unknown rule id"
+expect_in "$T/err" ".toolsync-accept.yaml:2:11: error: unknown rule 'bogus'"
+expect_not_in "$T/err" "did you mean"
 rm .toolsync-accept.yaml
 
 # Usage and input errors: exit 2.
@@ -230,6 +235,16 @@ expect_rc 2
 run "$TOOLSYNC" diff --against "$T/nope"
 expect_rc 2
 expect_in "$T/err" "nope"
+# a branch name without git: says how a revision is written
+run "$TOOLSYNC" diff --against main
+expect_rc 2
+expect_in "$T/err" "toolsync: error: --against 'main': no such directory (a git revision is written --against git:main)"
+# nothing built yet: say so
+mv manifests "$T/manifests.keep"
+run "$TOOLSYNC" diff
+expect_rc 2
+expect_in "$T/err" "toolsync: error: cannot read 'manifests': no such directory: build it first ('toolsync build'), or give --against"
+mv "$T/manifests.keep" manifests
 run "$TOOLSYNC" diff extra-arg
 expect_rc 2
 run "$TOOLSYNC" diff -h

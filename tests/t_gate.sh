@@ -130,17 +130,29 @@ git checkout -q -- manifests && rm -f manifests/tools/audit.extra.json
 # Errors: exit 2 with a hint; nothing written.
 run "$TOOLSYNC" ci --against git:no-such-branch
 expect_rc 2
-expect_in "$T/err" "no such revision; hint: fetch it first ('git fetch origin no-such-branch')"
+expect_in "$T/err" "no such revision; hint: a branch of the remote is git:origin/no-such-branch, after 'git fetch origin +refs/heads/no-such-branch:refs/remotes/origin/no-such-branch'"
 run "$TOOLSYNC" ci --against git:--output=/tmp/x
 expect_rc 2
 expect_in "$T/err" "is not a revision name"
 run "$TOOLSYNC" diff --against "git:"
 expect_rc 2
+git -C "$R" branch base HEAD~1
 git clone -q --depth 1 "file://$R" "$T/shallow"
 cd "$T/shallow/cat"
 run "$TOOLSYNC" ci --against git:HEAD~1
 expect_rc 2 "a shallow clone without the base"
-expect_in "$T/err" "shallow clone; hint: fetch it ('git fetch --depth=50 origin HEAD~1'"
+expect_in "$T/err" "shallow clone; hint: deepen it ('git fetch --deepen=50', or 'fetch-depth: 0' in actions/checkout)"
+# A branch of the remote that a single-branch clone did not fetch: the
+# hint is a command that makes it readable.
+run "$TOOLSYNC" ci --against git:origin/base
+expect_rc 2 "a shallow clone without origin/base"
+expect_in "$T/err" "no such revision in this shallow clone; hint: fetch it ('git fetch --depth=1 origin +refs/heads/base:refs/remotes/origin/base')"
+hint=$(sed -n "s/.*hint: fetch it ('\(git fetch [^']*\)').*/\1/p" "$T/err")
+$hint -q || fail "the hint '$hint' failed"
+run "$TOOLSYNC" ci --against git:origin/base
+[ "$rc" -ne 2 ] || fail "ci --against git:origin/base after the hint: $(cat "$T/err")"
+expect_in "$T/out" "role-lowered"
+git -C "$R" branch -D -q base
 mkdir -p "$T/norepo" && cp -R "$R/cat/." "$T/norepo/"
 cd "$T/norepo"
 run "$TOOLSYNC" ci --against git:HEAD~1

@@ -111,8 +111,27 @@ expect_in "$T/err" "notype.json:2:22: error: parameters/properties/a/anyOf/0: a 
 [ ! -e "$T/nt" ] && [ ! -e "$T/nt.yaml" ] || fail "a refused import wrote files"
 run "$TOOLSYNC" import --role boss "$G/chat-tools.json"
 expect_rc 2
-expect_in "$T/err" "--role 'boss' is not a role"
+expect_in "$T/err" "--role 'boss' is not a role of toolsync.yaml (roles: viewer, admin)"
 [ ! -e registry.yaml ] || fail "bad input wrote the registry"
+mkdir "$T/nocfg" && cd "$T/nocfg"
+run "$TOOLSYNC" import --role boss "$G/chat-tools.json"
+expect_rc 2
+expect_in "$T/err" "--role 'boss' is not a role of the defaults (no toolsync.yaml here) (roles: viewer, analyst, reviewer, approver, admin)"
+# a misspelt --role or --standards: the configuration and what it allows
+new_catalogue "$T/typo" && cd "$T/typo"
+run "$TOOLSYNC" import --role viewr --standards SOX404 "$G/chat-tools.json"
+expect_rc 2
+expect_in "$T/err" "--role 'viewr' is not a role of toolsync.yaml (roles: viewer, admin)"
+expect_in "$T/err" "--standards: 'SOX404' is not in the standards of toolsync.yaml (standards: SOX-404)"
+[ ! -e registry.yaml ] && [ ! -e templates ] || fail "bad --role wrote files"
+# a bare schema whose title is no key: says how to name it
+printf '{"title": "Lookup Invoice", "description": "d", "type": "object", "properties": {}, "additionalProperties": false}' >title.json
+run "$TOOLSYNC" import --role viewer title.json
+expect_rc 2
+expect_in "$T/err" "title.json:1:1: error: tool name 'Lookup Invoice' gives no registry key: a key is [a-z0-9][a-z0-9._-]*, at most 64 characters (a bare JSON Schema's name is its title, else the file name: give another with --name NAME)"
+run "$TOOLSYNC" import --role viewer --name lookup_invoice title.json
+expect_rc 0
+expect_in registry.yaml "key: lookup_invoice"
 
 # 6. What build would refuse in the template and row is refused here, at
 #    the tool's line, with nothing written (import wrote templates that

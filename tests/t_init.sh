@@ -20,11 +20,25 @@ for f in toolsync.yaml:toolsync registry.yaml:registry templates/docs.yaml:templ
 		fail "${f%%:*}: first line is '$line'"
 done
 expect_in "$T/a/cat/templates/docs.yaml" '$ref: "_defs/common.yaml#/Period"'
-expect_in "$T/a/cat/.github/workflows/toolsync.yml" "toolsync ci --report"
+expect_in "$T/a/cat/.github/workflows/toolsync.yml" 'toolsync ci ${BASE:+--against "git:origin/$BASE"} --report'
 # the report is written outside the checkout (a pull request's symbolic link)
 expect_in "$T/a/cat/.github/workflows/toolsync.yml" '--report "sarif:$RUNNER_TEMP/toolsync.sarif" --format github'
 expect_in "$T/a/cat/.github/workflows/toolsync.yml" 'sarif_file: "${{ runner.temp }}/toolsync.sarif"'
 cd "$T/a/cat"
+# Before the first build and keygen: what to do next, not only what is missing.
+run "$TOOLSYNC" diff
+expect_rc 2
+expect_in "$T/err" "cannot read 'manifests': no such directory: build it first ('toolsync build'), or give --against"
+run "$TOOLSYNC" ci
+expect_rc 2
+expect_in "$T/err" "cannot read public key 'toolsync.pub': No such file or directory (signing.public_key in toolsync.yaml: make the key pair with 'toolsync keygen')"
+"$TOOLSYNC" keygen -q -W -p "$T/early.pub" -s "$T/early.key" || fail "keygen"
+run "$TOOLSYNC" verify -p "$T/early.pub"
+expect_rc 2
+expect_in "$T/err" "'manifests' does not exist: give the manifests directory, or build it first ('toolsync build')"
+run "$TOOLSYNC" build --key toolsync.key
+expect_rc 2
+expect_in "$T/err" "cannot read secret key 'toolsync.key': No such file or directory (make the key pair with 'toolsync keygen')"
 run "$TOOLSYNC" build
 expect_rc 0
 expect_in "$T/out" "index.json not signed"
@@ -41,6 +55,33 @@ expect_rc 0
 run "$TOOLSYNC" ci
 expect_rc 0
 expect_in "$T/out" "no findings"
+# The workflow's ci step, as GitHub runs it: on a pull request (BASE set,
+# the base fetched as origin/BASE) it reviews against the base, so a role
+# lowered in the pull request, with the manifests rebuilt, fails; on a
+# push (BASE empty) it checks the committed manifests.
+step=$(sed -n 's/^ *run: \(toolsync ci .*\)$/\1/p' .github/workflows/toolsync.yml)
+[ -n "$step" ] || fail "the workflow has no 'toolsync ci' step"
+expect_in .github/workflows/toolsync.yml 'refs/remotes/origin/$BASE'
+git add -A && git -c user.name=t -c user.email=t@t commit -qm base &&
+	git update-ref refs/remotes/origin/main HEAD || fail "git commit"
+sed -i 's/minRole: editor/minRole: viewer/' registry.yaml
+"$TOOLSYNC" build -q || fail "rebuild after lowering a role"
+tsdir=$T/bin && mkdir -p "$tsdir" && ln -sf "$TOOLSYNC" "$tsdir/toolsync"
+mkdir -p "$T/runner"
+rc=0; BASE=main RUNNER_TEMP=$T/runner PATH="$tsdir:$PATH" sh -c "$step" >"$T/out" 2>"$T/err" || rc=$?
+[ "$rc" -eq 1 ] || fail "the workflow's ci step on a pull request: exit $rc, not 1: $(cat "$T/err")"
+expect_in "$T/runner/toolsync.sarif" '"ruleId": "role-lowered"'
+rc=0; BASE= RUNNER_TEMP=$T/runner PATH="$tsdir:$PATH" sh -c "$step" >"$T/out" 2>"$T/err" || rc=$?
+[ "$rc" -eq 0 ] || fail "the workflow's ci step on a push: exit $rc, not 0: $(cat "$T/err")"
+expect_not_in "$T/runner/toolsync.sarif" '"ruleId": "role-lowered"'
+git checkout -q -- . && git clean -qfdx -e toolsync.key
+# The pre-commit hooks run when a file of this catalogue is staged.
+for re in $(sed -n 's/^ *files: //p' "$TOP/.pre-commit-hooks.yaml"); do
+	for f in toolsync.yaml registry.yaml templates/docs.yaml templates/_defs/common.yaml \
+		 manifests/index.json; do
+		echo "$f" | grep -qE "$re" || fail "the pre-commit hooks' files: $re misses $f"
+	done
+done
 
 # 2. The current directory by default; -q prints nothing.
 mkdir "$T/b" && cd "$T/b"

@@ -92,6 +92,15 @@ TOOLSYNC_SECRET_KEY="not a key" run "$TOOLSYNC" build --out "$T/badenv"
 expect_rc 2
 expect_in "$T/err" "TOOLSYNC_SECRET_KEY is not a minisign secret key"
 [ ! -e "$T/badenv" ] || fail "a failed build wrote its output"
+# the key file's name where its contents belong: say so, never show the value
+TOOLSYNC_SECRET_KEY=ts.key run "$TOOLSYNC" build --out "$T/badenv"
+expect_rc 2
+expect_in "$T/err" "TOOLSYNC_SECRET_KEY is not a minisign secret key: it holds one line, and a key file has two (it takes the file's contents, TOOLSYNC_SECRET_KEY=\"\$(cat FILE)\", not its name; or give --key FILE)"
+expect_not_in "$T/err" "ts.key"
+TOOLSYNC_SECRET_KEY="$(printf 'untrusted comment: x\nnot base64!\n')" run "$TOOLSYNC" build --out "$T/badenv"
+expect_rc 2
+expect_not_in "$T/err" "one line"
+[ ! -e "$T/badenv" ] || fail "a failed build wrote its output"
 
 # 5. Key hygiene: a readable key file, a wrong password, no terminal.
 cp ts.key open.key && chmod 644 open.key
@@ -239,18 +248,28 @@ printf 'untrusted comment: x\nnot base64!\n' >bad.pub
 run "$TOOLSYNC" verify -p bad.pub "$T/good"
 expect_rc 2 "malformed public key"
 expect_in "$T/err" "bad.pub is not a minisign public key"
+# the secret key where the public one belongs: said, nothing of it shown
+run "$TOOLSYNC" verify -p ts.key "$T/good"
+expect_rc 2 "a secret key given as the public key"
+expect_in "$T/err" "ts.key is a minisign secret key, not a public key: give the public key keygen wrote with it (toolsync.pub by default)"
+expect_not_in "$T/err" "$(sed -n 2p ts.key | cut -c1-12)"
 run "$TOOLSYNC" verify -p missing.pub "$T/good"
 expect_rc 2
 expect_in "$T/err" "cannot read public key 'missing.pub'"
+expect_not_in "$T/err" "keygen"
 run "$TOOLSYNC" verify -p ts.pub "$T/nowhere"
 expect_rc 2
 run "$TOOLSYNC" verify "$T/good"
 expect_rc 2 "the configured public key is missing"
-expect_in "$T/err" "cannot read public key 'toolsync.pub'"
+expect_in "$T/err" "cannot read public key 'toolsync.pub': No such file or directory (signing.public_key in toolsync.yaml: make the key pair with 'toolsync keygen')"
 printf 'out: manifests\n' >"$T/nosign.yaml"
 run "$TOOLSYNC" verify -c "$T/nosign.yaml" "$T/good"
 expect_rc 2 "no public key configured"
-expect_in "$T/err" "no public key: give -p PUBKEY, or set signing.public_key"
+expect_in "$T/err" "no public key: give -p PUBKEY, or set signing.public_key in $T/nosign.yaml"
+mkdir -p "$T/empty"
+(cd "$T/empty" && "$TOOLSYNC" verify >"$T/out" 2>"$T/err") && rc=0 || rc=$?
+expect_rc 2 "verify where there is no toolsync.yaml"
+expect_in "$T/err" "no public key: give -p PUBKEY, or run where toolsync.yaml is (there is none here), or give -c FILE"
 cp ts.pub toolsync.pub
 run "$TOOLSYNC" verify "$T/good"
 expect_rc 0 "the configured public key"

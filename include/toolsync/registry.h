@@ -32,6 +32,11 @@ void row_release(struct row *row);
  */
 int row_check(struct row *row, const struct ts_config *cfg, struct diag *d);
 
+/* "viewer, analyst, ...": the configuration's roles, or the first few of
+ * its standards, as messages about an unknown one show them. */
+void registry_list_roles(struct strbuf *sb, const struct ts_config *cfg);
+void registry_list_standards(struct strbuf *sb, const struct ts_config *cfg);
+
 /* 1 if key is a valid registry key ([a-z0-9][a-z0-9._-]*, <= 64, no ".."). */
 int key_is_valid(const char *key);
 /* 1 if name is a valid role or standard: a key's rule, capitals allowed. */

@@ -337,7 +337,12 @@ START_TEST(test_pubkey_and_ids)
 	ck_assert_ptr_nonnull(strstr(p.pub.buf, id.buf));
 	/* a secret key is not a public key */
 	ck_assert_int_eq(sign_pubkey_parse(&pub, p.sec, p.sec_len, "k.key", &err), -1);
-	ck_assert_str_eq(err.buf, "k.key is not a minisign public key");
+	ck_assert_str_eq(err.buf, "k.key is a minisign secret key, not a public key: give the "
+			 "public key keygen wrote with it (toolsync.pub by default)");
+	/* anything else is not a public key either */
+	strbuf_reset(&err);
+	ck_assert_int_eq(sign_pubkey_parse(&pub, "x\ny\n", 4, "k.txt", &err), -1);
+	ck_assert_str_eq(err.buf, "k.txt is not a minisign public key");
 	free_pair(&p);
 	strbuf_release(&err);
 	strbuf_release(&id);
